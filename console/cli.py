@@ -1,0 +1,239 @@
+"""`recovery-console [--db PATH|URL] [COMMAND]`: the console, or a command without a UI.
+
+Exit status (SPEC §6): 0 success; 1 a check found a problem; 2 bad input or usage;
+3 refused (role, a database newer than the code, an unsafe file). Reasons go to stderr.
+Nothing here imports Textual except the branch that opens the console.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from console.config import MachineSettings
+    from console.services import Services
+
+OK, PROBLEM, BAD_INPUT, REFUSED = 0, 1, 2, 3
+
+
+class CliError(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recovery-console",
+        description="Recovery-oriented care for people on opioid substitution treatment.",
+    )
+    parser.add_argument("--db", metavar="PATH|URL", help="database file or URL")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("init", help="create the database, or upgrade an older one")
+    demo = sub.add_parser("demo", help="fill an empty database with a demonstration caseload")
+    demo.add_argument("--patients", type=int, default=300, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+
+    staff = sub.add_parser("staff", help="members of staff and their roles")
+    staff_sub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    add = staff_sub.add_parser("add", help="add a member of staff")
+    add.add_argument("login")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", action="append", required=True, dest="roles")
+    staff_sub.add_parser("list", help="list staff")
+    set_ = staff_sub.add_parser("set", help="change roles, or make an account inactive")
+    set_.add_argument("login")
+    set_.add_argument("--role", action="append", dest="roles")
+    set_.add_argument("--inactive", action="store_true")
+    set_.add_argument("--active", action="store_true")
+
+    audit = sub.add_parser("audit", help="the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
+    audit_sub.add_parser("verify", help="check the whole hash chain")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: usage errors are status 2, --help is 0
+        return int(exc.code or 0)
+    try:
+        return _run(args)
+    except CliError as exc:
+        print(f"recovery-console: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        return BAD_INPUT
+
+
+def _run(args: argparse.Namespace) -> int:
+    from console import config
+
+    try:
+        settings = config.load(args.db)
+    except config.ConfigError as exc:
+        raise CliError(str(exc), BAD_INPUT) from exc
+    # Files this process creates (database journals, letters, backups) stay private.
+    os.umask(0o007 if settings.group else 0o077)
+    creates = args.command in (None, "init", "demo")
+    services, bootstrapped = _open(settings, create=creates, command=args.command)
+    if bootstrapped:
+        print(
+            f"You ({services.staff.login}) are the first member of staff on this database "
+            "and have been made admin.",
+            file=sys.stderr,
+        )
+    if args.command is None:
+        from console.app import RecoveryConsole
+
+        RecoveryConsole(services, bootstrapped=bootstrapped).run()
+        return OK
+    handler = {"init": _init, "demo": _demo, "staff": _staff, "audit": _audit}[args.command]
+    return handler(services, settings, args)
+
+
+def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tuple[Services, bool]:
+    """Engine, schema check, identity; every refusal becomes a CliError with its status."""
+    from console.identity import os_login
+    from console.services import Services
+    from console.services.errors import ServiceError, UnknownStaff
+    from db.engine import UnsafeDatabaseError, make_engine
+    from db.migrate import SchemaState, schema_state, upgrade
+
+    try:
+        engine = make_engine(settings.database, group=settings.group, create=create)
+    except UnsafeDatabaseError as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    except FileNotFoundError as exc:
+        raise CliError(
+            f"no database at {exc}; create one with: recovery-console init", BAD_INPUT
+        ) from exc
+    except Exception as exc:  # a URL that cannot be used: say which setting, not the password
+        raise CliError(f"cannot open the database ({type(exc).__name__})", BAD_INPUT) from exc
+    state = schema_state(engine)
+    if state is SchemaState.NEWER:
+        raise CliError(
+            "this database was written by a newer version of Recovery Console; "
+            "upgrade the console before using it",
+            REFUSED,
+        )
+    if state is SchemaState.OLDER and command != "init":
+        raise CliError(
+            "this database needs upgrading: ask the practice manager to run "
+            "'recovery-console init'",
+            REFUSED,
+        )
+    if state is SchemaState.EMPTY:
+        if not create:
+            raise CliError("the database is not set up yet: run 'recovery-console init'", BAD_INPUT)
+        upgrade(engine)
+    services = Services(engine, login=os_login(settings.service_account))
+    try:
+        identity = services.identify()
+    except UnknownStaff as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    except ServiceError as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    if state is SchemaState.OLDER:
+        _upgrade_older(services, engine)
+    return services, identity.bootstrapped
+
+
+def _upgrade_older(services: Services, engine: Engine) -> None:
+    from console.services.errors import Forbidden
+    from console.services.roles import Action
+    from db.migrate import backup_before_upgrade, upgrade
+
+    try:
+        services.uow.require(services.staff, Action.DATA_ADMIN)
+    except Forbidden as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    saved = backup_before_upgrade(engine)
+    if saved is not None:
+        print(f"Backed up to {saved} before upgrading.", file=sys.stderr)
+    upgrade(engine)
+
+
+def _init(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    print(f"Database ready: {_where(settings)}")
+    return OK
+
+
+def _demo(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.errors import Forbidden, Invalid, Refused
+
+    try:
+        summary = services.demo.load(args.patients, seed=args.seed)
+    except Invalid as exc:
+        raise CliError(str(exc), BAD_INPUT) from exc
+    except (Refused, Forbidden) as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    print(
+        f"Demonstration data loaded: {summary.patients:,} patients, {summary.reviews:,} reviews "
+        f"in {_where(settings)}"
+    )
+    return OK
+
+
+def _staff(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.errors import Forbidden, Invalid, NotFound
+
+    try:
+        if args.staff_command == "list":
+            for member in services.staff_admin.list():
+                state = "" if member.active else "  (inactive)"
+                print(f"{member.login:<16} {member.name:<28} {member.roles_text}{state}")
+        elif args.staff_command == "add":
+            member = services.staff_admin.add(args.login, args.name, args.roles)
+            print(f"Added {member.login} ({member.roles_text})")
+        else:
+            if args.active and args.inactive:
+                raise CliError("choose --active or --inactive, not both", BAD_INPUT)
+            if not (args.roles or args.active or args.inactive):
+                raise CliError("say what to change: --role ROLE, --active or --inactive", BAD_INPUT)
+            active = True if args.active else (False if args.inactive else None)
+            member = services.staff_admin.set(args.login, roles=args.roles, active=active)
+            state = "" if member.active else ", inactive"
+            print(f"Updated {member.login} ({member.roles_text}{state})")
+    except (Invalid, NotFound) as exc:
+        raise CliError(str(exc), BAD_INPUT) from exc
+    except Forbidden as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    return OK
+
+
+def _audit(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.errors import Forbidden
+
+    try:
+        result = services.audit_log.verify(anchor=_anchor(settings))
+    except Forbidden as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    if result.ok:
+        print(f"Audit log intact: {result.events:,} events.")
+        return OK
+    print(f"Audit log damaged: {result.problem}.", file=sys.stderr)
+    return PROBLEM
+
+
+def _anchor(settings: MachineSettings) -> Path | None:
+    from db.engine import sqlite_path, to_url
+
+    path = sqlite_path(to_url(settings.database))
+    return Path(f"{path}.audit-head") if path else None
+
+
+def _where(settings: MachineSettings) -> str:
+    from db.engine import sqlite_path, to_url
+
+    path = sqlite_path(to_url(settings.database))
+    return str(path) if path else "the configured database"

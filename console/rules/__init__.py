@@ -1,0 +1,1 @@
+"""Pure clinical rules and shared vocabulary: no database, no Textual."""

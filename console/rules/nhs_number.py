@@ -1,0 +1,48 @@
+"""NHS number: Modulus 11 check, normalisation and display (reference/nhs-number.md)."""
+
+from __future__ import annotations
+
+WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+class NhsNumberError(ValueError):
+    """The text is not a valid NHS number; the message says why."""
+
+
+def check_digit(first_nine: str) -> int | None:
+    """The check digit for nine digits, or None when no valid number can end them."""
+    total = sum(int(d) * w for d, w in zip(first_nine, WEIGHTS, strict=True))
+    digit = 11 - total % 11
+    if digit == 11:
+        return 0
+    if digit == 10:
+        return None
+    return digit
+
+
+def normalise(text: str) -> str:
+    """Ten digits from text typed with or without spaces or dashes; raises NhsNumberError."""
+    stripped = text.strip().replace(" ", "").replace("-", "")
+    if not stripped:
+        raise NhsNumberError("NHS number is required")
+    if not stripped.isdigit() or not stripped.isascii():
+        raise NhsNumberError("NHS number must be digits only (spaces or dashes allowed)")
+    if len(stripped) != 10:
+        raise NhsNumberError(f"NHS number must have 10 digits, not {len(stripped)}")
+    expected = check_digit(stripped[:9])
+    if expected is None or expected != int(stripped[9]):
+        raise NhsNumberError("NHS number check digit is wrong: please check the number")
+    return stripped
+
+
+def is_valid(text: str) -> bool:
+    try:
+        normalise(text)
+    except NhsNumberError:
+        return False
+    return True
+
+
+def display(ten_digits: str) -> str:
+    """`9434765919` → `943 476 5919`."""
+    return f"{ten_digits[:3]} {ten_digits[3:6]} {ten_digits[6:]}"

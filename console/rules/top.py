@@ -1,0 +1,70 @@
+"""Treatment Outcomes Profile items and ranges (reference/top.md), item for item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ItemKind(StrEnum):
+    DAYS = "days"  # four weeks of 0–7, total 0–28
+    YES_NO = "yes_no"
+    RATING = "rating"  # 0–20, poor to good
+
+
+@dataclass(frozen=True)
+class TopItem:
+    key: str
+    label: str
+    section: str
+    kind: ItemKind
+    amount_unit: str = ""  # substance items: average amount on a using day
+
+
+SUBSTANCE = "Substance use"
+INJECTING = "Injecting risk behaviour"
+CRIME = "Crime"
+HEALTH = "Health and social functioning"
+
+ITEMS: tuple[TopItem, ...] = (
+    TopItem("alcohol", "Alcohol", SUBSTANCE, ItemKind.DAYS, "units"),
+    TopItem("opiates", "Opiates (illicit)", SUBSTANCE, ItemKind.DAYS, "g"),
+    TopItem("crack", "Crack", SUBSTANCE, ItemKind.DAYS, "g"),
+    TopItem("cocaine", "Cocaine", SUBSTANCE, ItemKind.DAYS, "g"),
+    TopItem("amphetamines", "Amphetamines", SUBSTANCE, ItemKind.DAYS, "g"),
+    TopItem("cannabis", "Cannabis", SUBSTANCE, ItemKind.DAYS, "spliffs"),
+    TopItem("other_substance", "Other problem substance", SUBSTANCE, ItemKind.DAYS, "g"),
+    TopItem("tobacco", "Tobacco", SUBSTANCE, ItemKind.DAYS),
+    TopItem("injected", "Days injected", INJECTING, ItemKind.DAYS),
+    TopItem("shared_needle", "Shared needle or syringe", INJECTING, ItemKind.YES_NO),
+    TopItem("shared_paraphernalia", "Shared spoon, water or filter", INJECTING, ItemKind.YES_NO),
+    TopItem("shoplifting", "Shoplifting", CRIME, ItemKind.DAYS),
+    TopItem("drug_selling", "Drug selling", CRIME, ItemKind.DAYS),
+    TopItem("vehicle_theft", "Theft from or of a vehicle", CRIME, ItemKind.YES_NO),
+    TopItem("property_theft", "Other property theft or burglary", CRIME, ItemKind.YES_NO),
+    TopItem("fraud", "Fraud, forgery, handling stolen goods", CRIME, ItemKind.YES_NO),
+    TopItem("assault", "Assault or violence", CRIME, ItemKind.YES_NO),
+    TopItem("psych_health", "Psychological health", HEALTH, ItemKind.RATING),
+    TopItem("paid_work", "Days in paid work", HEALTH, ItemKind.DAYS),
+    TopItem("education", "Days at college or school", HEALTH, ItemKind.DAYS),
+    TopItem("physical_health", "Physical health", HEALTH, ItemKind.RATING),
+    TopItem("acute_housing", "Acute housing problem", HEALTH, ItemKind.YES_NO),
+    TopItem("eviction_risk", "At risk of eviction", HEALTH, ItemKind.YES_NO),
+    TopItem("quality_of_life", "Overall quality of life", HEALTH, ItemKind.RATING),
+)
+
+ITEM_BY_KEY = {item.key: item for item in ITEMS}
+WEEKS = 4
+DAYS_PER_WEEK = (0, 7)
+DAYS_TOTAL = (0, 28)
+RATING_RANGE = (0, 20)
+
+
+def column_names(item: TopItem) -> list[str]:
+    """The storage columns of one item: NULL in any of them means "not answered"."""
+    if item.kind is ItemKind.DAYS:
+        cols = [f"{item.key}_w{w}" for w in range(1, WEEKS + 1)] + [f"{item.key}_days"]
+        if item.amount_unit:
+            cols.append(f"{item.key}_amount")
+        return cols
+    return [item.key]

@@ -1,0 +1,106 @@
+"""Field checks shared by forms, the importer and the services: each returns a clean value
+or raises FieldError with the message shown beside the field."""
+
+from __future__ import annotations
+
+import re
+
+import pendulum
+
+from console.rules import nhs_number
+from console.rules.vocab import Sex
+
+
+class FieldError(ValueError):
+    pass
+
+
+POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def nhs(text: str) -> str:
+    try:
+        return nhs_number.normalise(text)
+    except nhs_number.NhsNumberError as exc:
+        raise FieldError(str(exc)) from exc
+
+
+def name(text: str, *, label: str = "name") -> str:
+    value = " ".join(text.split())
+    if not value:
+        raise FieldError(f"{label} is required")
+    if len(value) > 60:
+        raise FieldError(f"{label} must be at most 60 characters")
+    return value
+
+
+def date(text: str, *, today: pendulum.Date, required: bool = True) -> pendulum.Date | None:
+    """`YYYY-MM-DD` or `DD/MM/YYYY`; not in the future; not before 1900."""
+    value = text.strip()
+    if not value:
+        if required:
+            raise FieldError("date is required (DD/MM/YYYY)")
+        return None
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            parsed = pendulum.from_format(value, "YYYY-MM-DD").date()
+        elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
+            day, month, year = (int(p) for p in value.split("/"))
+            parsed = pendulum.date(year, month, day)
+        else:
+            raise FieldError("date must be DD/MM/YYYY or YYYY-MM-DD")
+    except ValueError as exc:
+        if isinstance(exc, FieldError):
+            raise
+        raise FieldError("no such date") from exc
+    if parsed > today:
+        raise FieldError("date cannot be in the future")
+    if parsed.year < 1900:
+        raise FieldError("date cannot be before 1900")
+    return parsed
+
+
+def sex(text: str) -> str:
+    value = text.strip().lower() or Sex.UNKNOWN.value
+    if value not in {s.value for s in Sex}:
+        raise FieldError("sex must be male, female, other or unknown")
+    return value
+
+
+def postcode(text: str) -> str:
+    value = " ".join(text.upper().split())
+    if not value:
+        return ""
+    match = POSTCODE.match(value.replace(" ", "")) or POSTCODE.match(value)
+    if not match:
+        raise FieldError("not a UK postcode (for example LS1 4AP)")
+    return f"{match.group(1)} {match.group(2)}"
+
+
+def phone(text: str) -> str:
+    value = text.strip()
+    if not value:
+        return ""
+    if not re.fullmatch(r"\+?[0-9 ]+", value):
+        raise FieldError("phone may have digits, spaces and a leading +")
+    digits = sum(ch.isdigit() for ch in value)
+    if not 10 <= digits <= 15:
+        raise FieldError("phone must have 10–15 digits")
+    return value
+
+
+def email(text: str) -> str:
+    value = text.strip()
+    if not value:
+        return ""
+    if not EMAIL.match(value) or value.count("@") != 1:
+        raise FieldError("email must look like name@example.org")
+    return value
+
+
+def optional_text(text: str, *, limit: int) -> str:
+    value = " ".join(text.split())
+    if len(value) > limit:
+        raise FieldError(f"at most {limit} characters")
+    return value

@@ -1,0 +1,113 @@
+"""The service layer: the only code that opens database sessions.
+
+`Services` is built once (by the CLI, or by tests over a temporary database with a
+fixed clock) and handed to the App; screens reach it as `self.app.services`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from console.clock import Clock, SystemClock
+from console.identity import os_full_name
+from console.rules.vocab import Role
+from console.services import audit
+from console.services.base import Tx, UnitOfWork
+from console.services.dto import StaffMember
+from console.services.errors import UnknownStaff
+from console.services.staff import find_active, staff_count, to_member
+from db.engine import writer
+from db.models import Staff
+
+if TYPE_CHECKING:
+    from console.services.auditlog import AuditService
+    from console.services.demo import DemoService
+    from console.services.patients import PatientService
+    from console.services.practice import PracticeService
+    from console.services.staff import StaffService
+
+
+@dataclass(frozen=True)
+class Identity:
+    staff: StaffMember
+    bootstrapped: bool  # this account was just made the first admin
+
+
+class Services:
+    def __init__(self, engine: Engine, *, login: str, clock: Clock | None = None) -> None:
+        self.engine = engine
+        self.login = login
+        self.clock: Clock = clock or SystemClock()
+        self.uow = UnitOfWork(engine, self.clock)
+        self._staff: StaffMember | None = None
+
+    # -- who is using the console -------------------------------------------------------
+    def identify(self) -> Identity:
+        """Map the OS account to staff; on an empty database it becomes the first admin."""
+        with Session(self.engine) as session:
+            if staff_count(session) > 0:
+                self._staff = find_active(session, self.login)
+                return Identity(self._staff, bootstrapped=False)
+        with Session(writer(self.engine), expire_on_commit=False) as session, session.begin():
+            if staff_count(session) > 0:  # someone else bootstrapped meanwhile
+                self._staff = find_active(session, self.login)
+                return Identity(self._staff, bootstrapped=False)
+            row = Staff(login=self.login, name=os_full_name(self.login), roles=Role.ADMIN.value)
+            session.add(row)
+            session.flush()
+            member = to_member(row)
+            tx = Tx(session, member, self.clock.now())
+            tx.audit("staff.bootstrap", entity="staff", entity_id=row.id, detail={"roles": "admin"})
+        self._staff = member
+        return Identity(member, bootstrapped=True)
+
+    @property
+    def staff(self) -> StaffMember:
+        if self._staff is None:
+            self.identify()
+        if self._staff is None:  # pragma: no cover - identify sets it or raises
+            raise UnknownStaff(self.login)
+        return self._staff
+
+    def refresh_staff(self) -> StaffMember:
+        self._staff = None
+        return self.staff
+
+    # -- the services -------------------------------------------------------------------
+    @cached_property
+    def staff_admin(self) -> StaffService:
+        from console.services.staff import StaffService
+
+        return StaffService(self)
+
+    @cached_property
+    def patients(self) -> PatientService:
+        from console.services.patients import PatientService
+
+        return PatientService(self)
+
+    @cached_property
+    def practice(self) -> PracticeService:
+        from console.services.practice import PracticeService
+
+        return PracticeService(self)
+
+    @cached_property
+    def audit_log(self) -> AuditService:
+        from console.services.auditlog import AuditService
+
+        return AuditService(self)
+
+    @cached_property
+    def demo(self) -> DemoService:
+        from console.services.demo import DemoService
+
+        return DemoService(self)
+
+
+__all__ = ["Identity", "Services", "audit"]

@@ -1,0 +1,102 @@
+"""Frozen dataclasses the screens and the CLI receive: never ORM rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from console.rules.vocab import Role
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    login: str
+    name: str
+    roles: frozenset[Role]
+    active: bool = True
+
+    @property
+    def roles_text(self) -> str:
+        return ", ".join(sorted(r.value for r in self.roles))
+
+
+@dataclass(frozen=True)
+class Practice:
+    name: str
+    address: str
+    phone: str
+    email: str
+    ods_code: str
+    timezone: str
+    barc10_fall_threshold: int
+    is_demo: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class PatientRow:
+    """One line of the patient list. Clinical fields are None for reception."""
+
+    id: int
+    nhs_number: str
+    family_name: str
+    given_name: str
+    date_of_birth: dt.date
+    status: str
+    next_review_due: dt.date | None
+    medicine: str | None = None
+    dose_mg: float | None = None
+    episode_start: dt.date | None = None
+    last_review: dt.date | None = None
+    flags: str = ""
+    sort_key: tuple[str, str, int] = field(default=("", "", 0), compare=False)
+
+
+@dataclass(frozen=True)
+class PatientPage:
+    rows: tuple[PatientRow, ...]
+    query: str
+    more: bool
+
+
+@dataclass(frozen=True)
+class PatientInput:
+    """What a registration or demographics form submits (text as typed)."""
+
+    nhs_number: str
+    family_name: str
+    given_name: str
+    date_of_birth: str
+    sex: str = "unknown"
+    address_line_1: str = ""
+    address_line_2: str = ""
+    town: str = ""
+    postcode: str = ""
+    phone: str = ""
+    email: str = ""
+    consent_letters_home: bool = False
+    recovery_start: str = ""
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """Demographics as stored, with the row version a later save must present."""
+
+    id: int
+    nhs_number: str
+    family_name: str
+    given_name: str
+    date_of_birth: dt.date
+    sex: str
+    address_line_1: str
+    address_line_2: str
+    town: str
+    postcode: str
+    phone: str
+    email: str
+    consent_letters_home: bool
+    status: str
+    recovery_start: dt.date | None
+    next_review_due: dt.date | None
+    version: int

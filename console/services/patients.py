@@ -1,0 +1,199 @@
+"""Patients: the list search, opening a record (audited), registration and demographics."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from console.rules import search as search_rules
+from console.rules import validate
+from console.rules.flags import ListCaches, list_flags
+from console.rules.names import fold_key
+from console.services.dto import PatientInput, PatientPage, PatientRecord, PatientRow
+from console.services.errors import Invalid, NotFound
+from console.services.roles import Action, allowed
+from db.models import Patient
+from db.queries import patients as queries
+
+if TYPE_CHECKING:
+    from console.services import Services
+
+PAGE = 60
+
+
+class PatientService:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    # -- the list -------------------------------------------------------------------
+    def search(
+        self,
+        text: str,
+        *,
+        statuses: tuple[str, ...] = (),
+        keyworker_id: int | None = None,
+        due_within_days: int | None = None,
+        limit: int = PAGE,
+        after: tuple[str, str, int] | None = None,
+    ) -> PatientPage:
+        staff = self._s.staff
+        terms = search_rules.parse(text)
+        today = self._s.clock.today()
+        criteria = queries.Criteria(
+            family_prefix=terms.family_prefix,
+            given_prefix=terms.given_prefix,
+            either_prefix=terms.either_prefix,
+            nhs_prefix=terms.nhs_prefix,
+            date_of_birth=terms.date_of_birth,
+            statuses=statuses,
+            keyworker_id=keyworker_id,
+            due_by=today.add(days=due_within_days) if due_within_days is not None else None,
+        )
+        clinical = allowed(staff.roles, Action.VIEW_CLINICAL)
+        with self._s.uow.read(staff, Action.VIEW_LIST) as session:
+            rows = queries.search(session=session, criteria=criteria, limit=limit + 1, after=after)
+        page = [self._row(r, today, clinical) for r in rows[:limit]]
+        return PatientPage(tuple(page), text, more=len(rows) > limit)
+
+    @staticmethod
+    def _row(r: sa.Row[tuple[object, ...]], today: object, clinical: bool) -> PatientRow:
+        m = r._mapping
+        caches = ListCaches(**{f: m[f] for f in ListCaches.__dataclass_fields__})
+        flags = list_flags(caches, today)  # type: ignore[arg-type]
+        if not clinical:
+            # Reception sees "review due" only: no OST, no clinical flags (SPEC §1).
+            flags = "R" if "R" in flags else ""
+        return PatientRow(
+            id=m["id"],
+            nhs_number=m["nhs_number"],
+            family_name=m["family_name"],
+            given_name=m["given_name"],
+            date_of_birth=m["date_of_birth"],
+            status=m["status"],
+            next_review_due=m["next_review_due"],
+            medicine=(m["current_medicine"] or "") if clinical else None,
+            dose_mg=m["current_dose_mg"] if clinical else None,
+            episode_start=m["episode_start"] if clinical else None,
+            last_review=m["last_strategic_review"] if clinical else None,
+            flags=flags,
+            sort_key=(m["family_key"], m["given_key"], m["id"]),
+        )
+
+    def counts(self) -> tuple[int, int, int]:
+        """(patients, overdue, due within 28 days) for the list's status line."""
+        today = self._s.clock.today()
+        with self._s.uow.read(self._s.staff, Action.VIEW_LIST) as session:
+            total = queries.count_all(session=session)
+            overdue = queries.count_due(session=session, on_or_before=today.subtract(days=1))
+            soon = queries.count_due(session=session, on_or_before=today.add(days=28)) - overdue
+        return total, overdue, soon
+
+    # -- one record -----------------------------------------------------------------
+    def open(self, patient_id: int) -> PatientRecord:
+        """Open a record: viewing clinical detail is itself audited (SPEC §2)."""
+        with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
+            row = tx.session.get(Patient, patient_id)
+            if row is None:
+                raise NotFound("no such patient")
+            tx.audit("patient.open", entity="patient", entity_id=row.id, patient_id=row.id)
+            return _record(row)
+
+    def register(self, data: PatientInput) -> PatientRecord:
+        clean = self._validate(data)
+        with self._s.uow.write(self._s.staff, Action.REGISTER_PATIENT) as tx:
+            if tx.session.exec(
+                select(Patient.id).where(Patient.nhs_number == clean["nhs_number"])
+            ).first():
+                raise Invalid(
+                    {"nhs_number": "a patient with this NHS number is already registered"}
+                )
+            row = Patient(**clean, is_demo=False)
+            tx.session.add(row)
+            tx.session.flush()
+            tx.audit("patient.register", entity="patient", entity_id=row.id, patient_id=row.id)
+            return _record(row)
+
+    def update(self, patient_id: int, version: int, data: PatientInput) -> PatientRecord:
+        clean = self._validate(data)
+        with self._s.uow.write(self._s.staff, Action.REGISTER_PATIENT) as tx:
+            row = tx.session.get(Patient, patient_id, with_for_update=True)
+            if row is None:
+                raise NotFound("no such patient")
+            tx.check_version(row, version, "patient record", self._s.clock.tz)
+            clash = tx.session.exec(
+                select(Patient.id).where(
+                    Patient.nhs_number == clean["nhs_number"], Patient.id != patient_id
+                )
+            ).first()
+            if clash:
+                raise Invalid(
+                    {"nhs_number": "a patient with this NHS number is already registered"}
+                )
+            changed = sorted(k for k, v in clean.items() if getattr(row, k) != v)
+            for key, value in clean.items():
+                setattr(row, key, value)
+            tx.audit(
+                "patient.update",
+                entity="patient",
+                entity_id=row.id,
+                patient_id=row.id,
+                detail={"fields": changed},
+            )
+            return _record(row)
+
+    def _validate(self, data: PatientInput) -> dict[str, object]:
+        today = self._s.clock.today()
+        errors: dict[str, str] = {}
+        clean: dict[str, object] = {}
+        checks = {
+            "nhs_number": lambda: validate.nhs(data.nhs_number),
+            "family_name": lambda: validate.name(data.family_name, label="family name"),
+            "given_name": lambda: validate.name(data.given_name, label="given name"),
+            "date_of_birth": lambda: validate.date(data.date_of_birth, today=today),
+            "sex": lambda: validate.sex(data.sex),
+            "address_line_1": lambda: validate.optional_text(data.address_line_1, limit=80),
+            "address_line_2": lambda: validate.optional_text(data.address_line_2, limit=80),
+            "town": lambda: validate.optional_text(data.town, limit=60),
+            "postcode": lambda: validate.postcode(data.postcode),
+            "phone": lambda: validate.phone(data.phone),
+            "email": lambda: validate.email(data.email),
+            "recovery_start": lambda: validate.date(
+                data.recovery_start, today=today, required=False
+            ),
+        }
+        for field, check in checks.items():
+            try:
+                clean[field] = check()
+            except validate.FieldError as exc:
+                errors[field] = str(exc)
+        if errors:
+            raise Invalid(errors)
+        clean["consent_letters_home"] = data.consent_letters_home
+        clean["family_key"] = fold_key(str(clean["family_name"]))
+        clean["given_key"] = fold_key(str(clean["given_name"]))
+        return clean
+
+
+def _record(row: Patient) -> PatientRecord:
+    assert row.id is not None
+    return PatientRecord(
+        id=row.id,
+        nhs_number=row.nhs_number,
+        family_name=row.family_name,
+        given_name=row.given_name,
+        date_of_birth=row.date_of_birth,
+        sex=row.sex,
+        address_line_1=row.address_line_1,
+        address_line_2=row.address_line_2,
+        town=row.town,
+        postcode=row.postcode,
+        phone=row.phone,
+        email=row.email,
+        consent_letters_home=row.consent_letters_home,
+        status=row.status,
+        recovery_start=row.recovery_start,
+        next_review_due=row.next_review_due,
+        version=row.version,
+    )

@@ -1,0 +1,1 @@
+"""Database layer: SQLModel tables, the engine factory, migrations and queries."""

@@ -1,0 +1,86 @@
+"""Programmatic Alembic: create or upgrade a database, and compare its revision with the code's."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest revision this code knows; a test checks it against the scripts' head.
+HEAD = "0001_baseline"
+KNOWN = ("0001_baseline",)
+
+
+class SchemaState(Enum):
+    EMPTY = "empty"
+    OLDER = "older"
+    CURRENT = "current"
+    NEWER = "newer"
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    revision = current_revision(engine)
+    if revision is None:
+        return SchemaState.EMPTY
+    if revision == HEAD:
+        return SchemaState.CURRENT
+    if revision in KNOWN:
+        return SchemaState.OLDER
+    return SchemaState.NEWER
+
+
+def _config(connection: sa.Connection):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    from db.engine import writer
+
+    with writer(engine).begin() as conn:
+        command.upgrade(_config(conn), revision)
+
+
+def script_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    cfg = _config(None)  # type: ignore[arg-type]
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def backup_before_upgrade(engine: Engine) -> Path | None:
+    """A consistent copy (VACUUM INTO, never a file copy) checked before migrating."""
+    from db.engine import sqlite_path
+
+    path = sqlite_path(str(engine.url))
+    if path is None:
+        return None
+    target = path.with_name(f"{path.name}.before-{current_revision(engine)}.bak")
+    target.unlink(missing_ok=True)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("VACUUM INTO ?", (str(target),))
+    check = sa.create_engine(f"sqlite:///{target}")
+    with check.connect() as conn:
+        if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
+            raise RuntimeError("the backup taken before upgrading failed its integrity check")
+    check.dispose()
+    target.chmod(0o600)
+    return target

@@ -1,0 +1,60 @@
+"""Every table, imported here so that SQLModel.metadata is complete (Alembic, tests)."""
+
+from sqlmodel import SQLModel
+
+# Constraint names Alembic's batch mode can find on SQLite.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from db.models.audit import AuditEvent, AuditHead  # noqa: E402
+from db.models.careplan import CarePlan, Goal, GoalStatusEvent  # noqa: E402
+from db.models.letter import Letter, LetterTemplate, PracticeSettings  # noqa: E402
+from db.models.linkage import Linkage, Resource  # noqa: E402
+from db.models.patient import (  # noqa: E402
+    Episode,
+    FamilyMember,
+    HealthCheck,
+    Patient,
+    Prescription,
+)
+from db.models.review import (  # noqa: E402
+    Barc10,
+    Corroboration,
+    DrugTest,
+    GoalReview,
+    Review,
+    ReviewAddendum,
+    TopScore,
+)
+from db.models.staff import Staff  # noqa: E402
+
+__all__ = [
+    "AuditEvent",
+    "AuditHead",
+    "Barc10",
+    "CarePlan",
+    "Corroboration",
+    "DrugTest",
+    "Episode",
+    "FamilyMember",
+    "Goal",
+    "GoalReview",
+    "GoalStatusEvent",
+    "HealthCheck",
+    "Letter",
+    "LetterTemplate",
+    "Linkage",
+    "Patient",
+    "PracticeSettings",
+    "Prescription",
+    "Resource",
+    "Review",
+    "ReviewAddendum",
+    "Staff",
+    "TopScore",
+]

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class PracticeSettings(SQLModel, table=True):
+    """The one practice this database serves (one row, id 1)."""
+
+    __tablename__ = "practice_settings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(default="", max_length=120)
+    address: str = Field(default="", max_length=300)
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=120)
+    ods_code: str = Field(default="", max_length=10)
+    signature: str = Field(default="", max_length=300)
+    timezone: str = Field(default="Europe/London", max_length=60)
+    barc10_fall_threshold: int = 6
+    is_demo: bool = False
+    version: int = 1
+
+
+class LetterTemplate(SQLModel, table=True):
+    __tablename__ = "letter_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40, unique=True)
+    title: str = Field(max_length=120)
+    body: str
+    to_home_address: bool = True
+    updated_by: int | None = Field(default=None, foreign_key="staff.id")
+    version: int = 1
+
+
+class Letter(SQLModel, table=True):
+    """Every letter produced: the PDF is kept, so a reprint is the same letter."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    template_key: str = Field(max_length=40)
+    produced_by: int | None = Field(default=None, foreign_key="staff.id")
+    produced_at: str = Field(max_length=40)
+    printed_at: str = Field(default="", max_length=40)
+    path: str = Field(default="", max_length=500)
+    sha256: str = Field(max_length=64)
+    page: int = 1

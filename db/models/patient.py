@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Search keys compare byte-wise on both backends, so a prefix is an index range.
+KEY_TYPE = sa.String(60).with_variant(sa.String(60, collation="C"), "postgresql")
+
+
+class Patient(SQLModel, table=True):
+    __table_args__ = (
+        sa.Index("ix_patient_family_key", "family_key", "given_key"),
+        sa.Index("ix_patient_given_key", "given_key"),
+        sa.Index("ix_patient_status_next_review", "status", "next_review_due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    nhs_number: str = Field(
+        sa_type=sa.String(10).with_variant(sa.String(10, collation="C"), "postgresql"),
+        unique=True,
+    )
+    family_name: str = Field(max_length=60)
+    given_name: str = Field(max_length=60)
+    # Lower-cased, accent-folded names: queried with plain LIKE 'prefix%' on an index.
+    family_key: str = Field(sa_type=KEY_TYPE)
+    given_key: str = Field(sa_type=KEY_TYPE)
+    date_of_birth: dt.date = Field(index=True)
+    sex: str = Field(default="unknown", max_length=10)
+    address_line_1: str = Field(default="", max_length=80)
+    address_line_2: str = Field(default="", max_length=80)
+    town: str = Field(default="", max_length=60)
+    postcode: str = Field(default="", max_length=8)
+    phone: str = Field(default="", max_length=20)
+    email: str = Field(default="", max_length=120)
+    preferred_contact: str = Field(default="", max_length=20)
+    consent_letters_home: bool = False
+    consent_family_contact: bool = False
+    consent_share_specialist: bool = False
+    keyworker_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    status: str = Field(default="in_treatment", max_length=20)
+    recovery_start: dt.date | None = None
+    children_under_16: int = 0
+    safe_storage_discussed: dt.date | None = None
+    # "none_to_involve" or "declines" when no family record is the considered answer.
+    family_involvement: str = Field(default="", max_length=20)
+    injecting_status: str = Field(default="", max_length=12)
+
+    # Row caches (SPEC §2), kept right by the transaction that changes their source.
+    next_review_due: dt.date | None = Field(default=None, index=True)
+    next_review_reason: str = Field(default="", max_length=200)
+    last_strategic_review: dt.date | None = None
+    last_ost_decision: str = Field(default="", max_length=24)
+    episode_start: dt.date | None = None
+    ost_continuous_start: dt.date | None = None
+    current_medicine: str = Field(default="", max_length=40)
+    current_dose_mg: float | None = None
+    last_barc10_total: int | None = None
+    last_naloxone: dt.date | None = None
+    last_hcv_test: dt.date | None = None
+    hbv_course_completed: dt.date | None = None
+    injecting_recorded: dt.date | None = None
+    next_checkup_due: dt.date | None = Field(default=None, index=True)
+    next_linkage_followup: dt.date | None = Field(default=None, index=True)
+    agreed_plan_substance_goal: dt.date | None = None
+
+    is_demo: bool = False
+    version: int = 1
+
+
+class Episode(SQLModel, table=True):
+    __table_args__ = (
+        # At most one open episode per patient, enforced by the database too.
+        sa.Index(
+            "uq_episode_open",
+            "patient_id",
+            unique=True,
+            sqlite_where=sa.text("end_date IS NULL"),
+            postgresql_where=sa.text("end_date IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    start_date: dt.date
+    referral_source: str = Field(default="", max_length=60)
+    problem_substances: str = Field(default="", max_length=200)
+    end_date: dt.date | None = None
+    exit_reason: str = Field(default="", max_length=4)
+    version: int = 1
+
+
+class Prescription(SQLModel, table=True):
+    """One row per dose: a change is a new row, so history and time on OST are exact."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    medicine: str = Field(max_length=40)
+    dose_mg: float
+    interval: str = Field(default="daily", max_length=10)
+    dispensing: str = Field(default="", max_length=20)
+    pharmacy: str = Field(default="", max_length=120)
+    start_date: dt.date
+    end_date: dt.date | None = None
+    missed_doses_in_row: int = 0
+    ecg_date: dt.date | None = None
+    qtc_ms: int | None = None
+    # Comma-separated co-prescribed sedatives (benzodiazepines, gabapentinoids).
+    sedatives: str = Field(default="", max_length=200)
+    version: int = 1
+
+
+class FamilyMember(SQLModel, table=True):
+    __tablename__ = "family_member"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    name: str = Field(max_length=120)
+    relationship: str = Field(max_length=60)
+    contact: str = Field(default="", max_length=120)
+    consent_involvement: bool = False
+    support_offered: bool = False
+    version: int = 1
+
+
+class HealthCheck(SQLModel, table=True):
+    """One dated health event: a hepatitis B dose, an HCV test, a naloxone supply …"""
+
+    __tablename__ = "health_check"
+    __table_args__ = (sa.Index("ix_health_check_patient_kind", "patient_id", "kind", "check_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id")
+    kind: str = Field(max_length=20)
+    check_date: dt.date
+    result: str = Field(default="", max_length=40)
+    detail: str = Field(default="", max_length=200)
+    recorded_by: int | None = Field(default=None, foreign_key="staff.id")
+    version: int = 1

@@ -1,0 +1,1 @@
+"""Read queries: keyword-only functions taking a session; they never commit."""
