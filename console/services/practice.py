@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from console.services.dto import Practice
+from console.services.errors import Invalid
 from console.services.roles import Action
 from db.models import PracticeSettings
 
@@ -37,6 +38,23 @@ class PracticeService:
         """Everyone sees the practice name in the header, so this needs no role."""
         with Session(self._s.engine) as session:
             return _practice(session.get(PracticeSettings, 1))
+
+    def is_set_up(self) -> bool:
+        """False on a new database until demo data is loaded or the practice is named."""
+        with Session(self._s.engine) as session:
+            return session.get(PracticeSettings, 1) is not None
+
+    def set_up(self, name: str) -> Practice:
+        """First run, starting empty: record the practice's name (admin)."""
+        name = " ".join(name.split())
+        if not name or len(name) > 120:
+            raise Invalid({"name": "practice name is required (at most 120 characters)"})
+        with self._s.uow.write(self._s.staff, Action.ADMINISTER) as tx:
+            row = tx.session.get(PracticeSettings, 1) or PracticeSettings(id=1)
+            row.name = name
+            tx.session.add(row)
+            tx.audit("practice.set_up", entity="practice_settings", entity_id=1)
+            return _practice(row)
 
     def update_name(self, name: str) -> Practice:
         with self._s.uow.write(self._s.staff, Action.ADMINISTER) as tx:
