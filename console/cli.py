@@ -73,6 +73,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.status
     except KeyboardInterrupt:
         return BAD_INPUT
+    except Exception as exc:
+        # A database error's text can quote the row it choked on: name the kind only.
+        print(
+            f"recovery-console: unexpected {type(exc).__name__}; nothing was half-written "
+            "(every change is one transaction). Please report it with the time it happened.",
+            file=sys.stderr,
+        )
+        return PROBLEM
 
 
 def _run(args: argparse.Namespace) -> int:

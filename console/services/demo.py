@@ -23,10 +23,10 @@ class DemoService:
         self._s = services
 
     def load(self, patients: int, seed: int = 1) -> DemoSummary:
-        from console.demo import generate
-
         if not 1 <= patients <= MAX_PATIENTS:
             raise Invalid({"patients": f"must be between 1 and {MAX_PATIENTS:,}"})
+        from console.demo import generate
+
         staff = self._s.staff
         with self._s.uow.write(staff, Action.ADMINISTER) as tx:
             if tx.session.exec(select(func.count()).select_from(Patient)).one():

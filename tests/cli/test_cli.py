@@ -1,0 +1,162 @@
+"""The command line as a user runs it: real processes, real files, exit codes of SPEC §6."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db.engine import make_engine, writer
+
+OK, PROBLEM, BAD_INPUT, REFUSED = 0, 1, 2, 3
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "practice.db"
+    assert run("--db", str(path), "init").returncode == OK
+    return path
+
+
+def test_init_creates_a_private_database_and_makes_the_first_account_admin(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    result = run("--db", str(path), "init")
+    assert result.returncode == OK, result.stderr
+    assert "made admin" in result.stderr
+    assert (path.stat().st_mode & 0o777) == 0o600
+    again = run("--db", str(path), "init")
+    assert again.returncode == OK and "made admin" not in again.stderr
+
+
+def test_database_precedence_env_over_default(tmp_path: Path) -> None:
+    path = tmp_path / "from-env.db"
+    result = run("init", env={"RECOVERY_CONSOLE_DB": str(path)})
+    assert result.returncode == OK and path.exists()
+    other = tmp_path / "from-option.db"
+    result = run("--db", str(other), "init", env={"RECOVERY_CONSOLE_DB": str(path)})
+    assert result.returncode == OK and other.exists()
+
+
+def test_database_from_user_config_file(tmp_path: Path) -> None:
+    path = tmp_path / "from-config.db"
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "recovery-console" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text(f'database = "{path}"\n')
+    assert run("init").returncode == OK
+    assert path.exists()
+
+
+def test_staff_add_list_set(db: Path) -> None:
+    added = run(
+        "--db", str(db), "staff", "add", "kross", "--name", "K. Ross", "--role", "recovery_worker"
+    )
+    assert added.returncode == OK, added.stderr
+    listed = run("--db", str(db), "staff", "list")
+    assert "kross" in listed.stdout and "recovery_worker" in listed.stdout
+    changed = run(
+        "--db", str(db), "staff", "set", "kross", "--role", "clinician", "--role", "admin"
+    )
+    assert changed.returncode == OK and "admin, clinician" in changed.stdout
+    gone = run("--db", str(db), "staff", "set", "kross", "--inactive")
+    assert gone.returncode == OK and "inactive" in gone.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("staff", "add", "kross", "--name", "K. Ross", "--role", "wizard"),
+        ("staff", "set", "nobody", "--role", "clinician"),
+        ("staff", "set", "tester"),
+        ("frobnicate",),
+        ("demo", "--patients", "0"),
+        ("demo", "--patients", "many"),
+    ],
+)
+def test_bad_input_exits_2(db: Path, args: tuple[str, ...]) -> None:
+    result = run("--db", str(db), *args)
+    assert result.returncode == BAD_INPUT, result.stderr
+    assert result.stderr.strip()
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_account_is_refused_with_a_clear_message(db: Path) -> None:
+    engine = make_engine(db, create=False)
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql("UPDATE staff SET login = 'someone-else'")
+    engine.dispose()
+    result = run("--db", str(db), "staff", "list")
+    assert result.returncode == REFUSED
+    assert "not an active member of staff" in result.stderr
+
+
+def test_role_refusal_exits_3(db: Path) -> None:
+    engine = make_engine(db, create=False)
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql("UPDATE staff SET roles = 'reception'")
+    engine.dispose()
+    result = run("--db", str(db), "audit", "verify")
+    assert result.returncode == REFUSED
+    assert "Not allowed" in result.stderr and "admin" in result.stderr
+
+
+def test_newer_database_is_refused(db: Path) -> None:
+    engine = make_engine(db, create=False)
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
+    engine.dispose()
+    result = run("--db", str(db), "staff", "list")
+    assert result.returncode == REFUSED
+    assert "newer version" in result.stderr
+
+
+def test_world_readable_database_is_refused(db: Path) -> None:
+    db.chmod(0o644)
+    result = run("--db", str(db), "staff", "list")
+    assert result.returncode == REFUSED
+    assert "chmod" in result.stderr
+
+
+def test_uninitialised_database_asks_for_init(tmp_path: Path) -> None:
+    result = run("--db", str(tmp_path / "missing.db"), "staff", "list")
+    assert result.returncode == BAD_INPUT
+    assert "recovery-console init" in result.stderr
+
+
+def test_audit_verify_finds_tampering(db: Path) -> None:
+    assert run("--db", str(db), "audit", "verify").returncode == OK
+    engine = make_engine(db, create=False)
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql("UPDATE audit_event SET action = 'nothing.happened'")
+    engine.dispose()
+    result = run("--db", str(db), "audit", "verify")
+    assert result.returncode == PROBLEM
+    assert "damaged" in result.stderr
+
+
+def test_audit_verify_finds_a_cut_tail(db: Path) -> None:
+    run("--db", str(db), "staff", "add", "kross", "--name", "K. Ross", "--role", "clinician")
+    assert run("--db", str(db), "audit", "verify").returncode == OK  # anchors the head
+    engine = make_engine(db, create=False)
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")
+        conn.exec_driver_sql(
+            "UPDATE audit_head SET last_id = (SELECT max(id) FROM audit_event), "
+            "last_hash = (SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1)"
+        )
+    engine.dispose()
+    result = run("--db", str(db), "audit", "verify")
+    assert result.returncode == PROBLEM
+    assert "cut from the end" in result.stderr

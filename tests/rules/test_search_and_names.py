@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import pendulum
+import pytest
+
+from console.rules import search, validate
+from console.rules.names import fold_key
+
+TODAY = pendulum.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Ó Súilleabháin", "osuilleabhain"),
+        ("O'Brien", "obrien"),
+        ("Kowalczyk", "kowalczyk"),
+        ("Łukasz", "lukasz"),
+    ],
+)
+def test_fold_key(name: str, key: str) -> None:
+    assert fold_key(name) == key
+
+
+def test_one_word_searches_family_or_given_name() -> None:
+    assert search.parse("Smi") == search.SearchTerms(either_prefix="smi")
+
+
+def test_two_words_and_comma_forms() -> None:
+    assert search.parse("smith jo") == search.SearchTerms(family_prefix="smith", given_prefix="jo")
+    assert search.parse("Van Der Berg, An") == search.SearchTerms(
+        family_prefix="vanderberg", given_prefix="an"
+    )
+
+
+@pytest.mark.parametrize("typed", ["943 476", "943-476", "943476"])
+def test_digits_search_nhs_number(typed: str) -> None:
+    assert search.parse(typed) == search.SearchTerms(nhs_prefix="943476")
+
+
+@pytest.mark.parametrize("typed", ["12/03/1980", "1980-03-12", "12/3/1980"])
+def test_dates_search_date_of_birth(typed: str) -> None:
+    assert search.parse(typed).date_of_birth == pendulum.date(1980, 3, 12)
+
+
+def test_postcode_normalised() -> None:
+    assert validate.postcode("ls14ap") == "LS1 4AP"
+    assert validate.postcode(" wf1  1aa ") == "WF1 1AA"
+    with pytest.raises(validate.FieldError):
+        validate.postcode("12345")
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("31/02/1990", "no such date"),
+        ("1899-12-31", "1900"),
+        ("24/11/2026", "future"),
+        ("tomorrow", "DD/MM/YYYY"),
+    ],
+)
+def test_bad_dates(typed: str, message: str) -> None:
+    with pytest.raises(validate.FieldError, match=message):
+        validate.date(typed, today=TODAY)
+
+
+def test_phone_and_email() -> None:
+    assert validate.phone("+44 1924 123456") == "+44 1924 123456"
+    for bad in ("123", "01924-123456", "+44 1924 123456 7890 12"):
+        with pytest.raises(validate.FieldError):
+            validate.phone(bad)
+    assert validate.email("jo@example.org") == "jo@example.org"
+    for bad in ("jo@", "jo@example", "a@b@c.org"):
+        with pytest.raises(validate.FieldError):
+            validate.email(bad)

@@ -1,0 +1,112 @@
+"""Audit chain (append, verify, tamper detection) and stale-version refusal."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from console.services import Services
+from console.services.dto import PatientInput
+from console.services.errors import Invalid, Stale
+from db.engine import writer
+from tests.conftest import StaffFactory
+
+JO = PatientInput("943 476 5919", "Smith", "Jo", "01/01/1961", postcode="wf1 1aa")
+
+
+def _events(engine: Engine) -> list[dict[str, object]]:
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT action, login, patient_id, detail FROM audit_event ORDER BY id"
+        ).mappings()
+        return [dict(r) for r in rows]
+
+
+def test_every_write_and_every_open_is_audited(services: Services, engine: Engine) -> None:
+    record = services.patients.register(JO)
+    services.patients.open(record.id)
+    changed = JO.__class__(**{**JO.__dict__, "phone": "01924 123456"})
+    services.patients.update(record.id, record.version, changed)
+    events = _events(engine)
+    actions = [e["action"] for e in events]
+    assert actions == ["staff.bootstrap", "patient.register", "patient.open", "patient.update"]
+    assert all(e["login"] == "tester" for e in events)
+    assert events[-1]["patient_id"] == record.id
+    assert json.loads(str(events[-1]["detail"])) == {"fields": ["phone"]}
+    assert services.audit_log.verify().ok
+
+
+def test_invalid_input_writes_nothing(services: Services, engine: Engine) -> None:
+    before = len(_events(engine))
+    bad = PatientInput("943 476 5918", "", "Jo", "31/02/1990", email="jo@", postcode="XYZ")
+    with pytest.raises(Invalid) as refused:
+        services.patients.register(bad)
+    assert set(refused.value.errors) == {
+        "nhs_number",
+        "family_name",
+        "date_of_birth",
+        "email",
+        "postcode",
+    }
+    assert len(_events(engine)) == before
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM patient").scalar() == 0
+
+
+def test_duplicate_nhs_number_is_refused(services: Services) -> None:
+    services.patients.register(JO)
+    with pytest.raises(Invalid, match="already registered"):
+        services.patients.register(JO)
+
+
+def test_stale_version_is_refused_with_who_and_when(
+    services: Services, as_staff: StaffFactory, engine: Engine
+) -> None:
+    record = services.patients.register(JO)
+    colleague = as_staff("recovery_worker", login="kross")
+    # Both open version 1; the colleague saves first.
+    colleague.patients.update(
+        record.id, record.version, PatientInput(**{**JO.__dict__, "town": "Leeds"})
+    )
+    with pytest.raises(Stale) as refused:
+        services.patients.update(
+            record.id, record.version, PatientInput(**{**JO.__dict__, "town": "York"})
+        )
+    message = str(refused.value)
+    assert "Kross" in message and "23 Nov 2026 10:00" in message
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT town FROM patient").scalar() == "Leeds"
+    # After a reload (the new version), the save goes through.
+    fresh = services.patients.open(record.id)
+    services.patients.update(
+        record.id, fresh.version, PatientInput(**{**JO.__dict__, "town": "York"})
+    )
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE audit_event SET login = 'mallory' WHERE action = 'patient.register'",
+        "UPDATE audit_event SET detail = '{}' WHERE action = 'patient.update'",
+        "DELETE FROM audit_event WHERE action = 'patient.open'",
+        "UPDATE audit_event SET id = id + 100 WHERE action = 'staff.bootstrap'",
+        "DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)",
+    ],
+)
+def test_verify_detects_edits_deletions_and_reordering(
+    services: Services, engine: Engine, tamper: str
+) -> None:
+    record = services.patients.register(JO)
+    services.patients.open(record.id)
+    services.patients.update(
+        record.id, record.version, PatientInput(**{**JO.__dict__, "town": "Leeds"})
+    )
+    assert services.audit_log.verify().ok
+    with writer(engine).begin() as conn:
+        conn.execute(sa.text(tamper))
+    result = services.audit_log.verify()
+    assert not result.ok
+    assert result.problem
