@@ -108,7 +108,9 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url, create=False) if db_url.startswith("sqlite") else make_engine(db_url)
+    engine = (
+        make_engine(db_url, create=False) if db_url.startswith("sqlite") else make_engine(db_url)
+    )
     yield engine
     engine.dispose()
 
