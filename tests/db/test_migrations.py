@@ -50,3 +50,23 @@ def test_a_database_from_newer_code_is_recognised(tmp_path: Path) -> None:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
     assert migrate.schema_state(engine) is migrate.SchemaState.NEWER
     engine.dispose()
+
+
+def test_backup_before_upgrade_is_a_checked_private_copy(tmp_path: Path) -> None:
+    engine = make_engine(tmp_path / "old.db")
+    migrate.upgrade(engine)
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO staff (login, name, roles, active, version) VALUES ('a', 'A', 'admin', 1, 1)"
+        )
+    saved = migrate.backup_before_upgrade(engine)
+    assert saved is not None and saved.exists()
+    assert saved.stat().st_mode & 0o077 == 0
+    copy = sa.create_engine(f"sqlite:///{saved}")
+    with copy.connect() as conn:
+        assert conn.exec_driver_sql("SELECT login FROM staff").scalar() == "a"
+        assert (
+            conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == migrate.HEAD
+        )
+    copy.dispose()
+    engine.dispose()

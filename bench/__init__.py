@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its figure beside the raw baseline it is measured against."""
