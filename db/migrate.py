@@ -75,8 +75,11 @@ def backup_before_upgrade(engine: Engine) -> Path | None:
         return None
     target = path.with_name(f"{path.name}.before-{current_revision(engine)}.bak")
     target.unlink(missing_ok=True)
-    with engine.connect() as conn:
-        conn.exec_driver_sql("VACUUM INTO ?", (str(target),))
+    raw = engine.raw_connection()  # VACUUM cannot run inside the engine's BEGIN
+    try:
+        raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
+    finally:
+        raw.close()
     check = sa.create_engine(f"sqlite:///{target}")
     with check.connect() as conn:
         if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
