@@ -17,7 +17,7 @@ from console.clock import Clock, SystemClock
 from console.identity import os_full_name
 from console.rules.vocab import Role
 from console.services import audit
-from console.services.base import Tx, UnitOfWork
+from console.services.base import Tx, UnitOfWork, serialise_writers
 from console.services.dto import StaffMember
 from console.services.errors import UnknownStaff
 from console.services.staff import find_active, staff_count, to_member
@@ -54,6 +54,7 @@ class Services:
                 self._staff = find_active(session, self.login)
                 return Identity(self._staff, bootstrapped=False)
         with Session(writer(self.engine), expire_on_commit=False) as session, session.begin():
+            serialise_writers(session)
             if staff_count(session) > 0:  # someone else bootstrapped meanwhile
                 self._staff = find_active(session, self.login)
                 return Identity(self._staff, bootstrapped=False)

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pendulum
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from console.services import audit
@@ -81,6 +82,17 @@ class Tx:
         row.version += 1
 
 
+def serialise_writers(session: Session) -> None:
+    """Make PostgreSQL writers queue as SQLite's BEGIN IMMEDIATE makes them queue.
+
+    Every write transaction takes the audit head's row lock before it reads anything, so
+    read-then-write never works from a snapshot another writer is about to change
+    (under READ COMMITTED each later statement then sees the previous writer's commit).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT id FROM audit_head WHERE id = 1 FOR UPDATE"))
+
+
 class UnitOfWork:
     """Opens sessions for one member of staff; a Services object holds one."""
 
@@ -105,6 +117,7 @@ class UnitOfWork:
         with Session(writer(self.engine), expire_on_commit=False) as session:
             tx = Tx(session, staff, self.clock.now())
             with session.begin():
+                serialise_writers(session)
                 yield tx
                 if tx.events == 0:
                     raise RuntimeError("a write must leave an audit event")

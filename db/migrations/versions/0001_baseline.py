@@ -646,6 +646,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("review_id", name=op.f("uq_top_score_review_id")),
     )
     # ### end Alembic commands ###
+    # The audit chain's head exists from the start: every writer locks it (PostgreSQL).
+    op.execute("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, '" + "0" * 64 + "')")
 
 
 def downgrade() -> None:

@@ -1,0 +1,192 @@
+"""Word lists for the demonstration caseload: a West Yorkshire practice's people and places.
+
+Telephone numbers are in Ofcom's ranges reserved for drama (0113 496 0xxx, 07700 900xxx)
+and e-mail domains are the reserved example ones, so no demo letter reaches anyone.
+"""
+
+from __future__ import annotations
+
+from console.rules.vocab import ResourceKind, Role
+
+PRACTICE = {
+    "name": "Moorside Surgery (DEMO)",
+    "address": "14 Moorside Road, Bramley, Leeds LS13 2RJ",
+    "phone": "0113 496 0000",
+    "email": "moorside.surgery@example.org",
+    "ods_code": "B86001",
+    "signature": "Dr Aisha Rahman, GP partner, for the Moorside recovery team",
+}
+
+# (login, name, roles); keyworkers are the recovery workers.
+STAFF = (
+    ("demo.arahman", "Dr Aisha Rahman", Role.CLINICIAN),
+    ("demo.thargreaves", "Dr Tom Hargreaves", Role.CLINICIAN),
+    ("demo.skelly", "Siobhán Kelly (NMP)", Role.CLINICIAN),
+    ("demo.kross", "Karen Ross", Role.RECOVERY_WORKER),
+    ("demo.mbell", "Marcus Bell", Role.RECOVERY_WORKER),
+    ("demo.pnair", "Priya Nair", Role.RECOVERY_WORKER),
+    ("demo.lnowicki", "Łukasz Nowicki", Role.RECOVERY_WORKER),
+    ("demo.gsutcliffe", "Gemma Sutcliffe", Role.RECOVERY_WORKER),
+    ("demo.jpickles", "Julie Pickles", Role.RECEPTION),
+)
+
+# (kind, name, where, when, contact)
+RESOURCES = (
+    (ResourceKind.SMART, "SMART Recovery Bramley", "Bramley Community Centre, Waterloo Lane, LS13 2JB", "Tuesdays 18:00–19:30", "Facilitator: 0113 496 0101"),
+    (ResourceKind.SMART, "SMART Recovery online (evening)", "Online (link from keyworker)", "Thursdays 19:00–20:30", "smart.online@example.org"),
+    (ResourceKind.NA, "Narcotics Anonymous: Just for Today, Armley", "St Bartholomew's church hall, Armley Ridge Road, LS12 3LE", "Mondays and Fridays 19:30", "NA helpline 0300 999 1212"),
+    (ResourceKind.CA, "Cocaine Anonymous: Leeds City Hope", "Quaker Meeting House, Woodhouse Lane, LS2 9JT", "Wednesdays 19:00", "CA helpline 0800 612 0225"),
+    (ResourceKind.AA, "Alcoholics Anonymous: Pudsey Saturday Morning", "Methodist church, Lidget Hill, Pudsey LS28 7LG", "Saturdays 10:30", "AA helpline 0800 917 7650"),
+    (ResourceKind.FAMILY_SUPPORT, "Families Together Leeds", "Recovery Hub, 12 Marsh Lane, LS9 8AB", "Thursdays 18:00–19:30", "0113 496 0140"),
+    (ResourceKind.RECOVERY_COMMUNITY, "The Lighthouse Recovery Café", "3 Town Street, Bramley, LS13 2EN", "Tuesday–Saturday 10:00–16:00", "0113 496 0155"),
+    (ResourceKind.HOUSING, "Leeds Housing Options drop-in", "Merrion House, Merrion Way, LS2 8BB", "Monday–Friday 09:00–17:00", "0113 496 0170"),
+    (ResourceKind.EMPLOYMENT, "Pathways to Work: recovery employment support", "Recovery Hub, 12 Marsh Lane, LS9 8AB", "Wednesdays 10:00–13:00 drop-in", "0113 496 0185"),
+    (ResourceKind.OTHER, "Breaking Free Online", "Online, access code from keyworker", "Any time", "support@example.org"),
+)  # fmt: skip
+
+# Weighted by repetition: common names several times, rarer ones once.
+FAMILY = (
+    ["Smith"] * 6 + ["Jones"] * 4 + ["Taylor"] * 3 + ["Brown"] * 3 + ["Wilson"] * 2
+    + ["Walker"] * 3 + ["Wood"] * 2 + ["Robinson", "Thompson", "Wright", "Hall", "Green",
+    "Clarke", "Jackson", "White", "Hughes", "Shaw", "Lee", "Harrison", "Bennett", "Turner",
+    "Hargreaves", "Sutcliffe", "Ackroyd", "Holroyd", "Greenwood", "Haigh", "Crabtree",
+    "Pickles", "Barraclough", "Murgatroyd", "Firth", "Priestley", "Lister", "Dobson",
+    "Bairstow", "Sykes", "Atkinson", "Marsden", "Hirst", "Hepworth", "Webster"]
+    + ["Patel"] * 2 + ["Khan"] * 2 + ["Hussain"] * 2 + ["Ahmed", "Ali", "Akhtar",
+    "Mahmood", "Shah", "Iqbal", "Rashid", "Rahman", "Chaudhry", "Kaur", "Singh"]
+    + ["O'Brien", "O'Connor", "O'Neill", "O'Sullivan", "McDonald", "Murphy", "Kelly",
+    "Ó Súilleabháin", "Mac Suibhne", "Mac Aodha", "Gallagher", "Doherty"]
+    + ["Kowalczyk", "Nowak", "Wiśniewski", "Kowalski", "Lewandowski", "Wójcik",
+    "Zieliński", "Dąbrowski", "Horváth", "Müller", "Novák", "Popescu", "Petrović"]
+    + ["Campbell", "Stewart", "Evans", "Davies", "Williams", "Roberts", "Edwards",
+    "Hughes-Lister", "Smith-Barker", "Ferguson", "Francis", "Henry", "Campbell-Clarke"]
+)  # fmt: skip
+
+MALE = (
+    ["David", "Paul", "Mark", "Andrew", "Michael", "Daniel", "Christopher", "James", "John",
+    "Lee", "Craig", "Darren", "Wayne", "Jason", "Stuart", "Gary", "Steven", "Dean", "Ryan",
+    "Liam", "Jamie", "Scott", "Adam", "Carl", "Richard", "Matthew", "Thomas", "Kyle",
+    "Imran", "Mohammed", "Asif", "Tariq", "Rizwan", "Sanjay", "Ravi", "Harpreet",
+    "Seán", "Ciarán", "Pádraig", "Declan", "Piotr", "Łukasz", "Tomasz", "Krzysztof",
+    "Jiří", "Andrzej", "Darius", "Winston", "Delroy", "José", "Zoltán", "Shaun", "Kev"]
+)  # fmt: skip
+
+FEMALE = (
+    ["Sarah", "Emma", "Claire", "Nicola", "Lisa", "Michelle", "Kelly", "Donna", "Joanne",
+    "Gemma", "Stacey", "Leanne", "Natalie", "Rebecca", "Laura", "Jade", "Amy", "Hayley",
+    "Kirsty", "Tracey", "Louise", "Samantha", "Rachel", "Charlotte", "Danielle", "Sophie",
+    "Nadia", "Ayesha", "Farzana", "Shazia", "Priya", "Simran", "Siobhán", "Aoife",
+    "Niamh", "Bríd", "Małgorzata", "Agnieszka", "Kasia", "Zoë", "Chloé", "Renée",
+    "Anaïs", "Marcia", "Paulette", "Lorraine", "Dawn", "Mandy", "Julie-Anne"]
+)  # fmt: skip
+
+# (town, districts, areas): postcode districts of West Yorkshire, weighted to Leeds.
+PLACES = (
+    ("Leeds", ("LS13", "LS12", "LS11", "LS10", "LS9", "LS8", "LS7", "LS6", "LS14", "LS15",
+               "LS28", "LS27", "LS4", "LS5"),
+     ("Bramley", "Armley", "Beeston", "Hunslet", "Harehills", "Chapeltown", "Seacroft",
+      "Kirkstall", "Headingley", "Holbeck", "Pudsey", "Stanningley", "Swinnow", "Farnley")),
+    ("Leeds", ("LS13", "LS12", "LS28"), ("Bramley", "Rodley", "Swinnow", "Armley")),
+    ("Bradford", ("BD1", "BD3", "BD4", "BD5", "BD7", "BD8", "BD9", "BD10"),
+     ("Manningham", "Girlington", "Little Horton", "Bowling", "Thornbury", "Eccleshill")),
+    ("Wakefield", ("WF1", "WF2"), ("Belle Vue", "Eastmoor", "Lupset", "Agbrigg")),
+    ("Huddersfield", ("HD1", "HD2", "HD4"), ("Deighton", "Dalton", "Lockwood")),
+    ("Halifax", ("HX1", "HX3"), ("Pellon", "Mixenden", "Ovenden")),
+    ("Dewsbury", ("WF12", "WF13"), ("Ravensthorpe", "Savile Town", "Thornhill Lees")),
+    ("Castleford", ("WF10",), ("Airedale", "Glasshoughton", "Whitwood")),
+)  # fmt: skip
+
+STREETS = (
+    "Moorside Road", "Town Street", "Stanningley Road", "Tong Road", "Kirkstall Lane",
+    "Harehills Lane", "Roundhay Road", "Dewsbury Road", "Beeston Road", "Bradford Road",
+    "Leeds Road", "Manningham Lane", "Otley Road", "Chapel Street", "Mill Lane",
+    "Albion Street", "Church Lane", "Park View", "Victoria Road", "Station Road",
+    "Hough Lane", "Broad Lane", "Raynville Road", "Gamble Hill Drive", "Ings Road",
+    "Westfield Terrace", "Back Nook Road", "Greenside", "Cavendish Street", "Wyther Lane",
+)  # fmt: skip
+
+# Inward postcode letters: never C, I, K, M, O or V.
+POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+PHARMACIES = (
+    "Bramley Lane Pharmacy", "Town Street Chemist", "Armley Road Pharmacy",
+    "Beeston Hill Pharmacy", "Harehills Corner Pharmacy", "Seacroft Green Pharmacy",
+    "Kirkstall Bridge Pharmacy", "Moorside Pharmacy", "Pudsey Market Chemist",
+    "Hunslet Health Pharmacy", "Manningham Pharmacy, Bradford", "Westgate Chemist, Wakefield",
+)  # fmt: skip
+
+REFERRALS = (
+    "self", "self", "self", "GP", "GP", "probation", "hospital (A&E)", "criminal justice (DRR)",
+    "specialist service", "family member", "homeless outreach", "prison release",
+)  # fmt: skip
+
+RELATIONSHIPS = (
+    "mother", "mother", "father", "partner", "partner", "sister", "brother", "son",
+    "daughter", "grandmother", "aunt", "friend",
+)  # fmt: skip
+
+CONTINUE_RATIONALE = (
+    "Stable on current dose, no illicit opioid use this period; wants to stay on maintenance "
+    "while settling into new tenancy.",
+    "Discussed reduction; not ready yet. Maintenance protects against overdose while work on "
+    "housing and family goals continues. Revisit at next review.",
+    "Occasional illicit use reported; continuing maintenance with supervised consumption "
+    "and keyworker support rather than reducing now.",
+    "Doing well at work; prefers to keep the dose steady for now. Benefits outweigh risks.",
+    "Recent bereavement; agreed not to change anything for six months.",
+    "Stable, attending mutual aid; plan a slow taper after the summer if still settled.",
+)
+
+GOALS = {
+    "substance_use": (
+        ("Stop using heroin on top of my script", "Keep to prescribed dose; talk to keyworker if cravings"),
+        ("Come off methadone slowly when I'm ready", "Agree a reduction plan at next review"),
+        ("Cut down on crack", "Use the cravings plan; attend CA once a week"),
+        ("Drink no more than 14 units a week", "Drink diary; alcohol-free days"),
+    ),
+    "physical_health": (
+        ("Get my hep C sorted", "Book bloods with practice nurse; referral to treatment"),
+        ("Get my teeth fixed", "Register with an NHS dentist"),
+    ),
+    "mental_health": (
+        ("Feel less anxious", "Self-refer to Leeds Mindwell talking therapies"),
+        ("Sleep better", "Sleep hygiene plan; review with GP"),
+    ),
+    "housing": (
+        ("Get my own flat", "Housing Options appointment; bidding on Leeds Homes"),
+        ("Keep my tenancy", "Set up rent payments from Universal Credit"),
+    ),
+    "employment_education_training": (
+        ("Do a forklift licence", "Pathways to Work referral"),
+        ("Get back into work part-time", "CV session; volunteering at the recovery café"),
+    ),
+    "family_relationships": (
+        ("See my kids every weekend", "Contact centre visits; letter to social worker"),
+        ("Get on better with my mum", "Invite mum to family support group"),
+    ),
+    "mutual_aid_peer_support": (
+        ("Go to a SMART meeting every week", "Keyworker to introduce to a peer who attends"),
+        ("Find an NA sponsor", "Attend Just for Today meeting; ask about sponsorship"),
+    ),
+    "offending": (("Stay out of trouble with the police", "Keep probation appointments"),),
+    "finances_benefits": (("Sort out my debts", "Citizens Advice appointment; budgeting plan"),),
+    "overdose_harm_reduction": (
+        ("Keep naloxone on me", "Naloxone kit and training for partner"),
+        ("Never use alone", "Overdose plan; buddy system"),
+    ),
+}  # fmt: skip
+
+STATUS_NOTES = {
+    "in_progress": "Started working on this.",
+    "achieved": "Done, well done.",
+    "dropped": "No longer a priority for the patient.",
+    "not_started": "Not started yet; agreed to keep it.",
+}
+
+CORROBORATION = (
+    ("pharmacy", "Collecting as prescribed; no missed doses reported this month."),
+    ("pharmacy", "Missed two pick-ups last fortnight; otherwise regular."),
+    ("keyworker", "Attending appointments; engaging well with recovery café."),
+    ("family_member", "Mum says things are much calmer at home."),
+    ("specialist_service", "Attended the hepatitis C clinic; treatment started."),
+)
