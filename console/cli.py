@@ -54,6 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--inactive", action="store_true")
     set_.add_argument("--active", action="store_true")
 
+    imp = sub.add_parser("import", help="import patients from a CSV file")
+    imp.add_argument("what", choices=["patients"])
+    imp.add_argument("file", type=Path)
+    exp = sub.add_parser("export", help="export patients to a CSV file")
+    exp.add_argument("what", choices=["patients"])
+    exp.add_argument("file", type=Path)
+
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_sub.add_parser("verify", help="check the whole hash chain")
@@ -105,7 +112,15 @@ def _run(args: argparse.Namespace) -> int:
 
         RecoveryConsole(services, bootstrapped=bootstrapped).run()
         return OK
-    handler = {"init": _init, "demo": _demo, "staff": _staff, "audit": _audit}[args.command]
+    handlers = {
+        "init": _init,
+        "demo": _demo,
+        "staff": _staff,
+        "import": _import,
+        "export": _export,
+        "audit": _audit,
+    }
+    handler = handlers[args.command]
     return handler(services, settings, args)
 
 
@@ -216,6 +231,37 @@ def _staff(services: Services, settings: MachineSettings, args: argparse.Namespa
         raise CliError(str(exc), BAD_INPUT) from exc
     except Forbidden as exc:
         raise CliError(str(exc), REFUSED) from exc
+    return OK
+
+
+def _import(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.errors import Forbidden
+    from console.services.transfer import ImportRejected
+
+    if not args.file.is_file():
+        raise CliError(f"no such file: {args.file}", BAD_INPUT)
+    try:
+        added = services.transfer.import_patients(args.file)
+    except ImportRejected as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        raise CliError(str(exc), BAD_INPUT) from exc
+    except Forbidden as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    print(f"Imported {added:,} patients.")
+    return OK
+
+
+def _export(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.errors import Forbidden
+
+    if not args.file.parent.is_dir():
+        raise CliError(f"no such folder: {args.file.parent}", BAD_INPUT)
+    try:
+        written = services.transfer.export_patients(args.file)
+    except Forbidden as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    print(f"Exported {written:,} patients to {args.file} (readable by you only).")
     return OK
 
 

@@ -4,10 +4,12 @@ or raises FieldError with the message shown beside the field."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 import pendulum
 
 from console.rules import nhs_number
+from console.rules.names import fold_key
 from console.rules.vocab import Sex
 
 
@@ -104,3 +106,43 @@ def optional_text(text: str, *, limit: int) -> str:
     if len(value) > limit:
         raise FieldError(f"at most {limit} characters")
     return value
+
+
+def patient_fields(
+    values: Mapping[str, object], *, today: pendulum.Date
+) -> tuple[dict[str, object], dict[str, str]]:
+    """Check a patient's demographics as typed: (clean values, errors by field).
+
+    Shared by the registration form's service and the CSV importer, so both accept and
+    refuse exactly the same input.
+    """
+
+    def text(key: str) -> str:
+        return str(values.get(key) or "")
+
+    checks: dict[str, Callable[[], object]] = {
+        "nhs_number": lambda: nhs(text("nhs_number")),
+        "family_name": lambda: name(text("family_name"), label="family name"),
+        "given_name": lambda: name(text("given_name"), label="given name"),
+        "date_of_birth": lambda: date(text("date_of_birth"), today=today),
+        "sex": lambda: sex(text("sex")),
+        "address_line_1": lambda: optional_text(text("address_line_1"), limit=80),
+        "address_line_2": lambda: optional_text(text("address_line_2"), limit=80),
+        "town": lambda: optional_text(text("town"), limit=60),
+        "postcode": lambda: postcode(text("postcode")),
+        "phone": lambda: phone(text("phone")),
+        "email": lambda: email(text("email")),
+        "recovery_start": lambda: date(text("recovery_start"), today=today, required=False),
+    }
+    clean: dict[str, object] = {}
+    errors: dict[str, str] = {}
+    for field, check in checks.items():
+        try:
+            clean[field] = check()
+        except FieldError as exc:
+            errors[field] = str(exc)
+    if not errors:
+        clean["consent_letters_home"] = bool(values.get("consent_letters_home"))
+        clean["family_key"] = fold_key(str(clean["family_name"]))
+        clean["given_key"] = fold_key(str(clean["given_name"]))
+    return clean, errors

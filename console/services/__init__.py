@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from console.services.patients import PatientService
     from console.services.practice import PracticeService
     from console.services.staff import StaffService
+    from console.services.transfer import TransferService
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,12 @@ class Services:
         from console.services.auditlog import AuditService
 
         return AuditService(self)
+
+    @cached_property
+    def transfer(self) -> TransferService:
+        from console.services.transfer import TransferService
+
+        return TransferService(self)
 
     @cached_property
     def demo(self) -> DemoService:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -10,7 +11,6 @@ from sqlmodel import select
 from console.rules import search as search_rules
 from console.rules import validate
 from console.rules.flags import ListCaches, list_flags
-from console.rules.names import fold_key
 from console.services.dto import PatientInput, PatientPage, PatientRecord, PatientRow
 from console.services.errors import Invalid, NotFound
 from console.services.roles import Action, allowed
@@ -144,35 +144,9 @@ class PatientService:
             return _record(row)
 
     def _validate(self, data: PatientInput) -> dict[str, object]:
-        today = self._s.clock.today()
-        errors: dict[str, str] = {}
-        clean: dict[str, object] = {}
-        checks = {
-            "nhs_number": lambda: validate.nhs(data.nhs_number),
-            "family_name": lambda: validate.name(data.family_name, label="family name"),
-            "given_name": lambda: validate.name(data.given_name, label="given name"),
-            "date_of_birth": lambda: validate.date(data.date_of_birth, today=today),
-            "sex": lambda: validate.sex(data.sex),
-            "address_line_1": lambda: validate.optional_text(data.address_line_1, limit=80),
-            "address_line_2": lambda: validate.optional_text(data.address_line_2, limit=80),
-            "town": lambda: validate.optional_text(data.town, limit=60),
-            "postcode": lambda: validate.postcode(data.postcode),
-            "phone": lambda: validate.phone(data.phone),
-            "email": lambda: validate.email(data.email),
-            "recovery_start": lambda: validate.date(
-                data.recovery_start, today=today, required=False
-            ),
-        }
-        for field, check in checks.items():
-            try:
-                clean[field] = check()
-            except validate.FieldError as exc:
-                errors[field] = str(exc)
+        clean, errors = validate.patient_fields(asdict(data), today=self._s.clock.today())
         if errors:
             raise Invalid(errors)
-        clean["consent_letters_home"] = data.consent_letters_home
-        clean["family_key"] = fold_key(str(clean["family_name"]))
-        clean["given_key"] = fold_key(str(clean["given_name"]))
         return clean
 
 

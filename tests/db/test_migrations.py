@@ -57,7 +57,8 @@ def test_backup_before_upgrade_is_a_checked_private_copy(tmp_path: Path) -> None
     migrate.upgrade(engine)
     with writer(engine).begin() as conn:
         conn.exec_driver_sql(
-            "INSERT INTO staff (login, name, roles, active, version) VALUES ('a', 'A', 'admin', 1, 1)"
+            "INSERT INTO staff (login, name, roles, active, version) "
+            "VALUES ('a', 'A', 'admin', 1, 1)"
         )
     saved = migrate.backup_before_upgrade(engine)
     assert saved is not None and saved.exists()
