@@ -1,0 +1,48 @@
+"""Expected and unexpected drug-test results (SPEC §2): a prescribed medicine that is
+negative, or a substance not prescribed that is positive, is unexpected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from console.rules.vocab import DRUG_PANEL, Medicine
+
+# Which panel substance shows each prescribed medicine.
+MEDICINE_SHOWS = {
+    Medicine.METHADONE.value: "methadone",
+    Medicine.BUPRENORPHINE.value: "buprenorphine",
+    Medicine.BUPRENORPHINE_PR.value: "buprenorphine",
+}
+BENZODIAZEPINES = (
+    "diazepam",
+    "chlordiazepoxide",
+    "lorazepam",
+    "temazepam",
+    "nitrazepam",
+    "clonazepam",
+)
+
+
+def expected_positive(medicine: str, sedatives: Iterable[str] = ()) -> frozenset[str]:
+    """The panel substances the current prescription should make positive."""
+    expected = set()
+    if medicine in MEDICINE_SHOWS:
+        expected.add(MEDICINE_SHOWS[medicine])
+    if any(s.strip().lower() in BENZODIAZEPINES for s in sedatives):
+        expected.add("benzodiazepines")
+    return frozenset(expected)
+
+
+def unexpected(
+    results: Mapping[str, str], medicine: str, sedatives: Iterable[str] = ()
+) -> list[str]:
+    """Plain sentences, one per unexpected result, in panel order."""
+    expected = expected_positive(medicine, tuple(sedatives))
+    found = []
+    for substance in DRUG_PANEL:
+        result = results.get(substance, "not_tested")
+        if substance in expected and result == "negative":
+            found.append(f"{substance} negative while prescribed")
+        elif substance not in expected and result == "positive":
+            found.append(f"{substance} positive, not prescribed")
+    return found
