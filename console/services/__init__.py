@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from console.services.patients import PatientService
     from console.services.practice import PracticeService
     from console.services.staff import StaffService
+    from console.services.summary import SummaryService
     from console.services.transfer import TransferService
 
 
@@ -104,6 +105,12 @@ class Services:
         from console.services.auditlog import AuditService
 
         return AuditService(self)
+
+    @cached_property
+    def summary(self) -> SummaryService:
+        from console.services.summary import SummaryService
+
+        return SummaryService(self)
 
     @cached_property
     def transfer(self) -> TransferService:

@@ -98,7 +98,7 @@ class PatientService:
             if row is None:
                 raise NotFound("no such patient")
             tx.audit("patient.open", entity="patient", entity_id=row.id, patient_id=row.id)
-            return _record(row)
+            return to_record(row)
 
     def register(self, data: PatientInput) -> PatientRecord:
         clean = self._validate(data)
@@ -113,7 +113,7 @@ class PatientService:
             tx.session.add(row)
             tx.session.flush()
             tx.audit("patient.register", entity="patient", entity_id=row.id, patient_id=row.id)
-            return _record(row)
+            return to_record(row)
 
     def update(self, patient_id: int, version: int, data: PatientInput) -> PatientRecord:
         clean = self._validate(data)
@@ -141,7 +141,7 @@ class PatientService:
                 patient_id=row.id,
                 detail={"fields": changed},
             )
-            return _record(row)
+            return to_record(row)
 
     def _validate(self, data: PatientInput) -> dict[str, object]:
         clean, errors = validate.patient_fields(asdict(data), today=self._s.clock.today())
@@ -150,7 +150,7 @@ class PatientService:
         return clean
 
 
-def _record(row: Patient) -> PatientRecord:
+def to_record(row: Patient) -> PatientRecord:
     assert row.id is not None
     return PatientRecord(
         id=row.id,

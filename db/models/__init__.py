@@ -1,5 +1,6 @@
 """Every table, imported here so that SQLModel.metadata is complete (Alembic, tests)."""
 
+from sqlalchemy import Table
 from sqlmodel import SQLModel
 
 # Constraint names Alembic's batch mode can find on SQLite.
@@ -58,3 +59,8 @@ __all__ = [
     "Staff",
     "TopScore",
 ]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a model, for bulk inserts and column-level selects."""
+    return model.__table__  # type: ignore[attr-defined, no-any-return]

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.models import Patient
+from db.models import Patient, table_of
 
-P = Patient.__table__  # type: ignore[attr-defined]
+P = table_of(Patient)
 # Above every character a search key holds, so [prefix, prefix + TOP) is the prefix's range.
 TOP = "\U0010ffff"
 
