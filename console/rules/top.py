@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -68,3 +69,48 @@ def column_names(item: TopItem) -> list[str]:
             cols.append(f"{item.key}_amount")
         return cols
     return [item.key]
+
+
+def check_value(column: str, value: int | float | bool | None) -> str | None:
+    """An error message for one TOP column's value, or None if valid (None = not answered)."""
+    if value is None:
+        return None
+    if column not in COLUMNS:
+        return "not a TOP item"
+    item, part = COLUMNS[column]
+    if item.kind is ItemKind.YES_NO:
+        return None if isinstance(value, bool) else "answer yes or no"
+    if isinstance(value, bool):
+        return "answer with a number"
+    if item.kind is ItemKind.RATING:
+        low, high = RATING_RANGE
+        return None if isinstance(value, int) and low <= value <= high else f"rating {low}–{high}"
+    if part == "amount":
+        return None if value >= 0 else "amount cannot be negative"
+    if part == "days":
+        low, high = DAYS_TOTAL
+        message = f"total days must be {low}–{high}"
+    else:
+        low, high = DAYS_PER_WEEK
+        message = f"days must be {low}–{high} a week"
+    return None if isinstance(value, int) and low <= value <= high else message
+
+
+def weeks_total(weeks: Sequence[int | None]) -> int | None:
+    """The 28-day total from four weekly counts; None unless all four are answered."""
+    if len(weeks) != WEEKS or any(w is None for w in weeks):
+        return None
+    return sum(w for w in weeks if w is not None)
+
+
+def sharing(needle: bool | None, paraphernalia: bool | None) -> bool:
+    """NDTMS receives one "sharing" yes if either sharing item is yes."""
+    return bool(needle) or bool(paraphernalia)
+
+
+# Every storage column → (its item, which part: "w1"…"w4", "days", "amount" or "").
+COLUMNS: dict[str, tuple[TopItem, str]] = {
+    column: (item, column[len(item.key) + 1 :] if column != item.key else "")
+    for item in ITEMS
+    for column in column_names(item)
+}
