@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import SearchIcon
 from textual.screen import Screen
 
 from console.services import Services
@@ -17,7 +18,7 @@ from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
 from screens.commands import PatientProvider
 from screens.first_run import FirstRunScreen
-from screens.help import HelpScreen
+from screens.help import HelpScreen, keys_of
 from screens.patient_list import PatientListScreen
 from screens.patient_summary import PatientSummaryScreen
 
@@ -29,6 +30,10 @@ class RecoveryConsole(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Recovery Console"
     COMMANDS = App.COMMANDS | {PatientProvider}
+    # The patient list is the bottom of the stack. A mode rather than get_default_screen(),
+    # because Textual loads a screen's CSS_PATH for modes but not for the default screen.
+    MODES: ClassVar[dict[str, type[Screen[None]]]] = {"patients": PatientListScreen}
+    DEFAULT_MODE = "patients"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -46,32 +51,31 @@ class RecoveryConsole(App[None]):
         self.bootstrapped = bootstrapped
         self.practice: Practice | None = None
         if self.console.color_system in FEW_COLOURS:
-            # 16-colour terminals (and NO_COLOR via Textual's filter) get native ANSI colours
-            # rather than truecolour squeezed into 16.
+            # A 16-colour terminal gets its own ANSI palette rather than truecolour squeezed
+            # into 16. (NO_COLOR needs nothing here: Textual filters colour out itself.)
             self.theme = "ansi-dark"
-
-    def get_default_screen(self) -> Screen[None]:
-        return PatientListScreen()
 
     def on_mount(self) -> None:
         self.refresh_header()
+        first_run = not self.services.practice.is_set_up()
+        if first_run and allowed(self.services.staff.roles, Action.ADMINISTER):
+            # The first-run screen says "made admin" itself: a toast would cover its field.
+            self.push_screen(FirstRunScreen(bootstrapped=self.bootstrapped), self._first_run_done)
+            return
         if self.bootstrapped:
             self.notify(
-                f"You are the first member of staff on this database ({self.services.login}) "
+                f"You ({self.services.login}) are the first member of staff on this database "
                 "and have been made admin.",
                 title="Welcome",
                 timeout=10,
             )
-        if not self.services.practice.is_set_up():
-            if allowed(self.services.staff.roles, Action.ADMINISTER):
-                self.push_screen(FirstRunScreen(), self._first_run_done)
-            else:
-                self.notify(
-                    "The practice is not set up yet: ask the practice manager to start the "
-                    "console once.",
-                    severity="warning",
-                    timeout=10,
-                )
+        if first_run:
+            self.notify(
+                "The practice is not set up yet: ask the practice manager to start the "
+                "console once.",
+                severity="warning",
+                timeout=10,
+            )
 
     def _first_run_done(self, done: bool | None) -> None:
         self.refresh_header()
@@ -84,7 +88,8 @@ class RecoveryConsole(App[None]):
         self.practice = practice = self.services.practice.get()
         staff = self.services.staff
         name = practice.name if practice.name else "Recovery Console"
-        self.title = f"DEMO · {name}" if practice.is_demo else name
+        demo = practice.is_demo and "DEMO" not in name.upper()
+        self.title = f"DEMO · {name}" if demo else name
         self.sub_title = f"{staff.name} · {staff.roles_text}"
         self.set_class(practice.is_demo, "-demo")
 
@@ -105,19 +110,22 @@ class RecoveryConsole(App[None]):
                 timeout=10,
             )
 
+    def on_command_palette_opened(self) -> None:
+        # Textual's palette shows an emoji; our screens keep to common font characters.
+        for icon in self.screen.query(SearchIcon):
+            icon.icon = "▸"
+
     # -- global keys ----------------------------------------------------------------
     def action_help(self) -> None:
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return
-        bindings = screen.active_bindings  # public API, not widget._bindings (A11)
-        display = {key: self.get_key_display(a.binding) for key, a in bindings.items()}
-        keys = HelpScreen.keys_from(bindings, display)
+        keys = keys_of(screen, self)
         title = type(screen).__name__.removesuffix("Screen")
         self.push_screen(HelpScreen(_words(title), keys))
 
 
 def _words(camel: str) -> str:
-    """ "PatientList" → "Patient list"."""
+    """PatientList → Patient list."""
     out = "".join(f" {c.lower()}" if c.isupper() else c for c in camel).strip()
     return out[:1].upper() + out[1:]

@@ -1,0 +1,285 @@
+"""The patient list: a Line-API widget over one page of `PatientRow`s (STYLE P13).
+
+Only the visible lines are rendered; the screen feeds it pages from the service and is
+told (`NeedMore`) when the cursor nears the end of what is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from console import format as fmt
+from console.services.dto import PatientPage, PatientRow
+
+MARKER = "▶"  # the cursor row is marked by a character too, so it shows without colour
+LOAD_AHEAD = 10  # ask for the next page when the cursor is this close to the end
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    width: int
+    right: bool = False
+
+
+def layout(width: int, *, clinical: bool) -> list[Column]:
+    """Columns for a width: the name (and OST) columns take what the fixed ones leave."""
+    fixed = [
+        Column("nhs", "NHS number", 12),
+        Column("age", "Age", 3, right=True),
+        Column("next", "Next review", 17),  # "overdue 11 months" fits
+        Column("flags", "!", 4),
+    ]
+    if width >= 100 and clinical:
+        fixed.insert(2, Column("last", "Last review", 11))
+    used = 1 + sum(c.width + 1 for c in fixed)  # the marker, and a space after each column
+    spare = width - used - 1  # the name's own space
+    if not clinical:
+        return [Column("name", "Name", max(spare, 8)), *fixed]
+    ost = min(max(spare - 18, 12), 23)  # at 80 wide: name 17, OST 19 ("Buprenorphine 16 mg")
+    fixed.insert(2, Column("ost", "OST", ost))
+    return [Column("name", "Name", max(spare - ost - 1, 8)), *fixed]
+
+
+def cell_text(row: PatientRow, key: str, today: dt.date) -> str:
+    if key == "name":
+        return fmt.name_text(row.family_name, row.given_name)
+    if key == "nhs":
+        return fmt.nhs(row.nhs_number)
+    if key == "age":
+        return str(fmt.age(row.date_of_birth, today))
+    if key == "ost":
+        return fmt.ost_text(row.medicine, row.dose_mg)
+    if key == "last":
+        return fmt.date_text(row.last_review)
+    if key == "next":
+        return fmt.due_text(row.next_review_due, today)
+    return row.flags
+
+
+def _fit(text: str, column: Column) -> str:
+    if len(text) > column.width:
+        if column.key == "ost":
+            # Shorten only the medicine's first word: the form (PR) and the dose must show.
+            first, _, rest = text.partition(" ")
+            room = column.width - len(rest) - 2  # the space, and the full stop
+            if rest and room >= 4:
+                return f"{first[:room]}. {rest}".ljust(column.width)
+        return text[: column.width - 1] + "…"
+    return text.rjust(column.width) if column.right else text.ljust(column.width)
+
+
+class PatientTable(ScrollView, can_focus=True):
+    """Rows of patients with a cursor; `enter` is the screen's, this posts `Selected`."""
+
+    COMPONENT_CLASSES = {
+        "patient-table--header",
+        "patient-table--cursor",
+        "patient-table--overdue",
+        "patient-table--soon",
+        "patient-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    PatientTable {
+        height: 1fr;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+        & > .patient-table--header { text-style: bold underline; }
+        & > .patient-table--cursor {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .patient-table--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+        & > .patient-table--overdue { color: $text-error; text-style: bold; }
+        /* Without colour (NO_COLOR) red turns a dim grey: reverse keeps "overdue" loud. */
+        &:nocolor > .patient-table--overdue { text-style: bold reverse; }
+        & > .patient-table--soon { color: $text-warning; }
+        & > .patient-table--empty { color: $text-muted; }
+    }
+    """
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Previous patient", show=False, id="patient-table.up"),
+        Binding("down", "cursor(1)", "Next patient", show=False, id="patient-table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="patient-table.page-up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="patient-table.page-down"),
+        Binding("home", "first", "First patient", show=False, id="patient-table.first"),
+        Binding("end", "last", "Last patient", show=False, id="patient-table.last"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Selected(Message):
+        """The user chose a row (enter is handled by the screen; this is the mouse)."""
+
+        def __init__(self, row: PatientRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class NeedMore(Message):
+        """The cursor is near the end of the loaded rows and the service has more."""
+
+        def __init__(self, after: tuple[str, str, int]) -> None:
+            super().__init__()
+            self.after = after
+
+    def __init__(
+        self, *, today: dt.date, clinical: bool, id: str | None = None, classes: str = ""
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.today = today
+        self.clinical = clinical
+        self.rows: list[PatientRow] = []
+        self.more = False
+        self.empty_text = "Loading…"
+        self._asked_after: tuple[str, str, int] | None = None
+
+    # -- data, from the screen ------------------------------------------------------
+    def show_page(self, page: PatientPage, *, empty_text: str = "") -> None:
+        """Replace the rows with a fresh page (a new search or filter)."""
+        self.rows = list(page.rows)
+        self.more = page.more
+        self.empty_text = empty_text
+        self._asked_after = None
+        self._resize()
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def append_page(self, page: PatientPage) -> None:
+        """Add the next page below the loaded rows (the cursor stays where it is)."""
+        self.rows.extend(page.rows)
+        self.more = page.more
+        self._asked_after = None
+        self._resize()
+        self.refresh()
+
+    @property
+    def last_key(self) -> tuple[str, str, int] | None:
+        return self.rows[-1].sort_key if self.rows else None
+
+    @property
+    def current(self) -> PatientRow | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def _resize(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._resize()
+
+    # -- keys -----------------------------------------------------------------------
+    @property
+    def _page_rows(self) -> int:
+        return max(self.scrollable_content_region.height - 1, 1)
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor += step
+
+    def action_page(self, step: int) -> None:
+        self.cursor += step * self._page_rows
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.rows) - 1
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1))
+
+    def watch_cursor(self, cursor: int) -> None:
+        top = round(self.scroll_y)
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + self._page_rows:
+            self.scroll_to(y=cursor - self._page_rows + 1, animate=False, immediate=True)
+        self.refresh()
+        last = self.last_key
+        near_end = cursor >= len(self.rows) - LOAD_AHEAD
+        if self.more and last and near_end and self._asked_after != last:
+            self._asked_after = last  # ask once per page
+            self.post_message(self.NeedMore(last))
+
+    def on_click(self, event: events.Click) -> None:
+        index = round(self.scroll_y) + event.y - 1
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+            if event.chain >= 2:
+                self.post_message(self.Selected(self.rows[index]))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- drawing --------------------------------------------------------------------
+    def _style(self, *components: str) -> Style:
+        """The widget's style with component classes over it, later ones winning.
+
+        Rich styles rather than visual styles: those drop `reverse`, which NO_COLOR needs.
+        """
+        style = self.rich_style
+        for name in components:
+            style += self.get_component_rich_style(name)
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        columns = layout(width, clinical=self.clinical)
+        base = self._style()
+        if y == 0:
+            return self._header(columns, width)
+        index = round(self.scroll_y) + y - 1
+        if not self.rows:
+            if y == 1:
+                style = self._style("patient-table--empty")
+                return Strip([Segment(" " + self.empty_text, style)]).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        return self._row(self.rows[index], columns, width, index == self.cursor)
+
+    def _header(self, columns: list[Column], width: int) -> Strip:
+        style = self._style("patient-table--header")
+        base = self._style()
+        segments = [Segment(" ", base)]
+        for column in columns:
+            segments.append(Segment(_fit(column.title, column), style))
+            segments.append(Segment(" ", base))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def _row(self, row: PatientRow, columns: list[Column], width: int, is_cursor: bool) -> Strip:
+        extra = ("patient-table--cursor",) if is_cursor else ()
+        base = self._style(*extra)
+        segments = [Segment(MARKER if is_cursor else " ", base)]
+        for column in columns:
+            style: Style = base
+            if column.key == "next":
+                urgency = fmt.due_class(row.next_review_due, self.today)
+                if urgency in ("overdue", "soon"):
+                    # The cursor's colours win; the urgency keeps its text style.
+                    style = self._style(f"patient-table--{urgency}", *extra)
+            text = _fit(cell_text(row, column.key, self.today), column)
+            segments.append(Segment(text, style))
+            segments.append(Segment(" ", base))
+        return Strip(segments).crop_extend(0, width, base)

@@ -1,0 +1,82 @@
+"""UI fixtures: the real App over a real SQLite database, a fixed clock, no cursor blink."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy.engine import Engine
+from textual.widgets import Input
+
+from console.app import RecoveryConsole
+from console.clock import FixedClock
+from console.services import Services
+from console.services.dto import PatientInput
+from db.engine import make_engine
+
+# A patient with a name no demonstration patient has, so searches have one clear answer.
+KNOWN = PatientInput(
+    "943 476 5919",
+    "Quarrington",
+    "Leah",
+    "12/03/1980",
+    address_line_1="1 High Street",
+    town="Wakefield",
+    postcode="WF1 1AA",
+    phone="07700 900123",
+)
+DEMO_PATIENTS = 60
+
+
+@pytest.fixture(autouse=True)
+def _steady_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same pixels on every machine: no blinking cursor, a truecolour terminal, colour on."""
+
+    def steady(self: Input) -> None:
+        self._cursor_visible = True
+
+    monkeypatch.setattr(Input, "_toggle_cursor", steady)
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("TEXTUAL_COLOR_SYSTEM", raising=False)
+
+
+@pytest.fixture
+def ui_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url, create=False)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def empty(ui_engine: Engine, clock: FixedClock) -> Services:
+    """An empty database; 'tester' is its first account and so its admin."""
+    services = Services(ui_engine, login="tester", clock=clock)
+    services.identify()
+    return services
+
+
+@pytest.fixture
+def populated(empty: Services) -> Services:
+    """A seeded demonstration caseload plus the KNOWN patient."""
+    empty.demo.load(DEMO_PATIENTS, seed=1)
+    empty.patients.register(KNOWN)
+    return empty
+
+
+@pytest.fixture
+def as_role(populated: Services, ui_engine: Engine, clock: FixedClock) -> Callable[[str], Services]:
+    def make(role: str) -> Services:
+        login = f"{role}-1"
+        populated.staff_admin.add(login, f"{role.title()} Person", [role])
+        services = Services(ui_engine, login=login, clock=clock)
+        services.identify()
+        return services
+
+    return make
+
+
+@pytest.fixture
+def app(populated: Services) -> RecoveryConsole:
+    return RecoveryConsole(populated)
