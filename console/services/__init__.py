@@ -26,12 +26,17 @@ from db.models import Staff
 
 if TYPE_CHECKING:
     from console.services.auditlog import AuditService
+    from console.services.careplans import CarePlanService
     from console.services.demo import DemoService
+    from console.services.episodes import EpisodeService
+    from console.services.letters import LetterService
     from console.services.patients import PatientService
     from console.services.practice import PracticeService
+    from console.services.reviews import ReviewService
     from console.services.staff import StaffService
     from console.services.summary import SummaryService
     from console.services.transfer import TransferService
+    from console.services.worklist import WorklistService
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,36 @@ class Services:
         from console.services.demo import DemoService
 
         return DemoService(self)
+
+    @cached_property
+    def careplans(self) -> CarePlanService:
+        from console.services.careplans import CarePlanService
+
+        return CarePlanService(self)
+
+    @cached_property
+    def reviews(self) -> ReviewService:
+        from console.services.reviews import ReviewService
+
+        return ReviewService(self)
+
+    @cached_property
+    def episodes(self) -> EpisodeService:
+        from console.services.episodes import EpisodeService
+
+        return EpisodeService(self)
+
+    @cached_property
+    def letters(self) -> LetterService:
+        from console.services.letters import LetterService
+
+        return LetterService(self)
+
+    @cached_property
+    def worklist(self) -> WorklistService:
+        from console.services.worklist import WorklistService
+
+        return WorklistService(self)
 
 
 __all__ = ["Identity", "Services", "audit"]
