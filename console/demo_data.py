@@ -32,55 +32,127 @@ STAFF = (
 
 # (kind, name, where, when, contact)
 RESOURCES = (
-    (ResourceKind.SMART, "SMART Recovery Bramley", "Bramley Community Centre, Waterloo Lane, LS13 2JB", "Tuesdays 18:00–19:30", "Facilitator: 0113 496 0101"),
-    (ResourceKind.SMART, "SMART Recovery online (evening)", "Online (link from keyworker)", "Thursdays 19:00–20:30", "smart.online@example.org"),
-    (ResourceKind.NA, "Narcotics Anonymous: Just for Today, Armley", "St Bartholomew's church hall, Armley Ridge Road, LS12 3LE", "Mondays and Fridays 19:30", "NA helpline 0300 999 1212"),
-    (ResourceKind.CA, "Cocaine Anonymous: Leeds City Hope", "Quaker Meeting House, Woodhouse Lane, LS2 9JT", "Wednesdays 19:00", "CA helpline 0800 612 0225"),
-    (ResourceKind.AA, "Alcoholics Anonymous: Pudsey Saturday Morning", "Methodist church, Lidget Hill, Pudsey LS28 7LG", "Saturdays 10:30", "AA helpline 0800 917 7650"),
-    (ResourceKind.FAMILY_SUPPORT, "Families Together Leeds", "Recovery Hub, 12 Marsh Lane, LS9 8AB", "Thursdays 18:00–19:30", "0113 496 0140"),
-    (ResourceKind.RECOVERY_COMMUNITY, "The Lighthouse Recovery Café", "3 Town Street, Bramley, LS13 2EN", "Tuesday–Saturday 10:00–16:00", "0113 496 0155"),
-    (ResourceKind.HOUSING, "Leeds Housing Options drop-in", "Merrion House, Merrion Way, LS2 8BB", "Monday–Friday 09:00–17:00", "0113 496 0170"),
-    (ResourceKind.EMPLOYMENT, "Pathways to Work: recovery employment support", "Recovery Hub, 12 Marsh Lane, LS9 8AB", "Wednesdays 10:00–13:00 drop-in", "0113 496 0185"),
-    (ResourceKind.OTHER, "Breaking Free Online", "Online, access code from keyworker", "Any time", "support@example.org"),
-)  # fmt: skip
+    (
+        ResourceKind.SMART,
+        "SMART Recovery Bramley",
+        "Bramley Community Centre, Waterloo Lane, LS13 2JB",
+        "Tuesdays 18:00–19:30",
+        "Facilitator: 0113 496 0101",
+    ),
+    (
+        ResourceKind.SMART,
+        "SMART Recovery online (evening)",
+        "Online (link from keyworker)",
+        "Thursdays 19:00–20:30",
+        "smart.online@example.org",
+    ),
+    (
+        ResourceKind.NA,
+        "Narcotics Anonymous: Just for Today, Armley",
+        "St Bartholomew's church hall, Armley Ridge Road, LS12 3LE",
+        "Mondays and Fridays 19:30",
+        "NA helpline 0300 999 1212",
+    ),
+    (
+        ResourceKind.CA,
+        "Cocaine Anonymous: Leeds City Hope",
+        "Quaker Meeting House, Woodhouse Lane, LS2 9JT",
+        "Wednesdays 19:00",
+        "CA helpline 0800 612 0225",
+    ),
+    (
+        ResourceKind.AA,
+        "Alcoholics Anonymous: Pudsey Saturday Morning",
+        "Methodist church, Lidget Hill, Pudsey LS28 7LG",
+        "Saturdays 10:30",
+        "AA helpline 0800 917 7650",
+    ),
+    (
+        ResourceKind.FAMILY_SUPPORT,
+        "Families Together Leeds",
+        "Recovery Hub, 12 Marsh Lane, LS9 8AB",
+        "Thursdays 18:00–19:30",
+        "0113 496 0140",
+    ),
+    (
+        ResourceKind.RECOVERY_COMMUNITY,
+        "The Lighthouse Recovery Café",
+        "3 Town Street, Bramley, LS13 2EN",
+        "Tuesday–Saturday 10:00–16:00",
+        "0113 496 0155",
+    ),
+    (
+        ResourceKind.HOUSING,
+        "Leeds Housing Options drop-in",
+        "Merrion House, Merrion Way, LS2 8BB",
+        "Monday–Friday 09:00–17:00",
+        "0113 496 0170",
+    ),
+    (
+        ResourceKind.EMPLOYMENT,
+        "Pathways to Work: recovery employment support",
+        "Recovery Hub, 12 Marsh Lane, LS9 8AB",
+        "Wednesdays 10:00–13:00 drop-in",
+        "0113 496 0185",
+    ),
+    (
+        ResourceKind.OTHER,
+        "Breaking Free Online",
+        "Online, access code from keyworker",
+        "Any time",
+        "support@example.org",
+    ),
+)
 
-# Weighted by repetition: common names several times, rarer ones once.
-FAMILY = (
-    ["Smith"] * 6 + ["Jones"] * 4 + ["Taylor"] * 3 + ["Brown"] * 3 + ["Wilson"] * 2
-    + ["Walker"] * 3 + ["Wood"] * 2 + ["Robinson", "Thompson", "Wright", "Hall", "Green",
-    "Clarke", "Jackson", "White", "Hughes", "Shaw", "Lee", "Harrison", "Bennett", "Turner",
-    "Hargreaves", "Sutcliffe", "Ackroyd", "Holroyd", "Greenwood", "Haigh", "Crabtree",
-    "Pickles", "Barraclough", "Murgatroyd", "Firth", "Priestley", "Lister", "Dobson",
-    "Bairstow", "Sykes", "Atkinson", "Marsden", "Hirst", "Hepworth", "Webster"]
-    + ["Patel"] * 2 + ["Khan"] * 2 + ["Hussain"] * 2 + ["Ahmed", "Ali", "Akhtar",
-    "Mahmood", "Shah", "Iqbal", "Rashid", "Rahman", "Chaudhry", "Kaur", "Singh"]
-    + ["O'Brien", "O'Connor", "O'Neill", "O'Sullivan", "McDonald", "Murphy", "Kelly",
-    "Ó Súilleabháin", "Mac Suibhne", "Mac Aodha", "Gallagher", "Doherty"]
-    + ["Kowalczyk", "Nowak", "Wiśniewski", "Kowalski", "Lewandowski", "Wójcik",
-    "Zieliński", "Dąbrowski", "Horváth", "Müller", "Novák", "Popescu", "Petrović"]
-    + ["Campbell", "Stewart", "Evans", "Davies", "Williams", "Roberts", "Edwards",
-    "Hughes-Lister", "Smith-Barker", "Ferguson", "Francis", "Henry", "Campbell-Clarke"]
-)  # fmt: skip
+# Names by origin, weighted by repetition: (families, men's names, women's names).
+# fmt: off
+BRITISH = (
+    ("Smith", "Smith", "Smith", "Smith", "Jones", "Jones", "Taylor", "Taylor", "Brown", "Brown",
+     "Wilson", "Walker", "Walker", "Wood", "Robinson", "Thompson", "Wright", "Hall", "Green",
+     "Clarke", "Jackson", "White", "Hughes", "Shaw", "Lee", "Harrison", "Bennett", "Turner",
+     "Hargreaves", "Sutcliffe", "Ackroyd", "Holroyd", "Greenwood", "Haigh", "Crabtree",
+     "Pickles", "Barraclough", "Murgatroyd", "Firth", "Priestley", "Lister", "Dobson",
+     "Bairstow", "Sykes", "Atkinson", "Marsden", "Hirst", "Hepworth", "Webster", "Evans",
+     "Davies", "Williams", "Roberts", "Edwards", "Campbell", "Stewart", "Ferguson",
+     "Hughes-Lister", "Smith-Barker", "Campbell-Clarke"),
+    ("David", "Paul", "Mark", "Andrew", "Michael", "Daniel", "Christopher", "James", "John",
+     "Lee", "Craig", "Darren", "Wayne", "Jason", "Stuart", "Gary", "Steven", "Dean", "Ryan",
+     "Liam", "Jamie", "Scott", "Adam", "Carl", "Richard", "Matthew", "Thomas", "Kyle",
+     "Shaun", "Kevin"),
+    ("Sarah", "Emma", "Claire", "Nicola", "Lisa", "Michelle", "Kelly", "Donna", "Joanne",
+     "Gemma", "Stacey", "Leanne", "Natalie", "Rebecca", "Laura", "Jade", "Amy", "Hayley",
+     "Kirsty", "Tracey", "Louise", "Samantha", "Rachel", "Charlotte", "Danielle", "Sophie",
+     "Zoë", "Lorraine", "Dawn", "Mandy", "Julie-Anne"),
+)
+SOUTH_ASIAN = (
+    ("Patel", "Khan", "Khan", "Hussain", "Hussain", "Ahmed", "Ali", "Akhtar", "Mahmood",
+     "Shah", "Iqbal", "Rashid", "Rahman", "Chaudhry", "Kaur", "Singh"),
+    ("Imran", "Mohammed", "Asif", "Tariq", "Rizwan", "Sanjay", "Ravi", "Harpreet", "Zahid"),
+    ("Nadia", "Ayesha", "Farzana", "Shazia", "Priya", "Simran", "Rukhsana"),
+)
+IRISH = (
+    ("O'Brien", "O'Connor", "O'Neill", "O'Sullivan", "McDonald", "Murphy", "Kelly",
+     "Ó Súilleabháin", "Mac Suibhne", "Mac Aodha", "Gallagher", "Doherty"),
+    ("Seán", "Ciarán", "Pádraig", "Declan", "Conor", "Eoin"),
+    ("Siobhán", "Aoife", "Niamh", "Bríd", "Róisín", "Caitríona"),
+)
+CENTRAL_EUROPEAN = (
+    ("Kowalczyk", "Nowak", "Wiśniewski", "Kowalski", "Lewandowski", "Wójcik", "Zieliński",
+     "Dąbrowski", "Horváth", "Müller", "Novák", "Popescu", "Petrović"),
+    ("Piotr", "Łukasz", "Tomasz", "Krzysztof", "Jiří", "Andrzej", "Darius", "Zoltán"),
+    ("Małgorzata", "Agnieszka", "Kasia", "Anaïs", "Renée", "Chloé", "Zsófia"),
+)
+CARIBBEAN = (
+    ("Francis", "Henry", "Campbell", "Brown", "Grant", "Morgan", "Reid", "Thomas"),
+    ("Winston", "Delroy", "Marlon", "Clive", "Errol"),
+    ("Marcia", "Paulette", "Sonia", "Yvonne", "Beverley"),
+)
+ORIGINS = (BRITISH,) * 14 + (SOUTH_ASIAN, IRISH, CENTRAL_EUROPEAN) * 2 + (CARIBBEAN,)
+FAMILY = tuple(name for origin in ORIGINS for name in origin[0])
+MALE = tuple(name for origin in ORIGINS for name in origin[1])
+FEMALE = tuple(name for origin in ORIGINS for name in origin[2])
 
-MALE = (
-    ["David", "Paul", "Mark", "Andrew", "Michael", "Daniel", "Christopher", "James", "John",
-    "Lee", "Craig", "Darren", "Wayne", "Jason", "Stuart", "Gary", "Steven", "Dean", "Ryan",
-    "Liam", "Jamie", "Scott", "Adam", "Carl", "Richard", "Matthew", "Thomas", "Kyle",
-    "Imran", "Mohammed", "Asif", "Tariq", "Rizwan", "Sanjay", "Ravi", "Harpreet",
-    "Seán", "Ciarán", "Pádraig", "Declan", "Piotr", "Łukasz", "Tomasz", "Krzysztof",
-    "Jiří", "Andrzej", "Darius", "Winston", "Delroy", "José", "Zoltán", "Shaun", "Kev"]
-)  # fmt: skip
-
-FEMALE = (
-    ["Sarah", "Emma", "Claire", "Nicola", "Lisa", "Michelle", "Kelly", "Donna", "Joanne",
-    "Gemma", "Stacey", "Leanne", "Natalie", "Rebecca", "Laura", "Jade", "Amy", "Hayley",
-    "Kirsty", "Tracey", "Louise", "Samantha", "Rachel", "Charlotte", "Danielle", "Sophie",
-    "Nadia", "Ayesha", "Farzana", "Shazia", "Priya", "Simran", "Siobhán", "Aoife",
-    "Niamh", "Bríd", "Małgorzata", "Agnieszka", "Kasia", "Zoë", "Chloé", "Renée",
-    "Anaïs", "Marcia", "Paulette", "Lorraine", "Dawn", "Mandy", "Julie-Anne"]
-)  # fmt: skip
-
-# (town, districts, areas): postcode districts of West Yorkshire, weighted to Leeds.
+# (town, postcode districts, areas) in West Yorkshire, weighted to the practice's Leeds.
 PLACES = (
     ("Leeds", ("LS13", "LS12", "LS11", "LS10", "LS9", "LS8", "LS7", "LS6", "LS14", "LS15",
                "LS28", "LS27", "LS4", "LS5"),
@@ -94,7 +166,7 @@ PLACES = (
     ("Halifax", ("HX1", "HX3"), ("Pellon", "Mixenden", "Ovenden")),
     ("Dewsbury", ("WF12", "WF13"), ("Ravensthorpe", "Savile Town", "Thornhill Lees")),
     ("Castleford", ("WF10",), ("Airedale", "Glasshoughton", "Whitwood")),
-)  # fmt: skip
+)
 
 STREETS = (
     "Moorside Road", "Town Street", "Stanningley Road", "Tong Road", "Kirkstall Lane",
@@ -103,7 +175,7 @@ STREETS = (
     "Albion Street", "Church Lane", "Park View", "Victoria Road", "Station Road",
     "Hough Lane", "Broad Lane", "Raynville Road", "Gamble Hill Drive", "Ings Road",
     "Westfield Terrace", "Back Nook Road", "Greenside", "Cavendish Street", "Wyther Lane",
-)  # fmt: skip
+)
 
 # Inward postcode letters: never C, I, K, M, O or V.
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
@@ -113,33 +185,37 @@ PHARMACIES = (
     "Beeston Hill Pharmacy", "Harehills Corner Pharmacy", "Seacroft Green Pharmacy",
     "Kirkstall Bridge Pharmacy", "Moorside Pharmacy", "Pudsey Market Chemist",
     "Hunslet Health Pharmacy", "Manningham Pharmacy, Bradford", "Westgate Chemist, Wakefield",
-)  # fmt: skip
+)
 
 REFERRALS = (
     "self", "self", "self", "GP", "GP", "probation", "hospital (A&E)", "criminal justice (DRR)",
     "specialist service", "family member", "homeless outreach", "prison release",
-)  # fmt: skip
+)
 
 RELATIONSHIPS = (
     "mother", "mother", "father", "partner", "partner", "sister", "brother", "son",
     "daughter", "grandmother", "aunt", "friend",
-)  # fmt: skip
+)
+# fmt: on
+WOMEN = frozenset({"mother", "sister", "daughter", "grandmother", "aunt"})
+EITHER = frozenset({"partner", "friend"})
 
+# Short, as clinicians write them (the rationale is mandatory for continue_maintenance).
 CONTINUE_RATIONALE = (
-    "Stable on current dose, no illicit opioid use this period; wants to stay on maintenance "
-    "while settling into new tenancy.",
-    "Discussed reduction; not ready yet. Maintenance protects against overdose while work on "
-    "housing and family goals continues. Revisit at next review.",
-    "Occasional illicit use reported; continuing maintenance with supervised consumption "
-    "and keyworker support rather than reducing now.",
-    "Doing well at work; prefers to keep the dose steady for now. Benefits outweigh risks.",
-    "Recent bereavement; agreed not to change anything for six months.",
-    "Stable, attending mutual aid; plan a slow taper after the summer if still settled.",
+    "Stable, no illicit use; continue and review in 6 months.",
+    "Not ready to reduce; maintenance protects against overdose.",
+    "Some illicit use; continue with supervised consumption.",
+    "Working now; wants a steady dose for the time being.",
+    "Recent bereavement; no change for six months.",
+    "Attending mutual aid; plan a slow taper after the summer.",
 )
 
 GOALS = {
     "substance_use": (
-        ("Stop using heroin on top of my script", "Keep to prescribed dose; talk to keyworker if cravings"),
+        (
+            "Stop using heroin on top of my script",
+            "Keep to prescribed dose; talk to keyworker if cravings",
+        ),
         ("Come off methadone slowly when I'm ready", "Agree a reduction plan at next review"),
         ("Cut down on crack", "Use the cravings plan; attend CA once a week"),
         ("Drink no more than 14 units a week", "Drink diary; alcohol-free days"),
@@ -174,7 +250,7 @@ GOALS = {
         ("Keep naloxone on me", "Naloxone kit and training for partner"),
         ("Never use alone", "Overdose plan; buddy system"),
     ),
-}  # fmt: skip
+}
 
 STATUS_NOTES = {
     "in_progress": "Started working on this.",
@@ -190,3 +266,10 @@ CORROBORATION = (
     ("family_member", "Mum says things are much calmer at home."),
     ("specialist_service", "Attended the hepatitis C clinic; treatment started."),
 )
+
+RATIONALE = {
+    "reduce": "Stable six months and asks to come down; reduce.",
+    "increase": "Using on top most days; increase to hold.",
+    "detoxify": "Agreed detoxification towards completion.",
+    "switch": "Switch to prolonged-release injection: fewer pharmacy visits.",
+}
