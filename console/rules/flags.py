@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pendulum
 
@@ -37,6 +38,12 @@ FLAG_MEANING = {
 }
 
 
+@lru_cache(maxsize=8)
+def _limits(today: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date, pendulum.Date]:
+    """One year, two years and six months back: worked out once per day, not once per row."""
+    return today.subtract(years=1), today.subtract(years=2), today.subtract(months=6)
+
+
 def list_flags(c: ListCaches, today: pendulum.Date) -> str:
     if c.status == "deceased":
         return ""
@@ -45,7 +52,7 @@ def list_flags(c: ListCaches, today: pendulum.Date) -> str:
         flags.append("R")
     if drift_reasons(c, today):
         flags.append("D")
-    year_ago = today.subtract(years=1)
+    year_ago = _limits(today)[0]
     on_ost = bool(c.current_medicine)
     if (on_ost and (c.last_naloxone is None or c.last_naloxone < year_ago)) or (
         c.injecting_recorded is not None and (c.last_hcv_test is None or c.last_hcv_test < year_ago)
@@ -62,7 +69,8 @@ def drift_reasons(c: ListCaches, today: pendulum.Date) -> list[str]:
     """SPEC §4 drift guard on the cached dates: each reason holds until put right."""
     if not c.current_medicine or c.ost_continuous_start is None:
         return []
-    if c.ost_continuous_start > today.subtract(years=2):
+    _, two_years_ago, six_months_ago = _limits(today)
+    if c.ost_continuous_start > two_years_ago:
         return []
     reasons = []
     if (
@@ -71,7 +79,7 @@ def drift_reasons(c: ListCaches, today: pendulum.Date) -> list[str]:
         or c.last_ost_decision == "pending"
     ):
         reasons.append("the latest strategic review has no recorded OST decision")
-    if c.last_strategic_review is None or c.last_strategic_review < today.subtract(months=6):
+    if c.last_strategic_review is None or c.last_strategic_review < six_months_ago:
         reasons.append("the latest strategic review is more than six months old")
     if c.agreed_plan_substance_goal is None:
         reasons.append("the agreed care plan has no live substance-use goal")

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from console.rules.vocab import Role
 
+PageKey = tuple[object, ...]
+
 
 @dataclass(frozen=True)
 class StaffMember:
@@ -50,7 +52,8 @@ class PatientRow:
     episode_start: dt.date | None = None
     last_review: dt.date | None = None
     flags: str = ""
-    sort_key: tuple[str, str, int] = field(default=("", "", 0), compare=False)
+    # Where the next page continues from (opaque to screens: pass it back as `after`).
+    sort_key: PageKey = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -100,3 +103,26 @@ class PatientRecord:
     recovery_start: dt.date | None
     next_review_due: dt.date | None
     version: int
+
+
+@dataclass(frozen=True)
+class PrescriptionInput:
+    """A prescription change as the form submits it: the new dose row (SPEC §2)."""
+
+    medicine: str
+    dose_mg: float
+    interval: str = "daily"
+    dispensing: str = ""
+    pharmacy: str = ""
+    start_date: dt.date | None = None  # None: today
+
+
+@dataclass(frozen=True)
+class EpisodeChange:
+    """What starting or ending an episode left behind, for the screen to report."""
+
+    patient_id: int
+    status: str
+    episode_start: dt.date | None
+    next_review_due: dt.date | None
+    next_checkup_due: dt.date | None

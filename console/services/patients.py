@@ -11,7 +11,7 @@ from sqlmodel import select
 from console.rules import search as search_rules
 from console.rules import validate
 from console.rules.flags import ListCaches, list_flags
-from console.services.dto import PatientInput, PatientPage, PatientRecord, PatientRow
+from console.services.dto import PageKey, PatientInput, PatientPage, PatientRecord, PatientRow
 from console.services.errors import Invalid, NotFound
 from console.services.roles import Action, allowed
 from db.models import Patient
@@ -36,7 +36,7 @@ class PatientService:
         keyworker_id: int | None = None,
         due_within_days: int | None = None,
         limit: int = PAGE,
-        after: tuple[str, str, int] | None = None,
+        after: PageKey | None = None,
     ) -> PatientPage:
         staff = self._s.staff
         terms = search_rules.parse(text)
@@ -54,11 +54,13 @@ class PatientService:
         clinical = allowed(staff.roles, Action.VIEW_CLINICAL)
         with self._s.uow.read(staff, Action.VIEW_LIST) as session:
             rows = queries.search(session=session, criteria=criteria, limit=limit + 1, after=after)
-        page = [self._row(r, today, clinical) for r in rows[:limit]]
+        page = [self._row(r, key, today, clinical) for key, r in rows[:limit]]
         return PatientPage(tuple(page), text, more=len(rows) > limit)
 
     @staticmethod
-    def _row(r: sa.Row[tuple[object, ...]], today: object, clinical: bool) -> PatientRow:
+    def _row(
+        r: sa.Row[tuple[object, ...]], key: PageKey, today: object, clinical: bool
+    ) -> PatientRow:
         m = r._mapping
         caches = ListCaches(**{f: m[f] for f in ListCaches.__dataclass_fields__})
         flags = list_flags(caches, today)  # type: ignore[arg-type]
@@ -78,7 +80,7 @@ class PatientService:
             episode_start=m["episode_start"] if clinical else None,
             last_review=m["last_strategic_review"] if clinical else None,
             flags=flags,
-            sort_key=(m["family_key"], m["given_key"], m["id"]),
+            sort_key=key,
         )
 
     def counts(self) -> tuple[int, int, int]:
@@ -98,6 +100,17 @@ class PatientService:
             if row is None:
                 raise NotFound("no such patient")
             tx.audit("patient.open", entity="patient", entity_id=row.id, patient_id=row.id)
+            return to_record(row)
+
+    def demographics(self, patient_id: int) -> PatientRecord:
+        """Demographics and consent only, for the edit form (reception may edit these).
+
+        Not audited as a view: it shows nothing beyond the registration details.
+        """
+        with self._s.uow.read(self._s.staff, Action.REGISTER_PATIENT) as session:
+            row = session.get(Patient, patient_id)
+            if row is None:
+                raise NotFound("no such patient")
             return to_record(row)
 
     def register(self, data: PatientInput) -> PatientRecord:

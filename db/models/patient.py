@@ -12,7 +12,7 @@ KEY_TYPE = sa.String(60).with_variant(sa.String(60, collation="C"), "postgresql"
 class Patient(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_patient_family_key", "family_key", "given_key"),
-        sa.Index("ix_patient_given_key", "given_key"),
+        sa.Index("ix_patient_given_family", "given_key", "family_key"),
         sa.Index("ix_patient_status_next_review", "status", "next_review_due"),
     )
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -52,34 +52,58 @@ class Criteria:
     due_by: dt.date | None = None  # next review on or before this date
 
 
-def _prefix(column: sa.ColumnElement[str], prefix: str) -> sa.ColumnElement[bool]:
+PageKey = tuple[object, ...]
+FAMILY_ORDER = (P.c.family_key, P.c.given_key, P.c.id)
+GIVEN_ORDER = (P.c.given_key, P.c.family_key, P.c.id)
+
+
+def _prefix(column: sa.ColumnElement[str], name: str) -> sa.ColumnElement[bool]:
     # A plain range, not LIKE/ilike/startswith, so both SQLite and PostgreSQL use the index.
-    return sa.and_(column >= prefix, column < prefix + TOP)
+    return sa.and_(column >= sa.bindparam(name), column < sa.bindparam(f"{name}_end"))
 
 
-def _filters(c: Criteria) -> list[sa.ColumnElement[bool]]:
+@lru_cache(maxsize=256)
+def _statement(shape: tuple[str, ...], order: str, keyed: bool) -> sa.Select[tuple[object, ...]]:
+    """One statement per shape of search, built once: only its parameters change per key."""
     where: list[sa.ColumnElement[bool]] = []
-    if c.family_prefix:
-        where.append(_prefix(P.c.family_key, c.family_prefix))
-    if c.given_prefix:
-        where.append(_prefix(P.c.given_key, c.given_prefix))
-    if c.nhs_prefix:
-        where.append(_prefix(P.c.nhs_number, c.nhs_prefix))
-    if c.date_of_birth is not None:
-        where.append(P.c.date_of_birth == c.date_of_birth)
-    if c.statuses:
-        where.append(P.c.status.in_(c.statuses))
-    if c.keyworker_id is not None:
-        where.append(P.c.keyworker_id == c.keyworker_id)
-    if c.due_by is not None:
-        where.append(P.c.next_review_due <= c.due_by)
-    return where
+    if "family" in shape:
+        where.append(_prefix(P.c.family_key, "family"))
+    if "given" in shape:
+        where.append(_prefix(P.c.given_key, "given"))
+    if "not_family" in shape:  # given-name matches not already listed as family matches
+        where.append(sa.not_(_prefix(P.c.family_key, "not_family")))
+    if "nhs" in shape:
+        where.append(_prefix(P.c.nhs_number, "nhs"))
+    if "dob" in shape:
+        where.append(P.c.date_of_birth == sa.bindparam("dob"))
+    if "statuses" in shape:
+        where.append(P.c.status.in_(sa.bindparam("statuses", expanding=True)))
+    if "keyworker" in shape:
+        where.append(P.c.keyworker_id == sa.bindparam("keyworker"))
+    if "due_by" in shape:
+        where.append(P.c.next_review_due <= sa.bindparam("due_by"))
+    columns = FAMILY_ORDER if order == "family" else GIVEN_ORDER
+    if keyed:
+        where.append(
+            sa.tuple_(*columns)
+            > sa.tuple_(sa.bindparam("k1"), sa.bindparam("k2"), sa.bindparam("k3"))
+        )
+    return sa.select(*LIST_COLUMNS).where(*where).order_by(*columns).limit(sa.bindparam("limit"))
 
 
-def _after(after: tuple[str, str, int] | None) -> list[sa.ColumnElement[bool]]:
-    if after is None:
-        return []
-    return [sa.tuple_(P.c.family_key, P.c.given_key, P.c.id) > sa.tuple_(*after)]
+def _run(
+    session: Session,
+    params: dict[str, object],
+    order: str,
+    after: PageKey | None,
+    limit: int,
+) -> list[sa.Row[tuple[object, ...]]]:
+    shape = tuple(sorted(k for k in params if not k.endswith("_end")))
+    values = dict(params, limit=limit)
+    if after is not None:
+        values.update(k1=after[0], k2=after[1], k3=after[2])
+    stmt = _statement(shape, order, after is not None)
+    return list(session.connection().execute(stmt, values).all())
 
 
 def search(
@@ -87,27 +111,47 @@ def search(
     session: Session,
     criteria: Criteria,
     limit: int,
-    after: tuple[str, str, int] | None = None,
-) -> Sequence[sa.Row[tuple[object, ...]]]:
-    """A page of patients in name order matching the criteria."""
-    order = (P.c.family_key, P.c.given_key, P.c.id)
-    base = _filters(criteria) + _after(after)
-    if not criteria.either_prefix:
-        stmt = sa.select(*LIST_COLUMNS).where(*base).order_by(*order).limit(limit)
-        return session.connection().execute(stmt).all()
-    # One word matches a family or a given name: two index ranges, merged.
-    branches = []
-    for column in (P.c.family_key, P.c.given_key):
-        branch = (
-            sa.select(P.c.id)
-            .where(_prefix(column, criteria.either_prefix), *base)
-            .order_by(*order)
-            .limit(limit)
+    after: PageKey | None = None,
+) -> list[tuple[PageKey, sa.Row[tuple[object, ...]]]]:
+    """A page of patients with the key to continue after each row.
+
+    Name order, by index. One word matches a family name or a given name: family-name
+    matches come first in name order, then the rest matching by given name in given-name
+    order, each an index range, so one letter over 260,000 patients never sorts thousands.
+    """
+    params: dict[str, object] = {}
+    for name, value in (
+        ("family", criteria.family_prefix),
+        ("given", criteria.given_prefix),
+        ("nhs", criteria.nhs_prefix),
+    ):
+        if value:
+            params[name], params[f"{name}_end"] = value, value + TOP
+    if criteria.date_of_birth is not None:
+        params["dob"] = criteria.date_of_birth
+    if criteria.statuses:
+        params["statuses"] = list(criteria.statuses)
+    if criteria.keyworker_id is not None:
+        params["keyworker"] = criteria.keyworker_id
+    if criteria.due_by is not None:
+        params["due_by"] = criteria.due_by
+    word = criteria.either_prefix
+    if not word:
+        rows = _run(session, params, "family", after[1:] if after else None, limit)
+        return [(("f", r.family_key, r.given_key, r.id), r) for r in rows]
+    found: list[tuple[PageKey, sa.Row[tuple[object, ...]]]] = []
+    if after is None or after[0] == "f":
+        family = dict(params, family=word, family_end=word + TOP)
+        rows = _run(session, family, "family", after[1:] if after else None, limit)
+        found = [(("f", r.family_key, r.given_key, r.id), r) for r in rows]
+        after = None
+    if len(found) < limit:
+        given = dict(
+            params, given=word, given_end=word + TOP, not_family=word, not_family_end=word + TOP
         )
-        branches.append(sa.select(branch.subquery().c.id))
-    ids = sa.union(*branches).subquery()
-    stmt = sa.select(*LIST_COLUMNS).join(ids, ids.c.id == P.c.id).order_by(*order).limit(limit)
-    return session.connection().execute(stmt).all()
+        rows = _run(session, given, "given", after[1:] if after else None, limit - len(found))
+        found += [(("g", r.given_key, r.family_key, r.id), r) for r in rows]
+    return found
 
 
 def count_all(*, session: Session) -> int:
