@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bench import data, search, startup
+from bench import data, letters, reviews, search, startup, summary
 
 
 def main() -> int:
@@ -19,6 +19,9 @@ def main() -> int:
         print(f"demo --patients {patients:,}: cached ({size_mb:.0f} MB) at {path}")
     startup.run()
     search.run(path)
+    summary.run(path)
+    reviews.run(path)
+    letters.run()
     return 0
 
 

@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("what", choices=["patients"])
     exp.add_argument("file", type=Path)
 
+    letters = sub.add_parser("letters", help="letters in batches")
+    letters_sub = letters.add_subparsers(dest="letters_command", metavar="ACTION", required=True)
+    recall = letters_sub.add_parser("recall", help="one PDF of recall and invitation letters")
+    recall.add_argument("--due-within", type=int, required=True, metavar="DAYS")
+    recall.add_argument("--out", type=Path, metavar="FILE", help="default: the letters folder")
+    recall.add_argument("--print", action="store_true", help="send it to the configured printer")
+
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_sub.add_parser("verify", help="check the whole hash chain")
@@ -119,6 +126,7 @@ def _run(args: argparse.Namespace) -> int:
         "import": _import,
         "export": _export,
         "audit": _audit,
+        "letters": _letters,
     }
     handler = handlers[args.command]
     return handler(services, settings, args)
@@ -262,6 +270,42 @@ def _export(services: Services, settings: MachineSettings, args: argparse.Namesp
     except Forbidden as exc:
         raise CliError(str(exc), REFUSED) from exc
     print(f"Exported {written:,} patients to {args.file} (readable by you only).")
+    return OK
+
+
+def _letters(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    """`letters recall`: signed by whoever runs it; skipped patients on stderr."""
+    from console.format import nhs
+    from console.services.errors import Forbidden
+    from console.services.letters import LetterOutput, NothingToProduce
+
+    if args.due_within < 0:
+        raise CliError("--due-within takes a number of days, 0 or more", BAD_INPUT)
+    if args.out is not None and not args.out.parent.is_dir():
+        raise CliError(f"no such folder: {args.out.parent}", BAD_INPUT)
+    if args.out is not None and args.out.exists():
+        raise CliError(f"{args.out} already exists; letters are never overwritten", BAD_INPUT)
+    services.letters.output = LetterOutput(settings.letters_dir, settings.printer, settings.group)
+    try:
+        ids = services.worklist.recall_ids(args.due_within)
+        if not ids:
+            print(f"No reviews or check-ups due within {args.due_within} days: no letters.")
+            return OK
+        produced = services.letters.recall_batch(ids, send=args.print, out=args.out)
+    except NothingToProduce as exc:
+        for s in exc.skipped:
+            print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)
+        raise CliError(str(exc), REFUSED) from exc
+    except Forbidden as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    for s in produced.skipped:
+        print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)
+    print(f"{produced.letters:,} letters in {produced.path} ({len(produced.skipped):,} skipped).")
+    if args.print and not produced.printed:
+        print(produced.print_message, file=sys.stderr)
+        return PROBLEM if settings.printer else OK
+    if produced.printed:
+        print(produced.print_message)
     return OK
 
 

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from console.services.dto import PatientPage, PatientRow
+from console.services.dto import PageKey, PatientPage, PatientRecord, PatientRow
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 from screens.widgets.patient_table import PatientTable
@@ -40,15 +40,18 @@ class PatientListScreen(ConsoleScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_search", "Search", id="patient-list.search"),
         Binding("enter", "open", "Open", id="patient-list.open"),
+        Binding("n", "new_patient", "New", id="patient-list.new-patient"),
         Binding("f", "cycle_filter", "Filter", id="patient-list.filter"),
+        Binding("l", "letter", "Letter", id="patient-list.letter"),
+        Binding("w", "worklist", "Worklist", id="patient-list.worklist"),
+        Binding("r", "review", "Review", id="patient-list.review"),
+        Binding("c", "care_plan", "Plan", id="patient-list.care-plan"),
         # From the search box back to the list (A7: the box keeps printable keys).
         Binding("escape,down", "focus_table", "Back to list", id="patient-list.to-list"),
     ]
 
     class Results(Message):
-        def __init__(
-            self, page: PatientPage, chosen: Filter, after: tuple[str, str, int] | None = None
-        ) -> None:
+        def __init__(self, page: PatientPage, chosen: Filter, after: PageKey | None = None) -> None:
             super().__init__()
             self.page = page
             self.list_filter = chosen
@@ -81,7 +84,7 @@ class PatientListScreen(ConsoleScreen[None]):
             id="patient-table",
         )
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True)  # eleven keys must fit in 80 columns
 
     def on_mount(self) -> None:
         self.reload()
@@ -118,7 +121,7 @@ class PatientListScreen(ConsoleScreen[None]):
             self.post_message(self.Results(page, chosen))
 
     @work(thread=True, exclusive=True, group="more", exit_on_error=False)
-    def _more(self, text: str, chosen: Filter, after: tuple[str, str, int]) -> None:
+    def _more(self, text: str, chosen: Filter, after: PageKey) -> None:
         page = self.services.patients.search(
             text, statuses=chosen.statuses, due_within_days=chosen.due_within_days, after=after
         )
@@ -192,6 +195,18 @@ class PatientListScreen(ConsoleScreen[None]):
         self._show_status()
         self._search(self.search_text, self.list_filter)
 
+    def action_letter(self) -> None:
+        from screens.letters import LettersScreen
+
+        row = self.table.current
+        if row is not None:
+            self.app.push_screen(LettersScreen(row))
+
+    def action_worklist(self) -> None:
+        from screens.worklist import WorklistScreen
+
+        self.app.push_screen(WorklistScreen())
+
     def action_open(self) -> None:
         row = self.table.current
         if row is not None:
@@ -199,3 +214,40 @@ class PatientListScreen(ConsoleScreen[None]):
 
     def _open(self, row: PatientRow) -> None:
         self.host.open_patient(row)
+
+    def action_new_patient(self) -> None:
+        from screens.patient_form import PatientFormScreen
+
+        def registered(record: PatientRecord | None) -> None:
+            if record is None:
+                return
+            self._search(self.search_text, self.list_filter)
+            self._open(
+                PatientRow(
+                    id=record.id,
+                    nhs_number=record.nhs_number,
+                    family_name=record.family_name,
+                    given_name=record.given_name,
+                    date_of_birth=record.date_of_birth,
+                    status=record.status,
+                    next_review_due=record.next_review_due,
+                )
+            )
+
+        self.app.push_screen(PatientFormScreen(), registered)
+
+    def action_care_plan(self) -> None:
+        from console import format as fmt
+        from screens.care_plan import CarePlanScreen
+
+        row = self.table.current
+        if row is not None:
+            name = fmt.name_text(row.family_name, row.given_name)
+            self.app.push_screen(CarePlanScreen(row.id, name))
+
+    def action_review(self) -> None:
+        from screens.review import ReviewScreen
+
+        row = self.table.current
+        if row is not None:
+            self.app.push_screen(ReviewScreen(patient_id=row.id))

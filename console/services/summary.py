@@ -16,6 +16,7 @@ from console.services.errors import NotFound
 from console.services.patients import to_record
 from console.services.roles import Action
 from db.models import Patient, PracticeSettings
+from db.queries import reviews as review_queries
 from db.queries import summary as q
 
 if TYPE_CHECKING:
@@ -43,7 +44,10 @@ class SummaryService:
             episodes = [_episode(e) for e in q.episodes(session=session, patient_id=patient_id)]
             rx = q.prescriptions(session=session, patient_id=patient_id)
             doses = tuple(_dose(p) for p in rx)
-            review_rows = q.reviews(session=session, patient_id=patient_id)
+            # Addenda applied: trends and alerts use corrected values (SPEC §2).
+            review_rows = review_queries.corrected(
+                session=session, rows=q.reviews(session=session, patient_id=patient_id)
+            )
             latest_test = next((r for r in reversed(review_rows) if r["drug_test_id"]), None)
             test = (
                 q.drug_test(session=session, test_id=latest_test["drug_test_id"])

@@ -43,10 +43,13 @@ def _top_namespace(ns: dict[str, Any]) -> None:
         "id": int | None,
         "review_id": int,
         "other_substance_name": str,
+        "not_answered": str,
     }
     ns["id"] = Field(default=None, primary_key=True)
     ns["review_id"] = Field(foreign_key="review.id", unique=True)
     ns["other_substance_name"] = Field(default="", max_length=60)
+    # Draft only: item keys marked NA, comma-separated (finalised: NULL = not answered).
+    ns["not_answered"] = Field(default="", max_length=400)
     for item in top.ITEMS:
         for col in top.column_names(item):
             if item.kind is top.ItemKind.YES_NO:

@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from console import format as fmt
-from console.services.dto import PatientPage, PatientRow
+from console.services.dto import PageKey, PatientPage, PatientRow
 
 MARKER = "▶"  # the cursor row is marked by a character too, so it shows without colour
 LOAD_AHEAD = 10  # ask for the next page when the cursor is this close to the end
@@ -137,7 +137,7 @@ class PatientTable(ScrollView, can_focus=True):
     class NeedMore(Message):
         """The cursor is near the end of the loaded rows and the service has more."""
 
-        def __init__(self, after: tuple[str, str, int]) -> None:
+        def __init__(self, after: PageKey) -> None:
             super().__init__()
             self.after = after
 
@@ -150,7 +150,7 @@ class PatientTable(ScrollView, can_focus=True):
         self.rows: list[PatientRow] = []
         self.more = False
         self.empty_text = "Loading…"
-        self._asked_after: tuple[str, str, int] | None = None
+        self._asked_after: PageKey | None = None
 
     # -- data, from the screen ------------------------------------------------------
     def show_page(self, page: PatientPage, *, empty_text: str = "") -> None:
@@ -173,7 +173,7 @@ class PatientTable(ScrollView, can_focus=True):
         self.refresh()
 
     @property
-    def last_key(self) -> tuple[str, str, int] | None:
+    def last_key(self) -> PageKey | None:
         return self.rows[-1].sort_key if self.rows else None
 
     @property

@@ -1,0 +1,212 @@
+"""From a patient's stored facts to a filled letter (LetterContent): pure, no ReportLab.
+
+The values a template may use are exactly `fields.FIELDS`; a value the patient's record
+cannot supply is left out, so `fields.fill` refuses the letter instead of printing a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pendulum
+
+from console.format import nhs
+from console.letters import fields
+from console.letters.model import LetterContent, Letterhead, Table
+from console.rules.durations import spoken
+from console.rules.vocab import DOMAIN_LABEL, MEDICINE_LABEL, Domain, Medicine, PatientStatus
+
+ROLE_TITLE = (
+    ("clinician", "Clinician"),
+    ("recovery_worker", "Recovery worker"),
+    ("admin", "Practice manager"),
+    ("reception", "Reception"),
+)
+DISPENSING = {
+    "supervised": "Supervised consumption",
+    "daily_pickup": "Daily pick-up",
+    "multi_day_pickup": "Multi-day pick-up",
+    "weekly": "Weekly",
+}
+GOAL_STATUS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "achieved": "Achieved",
+    "dropped": "Dropped",
+}
+
+
+@dataclass(frozen=True)
+class Signer:
+    name: str
+    roles: frozenset[str]
+
+    @property
+    def title(self) -> str:
+        return next((t for r, t in ROLE_TITLE if r in self.roles), "")
+
+
+@dataclass(frozen=True)
+class PatientFacts:
+    """What one letter needs about one patient (plain rows from the letters queries)."""
+
+    patient: Mapping[str, object]
+    goals: Sequence[Mapping[str, object]] = ()
+    prescription: Mapping[str, object] | None = None
+    resource: Mapping[str, object] | None = None
+
+
+def long_date(day: dt.date | None) -> str:
+    """The practice's style: 23 November 2026."""
+    if day is None:
+        return ""
+    return pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY")
+
+
+def refusal(patient: Mapping[str, object], template: fields.Template) -> str | None:
+    """Why no letter may be produced, or None. The message names no patient."""
+    if patient["status"] == PatientStatus.DECEASED:
+        return "No letter: this patient is recorded as deceased, so every letter has stopped."
+    if template.to_home_address:
+        if not patient["consent_letters_home"]:
+            return (
+                "No letter: the patient has not consented to letters at their home address. "
+                "Record their consent in their details first, or give them the letter in person."
+            )
+        if not (patient["address_line_1"] and patient["postcode"]):
+            return "No letter: no home address (first line and postcode) is recorded."
+    return None
+
+
+def _medicine(code: object) -> str:
+    try:
+        return MEDICINE_LABEL[Medicine(str(code))]
+    except ValueError:
+        return str(code).replace("_", " ").capitalize()
+
+
+def _s(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def values(facts: PatientFacts, head: Letterhead, signer: Signer, today: dt.date) -> dict[str, str]:
+    p = facts.patient
+    given, family = _s(p["given_name"]), _s(p["family_name"])
+    out = {
+        "patient.given_name": given,
+        "patient.family_name": family,
+        "patient.full_name": f"{given} {family}".strip(),
+        "patient.nhs_number": nhs(_s(p["nhs_number"])),
+        "patient.date_of_birth": long_date(p["date_of_birth"]),  # type: ignore[arg-type]
+        "practice.name": head.name,
+        "practice.phone": head.phone,
+        "practice.email": head.email,
+        "staff.name": signer.name,
+        "letter.date": long_date(today),
+    }
+    optional: dict[str, dt.date | None] = {
+        "review.due_date": p.get("next_review_due"),  # type: ignore[dict-item]
+        "checkup.due_date": p.get("next_checkup_due"),  # type: ignore[dict-item]
+        "recovery.start_date": p.get("recovery_start"),  # type: ignore[dict-item]
+    }
+    out.update({k: long_date(v) for k, v in optional.items() if v is not None})
+    start = p.get("recovery_start")
+    if isinstance(start, dt.date):
+        out["recovery.duration"] = spoken(start, today)
+    if facts.resource is not None:
+        r = facts.resource
+        out["resource.name"] = _s(r["name"])
+        out["resource.where"] = _s(r["where"]) or "please ask us"
+        out["resource.when"] = _s(r["when"]) or "please ask us"
+        out["resource.contact"] = _s(r["contact"]) or "through the surgery"
+    if facts.prescription is not None:
+        rx = facts.prescription
+        out["prescription.medicine"] = _medicine(rx["medicine"])
+        out["prescription.dose"] = f"{float(rx['dose_mg']):g} mg {rx['interval']}"  # type: ignore[arg-type]
+        out["prescription.pharmacy"] = _s(rx["pharmacy"]) or "not recorded"
+    return out
+
+
+def tables(facts: PatientFacts) -> dict[str, Table]:
+    goals = []
+    for g in facts.goals:
+        try:
+            domain = DOMAIN_LABEL[Domain(str(g["domain"]))]
+        except ValueError:
+            domain = _s(g["domain"])
+        goals.append(
+            (
+                f"{g['words']}\n({domain})",
+                _s(g["actions"]),
+                _s(g["owner"]),
+                long_date(g["target_date"]),  # type: ignore[arg-type]
+                GOAL_STATUS.get(_s(g["status"]), _s(g["status"])),
+            )
+        )
+    out = {
+        "care_plan.goals_table": Table(
+            ("Goal", "What will be done", "Who", "By", "Status"),
+            tuple(goals),
+            (0.32, 0.30, 0.14, 0.13, 0.11),
+            empty_text="No care plan has been agreed yet.",
+        )
+    }
+    rx = facts.prescription
+    rows: tuple[tuple[str, ...], ...] = ()
+    if rx is not None:
+        rows = (
+            (
+                _medicine(rx["medicine"]),
+                f"{float(rx['dose_mg']):g} mg {rx['interval']}",  # type: ignore[arg-type]
+                DISPENSING.get(_s(rx["dispensing"]), _s(rx["dispensing"])) or "not recorded",
+                _s(rx["pharmacy"]) or "not recorded",
+                long_date(rx["start_date"]),  # type: ignore[arg-type]
+            ),
+        )
+    out["prescription.table"] = Table(
+        ("Medicine", "Dose", "Dispensing", "Pharmacy", "Since"),
+        rows,
+        (0.22, 0.18, 0.22, 0.22, 0.16),
+        empty_text="There is no current prescription.",
+    )
+    return out
+
+
+def addressee(facts: PatientFacts, template: fields.Template) -> tuple[str, ...]:
+    p = facts.patient
+    if not template.to_home_address:
+        pharmacy = _s(facts.prescription["pharmacy"]) if facts.prescription else ""
+        return ("The Pharmacist", pharmacy or "Community pharmacy")
+    lines = [f"{_s(p['given_name'])} {_s(p['family_name'])}".strip()]
+    lines += [_s(p[k]) for k in ("address_line_1", "address_line_2", "town") if p[k]]
+    lines.append(_s(p["postcode"]).upper())
+    return tuple(line for line in lines if line)
+
+
+def compose(
+    facts: PatientFacts,
+    template: fields.Template,
+    head: Letterhead,
+    signer: Signer,
+    today: dt.date,
+) -> LetterContent:
+    """Fill one letter; raises fields.TemplateError naming any value the record lacks."""
+    p = facts.patient
+    parts = fields.fill(template.body, values(facts, head, signer, today))
+    reference = (
+        f"{_s(p['given_name'])} {_s(p['family_name'])} · NHS number {nhs(_s(p['nhs_number']))}"
+        f" · born {long_date(p['date_of_birth'])}"  # type: ignore[arg-type]
+    )
+    return LetterContent(
+        addressee=addressee(facts, template),
+        date_text=long_date(today),
+        reference=reference,
+        parts=tuple(parts),
+        tables=tables(facts),
+        signer_name=signer.name,
+        signer_role=f"{signer.title}, {head.name}" if signer.title else head.name,
+        title=template.title,
+        key=template.key,
+    )

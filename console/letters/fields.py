@@ -1,0 +1,170 @@
+"""Named fields in letter templates: an allow-list, checked when a template is saved.
+
+A template is plain text. `{patient.given_name}` stands for a value from the allow-list
+below; a line holding only `{care_plan.goals_table}` or `{prescription.table}` stands for
+a table. Substitution is a dictionary look-up on these names, never Python formatting
+over live objects, so a template cannot reach anything it was not given.
+A shipped template file starts with a small header (`title:`, `to:`) and a `---` line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+FIELDS: dict[str, str] = {
+    "patient.given_name": "the patient's given name",
+    "patient.family_name": "the patient's family name",
+    "patient.full_name": "given and family name",
+    "patient.nhs_number": "NHS number, 943 476 5919",
+    "patient.date_of_birth": "date of birth, 12 March 1980",
+    "review.due_date": "next review due, 23 November 2026",
+    "checkup.due_date": "next post-exit check-up due",
+    "recovery.start_date": "the date the patient counts their recovery from",
+    "recovery.duration": "time in recovery, e.g. 2 years",
+    "resource.name": "mutual aid group or service",
+    "resource.where": "where it meets",
+    "resource.when": "when it meets",
+    "resource.contact": "how to contact it",
+    "prescription.medicine": "current OST medicine",
+    "prescription.dose": "current dose, e.g. 60 mg daily",
+    "prescription.pharmacy": "the dispensing pharmacy",
+    "practice.name": "the practice's name",
+    "practice.phone": "the practice's phone number",
+    "practice.email": "the practice's email address",
+    "staff.name": "the member of staff signing the letter",
+    "letter.date": "the letter's date",
+}
+TABLES: dict[str, str] = {
+    "care_plan.goals_table": "the agreed care plan's goals (goal, actions, who, target, status)",
+    "prescription.table": "current prescription and dispensing",
+}
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class TemplateError(ValueError):
+    """A template names a field that does not exist, or has a stray brace."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class MissingValues(TemplateError):
+    """The patient's record cannot supply fields the template uses: no letter, no blank."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__([f"no value for {{{name}}}" for name in names])
+        self.names = names
+
+    def explain(self) -> str:
+        wanted = ", ".join(FIELDS.get(n, n) for n in dict.fromkeys(self.names))
+        return f"No letter: it needs {wanted}, which is not recorded for this patient."
+
+
+@dataclass(frozen=True)
+class TableBlock:
+    name: str
+
+
+@dataclass(frozen=True)
+class Template:
+    key: str
+    title: str
+    to_home_address: bool
+    body: str
+
+
+def problems(body: str) -> list[str]:
+    """Everything wrong with a template body; empty when it may be saved."""
+    found: list[str] = []
+    for match in _PLACEHOLDER.finditer(body):
+        name = match.group(1).strip()
+        if name in FIELDS:
+            continue
+        if name in TABLES:
+            line = _line_of(body, match.start())
+            if line.strip() != match.group(0):
+                found.append(f"{{{name}}} must stand on a line of its own")
+            continue
+        found.append(f"unknown field {{{name}}}")
+    leftover = _PLACEHOLDER.sub("", body)
+    if "{" in leftover or "}" in leftover:
+        found.append("a brace without its partner: fields are written {patient.given_name}")
+    if not body.strip():
+        found.append("the letter has no text")
+    return found
+
+
+def check(body: str) -> None:
+    found = problems(body)
+    if found:
+        raise TemplateError(found)
+
+
+def _line_of(text: str, index: int) -> str:
+    start = text.rfind("\n", 0, index) + 1
+    end = text.find("\n", index)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def fill(body: str, values: Mapping[str, str]) -> list[str | TableBlock]:
+    """Paragraphs (blank-line separated, fields filled) and table blocks, in order.
+
+    A value missing from `values` is an error, never a blank in a printed letter.
+    """
+    check(body)
+    parts: list[str | TableBlock] = []
+    for chunk in re.split(r"\n\s*\n", body.strip()):
+        stripped = chunk.strip()
+        table = _PLACEHOLDER.fullmatch(stripped)
+        if table and table.group(1).strip() in TABLES:
+            parts.append(TableBlock(table.group(1).strip()))
+            continue
+        missing = [m.group(1) for m in _PLACEHOLDER.finditer(stripped) if m.group(1) not in values]
+        if missing:
+            raise MissingValues(missing)
+        parts.append(_PLACEHOLDER.sub(lambda m: values[m.group(1)], stripped))
+    return parts
+
+
+def parse_file(key: str, text: str) -> Template:
+    """A shipped template file: `title:` and `to:` lines, `---`, then the body."""
+    head, sep, body = text.partition("\n---\n")
+    if not sep:
+        raise TemplateError([f"template {key}: no '---' line after its header"])
+    meta: dict[str, str] = {}
+    for line in head.splitlines():
+        name, _, value = line.partition(":")
+        meta[name.strip()] = value.strip()
+    return Template(
+        key=key,
+        title=meta.get("title", key),
+        to_home_address=meta.get("to", "patient") == "patient",
+        body=body.strip() + "\n",
+    )
+
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+# SPEC §5's order, which the chooser keeps; a file not listed here comes after them.
+ORDER = (
+    "review_invitation",
+    "review_recall",
+    "care_plan_copy",
+    "mutual_aid_introduction",
+    "checkup_invitation",
+    "pharmacy_letter",
+    "recovery_milestone",
+)
+
+
+def shipped() -> dict[str, Template]:
+    """The templates shipped with the console, by key (file name without .txt)."""
+    paths = sorted(
+        TEMPLATE_DIR.glob("*.txt"),
+        key=lambda p: (ORDER.index(p.stem) if p.stem in ORDER else len(ORDER), p.stem),
+    )
+    return {p.stem: parse_file(p.stem, p.read_text(encoding="utf-8")) for p in paths}

@@ -1,0 +1,81 @@
+"""What a letter is made of: plain data the renderer draws and the preview prints.
+
+Built by the letters service from the database; used by console.letters.render (PDF)
+and console.letters.text (terminal preview). No ReportLab here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from console.letters.fields import TableBlock
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    name: str
+    address: str  # lines separated by commas or newlines
+    phone: str
+    email: str
+    ods_code: str
+
+    @property
+    def address_lines(self) -> list[str]:
+        text = self.address.replace("\n", ",")
+        return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...]  # fractions of the text width, summing to 1
+    empty_text: str = "Nothing recorded."
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    """One letter, every field already filled."""
+
+    addressee: tuple[str, ...]  # name and address lines for the window envelope
+    date_text: str  # "23 November 2026"
+    reference: str  # "Leah Quarrington · NHS number 943 476 5919 · born 12 March 1980"
+    parts: tuple[str | TableBlock, ...]
+    tables: dict[str, Table]
+    signer_name: str
+    signer_role: str
+    title: str = ""
+    key: str = ""  # the template it was made from
+
+
+def preview_text(letter: LetterContent, head: Letterhead, width: int = 72) -> str:
+    """The letter as plain text for the terminal preview (no ReportLab)."""
+    import textwrap
+
+    lines = [head.name, ", ".join(head.address_lines)]
+    contact = " · ".join(
+        x for x in (head.phone and f"Tel {head.phone}", head.email, head.ods_code) if x
+    )
+    lines += [contact, "", *letter.addressee, "", letter.date_text, letter.reference, ""]
+    for part in letter.parts:
+        if isinstance(part, TableBlock):
+            table = letter.tables.get(part.name)
+            if table is None:
+                continue
+            if not table.rows:
+                lines += [table.empty_text, ""]
+                continue
+            for row in table.rows:
+                cells = [f"{h}: {v}" for h, v in zip(table.headers, row, strict=False) if v]
+                lines += textwrap.wrap(
+                    " · ".join(cells), width, initial_indent="• ", subsequent_indent="  "
+                )
+            lines.append("")
+            continue
+        for para_line in part.splitlines():
+            lines += textwrap.wrap(para_line, width) or [""]
+        lines.append("")
+    lines += ["Yours sincerely,", "", letter.signer_name]
+    if letter.signer_role:
+        lines.append(letter.signer_role)
+    return "\n".join(lines)

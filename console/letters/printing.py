@@ -1,0 +1,77 @@
+"""Letters on disk (private files) and to the printer (CUPS `lp -d PRINTER`).
+
+A letter PDF is created 0600, or 0640 owned by the configured group so that a colleague
+can reprint it. It is never overwritten: a reprint sends the kept file again.
+"""
+
+from __future__ import annotations
+
+import grp
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+
+class PrintError(Exception):
+    """The letter was kept but could not be printed; the message says why."""
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_private(path: Path, data: bytes, group: str | None = None) -> Path:
+    """Create `path` with `data`: mode 0600, or 0640 with `group`. Refuses to overwrite."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o750 if group else 0o700)
+    mode = 0o640 if group else 0o600
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        if group:
+            os.fchown(fd, -1, grp.getgrnam(group).gr_gid)
+        os.fchmod(fd, mode)  # the umask may have taken bits off; set exactly
+        with os.fdopen(fd, "wb") as fh:
+            fd = -1
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    return path
+
+
+def unique_path(folder: Path, stem: str) -> Path:
+    """`folder/stem.pdf`, or `stem-2.pdf` … when taken. The stem carries no patient name."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "letter"
+    path = folder / f"{safe}.pdf"
+    n = 2
+    while path.exists():
+        path = folder / f"{safe}-{n}.pdf"
+        n += 1
+    return path
+
+
+def send_to_printer(path: Path, printer: str) -> str:
+    """One CUPS job for the whole file; returns what `lp` said (the request id)."""
+    lp = shutil.which("lp")
+    if lp is None:
+        raise PrintError("the 'lp' command is not installed (Debian package cups-client)")
+    try:
+        done = subprocess.run(
+            [lp, "-d", printer, "-t", "Recovery Console letter", "--", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise PrintError(f"lp failed: {type(exc).__name__}") from exc
+    if done.returncode != 0:
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        raise PrintError(
+            f"printer {printer} refused the job: {reason[-1] if reason else 'no reason given'}"
+        )
+    return done.stdout.strip()

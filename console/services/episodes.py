@@ -1,0 +1,290 @@
+"""Treatment episodes and prescription changes (SPEC §2, §4), each one audited transaction.
+
+Every call validates before it writes, and keeps the Patient row caches right in the
+same transaction: episode_start, status, next_review_due, next_checkup_due,
+ost_continuous_start, current_medicine and current_dose_mg.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from console.rules.ost import continuous_start
+from console.rules.schedule import checkup_dates, start_review_due
+from console.rules.vocab import (
+    DEATH_EXIT_CODE,
+    EXIT_REASONS,
+    Dispensing,
+    DoseInterval,
+    ExitGroup,
+    Medicine,
+    PatientStatus,
+)
+from console.services.dto import EpisodeChange, PrescriptionInput
+from console.services.errors import Invalid, NotFound, Refused
+from console.services.roles import Action
+from db.models import Episode, Patient, Prescription
+
+if TYPE_CHECKING:
+    from console.services import Services
+
+# Plausible dose ranges in mg, per medicine and interval: a dose outside them is most
+# likely typed in the wrong unit (ml, micrograms) or the wrong field (hazard log).
+DOSE_RANGE: dict[tuple[str, str], tuple[float, float]] = {
+    (Medicine.METHADONE, DoseInterval.DAILY): (1, 300),
+    (Medicine.BUPRENORPHINE, DoseInterval.DAILY): (0.4, 32),
+    (Medicine.BUPRENORPHINE_PR, DoseInterval.WEEKLY): (8, 32),
+    (Medicine.BUPRENORPHINE_PR, DoseInterval.MONTHLY): (64, 160),
+    (Medicine.OTHER, DoseInterval.DAILY): (0.1, 1000),
+    (Medicine.OTHER, DoseInterval.WEEKLY): (0.1, 1000),
+    (Medicine.OTHER, DoseInterval.MONTHLY): (0.1, 1000),
+}
+ORAL = frozenset({Medicine.METHADONE, Medicine.BUPRENORPHINE})
+
+
+def check_prescription(data: PrescriptionInput) -> dict[str, str]:
+    """Errors by field for a new dose row (empty when it may be saved)."""
+    errors: dict[str, str] = {}
+    medicines = {m.value for m in Medicine}
+    if data.medicine not in medicines:
+        errors["medicine"] = "choose methadone, buprenorphine, buprenorphine PR or other"
+        return errors
+    if data.interval not in {i.value for i in DoseInterval}:
+        errors["interval"] = "interval must be daily, weekly or monthly"
+        return errors
+    limits = DOSE_RANGE.get((data.medicine, data.interval))
+    if limits is None:
+        allowed = "daily" if data.medicine in ORAL else "weekly or monthly"
+        errors["interval"] = f"this medicine is given {allowed}"
+    elif not limits[0] <= data.dose_mg <= limits[1]:
+        errors["dose_mg"] = (
+            f"{data.dose_mg:g} mg {data.interval} is outside {limits[0]:g}–{limits[1]:g} mg: "
+            "check the unit (mg, not ml)"
+        )
+    if data.dispensing and data.dispensing not in {d.value for d in Dispensing}:
+        errors["dispensing"] = "dispensing must be one of the listed choices"
+    if data.medicine in ORAL and not data.dispensing:
+        errors["dispensing"] = "oral medicines need a dispensing arrangement"
+    if len(data.pharmacy) > 120:
+        errors["pharmacy"] = "at most 120 characters"
+    return errors
+
+
+class EpisodeService:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    # -- episodes -------------------------------------------------------------------
+    def start(
+        self,
+        patient_id: int,
+        start_date: dt.date,
+        referral_source: str = "",
+        problem_substances: str = "",
+    ) -> EpisodeChange:
+        today = self._s.clock.today()
+        errors: dict[str, str] = {}
+        if start_date > today:
+            errors["start_date"] = "the start date cannot be in the future"
+        if len(referral_source.strip()) > 60:
+            errors["referral_source"] = "at most 60 characters"
+        if len(problem_substances.strip()) > 200:
+            errors["problem_substances"] = "at most 200 characters"
+        if errors:
+            raise Invalid(errors)
+        with self._s.uow.write(self._s.staff, Action.MANAGE_EPISODES) as tx:
+            patient = _patient(tx.session, patient_id)
+            if patient.status == PatientStatus.DECEASED:
+                raise Refused("This patient is recorded as deceased: no episode can start.")
+            if _open_episode(tx.session, patient_id) is not None:
+                raise Invalid({"start_date": "this patient already has an open episode"})
+            last_end = tx.session.exec(
+                select(Episode.end_date)
+                .where(Episode.patient_id == patient_id)
+                .order_by(Episode.end_date.desc())  # type: ignore[union-attr]
+                .limit(1)
+            ).first()
+            if last_end is not None and start_date < last_end:
+                raise Invalid({"start_date": "the start date is before the last episode ended"})
+            row = Episode(
+                patient_id=patient_id,
+                start_date=start_date,
+                referral_source=referral_source.strip(),
+                problem_substances=problem_substances.strip(),
+            )
+            tx.session.add(row)
+            patient.status = PatientStatus.IN_TREATMENT.value
+            patient.episode_start = start_date
+            patient.next_review_due = start_review_due(start_date)
+            patient.next_review_reason = ""
+            patient.next_checkup_due = None
+            patient.version += 1
+            tx.session.flush()
+            tx.audit(
+                "episode.start",
+                entity="episode",
+                entity_id=row.id,
+                patient_id=patient_id,
+                detail={"start": start_date.isoformat()},
+            )
+            return _change(patient)
+
+    def end(self, patient_id: int, end_date: dt.date, exit_reason: str) -> EpisodeChange:
+        today = self._s.clock.today()
+        errors: dict[str, str] = {}
+        if end_date > today:
+            errors["end_date"] = "the end date cannot be in the future"
+        if exit_reason not in EXIT_REASONS:
+            errors["exit_reason"] = "choose an NDTMS exit reason from the list"
+        if errors:
+            raise Invalid(errors)
+        group = EXIT_REASONS[exit_reason][1]
+        with self._s.uow.write(self._s.staff, Action.MANAGE_EPISODES) as tx:
+            patient = _patient(tx.session, patient_id)
+            episode = _open_episode(tx.session, patient_id)
+            if episode is None:
+                raise Invalid({"end_date": "this patient has no open episode"})
+            if end_date < episode.start_date:
+                raise Invalid({"end_date": "the end date is before the episode started"})
+            episode.end_date = end_date
+            episode.exit_reason = exit_reason
+            episode.version += 1
+            patient.episode_start = None
+            patient.next_review_due = None
+            patient.next_review_reason = ""
+            patient.next_checkup_due = None
+            if exit_reason == DEATH_EXIT_CODE:
+                patient.status = PatientStatus.DECEASED.value
+                _end_open_prescription(tx.session, patient_id, end_date)
+            elif group is ExitGroup.SUCCESSFUL:
+                patient.status = PatientStatus.POST_EXIT_CHECKUPS.value
+                patient.next_checkup_due = checkup_dates(end_date)[0]
+            else:  # unsuccessful (re-engagement alert from the exit) or a quiet transfer
+                patient.status = PatientStatus.DISCHARGED.value
+            _refresh_ost(tx.session, patient, today)
+            patient.version += 1
+            tx.audit(
+                "episode.end",
+                entity="episode",
+                entity_id=episode.id,
+                patient_id=patient_id,
+                detail={"end": end_date.isoformat(), "exit_reason": exit_reason},
+            )
+            return _change(patient)
+
+    # -- prescriptions --------------------------------------------------------------
+    def change_prescription(self, patient_id: int, data: PrescriptionInput) -> EpisodeChange:
+        """A dose change is a new row; the previous open row ends the day the new one starts."""
+        today = self._s.clock.today()
+        start = data.start_date or today
+        errors = check_prescription(data)
+        if start > today:
+            errors["start_date"] = "the start date cannot be in the future"
+        if errors:
+            raise Invalid(errors)
+        with self._s.uow.write(self._s.staff, Action.OST_DECISION) as tx:
+            patient = _patient(tx.session, patient_id)
+            if patient.status == PatientStatus.DECEASED:
+                raise Refused("This patient is recorded as deceased: no prescription can start.")
+            previous = tx.session.exec(
+                select(Prescription).where(
+                    Prescription.patient_id == patient_id,
+                    Prescription.end_date.is_(None),  # type: ignore[union-attr]
+                )
+            ).all()
+            same = (data.medicine, data.dose_mg, data.interval, data.dispensing)
+            if any((r.medicine, r.dose_mg, r.interval, r.dispensing) == same for r in previous):
+                raise Invalid({"dose_mg": "this is the current prescription: nothing changed"})
+            for row in previous:
+                if start < row.start_date:
+                    raise Invalid({"start_date": "the start date is before the current dose began"})
+                row.end_date = start
+                row.version += 1
+            new = Prescription(
+                patient_id=patient_id,
+                medicine=data.medicine,
+                dose_mg=data.dose_mg,
+                interval=data.interval,
+                dispensing=data.dispensing,
+                pharmacy=data.pharmacy.strip(),
+                start_date=start,
+                # what the pharmacy and the clinic know about this patient carries over
+                sedatives=previous[-1].sedatives if previous else "",
+                ecg_date=previous[-1].ecg_date if previous else None,
+                qtc_ms=previous[-1].qtc_ms if previous else None,
+            )
+            tx.session.add(new)
+            tx.session.flush()
+            _refresh_ost(tx.session, patient, today)
+            patient.version += 1
+            tx.audit(
+                "prescription.change",
+                entity="prescription",
+                entity_id=new.id,
+                patient_id=patient_id,
+                detail={
+                    "medicine": data.medicine,
+                    "dose_mg": data.dose_mg,
+                    "interval": data.interval,
+                    "start": start.isoformat(),
+                    "ended": [r.id for r in previous],
+                },
+            )
+            return _change(patient)
+
+
+def _patient(session: Session, patient_id: int) -> Patient:
+    row = session.get(Patient, patient_id, with_for_update=True)
+    if row is None:
+        raise NotFound("no such patient")
+    return row
+
+
+def _open_episode(session: Session, patient_id: int) -> Episode | None:
+    return session.exec(
+        select(Episode).where(
+            Episode.patient_id == patient_id,
+            Episode.end_date.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+
+
+def _end_open_prescription(session: Session, patient_id: int, on: dt.date) -> None:
+    for row in session.exec(
+        select(Prescription).where(
+            Prescription.patient_id == patient_id,
+            Prescription.end_date.is_(None),  # type: ignore[union-attr]
+        )
+    ):
+        row.end_date = max(on, row.start_date)
+        row.version += 1
+
+
+def _refresh_ost(session: Session, patient: Patient, today: dt.date) -> None:
+    """Recompute the OST caches from every prescription row of the patient."""
+    session.flush()
+    rows = session.exec(
+        select(Prescription)
+        .where(Prescription.patient_id == patient.id)
+        .order_by(Prescription.start_date, Prescription.id)  # type: ignore[arg-type]
+    ).all()
+    patient.ost_continuous_start = continuous_start(
+        [(r.start_date, r.end_date) for r in rows], today
+    )
+    current = next((r for r in reversed(rows) if r.end_date is None or r.end_date > today), None)
+    patient.current_medicine = current.medicine if current else ""
+    patient.current_dose_mg = current.dose_mg if current else None
+
+
+def _change(patient: Patient) -> EpisodeChange:
+    assert patient.id is not None
+    return EpisodeChange(
+        patient_id=patient.id,
+        status=patient.status,
+        episode_start=patient.episode_start,
+        next_review_due=patient.next_review_due,
+        next_checkup_due=patient.next_checkup_due,
+    )

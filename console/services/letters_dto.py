@@ -1,0 +1,62 @@
+"""What the letters service hands to the screens and the CLI: plain frozen dataclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from console.services.errors import Refused
+
+
+@dataclass(frozen=True)
+class LetterOutput:
+    """Machine settings for letters (config file): folder, printer, shared-file group."""
+
+    folder: Path
+    printer: str = ""
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    key: str
+    title: str
+    to_home_address: bool
+    body: str
+    edited: bool  # saved by the practice (a row), rather than as shipped
+
+
+@dataclass(frozen=True)
+class Preview:
+    template_key: str
+    title: str
+    text: str
+    refusal: str = ""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    patient_id: int
+    name: str
+    reason: str
+    nhs_number: str = ""
+
+
+class NothingToProduce(Refused):
+    """Every patient of a batch was skipped; `skipped` says why for each."""
+
+    def __init__(self, skipped: Sequence[Skipped]) -> None:
+        super().__init__("No letters to produce: every patient chosen was skipped.")
+        self.skipped = tuple(skipped)
+
+
+@dataclass(frozen=True)
+class Produced:
+    path: Path
+    sha256: str
+    letters: int
+    letter_ids: tuple[int, ...]
+    printed: bool
+    print_message: str  # what lp said, or why printing failed, or where the PDF is
+    skipped: tuple[Skipped, ...] = field(default_factory=tuple)

@@ -1,0 +1,129 @@
+"""A review as the form sends it and receives it: frozen dataclasses only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+TopValue = int | float | bool | None
+
+
+def _empty() -> Mapping[str, TopValue]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class DrugTestInput:
+    specimen: str = ""
+    test_date: dt.date | None = None
+    results: Mapping[str, str] = field(default_factory=dict)  # substance → result
+
+
+@dataclass(frozen=True)
+class CorroborationInput:
+    source: str
+    said: str
+
+
+@dataclass(frozen=True)
+class GoalReviewInput:
+    status: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """The whole form: a draft may be incomplete; finalise needs it complete (SPEC §2)."""
+
+    review_date: dt.date | None = None
+    top: Mapping[str, TopValue] = field(default_factory=_empty)  # TOP column → value
+    top_not_answered: frozenset[str] = frozenset()  # TOP item keys marked NA
+    other_substance_name: str = ""
+    drug_test: DrugTestInput | None = None
+    corroborations: tuple[CorroborationInput, ...] = ()
+    barc10: tuple[int | None, ...] = (None,) * 10
+    barc10_declined: bool = False
+    goals: Mapping[int, GoalReviewInput] = field(default_factory=dict)  # goal_key → review
+    ost_decision: str = ""
+    ost_rationale: str = ""
+    new_dose_mg: float | None = None
+    new_dose_from: dt.date | None = None
+    next_review_date: dt.date | None = None
+    next_review_reason: str = ""
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    goal_key: int
+    domain: str
+    words: str
+    status: str  # as it stands now
+
+
+@dataclass(frozen=True)
+class Previous:
+    """The previous finalised review's values, shown beside the form for comparison."""
+
+    review_date: dt.date
+    kind: str
+    top: Mapping[str, TopValue]
+    barc10: tuple[int | None, ...]
+    barc10_total: int | None
+    drug_results: Mapping[str, str]
+    ost_decision: str
+
+
+@dataclass(frozen=True)
+class Addendum:
+    at: str
+    by: str
+    field: str
+    old_value: str
+    new_value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ReviewDraft:
+    id: int
+    patient_id: int
+    patient_name: str
+    nhs_number: str
+    kind: str
+    status: str
+    version: int
+    held_by: str
+    values: ReviewInput
+    previous: Previous | None
+    goals: tuple[GoalLine, ...]
+    medicine: str  # current prescription, for expected drug-test results
+    dose_mg: float | None
+    expected_positive: frozenset[str]
+    rule_next_due: dt.date
+    ost_decided_by: str
+    ost_decided_at: str
+    finalised_at: str
+    addenda: tuple[Addendum, ...]
+    can_decide_ost: bool  # a hint for the form; the service enforces the role
+
+    @property
+    def finalised(self) -> bool:
+        return self.status == "finalised"
+
+
+@dataclass(frozen=True)
+class SavedReview:
+    """What a save or finalise returns: enough for the form, without re-reading it all."""
+
+    id: int
+    version: int
+    status: str
+    ost_decision: str
+    ost_decided_by: str
+    finalised_at: str
+
+    @property
+    def finalised(self) -> bool:
+        return self.status == "finalised"

@@ -1,0 +1,168 @@
+"""Reading a review for the form: its values, the previous review's (corrected by their
+addenda), the current plan's goals and the expected drug-test results; and the checks
+and current values an addendum needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from console.rules import barc10, top
+from console.rules import review as rules
+from console.rules.drug_tests import expected_positive
+from console.rules.vocab import DRUG_PANEL, ReviewStatus, Role
+from console.services import review_dto as d
+from console.services.roles import Action, allowed
+from db.models import Patient, Review
+from db.queries import reviews as q
+
+
+def to_draft(
+    session: Session, row: Review, patient: Patient, roles: frozenset[Role]
+) -> d.ReviewDraft:
+    assert row.id is not None
+    rid = row.id
+    top_row = q.top(session=session, review_id=rid)
+    top_values = {c: top_row[c] for c in top.COLUMNS if top_row and top_row[c] is not None}
+    barc = q.barc(session=session, review_id=rid)
+    test = q.drug_test(session=session, review_id=rid)
+    goals = q.current_plan_goals(session=session, patient_id=row.patient_id)
+    reviewed = {
+        g["goal_key"]: d.GoalReviewInput(g["new_status"], g["note"])
+        for g in q.goal_reviews(session=session, review_id=rid)
+    }
+    values = d.ReviewInput(
+        review_date=row.review_date,
+        top=top_values,
+        other_substance_name=(top_row["other_substance_name"] if top_row else ""),
+        top_not_answered=frozenset(
+            k for k in (top_row["not_answered"] if top_row else "").split(",") if k
+        ),
+        drug_test=d.DrugTestInput(
+            test["specimen"], test["test_date"], {s: test[s] for s in DRUG_PANEL}
+        )
+        if test
+        else None,
+        corroborations=tuple(
+            d.CorroborationInput(c["source"], c["said"])
+            for c in q.corroborations(session=session, review_id=rid)
+        ),
+        barc10=tuple(barc[f"q{n}"] for n in range(1, 11)) if barc else (None,) * 10,
+        barc10_declined=row.barc10_declined,
+        goals=reviewed,
+        ost_decision=row.ost_decision,
+        ost_rationale=row.ost_rationale,
+        new_dose_mg=row.new_dose_mg,
+        new_dose_from=row.new_dose_from,
+        next_review_date=row.next_review_date,
+        next_review_reason=row.next_review_reason,
+    )
+    rx = q.current_prescription(session=session, patient_id=row.patient_id)
+    sedatives = [s for s in (rx.sedatives if rx else "").split(",") if s.strip()]
+    return d.ReviewDraft(
+        id=rid,
+        patient_id=row.patient_id,
+        patient_name=f"{patient.family_name.upper()}, {patient.given_name}",
+        nhs_number=patient.nhs_number,
+        kind=row.kind,
+        status=row.status,
+        version=row.version,
+        held_by=q.staff_name(session=session, staff_id=row.held_by),
+        values=values,
+        previous=previous(session, row),
+        goals=tuple(d.GoalLine(g.goal_key, g.domain, g.words, g.status) for g in goals),
+        medicine=rx.medicine if rx else "",
+        dose_mg=rx.dose_mg if rx else None,
+        expected_positive=expected_positive(rx.medicine if rx else "", sedatives),
+        rule_next_due=rules.rule_next_due(row.kind, row.review_date, patient.next_review_due)
+        if row.status == ReviewStatus.DRAFT
+        else (row.next_review_date or row.review_date),
+        ost_decided_by=q.staff_name(session=session, staff_id=row.ost_decided_by),
+        ost_decided_at=row.ost_decided_at,
+        finalised_at=row.finalised_at,
+        addenda=tuple(
+            d.Addendum(
+                a["at"],
+                a["by_name"] or "",
+                a["field"],
+                a["old_value"],
+                a["new_value"],
+                a["reason"],
+            )
+            for a in q.addenda(session=session, review_id=rid)
+        ),
+        can_decide_ost=allowed(roles, Action.OST_DECISION),
+    )
+
+
+def previous(session: Session, row: Review) -> d.Previous | None:
+    assert row.id is not None
+    prev = q.previous(session=session, patient_id=row.patient_id, before_id=row.id)
+    if prev is None:
+        return None
+    pid = prev["id"]
+    fixed = q.corrected(session=session, rows=[_merged(session, pid, prev)])[0]
+    barc = q.corrected_barc(session=session, review_id=pid)
+    test = q.drug_test(session=session, review_id=pid)
+    return d.Previous(
+        review_date=prev["review_date"],
+        kind=prev["kind"],
+        top={c: fixed.get(c) for c in top.COLUMNS},
+        barc10=tuple(barc),
+        barc10_total=barc10.total(barc),
+        drug_results={s: test[s] for s in DRUG_PANEL} if test else {},
+        ost_decision=prev["ost_decision"],
+    )
+
+
+def _merged(session: Session, review_id: int, review: Any) -> dict[str, Any]:
+    top_row = q.top(session=session, review_id=review_id)
+    out = {c: (top_row[c] if top_row else None) for c in top.COLUMNS}
+    out["id"] = review_id
+    return out
+
+
+def check_field(field: str, text: str) -> str | None:
+    """An addendum's field and value: a TOP column, a BARC-10 item or a test result."""
+    if field in top.COLUMNS and top.COLUMNS[field][1].startswith("w"):
+        return "correct the 28-day total (weekly counts stay as recorded)"
+    if field in top.COLUMNS:
+        try:
+            value = q.parse_value(field, text)
+        except ValueError:
+            return "a number, yes/no, or empty for not answered"
+        item = top.COLUMNS[field][0]
+        if item.kind is top.ItemKind.YES_NO and not (value is None or isinstance(value, bool)):
+            return "answer yes or no"
+        return top.check_value(field, value)
+    if field.startswith("barc10_q") and field.removeprefix("barc10_q") in {
+        str(n) for n in range(1, 11)
+    }:
+        if not text.isdigit():
+            return "answer 1–6"
+        return barc10.check_answer(int(text))
+    if field.startswith("drug_") and field.removeprefix("drug_") in DRUG_PANEL:
+        return (
+            None
+            if text in ("positive", "negative", "not_tested")
+            else ("positive, negative or not_tested")
+        )
+    return "not a value that can be corrected"
+
+
+def current_value(session: Session, review_id: int, field: str) -> str:
+    """The value as it stands now (after earlier addenda), as text."""
+    for fix in reversed(q.addenda(session=session, review_id=review_id)):
+        if fix["field"] == field:
+            return str(fix["new_value"])
+    if field in top.COLUMNS and top.COLUMNS[field][1].startswith("w"):
+        return "correct the 28-day total (weekly counts stay as recorded)"
+    if field in top.COLUMNS:
+        row = q.top(session=session, review_id=review_id)
+        return q.value_text(row[field] if row else None)
+    if field.startswith("barc10_q"):
+        row = q.barc(session=session, review_id=review_id)
+        return q.value_text(row["q" + field.removeprefix("barc10_q")] if row else None)
+    row = q.drug_test(session=session, review_id=review_id)
+    return q.value_text(row[field.removeprefix("drug_")] if row else None)

@@ -1,0 +1,470 @@
+"""Reviews (SPEC §2): start or reopen a draft, save it, finalise it (writing the
+prescription change and the patient's caches in the same transaction), a clinician's
+later OST decision on a pending review, and addenda to finalised reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from console.rules import barc10, top
+from console.rules import review as rules
+from console.rules.vocab import DRUG_PANEL, GoalStatus, OstDecision, ReviewKind, ReviewStatus
+from console.services import review_dto as d
+from console.services import review_views as v
+from console.services.errors import Invalid, NotFound, Refused
+from console.services.roles import Action, allowed
+from db.models import (
+    Barc10,
+    Corroboration,
+    DrugTest,
+    GoalReview,
+    GoalStatusEvent,
+    Patient,
+    Prescription,
+    Review,
+    ReviewAddendum,
+    TopScore,
+    table_of,
+)
+from db.queries import reviews as q
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from console.services import Services
+    from console.services.base import Tx
+
+GOAL_STATUSES = {s.value for s in GoalStatus}
+
+
+class ReviewService:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    # -- reading ----------------------------------------------------------------------
+    def start(self, patient_id: int, kind: str = ReviewKind.STRATEGIC) -> d.ReviewDraft:
+        """A new draft review, or the open draft of this kind if there is one."""
+        if kind not in {k.value for k in ReviewKind}:
+            raise Invalid({"kind": "not a review kind"})
+        with self._s.uow.write(self._s.staff, Action.EDIT_CARE) as tx:
+            patient = tx.session.get(Patient, patient_id)
+            if patient is None:
+                raise NotFound("no such patient")
+            row = q.open_draft(session=tx.session, patient_id=patient_id, kind=kind)
+            action = "review.open"
+            if row is None:
+                today = self._s.clock.today()
+                row = Review(
+                    patient_id=patient_id,
+                    kind=kind,
+                    review_date=today,
+                    held_by=self._s.staff.id,
+                    next_review_date=rules.rule_next_due(kind, today, patient.next_review_due),
+                )
+                tx.session.add(row)
+                tx.session.flush()
+                action = "review.start"
+            assert row.id is not None
+            tx.audit(action, entity="review", entity_id=row.id, patient_id=patient_id)
+            return v.to_draft(tx.session, row, patient, self._s.staff.roles)
+
+    def get(self, review_id: int) -> d.ReviewDraft:
+        """A review with the previous one's values; viewing it is audited."""
+        with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
+            row = self._row(tx.session, review_id)
+            tx.audit("review.open", entity="review", entity_id=review_id, patient_id=row.patient_id)
+            patient = tx.session.get(Patient, row.patient_id)
+            assert patient is not None
+            return v.to_draft(tx.session, row, patient, self._s.staff.roles)
+
+    # -- writing ----------------------------------------------------------------------
+    def save_draft(self, review_id: int, version: int, data: d.ReviewInput) -> d.SavedReview:
+        with self._s.uow.write(self._s.staff, Action.EDIT_CARE) as tx:
+            row, patient = self._editable(tx, review_id, version)
+            data = self._checked(tx.session, row, patient, data)
+            self._store(tx.session, row, data)
+            tx.audit("review.save", entity="review", entity_id=review_id, patient_id=row.patient_id)
+            return self._saved(row)
+
+    def finalise(self, review_id: int, version: int, data: d.ReviewInput) -> d.SavedReview:
+        staff = self._s.staff
+        with self._s.uow.write(staff, Action.EDIT_CARE) as tx:
+            row, patient = self._editable(tx, review_id, version)
+            if not data.ost_decision and not allowed(staff.roles, Action.OST_DECISION):
+                data = replace(data, ost_decision=OstDecision.PENDING.value)
+            data = self._checked(tx.session, row, patient, data)
+            goals = q.current_plan_goals(session=tx.session, patient_id=row.patient_id)
+            missing = rules.missing_for_finalise(
+                top_values=data.top,
+                top_not_answered=data.top_not_answered,
+                barc_answers=data.barc10,
+                barc_declined=data.barc10_declined,
+                goal_keys=[g.goal_key for g in goals],
+                reviewed_goals=frozenset(data.goals),
+                next_review_date=data.next_review_date,
+                ost_decision=data.ost_decision,
+            )
+            if missing:
+                raise Invalid(missing)
+            self._store(tx.session, row, data)
+            at = tx.at.in_timezone("UTC").isoformat()
+            row.status = ReviewStatus.FINALISED.value
+            row.finalised_at = at
+            for goal in goals:
+                review = data.goals[goal.goal_key]
+                if review.status != goal.status or review.note:
+                    tx.session.add(
+                        GoalStatusEvent(
+                            patient_id=row.patient_id,
+                            goal_key=goal.goal_key,
+                            status=review.status,
+                            note=review.note,
+                            at=at,
+                            by_staff=staff.id,
+                        )
+                    )
+                    goal.status = review.status
+                    goal.version += 1
+            if data.ost_decision != OstDecision.PENDING:
+                row.ost_decided_by, row.ost_decided_at = staff.id, at
+                self._prescribe(tx, row, patient)
+            self._caches(row, patient, data)
+            tx.audit(
+                "review.finalise",
+                entity="review",
+                entity_id=review_id,
+                patient_id=row.patient_id,
+                detail={"kind": row.kind, "ost_decision": row.ost_decision},
+            )
+            return self._saved(row)
+
+    def record_ost_decision(
+        self,
+        review_id: int,
+        decision: str,
+        rationale: str = "",
+        new_dose_mg: float | None = None,
+        new_dose_from: dt.date | None = None,
+    ) -> d.ReviewDraft:
+        """A clinician records the decision a recovery worker left pending (who, when)."""
+        with self._s.uow.write(self._s.staff, Action.OST_DECISION) as tx:
+            row = self._row(tx.session, review_id, lock=True)
+            if row.status != ReviewStatus.FINALISED or row.ost_decision != OstDecision.PENDING:
+                raise Refused("This review has no pending OST decision to record.")
+            choice = rules.OstChoice(decision, rationale, new_dose_mg, new_dose_from)
+            errors = rules.check_ost(choice, row.review_date)
+            if decision in ("", OstDecision.PENDING):
+                errors["ost_decision"] = "choose the decision"
+            if errors:
+                raise Invalid(errors)
+            patient = tx.session.get(Patient, row.patient_id, with_for_update=True)
+            assert patient is not None
+            row.ost_decision, row.ost_rationale = decision, rationale.strip()
+            row.new_dose_mg, row.new_dose_from = new_dose_mg, new_dose_from
+            row.ost_decided_by = self._s.staff.id
+            row.ost_decided_at = tx.at.in_timezone("UTC").isoformat()
+            row.version += 1
+            self._prescribe(tx, row, patient)
+            if (
+                row.kind in rules.MOVES_SCHEDULE
+                and row.review_date == patient.last_strategic_review
+            ):
+                patient.last_ost_decision = decision
+                patient.version += 1
+            tx.audit(
+                "review.ost_decision",
+                entity="review",
+                entity_id=review_id,
+                patient_id=row.patient_id,
+                detail={"ost_decision": decision},
+            )
+            return v.to_draft(tx.session, row, patient, self._s.staff.roles)
+
+    def add_addendum(
+        self, review_id: int, field: str, new_value: str, reason: str
+    ) -> d.ReviewDraft:
+        """Correct one value of a finalised review; the original stays as it was."""
+        with self._s.uow.write(self._s.staff, Action.EDIT_CARE) as tx:
+            row = self._row(tx.session, review_id, lock=True)
+            if row.status != ReviewStatus.FINALISED:
+                raise Refused("A draft is edited directly; addenda are for finalised reviews.")
+            new_value = new_value.strip()
+            error = v.check_field(field, new_value)
+            errors = {field: error} if error else {}
+            if not reason.strip():
+                errors["reason"] = "say why the value is corrected"
+            if errors:
+                raise Invalid(errors)
+            old = v.current_value(tx.session, review_id, field)
+            tx.session.add(
+                ReviewAddendum(
+                    review_id=review_id,
+                    at=tx.at.in_timezone("UTC").isoformat(),
+                    by_staff=self._s.staff.id,
+                    field=field,
+                    old_value=old,
+                    new_value=new_value,
+                    reason=reason.strip(),
+                )
+            )
+            tx.session.flush()
+            patient = tx.session.get(Patient, row.patient_id, with_for_update=True)
+            assert patient is not None
+            self._recache_after_addendum(tx.session, row, patient, field, new_value)
+            row.version += 1
+            tx.audit(
+                "review.addendum",
+                entity="review",
+                entity_id=review_id,
+                patient_id=row.patient_id,
+                detail={"field": field},
+            )
+            return v.to_draft(tx.session, row, patient, self._s.staff.roles)
+
+    # -- helpers ----------------------------------------------------------------------
+    def _saved(self, row: Review) -> d.SavedReview:
+        assert row.id is not None
+        decided = row.ost_decided_by is not None and row.ost_decided_by == self._s.staff.id
+        return d.SavedReview(
+            id=row.id,
+            version=row.version,
+            status=row.status,
+            ost_decision=row.ost_decision,
+            ost_decided_by=self._s.staff.name if decided else "",
+            finalised_at=row.finalised_at,
+        )
+
+    @staticmethod
+    def _row(session: Session, review_id: int, lock: bool = False) -> Review:
+        row = session.get(Review, review_id, with_for_update=lock)
+        if row is None:
+            raise NotFound("no such review")
+        return row
+
+    def _editable(self, tx: Tx, review_id: int, version: int) -> tuple[Review, Patient]:
+        row = self._row(tx.session, review_id, lock=True)
+        if row.status != ReviewStatus.DRAFT:
+            raise Refused("This review is finalised: a correction is an addendum.")
+        tx.check_version(row, version, "review", self._s.clock.tz)
+        patient = tx.session.get(Patient, row.patient_id, with_for_update=True)
+        assert patient is not None
+        return row, patient
+
+    def _checked(
+        self, session: Session, row: Review, patient: Patient, data: d.ReviewInput
+    ) -> d.ReviewInput:
+        """Every range and rule at once; Invalid maps each field to its message."""
+        review_date = data.review_date or row.review_date
+        errors: dict[str, str] = {}
+        if review_date > self._s.clock.today():
+            errors["review_date"] = "a review cannot be dated in the future"
+        errors |= rules.check_top(data.top)
+        bad_na = data.top_not_answered - top.ITEM_BY_KEY.keys()
+        if bad_na:
+            errors["top_not_answered"] = "not TOP items: " + ", ".join(sorted(bad_na))
+        if len(data.barc10) != len(barc10.ITEMS):
+            errors["barc10"] = "ten answers"
+        else:
+            errors |= rules.check_barc10(data.barc10)
+        if data.drug_test is not None:
+            t = data.drug_test
+            errors |= rules.check_drug_test(t.specimen, t.test_date, t.results, review_date)
+        for n, c in enumerate(data.corroborations):
+            if c.source not in {
+                "pharmacy",
+                "keyworker",
+                "family_member",
+                "specialist_service",
+                "other",
+            }:
+                errors[f"corroboration_{n}"] = "choose a source"
+            elif not c.said.strip():
+                errors[f"corroboration_{n}"] = "what the source said"
+        goal_keys = {
+            g.goal_key for g in q.current_plan_goals(session=session, patient_id=row.patient_id)
+        }
+        for key, g in data.goals.items():
+            if key not in goal_keys:
+                errors[f"goal.{key}"] = "not a goal of the current plan"
+            elif g.status not in GOAL_STATUSES:
+                errors[f"goal.{key}"] = "not started, in progress, achieved or dropped"
+        if data.ost_decision not in ("", OstDecision.PENDING) and not allowed(
+            self._s.staff.roles, Action.OST_DECISION
+        ):
+            errors["ost_decision"] = "only a clinician records an OST decision: mark it pending"
+        choice = rules.OstChoice(
+            data.ost_decision, data.ost_rationale, data.new_dose_mg, data.new_dose_from
+        )
+        errors |= rules.check_ost(choice, review_date)
+        rule = rules.rule_next_due(row.kind, review_date, patient.next_review_due)
+        errors |= rules.check_next_review(
+            data.next_review_date, data.next_review_reason, rule, review_date
+        )
+        if errors:
+            raise Invalid(errors)
+        return replace(data, review_date=review_date)
+
+    @staticmethod
+    def _store(session: Session, row: Review, data: d.ReviewInput) -> None:
+        """Write the form's values: Core statements, one per part (SPEC §8: under 10 ms)."""
+        assert row.id is not None and data.review_date is not None
+        rid = row.id
+        row.review_date = data.review_date
+        row.barc10_declined = data.barc10_declined
+        row.ost_decision, row.ost_rationale = data.ost_decision, data.ost_rationale.strip()
+        row.new_dose_mg, row.new_dose_from = data.new_dose_mg, data.new_dose_from
+        row.next_review_date = data.next_review_date
+        row.next_review_reason = data.next_review_reason.strip()
+        top_values: dict[str, Any] = {}
+        for column, (item, part) in top.COLUMNS.items():
+            value = data.top.get(column)
+            if part == "days" and value is None:  # the 28-day total of four weeks given
+                value = rules.values_total(data.top, item.key)
+            top_values[column] = None if item.key in data.top_not_answered else value
+        top_values["other_substance_name"] = data.other_substance_name.strip()
+        top_values["not_answered"] = ",".join(sorted(data.top_not_answered))
+        barc_values: dict[str, Any] = {f"q{n}": v for n, v in enumerate(data.barc10, start=1)}
+        barc_values["total"] = barc10.total(data.barc10)
+        conn = session.connection()
+        st = _statements()
+        for name, values in (("top", top_values), ("barc", barc_values)):
+            if conn.execute(st[f"{name}_update"], {"rid": rid, **values}).rowcount == 0:
+                conn.execute(st[f"{name}_insert"], {"review_id": rid, **values})
+        for name in ("test", "cor", "goal"):
+            conn.execute(st[f"{name}_delete"], {"rid": rid})
+        if data.drug_test is not None and data.drug_test.specimen:
+            t = data.drug_test
+            results = {s: t.results.get(s, "not_tested") for s in DRUG_PANEL}
+            conn.execute(
+                st["test_insert"],
+                {"review_id": rid, "specimen": t.specimen, "test_date": t.test_date, **results},
+            )
+        if data.corroborations:
+            conn.execute(
+                st["cor_insert"],
+                [
+                    {"review_id": rid, "source": c.source, "said": c.said.strip()}
+                    for c in data.corroborations
+                ],
+            )
+        if data.goals:
+            conn.execute(
+                st["goal_insert"],
+                [
+                    {"review_id": rid, "goal_key": k, "new_status": g.status, "note": g.note}
+                    for k, g in data.goals.items()
+                ],
+            )
+
+    @staticmethod
+    def _prescribe(tx: Tx, row: Review, patient: Patient) -> None:
+        """Write the prescription change an OST decision implies (a new row per dose)."""
+        decision = row.ost_decision
+        when = row.new_dose_from or row.review_date
+        current = q.current_prescription(session=tx.session, patient_id=row.patient_id)
+        if decision in rules.DOSE_CHANGES and row.new_dose_mg is not None:
+            if current is not None:
+                current.end_date = when
+                current.version += 1
+            new = Prescription(
+                patient_id=row.patient_id,
+                medicine=current.medicine if current else (patient.current_medicine or "other"),
+                dose_mg=row.new_dose_mg,
+                interval=current.interval if current else "daily",
+                dispensing=current.dispensing if current else "",
+                pharmacy=current.pharmacy if current else "",
+                start_date=when,
+                sedatives=current.sedatives if current else "",
+            )
+            tx.session.add(new)
+            tx.session.flush()
+            patient.current_medicine, patient.current_dose_mg = new.medicine, new.dose_mg
+            if current is None or patient.ost_continuous_start is None:
+                patient.ost_continuous_start = when
+            tx.audit(
+                "prescription.change",
+                entity="prescription",
+                entity_id=new.id,
+                patient_id=row.patient_id,
+                detail={"dose_mg": new.dose_mg, "from": when.isoformat(), "review": row.id},
+            )
+        elif decision in rules.ENDS_OST and current is not None:
+            current.end_date = when
+            current.version += 1
+            patient.current_medicine, patient.current_dose_mg = "", None
+            patient.ost_continuous_start = None
+            tx.audit(
+                "prescription.stop",
+                entity="prescription",
+                entity_id=current.id,
+                patient_id=row.patient_id,
+                detail={"to": when.isoformat(), "review": row.id},
+            )
+
+    @staticmethod
+    def _caches(row: Review, patient: Patient, data: d.ReviewInput) -> None:
+        """The patient row's caches, in the finalising transaction (SPEC §2)."""
+        patient.next_review_due = data.next_review_date
+        patient.next_review_reason = data.next_review_reason.strip()
+        if row.kind in rules.MOVES_SCHEDULE and (
+            patient.last_strategic_review is None
+            or row.review_date >= patient.last_strategic_review
+        ):
+            patient.last_strategic_review = row.review_date
+            patient.last_ost_decision = row.ost_decision
+        total = barc10.total(data.barc10)
+        if total is not None:
+            patient.last_barc10_total = total
+        injected = rules.values_total(data.top, "injected")
+        if injected:
+            patient.injecting_recorded = max(
+                row.review_date, patient.injecting_recorded or row.review_date
+            )
+        patient.version += 1
+
+    def _recache_after_addendum(
+        self, session: Session, row: Review, patient: Patient, field: str, value: str
+    ) -> None:
+        assert row.id is not None
+        if field.startswith("barc10_q"):
+            if q.latest_finalised_id(session=session, patient_id=row.patient_id) == row.id:
+                patient.last_barc10_total = barc10.total(
+                    q.corrected_barc(session=session, review_id=row.id)
+                )
+                patient.version += 1
+        elif field.startswith("injected_") and q.parse_value(field, value):
+            patient.injecting_recorded = max(
+                row.review_date, patient.injecting_recorded or row.review_date
+            )
+            patient.version += 1
+
+
+@cache
+def _statements() -> dict[str, Any]:
+    """Built once: the Core statements a save runs (compiling them per save costs ms)."""
+    top_t, barc_t = table_of(TopScore), table_of(Barc10)
+    test_t, cor_t, goal_t = table_of(DrugTest), table_of(Corroboration), table_of(GoalReview)
+    rid = sa.bindparam("rid")
+    top_cols = [*top.COLUMNS, "other_substance_name", "not_answered"]
+    barc_cols = [f"q{n}" for n in range(1, 11)] + ["total"]
+    return {
+        "top_update": top_t.update()
+        .where(top_t.c.review_id == rid)
+        .values({c: sa.bindparam(c) for c in top_cols}),
+        "top_insert": top_t.insert(),
+        "barc_update": barc_t.update()
+        .where(barc_t.c.review_id == rid)
+        .values({c: sa.bindparam(c) for c in barc_cols}),
+        "barc_insert": barc_t.insert(),
+        "test_delete": test_t.delete().where(test_t.c.review_id == rid),
+        "test_insert": test_t.insert(),
+        "cor_delete": cor_t.delete().where(cor_t.c.review_id == rid),
+        "cor_insert": cor_t.insert(),
+        "goal_delete": goal_t.delete().where(goal_t.c.review_id == rid),
+        "goal_insert": goal_t.insert(),
+    }

@@ -1,0 +1,85 @@
+"""What a letter needs: one patient, their agreed goals, prescription and latest linkage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from db.models import (
+    CarePlan,
+    Goal,
+    Letter,
+    LetterTemplate,
+    Linkage,
+    Patient,
+    Prescription,
+    Resource,
+    table_of,
+)
+
+Rows = Sequence[sa.RowMapping]
+
+
+def _all(session: Session, stmt: sa.Select[tuple[object, ...]]) -> Rows:
+    return session.connection().execute(stmt).mappings().all()
+
+
+def patients(*, session: Session, ids: Sequence[int]) -> dict[int, sa.RowMapping]:
+    t = table_of(Patient)
+    out: dict[int, sa.RowMapping] = {}
+    for start in range(0, len(ids), 500):  # stay under bound-parameter limits
+        chunk = list(ids[start : start + 500])
+        for row in _all(session, sa.select(t).where(t.c.id.in_(chunk))):
+            out[row["id"]] = row
+    return out
+
+
+def agreed_goals(*, session: Session, patient_id: int) -> Rows:
+    """Goals of the latest agreed care plan version, in their order."""
+    plan = table_of(CarePlan)
+    goal = table_of(Goal)
+    latest = (
+        sa.select(plan.c.id)
+        .where(plan.c.patient_id == patient_id, plan.c.status == "agreed")
+        .order_by(plan.c.version_no.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    stmt = sa.select(goal).where(goal.c.care_plan_id == latest).order_by(goal.c.position, goal.c.id)
+    return _all(session, stmt)
+
+
+def current_prescription(*, session: Session, patient_id: int) -> sa.RowMapping | None:
+    t = table_of(Prescription)
+    stmt = (
+        sa.select(t)
+        .where(t.c.patient_id == patient_id, t.c.end_date.is_(None))
+        .order_by(t.c.start_date.desc(), t.c.id.desc())
+        .limit(1)
+    )
+    return session.connection().execute(stmt).mappings().first()
+
+
+def latest_resource(*, session: Session, patient_id: int) -> sa.RowMapping | None:
+    link = table_of(Linkage)
+    res = table_of(Resource)
+    stmt = (
+        sa.select(res)
+        .join(link, link.c.resource_id == res.c.id)
+        .where(link.c.patient_id == patient_id)
+        .order_by(link.c.linked_on.desc(), link.c.id.desc())
+        .limit(1)
+    )
+    return session.connection().execute(stmt).mappings().first()
+
+
+def templates(*, session: Session) -> Rows:
+    t = table_of(LetterTemplate)
+    return _all(session, sa.select(t).order_by(t.c.key))
+
+
+def letter(*, session: Session, letter_id: int) -> sa.RowMapping | None:
+    t = table_of(Letter)
+    return session.connection().execute(sa.select(t).where(t.c.id == letter_id)).mappings().first()

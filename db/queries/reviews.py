@@ -1,0 +1,203 @@
+"""Reviews: a review with its parts, the previous one, the current plan's goals, and
+finalised values with their addenda applied (what trends, alerts and indicators use)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from console.rules import barc10 as barc10_rules
+from db.models import (
+    Barc10,
+    CarePlan,
+    Corroboration,
+    DrugTest,
+    Goal,
+    GoalReview,
+    Prescription,
+    Review,
+    ReviewAddendum,
+    Staff,
+    TopScore,
+    table_of,
+)
+
+Rows = Sequence[sa.RowMapping]
+
+
+def _one(session: Session, stmt: Any) -> sa.RowMapping | None:
+    return session.connection().execute(stmt).mappings().first()
+
+
+def _all(session: Session, stmt: Any) -> Rows:
+    return session.connection().execute(stmt).mappings().all()
+
+
+def open_draft(*, session: Session, patient_id: int, kind: str) -> Review | None:
+    return session.exec(  # type: ignore[call-overload, no-any-return]
+        sa.select(Review)
+        .where(Review.patient_id == patient_id, Review.kind == kind, Review.status == "draft")
+        .order_by(Review.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).scalar()
+
+
+def part(*, session: Session, table: Any, review_id: int) -> sa.RowMapping | None:
+    t = table_of(table)
+    return _one(session, sa.select(t).where(t.c.review_id == review_id))
+
+
+def top(*, session: Session, review_id: int) -> sa.RowMapping | None:
+    return part(session=session, table=TopScore, review_id=review_id)
+
+
+def barc(*, session: Session, review_id: int) -> sa.RowMapping | None:
+    return part(session=session, table=Barc10, review_id=review_id)
+
+
+def drug_test(*, session: Session, review_id: int) -> sa.RowMapping | None:
+    return part(session=session, table=DrugTest, review_id=review_id)
+
+
+def corroborations(*, session: Session, review_id: int) -> Rows:
+    t = table_of(Corroboration)
+    return _all(session, sa.select(t).where(t.c.review_id == review_id).order_by(t.c.id))
+
+
+def goal_reviews(*, session: Session, review_id: int) -> Rows:
+    t = table_of(GoalReview)
+    return _all(session, sa.select(t).where(t.c.review_id == review_id).order_by(t.c.id))
+
+
+def addenda(*, session: Session, review_id: int) -> Rows:
+    a, s = table_of(ReviewAddendum), table_of(Staff)
+    stmt = (
+        sa.select(a, s.c.name.label("by_name"))
+        .outerjoin(s, s.c.id == a.c.by_staff)
+        .where(a.c.review_id == review_id)
+        .order_by(a.c.id)
+    )
+    return _all(session, stmt)
+
+
+def previous(*, session: Session, patient_id: int, before_id: int) -> sa.RowMapping | None:
+    """The finalised review before this one (by date, then id): what the form shows beside."""
+    r = table_of(Review)
+    this = _one(session, sa.select(r.c.review_date).where(r.c.id == before_id))
+    stmt = sa.select(r).where(
+        r.c.patient_id == patient_id, r.c.status == "finalised", r.c.id != before_id
+    )
+    if this is not None:
+        day = this["review_date"]
+        stmt = stmt.where(
+            sa.or_(r.c.review_date < day, sa.and_(r.c.review_date == day, r.c.id < before_id))
+        )
+    return _one(session, stmt.order_by(r.c.review_date.desc(), r.c.id.desc()).limit(1))
+
+
+def latest_finalised_id(*, session: Session, patient_id: int) -> int | None:
+    r = table_of(Review)
+    stmt = (
+        sa.select(r.c.id)
+        .where(r.c.patient_id == patient_id, r.c.status == "finalised")
+        .order_by(r.c.review_date.desc(), r.c.id.desc())
+        .limit(1)
+    )
+    return session.connection().execute(stmt).scalar()
+
+
+def current_plan_goals(*, session: Session, patient_id: int) -> list[Goal]:
+    """The goals of the current plan version (the newest), in order; dropped ones excluded."""
+    plan = session.exec(  # type: ignore[call-overload]
+        sa.select(CarePlan.id)
+        .where(CarePlan.patient_id == patient_id)
+        .order_by(CarePlan.version_no.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).scalar()
+    if plan is None:
+        return []
+    return list(
+        session.exec(  # type: ignore[call-overload]
+            sa.select(Goal)
+            .where(Goal.care_plan_id == plan, Goal.status != "dropped")
+            .order_by(Goal.position, Goal.id)  # type: ignore[arg-type]
+        ).scalars()
+    )
+
+
+def current_prescription(*, session: Session, patient_id: int) -> Prescription | None:
+    return session.exec(  # type: ignore[call-overload, no-any-return]
+        sa.select(Prescription)
+        .where(Prescription.patient_id == patient_id, Prescription.end_date.is_(None))  # type: ignore[union-attr]
+        .order_by(Prescription.start_date.desc(), Prescription.id.desc())  # type: ignore[attr-defined]
+        .limit(1)
+    ).scalar()
+
+
+def staff_name(*, session: Session, staff_id: int | None) -> str:
+    if staff_id is None:
+        return ""
+    t = table_of(Staff)
+    return str(
+        session.connection().execute(sa.select(t.c.name).where(t.c.id == staff_id)).scalar() or ""
+    )
+
+
+def parse_value(field: str, text: str) -> Any:
+    """An addendum's stored text back to the column's value ("" = not answered)."""
+    if field.startswith("drug_"):
+        return text
+    if text == "":
+        return None
+    if text in ("yes", "no"):
+        return text == "yes"
+    return float(text) if field.endswith("_amount") else int(text)
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def corrected(*, session: Session, rows: Rows) -> list[dict[str, Any]]:
+    """Review rows (each with `id`) with the latest addendum value of each of their
+    columns applied, so trends, alerts and indicators use corrected values. A BARC-10
+    item's correction corrects `barc10_total`."""
+    out = [dict(r) for r in rows]
+    if not out:
+        return out
+    a = table_of(ReviewAddendum)
+    fixes = _all(
+        session,
+        sa.select(a.c.review_id, a.c.field, a.c.new_value)
+        .where(a.c.review_id.in_([r["id"] for r in out]))
+        .order_by(a.c.id),
+    )
+    by_id = {r["id"]: r for r in out}
+    for fix in fixes:
+        row = by_id[fix["review_id"]]
+        field = fix["field"]
+        if field.startswith("barc10_q") and "barc10_total" in row:
+            row["barc10_total"] = barc10_rules.total(
+                corrected_barc(session=session, review_id=fix["review_id"])
+            )
+        elif field in row:
+            row[field] = parse_value(field, fix["new_value"])
+    return out
+
+
+def corrected_barc(*, session: Session, review_id: int) -> list[int | None]:
+    row = barc(session=session, review_id=review_id)
+    answers: list[int | None] = [row[f"q{n}"] if row else None for n in range(1, 11)]
+    for fix in addenda(session=session, review_id=review_id):
+        if fix["field"].startswith("barc10_q"):
+            answers[int(fix["field"].removeprefix("barc10_q")) - 1] = parse_value(
+                fix["field"], fix["new_value"]
+            )
+    return answers

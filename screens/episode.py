@@ -1,0 +1,294 @@
+"""Start or end a treatment episode, and record a prescription change (SPEC §2, §4).
+
+Two modals over the summary. Each returns the service's EpisodeChange, or None when
+cancelled; the service checks roles and values again and writes one audited transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import ClassVar
+
+import pendulum
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from console import format as fmt
+from console.rules import validate
+from console.rules.vocab import EXIT_REASONS, MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
+from console.services import Services
+from console.services.dto import EpisodeChange, PatientRecord, PrescriptionInput
+from console.services.errors import Invalid, ServiceError
+from console.services.summary_dto import Dose, Episode
+from screens import validators as v
+
+
+class ChangeDone(Message):
+    def __init__(self, change: EpisodeChange) -> None:
+        super().__init__()
+        self.change = change
+
+
+class _ChangeModal(ModalScreen[EpisodeChange | None]):
+    """Shared behaviour: title, fields with an error line each, ctrl+s, escape."""
+
+    CSS_PATH = "episode.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="episode.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="episode.cancel"),
+    ]
+    FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, record: PatientRecord) -> None:
+        super().__init__()
+        self.record = record
+
+    @property
+    def services(self) -> Services:
+        return self.app.services  # type: ignore[attr-defined,no-any-return]
+
+    def heading(self, what: str) -> ComposeResult:
+        r = self.record
+        yield Static(what, classes="modal-title")
+        yield Static(
+            f"{fmt.name_text(r.family_name, r.given_name)} · {fmt.nhs(r.nhs_number)} · "
+            f"{fmt.date_text(r.date_of_birth)}",
+            classes="modal-patient",
+            markup=False,
+        )
+
+    def field(self, label: str, widget: Input | Select[str]) -> ComposeResult:
+        with Horizontal(classes="field"):
+            yield Label(label, classes="label")
+            yield widget
+        yield Static("", id=f"e-{widget.id}", classes="error", markup=False)
+
+    def footer_lines(self) -> ComposeResult:
+        yield Static("", id="modal-message", markup=False)
+        yield Static("ctrl+s Save   esc Cancel", classes="keys")
+
+    @on(Input.Blurred)
+    def _checked(self, event: Input.Blurred) -> None:
+        result = event.validation_result
+        message = "" if result is None or result.is_valid else result.failure_descriptions[0]
+        self.show_error(event.input.id or "", message)
+
+    def show_error(self, key: str, message: str) -> None:
+        try:
+            error = self.query_one(f"#e-{key}", Static)
+        except Exception:
+            self.query_one("#modal-message", Static).update(message)
+            return
+        error.update(message)
+        error.set_class(bool(message), "-shown")
+
+    def date_value(self, key: str) -> dt.date:
+        text = self.query_one(f"#{key}", Input).value
+        value = validate.date(text, today=self.services.clock.today())
+        assert value is not None
+        return value
+
+    def action_save(self) -> None:
+        for key in self.FIELDS:
+            self.show_error(key, "")
+        try:
+            call = self.call()
+        except validate.FieldError as exc:
+            self.show_error(str(exc.args[1]) if len(exc.args) > 1 else "", str(exc.args[0]))
+            return
+        self._run(call)
+
+    def call(self) -> Callable[[], EpisodeChange]:
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
+    def _run(self, call: Callable[[], EpisodeChange]) -> None:
+        self.post_message(ChangeDone(call()))
+
+    def on_change_done(self, message: ChangeDone) -> None:
+        self.dismiss(message.change)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR or event.worker.error is None:
+            return
+        error = event.worker.error
+        if isinstance(error, Invalid):
+            for key, message in error.errors.items():
+                self.show_error(key, message)
+            self.query_one("#modal-message", Static).update("Not saved.")
+        elif isinstance(error, ServiceError):
+            self.query_one("#modal-message", Static).update(str(error))
+        else:
+            self.query_one("#modal-message", Static).update("Not saved: unexpected error.")
+            self.app.notify(f"{type(error).__name__}: {error}", severity="error", timeout=10)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _checked_date(modal: _ChangeModal, key: str) -> dt.date:
+    try:
+        return modal.date_value(key)
+    except validate.FieldError as exc:
+        raise validate.FieldError(str(exc), key) from exc
+
+
+class EpisodeModal(_ChangeModal):
+    """`x`: start an episode when none is open, else end it with an NDTMS exit reason."""
+
+    def __init__(self, record: PatientRecord, episode: Episode | None) -> None:
+        super().__init__(record)
+        self.episode = episode
+        self.AUTO_FOCUS = "#start_date" if episode is None else "#exit_reason"
+        self.FIELDS = (
+            ("start_date", "referral_source", "problem_substances")
+            if episode is None
+            else ("end_date", "exit_reason")
+        )
+
+    def compose(self) -> ComposeResult:
+        today = self.services.clock.today().format("DD/MM/YYYY")
+        with Vertical(classes="modal"):
+            if self.episode is None:
+                yield from self.heading("Start a treatment episode")
+                yield from self.field(
+                    "Start date",
+                    Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
+                )
+                yield from self.field(
+                    "Referred by",
+                    Input(placeholder="e.g. GP, self", id="referral_source", compact=True),
+                )
+                yield from self.field(
+                    "Substances",
+                    Input(placeholder="e.g. heroin, crack", id="problem_substances", compact=True),
+                )
+            else:
+                yield from self.heading(
+                    f"End the episode started {fmt.date_text(self.episode.start)}"
+                )
+                yield from self.field(
+                    "End date",
+                    Input(today, id="end_date", compact=True, validators=[v.date(self._today)]),
+                )
+                choices = [
+                    (f"{code} {reason} ({group.value})", code)
+                    for code, (reason, group) in EXIT_REASONS.items()
+                ]
+                yield from self.field(
+                    "Exit reason",
+                    Select(choices, prompt="choose an NDTMS reason", id="exit_reason"),
+                )
+            yield from self.footer_lines()
+
+    def _today(self) -> pendulum.Date:
+        return self.services.clock.today()
+
+    def call(self) -> Callable[[], EpisodeChange]:
+        episodes = self.services.episodes
+        pid = self.record.id
+        if self.episode is None:
+            start = _checked_date(self, "start_date")
+            source = self.query_one("#referral_source", Input).value
+            substances = self.query_one("#problem_substances", Input).value
+            return lambda: episodes.start(pid, start, source, substances)
+        end = _checked_date(self, "end_date")
+        reason = self.query_one("#exit_reason", Select).value
+        if reason is Select.BLANK:
+            raise validate.FieldError("choose an NDTMS exit reason", "exit_reason")
+        return lambda: episodes.end(pid, end, str(reason))
+
+
+class PrescriptionModal(_ChangeModal):
+    """`p`: a new dose row; the current one ends the day it starts (clinicians only)."""
+
+    FIELDS = ("medicine", "dose_mg", "interval", "dispensing", "pharmacy", "start_date")
+    AUTO_FOCUS = "#dose_mg"
+
+    def __init__(self, record: PatientRecord, current: Dose | None) -> None:
+        super().__init__(record)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        today = self.services.clock.today().format("DD/MM/YYYY")
+        with Vertical(classes="modal"):
+            yield from self.heading(
+                "Prescription change"
+                + (f" · now {c.medicine.split('_')[0]} {c.dose_mg:g} mg {c.interval}" if c else "")
+            )
+            yield from self.field(
+                "Medicine",
+                Select(
+                    [(MEDICINE_LABEL[m], m.value) for m in Medicine],
+                    value=c.medicine if c else Medicine.METHADONE.value,
+                    allow_blank=False,
+                    id="medicine",
+                ),
+            )
+            yield from self.field(
+                "Dose (mg)",
+                Input(
+                    f"{c.dose_mg:g}" if c else "",
+                    placeholder="milligrams, e.g. 40",
+                    id="dose_mg",
+                    type="number",
+                    compact=True,
+                ),
+            )
+            yield from self.field(
+                "Interval",
+                Select(
+                    [(i.value, i.value) for i in DoseInterval],
+                    value=c.interval if c else DoseInterval.DAILY.value,
+                    allow_blank=False,
+                    id="interval",
+                ),
+            )
+            yield from self.field(
+                "Dispensing",
+                Select(
+                    [(d.value.replace("_", " "), d.value) for d in Dispensing],
+                    value=c.dispensing if c and c.dispensing else Select.BLANK,
+                    prompt="none (injection)",
+                    id="dispensing",
+                ),
+            )
+            yield from self.field(
+                "Pharmacy",
+                Input(c.pharmacy if c else "", id="pharmacy", compact=True),
+            )
+            yield from self.field(
+                "Start date",
+                Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
+            )
+            yield from self.footer_lines()
+
+    def _today(self) -> pendulum.Date:
+        return self.services.clock.today()
+
+    def call(self) -> Callable[[], EpisodeChange]:
+        text = self.query_one("#dose_mg", Input).value.strip()
+        try:
+            dose = float(text)
+        except ValueError:
+            raise validate.FieldError("dose in mg, a number", "dose_mg") from None
+        dispensing = self.query_one("#dispensing", Select).value
+        data = PrescriptionInput(
+            medicine=str(self.query_one("#medicine", Select).value),
+            dose_mg=dose,
+            interval=str(self.query_one("#interval", Select).value),
+            dispensing="" if dispensing is Select.BLANK else str(dispensing),
+            pharmacy=self.query_one("#pharmacy", Input).value,
+            start_date=_checked_date(self, "start_date"),
+        )
+        episodes = self.services.episodes
+        pid = self.record.id
+        return lambda: episodes.change_prescription(pid, data)

@@ -1,0 +1,171 @@
+"""Letters for one patient (SPEC §3.6): choose a template, preview its text, produce, print.
+
+The preview is the letter's own text, made by the service (consent and deceased checks
+included, so a refusal says why before anyone presses a key). Rendering and printing run
+in a thread worker; the result says where the PDF is or which printer took it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from console import format as fmt
+from console.services.dto import PatientRow
+from console.services.letters import Preview, Produced, TemplateInfo
+from console.services.roles import Action, allowed
+from screens.host import ConsoleScreen
+
+PREVIEW_WIDTH = 46  # the preview pane's text width at 80 columns
+
+
+class LettersScreen(ConsoleScreen[None]):
+    CSS_PATH = "letters.tcss"
+    AUTO_FOCUS = "#templates"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.back", "Back", id="letters.back"),
+        Binding("p", "produce", "Produce PDF", id="letters.produce"),
+        Binding("e", "edit_template", "Edit template", id="letters.edit-template"),
+    ]
+
+    class Templates(Message):
+        def __init__(self, templates: list[TemplateInfo]) -> None:
+            super().__init__()
+            self.templates = templates
+
+    class Previewed(Message):
+        def __init__(self, preview: Preview) -> None:
+            super().__init__()
+            self.preview = preview
+
+    class Done(Message):
+        def __init__(self, produced: Produced) -> None:
+            super().__init__()
+            self.produced = produced
+
+    def __init__(self, row: PatientRow) -> None:
+        super().__init__()
+        self.row = row
+        self.preview: Preview | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        yield Header(icon="≡")
+        yield Static(
+            f"Letter for {fmt.name_text(row.family_name, row.given_name)} · "
+            f"{fmt.nhs(row.nhs_number)}",
+            id="title",
+        )
+        with Horizontal(id="panes"):
+            yield OptionList(id="templates")
+            with VerticalScroll(id="preview"):
+                yield Static("Loading templates…", id="preview-text")
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load_templates()
+
+    # -- workers ------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="templates", exit_on_error=False)
+    def _load_templates(self) -> None:
+        self.post_message(self.Templates(self.services.letters.templates()))
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _preview(self, key: str) -> None:
+        preview = self.services.letters.preview(self.row.id, key, width=PREVIEW_WIDTH)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Previewed(preview))
+
+    @work(thread=True, exclusive=True, group="produce", exit_on_error=False)
+    def _produce(self, key: str) -> None:
+        self.post_message(self.Done(self.services.letters.produce(self.row.id, key)))
+
+    # -- results ------------------------------------------------------------------------
+    def on_letters_screen_templates(self, message: Templates) -> None:
+        options = self.query_one("#templates", OptionList)
+        options.clear_options()
+        options.add_options(Option(t.title, id=t.key) for t in message.templates)
+        if message.templates:
+            options.highlighted = 0
+
+    @on(OptionList.OptionHighlighted, "#templates")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id:
+            self.query_one("#preview-text", Static).update("Preparing the preview…")
+            self._preview(event.option.id)
+
+    def on_letters_screen_previewed(self, message: Previewed) -> None:
+        options = self.query_one("#templates", OptionList)
+        current = options.highlighted_option
+        if current is None or current.id != message.preview.template_key:
+            return  # the user has moved on (STYLE P6)
+        self.preview = message.preview
+        text = self.query_one("#preview-text", Static)
+        status = self.query_one("#status", Static)
+        if message.preview.refusal:
+            text.update(message.preview.refusal)
+            text.add_class("-refused")
+            status.update("This letter cannot be produced: see why above.")
+        else:
+            text.update(message.preview.text)
+            text.remove_class("-refused")
+            status.update("p produces the PDF (and prints it when a printer is configured).")
+        self.refresh_bindings()
+
+    def on_letters_screen_done(self, message: Done) -> None:
+        self.busy = False
+        self.query_one("#status", Static).update(message.produced.print_message)
+        self.notify(message.produced.print_message, title="Letter produced", timeout=8)
+        self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.busy = False
+            self.host.report_error(event.worker.error)
+            self.refresh_bindings()
+
+    # -- actions ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        roles = self.services.staff.roles
+        if action == "produce":
+            ready = self.preview is not None and not self.preview.refusal and not self.busy
+            return ready if allowed(roles, Action.PRODUCE_LETTER) else False
+        if action == "edit_template":
+            return allowed(roles, Action.ADMINISTER)
+        return True
+
+    def action_produce(self) -> None:
+        preview = self.preview
+        if preview is None or self.busy:
+            return
+        if preview.refusal:
+            self.notify(preview.refusal, severity="warning", timeout=8)
+            return
+        self.busy = True
+        self.query_one("#status", Static).update("Making the PDF…")
+        self.refresh_bindings()
+        self._produce(preview.template_key)
+
+    def action_edit_template(self) -> None:
+        from screens.admin_templates import TemplateEditScreen
+
+        current = self.query_one("#templates", OptionList).highlighted_option
+        if current is not None and current.id:
+            self.app.push_screen(TemplateEditScreen(current.id), self._edited)
+
+    def _edited(self, saved: bool | None) -> None:
+        if saved:
+            current = self.query_one("#templates", OptionList).highlighted_option
+            if current is not None and current.id:
+                self._preview(current.id)

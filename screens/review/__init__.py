@@ -1,0 +1,5 @@
+"""The review form, split by section (STYLE: the review form is a package)."""
+
+from screens.review.screen import ReviewScreen
+
+__all__ = ["ReviewScreen"]

@@ -1,0 +1,111 @@
+"""Turn the form's texts (field id → text) into a ReviewInput, with a message per field
+that does not parse; the service checks the whole again on save."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from console.rules import top
+from console.rules.vocab import DRUG_PANEL
+from console.services.review_dto import (
+    CorroborationInput,
+    DrugTestInput,
+    GoalReviewInput,
+    ReviewDraft,
+    ReviewInput,
+    TopValue,
+)
+from screens.review import fields as f
+from screens.review.sections import CORROBORATION_ROWS
+
+
+def collect(
+    texts: Mapping[str, str],
+    specs: Mapping[str, f.FieldSpec],
+    draft: ReviewDraft,
+) -> tuple[ReviewInput, dict[str, str]]:
+    errors: dict[str, str] = {}
+    parsed: dict[str, object] = {}
+    for field_id, spec in specs.items():
+        try:
+            parsed[field_id] = spec.parse(texts.get(field_id, ""))
+        except ValueError as error:
+            errors[field_id] = f"{spec.label}: {error}"
+            parsed[field_id] = f.BLANK
+
+    def value(field_id: str) -> object:
+        got = parsed.get(field_id, f.BLANK)
+        return None if got is f.BLANK or got == f.NA else got
+
+    top_values: dict[str, TopValue] = {}
+    not_answered: set[str] = set()
+    for column, (item, _part) in top.COLUMNS.items():
+        got = parsed.get(f"top-{column}", f.BLANK)
+        if got == f.NA:
+            not_answered.add(item.key)
+        elif got is not f.BLANK:
+            top_values[column] = got  # type: ignore[assignment]
+    specimen = value("drug-specimen")
+    results = {s: str(value(f"drug-{s}") or "not_tested") for s in DRUG_PANEL}
+    tested = specimen or any(r != "not_tested" for r in results.values())
+    drug = (
+        DrugTestInput(str(specimen or ""), value("drug-date"), results)  # type: ignore[arg-type]
+        if tested
+        else None
+    )
+    corroborations = []
+    for n in range(max(CORROBORATION_ROWS, len(draft.values.corroborations))):
+        source, said = value(f"cor-source-{n}"), value(f"cor-said-{n}")
+        if source or said:
+            corroborations.append(CorroborationInput(str(source or ""), str(said or "")))
+    goals = {}
+    for goal in draft.goals:
+        status = value(f"goal-status-{goal.goal_key}")
+        if status:
+            note = str(value(f"goal-note-{goal.goal_key}") or "")
+            goals[goal.goal_key] = GoalReviewInput(str(status), note)
+    data = ReviewInput(
+        review_date=draft.values.review_date,
+        top=top_values,
+        top_not_answered=frozenset(not_answered),
+        other_substance_name=draft.values.other_substance_name,
+        drug_test=drug,
+        corroborations=tuple(corroborations),
+        barc10=tuple(value(f"barc-{n}") for n in range(1, 11)),  # type: ignore[misc]
+        barc10_declined=parsed.get("barc-declined") is True,
+        goals=goals,
+        ost_decision=str(value("ost-decision") or ""),
+        ost_rationale=str(value("ost-rationale") or ""),
+        new_dose_mg=value("ost-dose"),  # type: ignore[arg-type]
+        new_dose_from=value("ost-from"),  # type: ignore[arg-type]
+        next_review_date=value("next-date"),  # type: ignore[arg-type]
+        next_review_reason=str(value("next-reason") or ""),
+    )
+    return data, errors
+
+
+def field_of(service_key: str) -> str:
+    """The form field behind a service error key (top column, barc10_q3, goal.2 …)."""
+    if service_key in top.COLUMNS:
+        return f"top-{service_key}"
+    if service_key.startswith("top."):
+        key = service_key.removeprefix("top.")
+        return f"top-{top.column_names(top.ITEM_BY_KEY[key])[0]}"
+    if service_key.startswith("barc10_q"):
+        return f"barc-{service_key.removeprefix('barc10_q')}"
+    if service_key == "barc10":
+        return "barc-1"
+    if service_key.startswith("goal."):
+        return f"goal-status-{service_key.removeprefix('goal.')}"
+    if service_key.startswith("drug_"):
+        return f"drug-{service_key.removeprefix('drug_')}"
+    if service_key.startswith("corroboration_"):
+        return f"cor-source-{service_key.removeprefix('corroboration_')}"
+    return {
+        "ost_decision": "ost-decision",
+        "ost_rationale": "ost-rationale",
+        "new_dose_mg": "ost-dose",
+        "new_dose_from": "ost-from",
+        "next_review_date": "next-date",
+        "next_review_reason": "next-reason",
+    }.get(service_key, "")

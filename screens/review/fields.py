@@ -1,0 +1,233 @@
+"""What the review form's fields accept: text in, a value or a message out (with the
+allowed range in every message), checked against the same rules the service uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from console.rules import barc10, top
+from console.rules.vocab import CorroborationSource, GoalStatus, OstDecision, Specimen
+
+NA = "NA"
+
+
+class Unset:
+    """A blank field."""
+
+
+BLANK = Unset()
+Parsed = object  # a value, BLANK, or NA
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    label: str
+    hint: str  # the allowed range, shown while the field has focus
+    parse: Callable[[str], Parsed]  # raises ValueError with the message
+
+
+def _int(text: str, low: int, high: int, what: str, na: bool = True) -> int:
+    message = f"{what} {low}–{high}" + (", or NA" if na else "")
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(message) from None
+    if not low <= value <= high:
+        raise ValueError(message)
+    return value
+
+
+def _na_or(text: str, parse: Callable[[str], object]) -> Parsed:
+    text = text.strip()
+    if not text:
+        return BLANK
+    if text.upper() == NA:
+        return NA
+    return parse(text)
+
+
+def top_field(column: str) -> FieldSpec:
+    item, part = top.COLUMNS[column]
+    if item.kind is top.ItemKind.YES_NO:
+
+        def yes_no(text: str) -> object:
+            low = text.lower()
+            if low in ("y", "yes"):
+                return True
+            if low in ("n", "no"):
+                return False
+            raise ValueError("y (yes), n (no), or NA")
+
+        return FieldSpec(
+            item.label, f"{item.label}: y yes · n no · NA not answered", lambda t: _na_or(t, yes_no)
+        )
+    if item.kind is top.ItemKind.RATING:
+        return FieldSpec(
+            item.label,
+            f"{item.label}: 0 (poor) – 20 (good) · NA not answered",
+            lambda t: _na_or(t, lambda s: _int(s, 0, 20, "rating")),
+        )
+    if part == "amount":
+
+        def amount(text: str) -> float:
+            try:
+                value = float(text)
+            except ValueError:
+                raise ValueError(f"{item.amount_unit} a day, 0 or more") from None
+            if value < 0:
+                raise ValueError(f"{item.amount_unit} a day, 0 or more")
+            return value
+
+        return FieldSpec(
+            f"{item.label} amount",
+            f"{item.label}: average {item.amount_unit} on a using day (0 or more) · NA",
+            lambda t: _na_or(t, amount),
+        )
+    if part == "days":
+        return FieldSpec(
+            f"{item.label} total",
+            f"{item.label}: days in the past 28, 0–28 (only if weeks unknown) · NA",
+            lambda t: _na_or(t, lambda s: _int(s, 0, 28, "total days")),
+        )
+    week = part.removeprefix("w")
+    return FieldSpec(
+        f"{item.label} week {week}",
+        f"{item.label}, week {week}: days used 0–7 · NA = not answered (not 0)",
+        lambda t: _na_or(t, lambda s: _int(s, 0, 7, "days a week")),
+    )
+
+
+def barc_field(n: int) -> FieldSpec:
+    scale = " · ".join(f"{k} {v}" for k, v in barc10.SCALE.items())
+    return FieldSpec(
+        f"BARC-10 item {n}",
+        f"{n}: 1–6 ({scale})",
+        lambda t: BLANK if not t.strip() else _int(t.strip(), 1, 6, "answer", na=False),
+    )
+
+
+def _choice(options: dict[str, str], what: str) -> Callable[[str], Parsed]:
+    def parse(text: str) -> Parsed:
+        low = text.strip().lower().replace(" ", "_")
+        if not low:
+            return BLANK
+        if low in options:
+            return options[low]
+        if low in options.values():
+            return low
+        raise ValueError(what)
+
+    return parse
+
+
+SPECIMENS = {"u": Specimen.URINE.value, "o": Specimen.ORAL_FLUID.value, "oral": "oral_fluid"}
+RESULTS = {"+": "positive", "p": "positive", "-": "negative", "n": "negative", "x": "not_tested"}
+SOURCES = {
+    "p": CorroborationSource.PHARMACY.value,
+    "k": CorroborationSource.KEYWORKER.value,
+    "f": CorroborationSource.FAMILY.value,
+    "s": CorroborationSource.SPECIALIST.value,
+    "o": CorroborationSource.OTHER.value,
+}
+GOAL_STATUSES = {
+    "n": GoalStatus.NOT_STARTED.value,
+    "p": GoalStatus.IN_PROGRESS.value,
+    "a": GoalStatus.ACHIEVED.value,
+    "d": GoalStatus.DROPPED.value,
+}
+DECISIONS = {
+    "c": OstDecision.CONTINUE_MAINTENANCE.value,
+    "r": OstDecision.REDUCE.value,
+    "d": OstDecision.DETOXIFY.value,
+    "i": OstDecision.INCREASE.value,
+    "s": OstDecision.START.value,
+    "x": OstDecision.STOP.value,
+    "n": OstDecision.NOT_ON_OST.value,
+    "p": OstDecision.PENDING.value,
+}
+
+SPECIMEN = FieldSpec(
+    "Specimen", "Specimen: u urine · o oral fluid", _choice(SPECIMENS, "u urine or o oral fluid")
+)
+RESULT = FieldSpec(
+    "Result",
+    "Result: + positive · - negative · blank not tested",
+    _choice(RESULTS, "+, - or blank"),
+)
+SOURCE = FieldSpec(
+    "Source",
+    "Source: p pharmacy · k keyworker · f family · s specialist service · o other",
+    _choice(SOURCES, "p, k, f, s or o"),
+)
+GOAL = FieldSpec(
+    "New status",
+    "Status: n not started · p in progress · a achieved · d dropped",
+    _choice(GOAL_STATUSES, "n, p, a or d"),
+)
+DECISION = FieldSpec(
+    "OST decision",
+    "c continue · r reduce · d detox · i increase · s start · x stop · n none · p pending",
+    _choice(DECISIONS, "one of c r d i s x n p"),
+)
+
+
+def parse_date(text: str) -> Parsed:
+    text = text.strip()
+    if not text:
+        return BLANK
+    try:
+        day, month, year = (int(p) for p in text.split("/"))
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError("a date dd/mm/yyyy") from None
+
+
+def parse_dose(text: str) -> Parsed:
+    text = text.strip()
+    if not text:
+        return BLANK
+    try:
+        value = float(text)
+    except ValueError:
+        raise ValueError("a dose in mg, more than 0") from None
+    if value <= 0:
+        raise ValueError("a dose in mg, more than 0")
+    return value
+
+
+def _declined(text: str) -> Parsed:
+    low = text.strip().lower()
+    if low not in ("", "y", "yes", "n", "no"):
+        raise ValueError("y (declined) or n")
+    return low in ("y", "yes")
+
+
+DECLINED = FieldSpec(
+    "BARC-10 declined",
+    "y = the patient declined the BARC-10 · blank or n = not declined",
+    _declined,
+)
+DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date)
+DOSE = FieldSpec("New dose", "New dose in mg (more than 0)", parse_dose)
+TEXT = FieldSpec("Text", "Free text", lambda t: t.strip() or BLANK)
+
+
+def date_text(value: dt.date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def value_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "y" if value else "n"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def short(value: object) -> str:
+    """A previous value beside a field: NA when not answered."""
+    return NA if value is None else value_text(value)

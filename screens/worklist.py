@@ -1,0 +1,195 @@
+"""The worklist (SPEC §3.7): who is due, select many, one batch of recall letters.
+
+Reviews overdue and due within 28 days, post-exit check-ups, linkage follow-ups and drift
+flags, read from the patient row caches by the service. `space` marks a patient; `b`
+makes one PDF of recall and invitation letters (one per page, one print job) in a
+thread worker with a progress bar, and lists the patients it skipped and why.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from console import format as fmt
+from console.services.letters import NothingToProduce, Produced, Skipped
+from console.services.worklist import LIMIT, WorkItem, Worklist
+from screens.host import ConsoleScreen
+
+MARK = "■"
+# The Due column already says "overdue"; the Why column names the kinds, short enough
+# for 80 columns.
+SHORT = {
+    "review overdue": "review",
+    "review due": "review",
+    "check-up due": "check-up",
+    "follow-up due": "follow-up",
+    "drift guard": "drift",
+}
+
+
+class WorklistScreen(ConsoleScreen[None]):
+    CSS_PATH = "worklist.tcss"
+    AUTO_FOCUS = "#work"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.back", "Back", id="worklist.back"),
+        Binding("space", "toggle", "Select", id="worklist.select"),
+        Binding("a", "select_recalls", "Select recalls", id="worklist.select-recalls"),
+        Binding("b", "batch", "Batch letters", id="worklist.batch"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, worklist: Worklist) -> None:
+            super().__init__()
+            self.worklist = worklist
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
+    class Finished(Message):
+        def __init__(self, produced: Produced | None, skipped: tuple[Skipped, ...]) -> None:
+            super().__init__()
+            self.produced = produced
+            self.skipped = skipped
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[int, WorkItem] = {}
+        self.selected: set[int] = set()
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Static("Worklist: loading…", id="title")
+        yield DataTable(id="work", cursor_type="row", zebra_stripes=False)
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static("", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#work", DataTable)
+        table.add_column(" ", key="mark", width=1)
+        table.add_column("Name", key="name", width=20)
+        table.add_column("NHS number", key="nhs", width=12)
+        table.add_column("Due", key="due", width=16)
+        table.add_column("Why", key="why")
+        self.query_one("#progress", ProgressBar).display = False
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.services.worklist.items()))
+
+    def on_worklist_screen_loaded(self, message: Loaded) -> None:
+        worklist = message.worklist
+        table = self.query_one("#work", DataTable)
+        table.clear()
+        self.items = {i.patient_id: i for i in worklist.items}
+        self.selected &= set(self.items)
+        for item in worklist.items:
+            table.add_row(
+                MARK if item.patient_id in self.selected else " ",
+                fmt.name_text(item.family_name, item.given_name)[:20],
+                fmt.nhs(item.nhs_number),
+                fmt.due_text(item.due, worklist.today) if item.due else "",
+                ", ".join(SHORT.get(r, r) for r in item.reasons),
+                key=str(item.patient_id),
+            )
+        cut = f" (first {LIMIT} of each kind)" if worklist.truncated else ""
+        self.query_one("#title", Static).update(
+            f"Worklist: {len(worklist.items):,} patients due within {worklist.due_within} days{cut}"
+        )
+        self._show_selection()
+
+    # -- selection ----------------------------------------------------------------------
+    def _set_mark(self, patient_id: int, on: bool) -> None:
+        table = self.query_one("#work", DataTable)
+        (self.selected.add if on else self.selected.discard)(patient_id)
+        table.update_cell(str(patient_id), "mark", MARK if on else " ")
+
+    def action_toggle(self) -> None:
+        table = self.query_one("#work", DataTable)
+        if not self.items or table.cursor_row < 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if key is None:
+            return
+        pid = int(key)
+        self._set_mark(pid, pid not in self.selected)
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+        self._show_selection()
+
+    def action_select_recalls(self) -> None:
+        for pid, item in self.items.items():
+            self._set_mark(pid, item.recall)
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        count = len(self.selected)
+        text = f"{count:,} selected · space select · a all recalls · b batch letters"
+        self.query_one("#status", Static).update(text)
+
+    # -- the batch ----------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "batch":
+            return None if self.busy or not self.selected else True
+        return True
+
+    def action_batch(self) -> None:
+        if self.busy or not self.selected:
+            return
+        self.busy = True
+        ids = [pid for pid in self.items if pid in self.selected]  # in worklist order
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=2 * len(ids), progress=0)
+        bar.display = True
+        self.query_one("#status", Static).update(f"Making {len(ids):,} letters…")
+        self.refresh_bindings()
+        self._batch(ids)
+
+    @work(thread=True, exclusive=True, group="batch", exit_on_error=False)
+    def _batch(self, ids: list[int]) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progress(done, total))
+
+        try:
+            produced = self.services.letters.recall_batch(ids, send=True, progress=progress)
+        except NothingToProduce as exc:
+            self.post_message(self.Finished(None, exc.skipped))
+            return
+        self.post_message(self.Finished(produced, produced.skipped))
+
+    def on_worklist_screen_progress(self, message: Progress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_worklist_screen_finished(self, message: Finished) -> None:
+        self.busy = False
+        self.query_one("#progress", ProgressBar).display = False
+        lines = []
+        if message.produced is not None:
+            lines.append(f"{message.produced.letters:,} letters. {message.produced.print_message}")
+        else:
+            lines.append("No letters: every patient chosen was skipped.")
+        if message.skipped:
+            lines.append(f"Skipped {len(message.skipped):,}:")
+            lines += [f"  {s.name}: {s.reason}" for s in message.skipped]
+        self.query_one("#status", Static).update("\n".join(lines))
+        self.refresh_bindings()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.busy = False
+            self.query_one("#progress", ProgressBar).display = False
+            self.host.report_error(event.worker.error)
+            self.refresh_bindings()

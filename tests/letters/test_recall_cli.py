@@ -1,0 +1,110 @@
+"""`recovery-console letters recall` as a user runs it: a real process over a real file."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import Session, select
+
+from console.identity import os_login
+from db.models import AuditEvent
+from tests.letters.conftest import Caseload
+
+OK, PROBLEM, BAD_INPUT, REFUSED = 0, 1, 2, 3
+
+
+def run(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "console", "--db", db, "letters", "recall", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(caseload: Caseload) -> str:
+    caseload.services.staff_admin.add(os_login(), "Dr Ann Example", ["clinician"])
+    return str(caseload.services.engine.url.database)
+
+
+def pages(path: Path) -> list[str]:
+    return [p.extract_text() or "" for p in PdfReader(io.BytesIO(path.read_bytes())).pages]
+
+
+def test_recall_writes_one_pdf_signed_by_whoever_runs_it(
+    caseload: Caseload, db: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "recall.pdf"
+    result = run(db, "--due-within", "28", "--out", str(out))
+    assert result.returncode == OK, result.stderr
+    assert "2 letters" in result.stdout and "1 skipped" in result.stdout
+    text = pages(out)
+    assert len(text) == 2
+    assert all("Dr Ann Example" in page for page in text)
+    assert "Ó Súilleabháin" in text[1] or "Ó Súilleabháin" in text[0]
+    # skipped patients, and why, on stderr
+    assert "Quarrington, Leah (943 476 5862): the patient has not consented" in result.stderr
+    assert "Marsh, Tom" not in result.stderr  # deceased: never on a recall list at all
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    with Session(caseload.services.engine) as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "letter.batch")).one()
+        assert event.login == os_login()
+        assert (
+            str(caseload.siobhan) in event.patient_ids
+            and str(caseload.kowalczyk) in event.patient_ids
+        )
+
+
+def test_default_file_is_in_the_letters_folder(caseload: Caseload, db: str) -> None:
+    result = run(db, "--due-within", "10")
+    assert result.returncode == OK, result.stderr
+    folder = Path(os.environ["XDG_DATA_HOME"]) / "recovery-console" / "letters"
+    made = list(folder.glob("*.pdf"))
+    assert len(made) == 1 and len(pages(made[0])) == 1  # Kowalczyk only (overdue)
+
+
+def test_bad_input_and_nothing_due(caseload: Caseload, db: str, tmp_path: Path) -> None:
+    assert run(db, "--due-within", "-1").returncode == BAD_INPUT
+    assert run(db, "--due-within", "soon").returncode == BAD_INPUT
+    taken = tmp_path / "taken.pdf"
+    taken.write_text("x")
+    assert run(db, "--due-within", "5", "--out", str(taken)).returncode == BAD_INPUT
+    nothing = run(db, "--due-within", "0", "--out", str(tmp_path / "n.pdf"))
+    assert nothing.returncode == OK, nothing.stderr  # Kowalczyk is overdue: still due
+    assert (tmp_path / "n.pdf").exists()
+
+
+def test_print_goes_to_the_configured_printer(caseload: Caseload, db: str, tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "lp.log"
+    (bin_dir / "lp").write_text(
+        f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'a').write(' '.join(sys.argv[1:]))\n"
+        "print('request id is Letters-1 (1 file(s))')\n"
+    )
+    (bin_dir / "lp").chmod(0o755)
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "recovery-console" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text('printer = "Letters"\n')
+    out = tmp_path / "recall.pdf"
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    result = run(db, "--due-within", "28", "--out", str(out), "--print", env=env)
+    assert result.returncode == OK, result.stderr
+    assert log.read_text() == f"-d Letters -t Recovery Console letter -- {out}"
+    assert "Letters-1" in result.stdout
+
+
+def test_reception_may_run_the_batch(caseload: Caseload, tmp_path: Path) -> None:
+    caseload.services.staff_admin.add(os_login(), "Front Desk", ["reception"])
+    db = str(caseload.services.engine.url.database)
+    result = run(db, "--due-within", "28", "--out", str(tmp_path / "r.pdf"))
+    assert result.returncode == OK, result.stderr

@@ -1,0 +1,290 @@
+"""Reviews (SPEC §2): drafts, validation, finalise, OST decisions and roles, caches,
+addenda, audit and stale saves — on every backend under test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from console.rules import top
+from console.services import Services
+from console.services.dto import PatientInput
+from console.services.errors import Forbidden, Invalid, Refused, Stale
+from console.services.review_dto import (
+    CorroborationInput,
+    DrugTestInput,
+    GoalReviewInput,
+    ReviewInput,
+)
+from db.models import AuditEvent, CarePlan, Goal, GoalStatusEvent, Patient, Prescription, Review
+from tests.conftest import StaffFactory
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def _patient(services: Services, nhs: str = "943 476 5919") -> int:
+    record = services.patients.register(PatientInput(nhs, "Quarrington", "Leah", "12/03/1980"))
+    with Session(services.engine) as s, s.begin():
+        s.add(
+            Prescription(
+                patient_id=record.id,
+                medicine="methadone_oral",
+                dose_mg=40,
+                start_date=dt.date(2022, 1, 10),
+            )
+        )
+        plan = CarePlan(patient_id=record.id, version_no=1, status="agreed")
+        s.add(plan)
+        s.flush()
+        for n, domain in enumerate(("substance_use", "housing"), start=1):
+            s.add(Goal(care_plan_id=plan.id, goal_key=n, domain=domain, words=f"goal {n}"))
+        p = s.get(Patient, record.id)
+        assert p is not None
+        p.current_medicine, p.current_dose_mg = "methadone_oral", 40
+        p.ost_continuous_start = dt.date(2022, 1, 10)
+    return record.id
+
+
+def complete(**changes: object) -> ReviewInput:
+    values: dict[str, int | float | bool | None] = {}
+    for item in top.ITEMS:
+        if item.kind is top.ItemKind.DAYS:
+            values.update({f"{item.key}_w{w}": 0 for w in range(1, 5)})
+        elif item.kind is top.ItemKind.YES_NO:
+            values[item.key] = False
+        else:
+            values[item.key] = 12
+    data = ReviewInput(
+        top=values,
+        barc10=(4,) * 10,
+        goals={1: GoalReviewInput("in_progress", "cutting down"), 2: GoalReviewInput("achieved")},
+        ost_decision="continue_maintenance",
+        ost_rationale="stable, wants to stay on this dose",
+        next_review_date=dt.date(2027, 5, 23),
+    )
+    return replace(data, **changes)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def clinician(as_staff: StaffFactory) -> Services:
+    return as_staff("clinician")
+
+
+@pytest.fixture
+def patient_id(services: Services) -> int:
+    return _patient(services)
+
+
+def test_draft_saves_and_reopens_with_partial_input(clinician: Services, patient_id: int) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    assert draft.status == "draft" and draft.rule_next_due == dt.date(2027, 5, 23)
+    assert draft.values.next_review_date == dt.date(2027, 5, 23)
+    partial = ReviewInput(top={"alcohol_w1": 2, "alcohol_w2": 1}, barc10=(5,) + (None,) * 9)
+    saved = clinician.reviews.save_draft(draft.id, draft.version, partial)
+    again = clinician.reviews.start(patient_id, "strategic")
+    assert again.id == draft.id and again.version == saved.version == draft.version + 1
+    assert again.values.top == {"alcohol_w1": 2, "alcohol_w2": 1}
+    assert again.values.barc10[0] == 5
+    marked = ReviewInput(top={"crack_days": 0}, top_not_answered=frozenset({"alcohol"}))
+    clinician.reviews.save_draft(draft.id, again.version, marked)
+    reopened = clinician.reviews.start(patient_id, "strategic").values
+    assert reopened.top_not_answered == {"alcohol"}  # NA survives a dropped connection
+    assert reopened.top == {"crack_days": 0}  # and stays distinct from 0
+    assert again.expected_positive == frozenset({"methadone"})
+
+
+def test_out_of_range_values_are_refused_with_their_range(
+    clinician: Services, patient_id: int
+) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    bad = ReviewInput(
+        top={"alcohol_w1": 8, "opiates_days": 29, "psych_health": 21, "shared_needle": 3},
+        barc10=(7,) + (None,) * 9,
+    )
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.save_draft(draft.id, draft.version, bad)
+    errors = caught.value.errors
+    assert errors["alcohol_w1"] == "days must be 0–7 a week"
+    assert errors["opiates_days"] == "total days must be 0–28"
+    assert errors["psych_health"] == "rating 0–20"
+    assert errors["shared_needle"] == "answer yes or no"
+    assert errors["barc10_q1"].startswith("answer 1–6")
+    assert clinician.reviews.get(draft.id).version == draft.version  # nothing written
+
+
+def test_finalise_lists_what_is_missing(clinician: Services, patient_id: int) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.finalise(draft.id, draft.version, ReviewInput())
+    missing = caught.value.errors
+    assert "top.alcohol" in missing and "barc10" in missing
+    assert {"goal.1", "goal.2", "ost_decision"} <= missing.keys()
+    assert "next_review_date" in missing  # the form's ReviewInput() has none set
+    # NA marks and a declined BARC-10 count as answered.
+    data = complete(
+        top_not_answered=frozenset({"crack"}),
+        top={k: v for k, v in complete().top.items() if not k.startswith("crack")},
+        barc10=(None,) * 10,
+        barc10_declined=True,
+    )
+    done = clinician.reviews.finalise(draft.id, draft.version, data)
+    assert done.finalised
+
+
+def test_finalise_updates_caches_goals_and_prescription(
+    clinician: Services, patient_id: int
+) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    data = complete(
+        ost_decision="reduce",
+        ost_rationale="",
+        new_dose_mg=35.0,
+        new_dose_from=dt.date(2026, 11, 30),
+        top={**complete().top, "injected_w1": 1},
+    )
+    done = clinician.reviews.finalise(draft.id, draft.version, data)
+    assert done.finalised and done.ost_decided_by == clinician.staff.name
+    with Session(clinician.engine) as s:
+        p = s.get(Patient, patient_id)
+        assert p is not None
+        assert p.last_strategic_review == TODAY
+        assert p.next_review_due == dt.date(2027, 5, 23)
+        assert p.last_ost_decision == "reduce"
+        assert p.last_barc10_total == 40
+        assert p.injecting_recorded == TODAY
+        assert (p.current_medicine, p.current_dose_mg) == ("methadone_oral", 35.0)
+        doses = s.exec(select(Prescription).where(Prescription.patient_id == patient_id)).all()
+        assert [(x.dose_mg, x.end_date) for x in doses] == [
+            (40, dt.date(2026, 11, 30)),
+            (35.0, None),
+        ]
+        events = s.exec(select(GoalStatusEvent)).all()
+        assert {(e.goal_key, e.status) for e in events} == {(1, "in_progress"), (2, "achieved")}
+        assert {g.status for g in s.exec(select(Goal)).all()} == {"in_progress", "achieved"}
+    with pytest.raises(Refused):
+        clinician.reviews.save_draft(done.id, done.version, data)
+
+
+def test_next_review_six_calendar_months_on(
+    clinician: Services, patient_id: int, clock: object
+) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    data = complete(review_date=dt.date(2026, 8, 31), next_review_date=dt.date(2027, 2, 28))
+    saved = clinician.reviews.save_draft(draft.id, draft.version, data)
+    assert clinician.reviews.get(draft.id).rule_next_due == dt.date(2027, 2, 28)  # 31 Aug + 6
+    later = replace(data, next_review_date=dt.date(2027, 3, 15))
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.save_draft(draft.id, saved.version, later)
+    assert "give a reason" in caught.value.errors["next_review_reason"]
+    ok = replace(later, next_review_reason="patient abroad until March")
+    clinician.reviews.save_draft(draft.id, saved.version, ok)
+    assert clinician.reviews.get(draft.id).values.next_review_date == dt.date(2027, 3, 15)
+
+
+def test_continue_maintenance_needs_rationale(clinician: Services, patient_id: int) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.finalise(draft.id, draft.version, complete(ost_rationale=" "))
+    assert caught.value.errors == {
+        "ost_rationale": "a rationale is required to continue maintenance"
+    }
+
+
+def test_recovery_worker_review_is_pending_until_a_clinician_decides(
+    as_staff: StaffFactory, clinician: Services, patient_id: int
+) -> None:
+    worker = as_staff("recovery_worker")
+    draft = worker.reviews.start(patient_id, "strategic")
+    assert not draft.can_decide_ost
+    with pytest.raises(Invalid) as caught:
+        worker.reviews.save_draft(draft.id, draft.version, complete())
+    assert "only a clinician" in caught.value.errors["ost_decision"]
+    done = worker.reviews.finalise(
+        draft.id, draft.version, complete(ost_decision="", ost_rationale="")
+    )
+    assert done.ost_decision == "pending" and done.ost_decided_by == ""
+    with Session(worker.engine) as s:
+        assert s.get(Patient, patient_id).last_ost_decision == "pending"  # type: ignore[union-attr]
+    with pytest.raises(Forbidden):
+        worker.reviews.record_ost_decision(done.id, "reduce", "", 30, TODAY)
+    with pytest.raises(Invalid):
+        clinician.reviews.record_ost_decision(done.id, "continue_maintenance", "")
+    decided = clinician.reviews.record_ost_decision(done.id, "continue_maintenance", "stable")
+    assert decided.values.ost_decision == "continue_maintenance"
+    assert decided.ost_decided_by == clinician.staff.name and decided.ost_decided_at
+    with Session(worker.engine) as s:
+        p = s.get(Patient, patient_id)
+        assert p is not None and p.last_ost_decision == "continue_maintenance"
+    with pytest.raises(Refused):
+        clinician.reviews.record_ost_decision(done.id, "reduce", "", 30, TODAY)
+
+
+def test_addendum_keeps_original_and_summary_uses_corrected_value(
+    clinician: Services, patient_id: int
+) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    done = clinician.reviews.finalise(
+        draft.id,
+        draft.version,
+        complete(
+            drug_test=DrugTestInput("urine", TODAY, {"methadone": "negative"}),
+            corroborations=(CorroborationInput("pharmacy", "collects daily"),),
+        ),
+    )
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.add_addendum(done.id, "opiates_days", "29", "")
+    assert caught.value.errors == {
+        "opiates_days": "total days must be 0–28",
+        "reason": "say why the value is corrected",
+    }
+    fixed = clinician.reviews.add_addendum(done.id, "barc10_q1", "1", "typed the wrong row")
+    fixed = clinician.reviews.add_addendum(done.id, "opiates_days", "3", "pharmacy report")
+    assert fixed.values.barc10[0] == 4  # the original stays visible
+    assert [(a.field, a.old_value, a.new_value) for a in fixed.addenda] == [
+        ("barc10_q1", "4", "1"),
+        ("opiates_days", "0", "3"),
+    ]
+    summary = clinician.summary.open(patient_id)
+    assert summary.reviews[-1].barc10_total == 37
+    assert summary.reviews[-1].opiates_days == 3
+    with Session(clinician.engine) as s:
+        assert s.get(Patient, patient_id).last_barc10_total == 37  # type: ignore[union-attr]
+
+
+def test_every_write_is_audited_with_the_patient(clinician: Services, patient_id: int) -> None:
+    draft = clinician.reviews.start(patient_id, "strategic")
+    saved = clinician.reviews.save_draft(draft.id, draft.version, complete())
+    clinician.reviews.finalise(draft.id, saved.version, complete())
+    clinician.reviews.get(draft.id)
+    with Session(clinician.engine) as s:
+        rows = s.exec(
+            select(AuditEvent.action, AuditEvent.patient_id).where(AuditEvent.entity == "review")
+        ).all()
+    assert [a for a, _ in rows] == ["review.start", "review.save", "review.finalise", "review.open"]
+    assert {p for _, p in rows} == {patient_id}
+
+
+def test_stale_save_is_refused(
+    clinician: Services, as_staff: StaffFactory, patient_id: int
+) -> None:
+    other = as_staff("recovery_worker")
+    draft = clinician.reviews.start(patient_id, "strategic")
+    other.reviews.save_draft(draft.id, draft.version, ReviewInput(barc10=(3,) * 10))
+    with pytest.raises(Stale) as caught:
+        clinician.reviews.save_draft(draft.id, draft.version, ReviewInput())
+    assert other.staff.name in str(caught.value)
+
+
+def test_reception_and_admin_cannot_record_reviews(
+    services: Services, as_staff: StaffFactory, patient_id: int
+) -> None:
+    with pytest.raises(Forbidden):
+        services.reviews.start(patient_id, "strategic")
+    with pytest.raises(Forbidden):
+        as_staff("reception").reviews.start(patient_id, "strategic")
+    with Session(services.engine) as s:
+        assert s.execute(sa.select(sa.func.count()).select_from(Review)).scalar() == 0

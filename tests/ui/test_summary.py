@@ -1,0 +1,252 @@
+"""The patient summary (SPEC §3.2): sections, scrolling, alerts, trends, episode and
+prescription changes from their modals; snapshots at 80x24."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from textual.containers import VerticalScroll
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, Static
+
+from console.app import RecoveryConsole
+from console.services import Services
+from console.services.dto import PatientRow
+from screens.episode import EpisodeModal, PrescriptionModal
+from screens.patient_form import PatientFormScreen
+from screens.patient_list import PatientListScreen
+from screens.patient_summary import SECTIONS, PatientSummaryScreen
+from screens.widgets.trend import BLOCKS, Trend, latest_text, sparkline
+from tests.ui.helpers import settle, type_search
+
+SnapCompare = Callable[..., bool]
+SIZE = (80, 24)
+
+
+def _rich(services: Services) -> PatientRow:
+    """A demonstration patient on OST with several reviews, alerts and dose changes."""
+    for row in services.patients.search("", limit=60).rows:
+        s = services.summary.open(row.id)
+        if len(s.reviews) >= 3 and len(s.doses) >= 2 and s.current_dose and s.alerts:
+            return row
+    raise AssertionError("the demonstration caseload should hold such a patient")
+
+
+async def _open(pilot: Pilot[None], row: PatientRow) -> PatientSummaryScreen:
+    await settle(pilot)
+    await type_search(pilot, row.nhs_number)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PatientSummaryScreen)
+    return screen
+
+
+def _text(screen: PatientSummaryScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def test_sparkline_scales_to_the_measure_not_the_data() -> None:
+    assert sparkline([10, 60], 10, 60) == "▁█"
+    assert sparkline([None, 35], 10, 60) == " ▅"
+    assert set(sparkline(range(10, 61, 5), 10, 60)) <= set(BLOCKS)
+    assert latest_text([45, None, 49]) == "49 (+4)"
+    assert latest_text([3, 2], out_of=28) == "2/28 (-1)"
+    assert latest_text([None]) == "not recorded"
+
+
+async def test_summary_shows_every_section_and_scrolls(populated: Services) -> None:
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        summary = screen.summary
+        assert summary is not None
+        # wrong-patient hazard: the title names the patient three ways
+        title = _text(screen, "#title")
+        assert row.family_name.upper() in title
+        assert f"{row.nhs_number[:3]} {row.nhs_number[3:6]} {row.nhs_number[6:]}" in title
+        assert row.date_of_birth.strftime("%Y") in title
+        treatment = _text(screen, "#treatment")
+        assert "Dose " in treatment and " → " in treatment and "mg since" in treatment
+        assert "On OST" in treatment
+        alerts = [str(w.render()) for w in screen.query(".alert")]
+        assert len(alerts) == len(summary.alerts)
+        assert all(line[0] in "RDHTSLCE" and line[1] == " " for line in alerts)
+        barc = str(screen.query_one("#t-barc", Trend).render())
+        assert barc.startswith("BARC-10") and any(b in barc for b in BLOCKS)
+        assert "/28" in str(screen.query_one("#t-opiates", Trend).render())
+        assert "/20" in str(screen.query_one("#t-qol", Trend).render())
+        for key, _heading in SECTIONS:
+            if key not in ("alerts", "progress"):
+                assert _text(screen, f"#{key}"), key
+        body = screen.query_one("#body", VerticalScroll)
+        assert app.focused is body
+        assert body.max_scroll_y > 0
+        positions = [body.scroll_y]
+        while body.scroll_y < body.max_scroll_y and len(positions) < 20:
+            await pilot.press("pagedown")
+            await pilot.pause()
+            positions.append(body.scroll_y)
+        assert body.scroll_y == body.max_scroll_y
+        assert positions == sorted(positions)
+        await pilot.press("up")
+        await pilot.pause()
+        assert body.scroll_y < body.max_scroll_y
+        await pilot.press("pageup", "pageup", "pageup", "pageup", "pageup", "pageup")
+        await pilot.pause()
+        assert body.scroll_y == 0
+
+
+async def test_patient_without_history(app: RecoveryConsole) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "943 476 5919")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        assert "No open treatment episode" in _text(screen, "#treatment")
+        assert "No OST prescribed" in _text(screen, "#treatment")
+        assert "Recovery start not recorded" in _text(screen, "#recovery")
+
+
+async def test_episode_start_and_end_from_the_summary(app: RecoveryConsole) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "943 476 5919")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, EpisodeModal) and modal.episode is None
+        modal.query_one("#start_date", Input).value = "02/11/2026"
+        modal.query_one("#referral_source", Input).value = "GP"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        assert "In treatment since 2 Nov 2026" in _text(screen, "#treatment")
+        assert "30 Nov 2026" in _text(screen, "#f-next-review")
+        await pilot.press("x")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, EpisodeModal) and modal.episode is not None
+        await pilot.press("ctrl+s")  # no exit reason chosen
+        await settle(pilot)
+        assert "NDTMS" in str(modal.query_one("#e-exit_reason", Static).render())
+        modal.query_one("#exit_reason", Select).value = "80"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientSummaryScreen)
+        assert _text(app.screen, "#f-status") == "Post-exit check-ups"
+        assert "80 treatment completed" in _text(app.screen, "#episodes")
+
+
+async def test_prescription_change_refuses_a_dose_in_the_wrong_unit(
+    populated: Services,
+) -> None:
+    row = _rich(populated)
+    app = RecoveryConsole(populated)  # the demo loader made 'tester' a clinician too
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, row)
+        await pilot.press("p")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, PrescriptionModal)
+        assert app.focused is modal.query_one("#dose_mg", Input)
+        modal.query_one("#medicine", Select).value = "methadone_oral"
+        modal.query_one("#interval", Select).value = "daily"
+        modal.query_one("#dispensing", Select).value = "supervised"
+        modal.query_one("#dose_mg", Input).value = "600"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is modal
+        assert "unit" in str(modal.query_one("#e-dose_mg", Static).render())
+        modal.query_one("#dose_mg", Input).value = "35"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        assert "Methadone 35 mg daily" in _text(screen, "#treatment")
+
+
+async def test_prescription_is_dimmed_for_a_recovery_worker(
+    as_role: Callable[[str], Services],
+) -> None:
+    app = RecoveryConsole(as_role("recovery_worker"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        # dimmed in the footer (a hint); the service refuses it anyway
+        assert screen.check_action("prescription", ()) is None
+        assert screen.check_action("episode", ()) is True
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_reception_can_edit_demographics_only(
+    as_role: Callable[[str], Services],
+) -> None:
+    app = RecoveryConsole(as_role("reception"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "943 476 5919")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        assert str(screen.query_one("#message", Static).render()).startswith("Not allowed")
+        assert not screen.query_one("#treatment").display
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, PatientFormScreen)
+        assert form.query_one("#family_name", Input).value == "Quarrington"
+        await pilot.press("escape")
+        assert isinstance(app.screen, PatientSummaryScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PatientListScreen)
+
+
+# -- snapshots ----------------------------------------------------------------------------
+
+
+def _summary_run_before(row: PatientRow, *presses: str) -> Callable[[Pilot[None]], object]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _open(pilot, row)
+        for key in presses:
+            await pilot.press(key)
+        await settle(pilot)
+
+    return run_before
+
+
+@pytest.mark.parametrize("presses", [(), ("pagedown",), ("pagedown", "pagedown")])
+def test_summary_snapshot(
+    snap_compare: SnapCompare, populated: Services, presses: tuple[str, ...]
+) -> None:
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_summary_run_before(row, *presses))
+
+
+def test_prescription_modal_snapshot(snap_compare: SnapCompare, populated: Services) -> None:
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_summary_run_before(row, "p"))
+
+
+def test_list_with_filter_snapshot(snap_compare: SnapCompare, populated: Services) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+
+    assert snap_compare(RecoveryConsole(populated), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,93 @@
+"""The worklist: `w` from the list, select with space, one batch of recall letters."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab import rl_config
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from console.app import RecoveryConsole
+from console.services import Services
+from console.services.letters import LetterOutput
+from screens.worklist import WorklistScreen
+from tests.ui.helpers import settle
+
+SnapCompare = Callable[..., bool]
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def worklist_app(
+    populated: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> RecoveryConsole:
+    monkeypatch.setattr(rl_config, "invariant", 1)
+    populated.letters.output = LetterOutput(tmp_path / "letters")
+    return RecoveryConsole(populated)
+
+
+async def open_worklist(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("w")
+    await settle(pilot)
+
+
+async def test_w_lists_who_is_due(worklist_app: RecoveryConsole, populated: Services) -> None:
+    expected = populated.worklist.items()
+    assert expected.items, "the demo caseload has patients due"
+    async with worklist_app.run_test(size=SIZE) as pilot:
+        await open_worklist(pilot)
+        assert isinstance(worklist_app.screen, WorklistScreen)
+        table = worklist_app.screen.query_one(DataTable)
+        assert table.row_count == len(expected.items)
+        await pilot.press("escape")
+        assert not isinstance(worklist_app.screen, WorklistScreen)
+
+
+async def test_select_and_batch_gives_one_pdf(
+    worklist_app: RecoveryConsole, populated: Services, tmp_path: Path
+) -> None:
+    async with worklist_app.run_test(size=SIZE) as pilot:
+        await open_worklist(pilot)
+        screen = worklist_app.screen
+        assert isinstance(screen, WorklistScreen)
+        await pilot.press("a")  # every patient a recall letter applies to
+        chosen = len(screen.selected)
+        assert chosen > 0
+        await pilot.press("b")
+        await settle(pilot)
+        status = str(screen.query_one("#status", Static).render())
+        made = list((tmp_path / "letters").glob("*.pdf"))
+        assert len(made) == 1
+        pages = len(PdfReader(io.BytesIO(made[0].read_bytes())).pages)
+        skipped = status.count("\n  ")
+        assert pages + skipped == chosen
+        assert f"{pages:,} letters." in status
+        if skipped:
+            assert f"Skipped {skipped:,}:" in status and "consent" in status
+
+
+async def test_space_toggles_a_patient(worklist_app: RecoveryConsole) -> None:
+    async with worklist_app.run_test(size=SIZE) as pilot:
+        await open_worklist(pilot)
+        screen = worklist_app.screen
+        assert isinstance(screen, WorklistScreen)
+        await pilot.press("space")
+        assert len(screen.selected) == 1
+        await pilot.press("up", "space")
+        assert len(screen.selected) == 0
+        assert screen.check_action("batch", ()) is None  # dimmed until someone is chosen
+
+
+def test_worklist_snapshot(snap_compare: SnapCompare, worklist_app: RecoveryConsole) -> None:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await open_worklist(pilot)
+        await pilot.press("space", "space")
+        await settle(pilot)
+
+    assert snap_compare(worklist_app, terminal_size=SIZE, run_before=run_before)
