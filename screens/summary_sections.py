@@ -120,8 +120,10 @@ def links_text(s: PatientSummary) -> str:
         text = f"{link.resource} — {_label(link.method)} {fmt.date_text(link.linked_on)}"
         if link.first_attended:
             text += f"; attended {fmt.date_text(link.first_attended)}"
-        else:
+        elif link.outcome:
             text += f"; {_label(link.outcome)}"
+        else:
+            text += "; outcome not yet recorded"
         if link.follow_up:
             text += f"; follow-up {fmt.date_text(link.follow_up)}"
         rows.append(text)
