@@ -33,7 +33,7 @@ def run(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.Co
 @pytest.fixture
 def db(caseload: Caseload) -> str:
     caseload.services.staff_admin.add(os_login(), "Dr Ann Example", ["clinician"])
-    return str(caseload.services.engine.url.database)
+    return caseload.services.engine.url.render_as_string(hide_password=False)
 
 
 def pages(path: Path) -> list[str]:
@@ -105,6 +105,6 @@ def test_print_goes_to_the_configured_printer(caseload: Caseload, db: str, tmp_p
 
 def test_reception_may_run_the_batch(caseload: Caseload, tmp_path: Path) -> None:
     caseload.services.staff_admin.add(os_login(), "Front Desk", ["reception"])
-    db = str(caseload.services.engine.url.database)
+    db = caseload.services.engine.url.render_as_string(hide_password=False)
     result = run(db, "--due-within", "28", "--out", str(tmp_path / "r.pdf"))
     assert result.returncode == OK, result.stderr
