@@ -65,7 +65,10 @@ def long_date(day: dt.date | None) -> str:
     return pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY")
 
 
-def refusal(patient: Mapping[str, object], template: fields.Template) -> str | None:
+RECALL = "review_recall"
+
+
+def refusal(patient: Mapping[str, object], template: fields.Template, today: dt.date) -> str | None:
     """Why no letter may be produced, or None. The message names no patient."""
     if patient["status"] == PatientStatus.DECEASED:
         return "No letter: this patient is recorded as deceased, so every letter has stopped."
@@ -77,6 +80,10 @@ def refusal(patient: Mapping[str, object], template: fields.Template) -> str | N
             )
         if not (patient["address_line_1"] and patient["postcode"]):
             return "No letter: no home address (first line and postcode) is recorded."
+    due = patient.get("next_review_due")
+    if template.key == RECALL and (not isinstance(due, dt.date) or due >= today):
+        # A recall says the review was missed: never send it before the date has passed.
+        return "No recall: the review is not overdue. Send the review invitation instead."
     return None
 
 

@@ -176,7 +176,7 @@ class LetterService:
     def _compose(
         self, facts: PatientFacts, template: fields.Template, head: Letterhead
     ) -> LetterContent | str:
-        why = refusal(facts.patient, template)
+        why = refusal(facts.patient, template, self._s.clock.today())
         if why:
             return why
         staff = self._s.staff

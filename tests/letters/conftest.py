@@ -31,6 +31,15 @@ class Caseload:
     deceased: int
     folder: Path
 
+    def overdue(self, patient_id: int) -> None:
+        """Set up: move a patient's review date into the past (as if it had been missed)."""
+        with Session(self.services.engine) as session:
+            row = session.get(Patient, patient_id)
+            assert row is not None
+            row.next_review_due = dt.date(2026, 11, 2)
+            session.add(row)
+            session.commit()
+
 
 def _patient(services: Services, nhs: str, family: str, given: str, consent: bool) -> int:
     record = services.patients.register(

@@ -21,7 +21,7 @@ from tests.letters.conftest import Caseload
 
 KEY_SENTENCES = {
     "review_invitation": "Your next recovery review is due on 14 December 2026",
-    "review_recall": "your recovery review was due on 14 December 2026",
+    "review_recall": "your recovery review was due on 2 November 2026",
     "care_plan_copy": "Stop using heroin on top of my script",
     "mutual_aid_introduction": "SMART Recovery Wakefield",
     "checkup_invitation": "your next recovery check-up is due on 11 January 2027",
@@ -49,6 +49,11 @@ def test_seven_templates_are_shipped_and_valid() -> None:
 
 @pytest.mark.parametrize("key", sorted(KEY_SENTENCES))
 def test_every_template_prints_name_address_nhs_number_date(caseload: Caseload, key: str) -> None:
+    if key == "review_recall":
+        # Siobhán's review is not yet due: a recall would tell her she had missed it.
+        with pytest.raises(Refused, match="not overdue"):
+            caseload.services.letters.produce(caseload.siobhan, key)
+        caseload.overdue(caseload.siobhan)
     produced = caseload.services.letters.produce(caseload.siobhan, key)
     text = text_of(produced.path)
     assert "Ó Súilleabháin" in text
