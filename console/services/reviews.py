@@ -6,30 +6,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from functools import cache
-from typing import TYPE_CHECKING, Any
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from console.rules import barc10, top
 from console.rules import review as rules
-from console.rules.vocab import DRUG_PANEL, GoalStatus, OstDecision, ReviewKind, ReviewStatus
+from console.rules.vocab import GoalStatus, OstDecision, ReviewKind, ReviewStatus
 from console.services import review_dto as d
 from console.services import review_views as v
 from console.services.errors import Invalid, NotFound, Refused
+from console.services.review_store import store
 from console.services.roles import Action, allowed
 from db.models import (
-    Barc10,
-    Corroboration,
-    DrugTest,
-    GoalReview,
     GoalStatusEvent,
     Patient,
     Prescription,
     Review,
     ReviewAddendum,
-    TopScore,
-    table_of,
 )
 from db.queries import reviews as q
 
@@ -87,7 +79,7 @@ class ReviewService:
         with self._s.uow.write(self._s.staff, Action.EDIT_CARE) as tx:
             row, patient = self._editable(tx, review_id, version)
             data = self._checked(tx.session, row, patient, data)
-            self._store(tx.session, row, data)
+            store(tx.session, row, data)
             tx.audit("review.save", entity="review", entity_id=review_id, patient_id=row.patient_id)
             return self._saved(row)
 
@@ -111,7 +103,7 @@ class ReviewService:
             )
             if missing:
                 raise Invalid(missing)
-            self._store(tx.session, row, data)
+            store(tx.session, row, data)
             at = tx.at.in_timezone("UTC").isoformat()
             row.status = ReviewStatus.FINALISED.value
             row.finalised_at = at
@@ -310,58 +302,6 @@ class ReviewService:
         return replace(data, review_date=review_date)
 
     @staticmethod
-    def _store(session: Session, row: Review, data: d.ReviewInput) -> None:
-        """Write the form's values: Core statements, one per part (SPEC §8: under 10 ms)."""
-        assert row.id is not None and data.review_date is not None
-        rid = row.id
-        row.review_date = data.review_date
-        row.barc10_declined = data.barc10_declined
-        row.ost_decision, row.ost_rationale = data.ost_decision, data.ost_rationale.strip()
-        row.new_dose_mg, row.new_dose_from = data.new_dose_mg, data.new_dose_from
-        row.next_review_date = data.next_review_date
-        row.next_review_reason = data.next_review_reason.strip()
-        top_values: dict[str, Any] = {}
-        for column, (item, part) in top.COLUMNS.items():
-            value = data.top.get(column)
-            if part == "days" and value is None:  # the 28-day total of four weeks given
-                value = rules.values_total(data.top, item.key)
-            top_values[column] = None if item.key in data.top_not_answered else value
-        top_values["other_substance_name"] = data.other_substance_name.strip()
-        top_values["not_answered"] = ",".join(sorted(data.top_not_answered))
-        barc_values: dict[str, Any] = {f"q{n}": v for n, v in enumerate(data.barc10, start=1)}
-        barc_values["total"] = barc10.total(data.barc10)
-        conn = session.connection()
-        st = _statements()
-        for name, values in (("top", top_values), ("barc", barc_values)):
-            if conn.execute(st[f"{name}_update"], {"rid": rid, **values}).rowcount == 0:
-                conn.execute(st[f"{name}_insert"], {"review_id": rid, **values})
-        for name in ("test", "cor", "goal"):
-            conn.execute(st[f"{name}_delete"], {"rid": rid})
-        if data.drug_test is not None and data.drug_test.specimen:
-            t = data.drug_test
-            results = {s: t.results.get(s, "not_tested") for s in DRUG_PANEL}
-            conn.execute(
-                st["test_insert"],
-                {"review_id": rid, "specimen": t.specimen, "test_date": t.test_date, **results},
-            )
-        if data.corroborations:
-            conn.execute(
-                st["cor_insert"],
-                [
-                    {"review_id": rid, "source": c.source, "said": c.said.strip()}
-                    for c in data.corroborations
-                ],
-            )
-        if data.goals:
-            conn.execute(
-                st["goal_insert"],
-                [
-                    {"review_id": rid, "goal_key": k, "new_status": g.status, "note": g.note}
-                    for k, g in data.goals.items()
-                ],
-            )
-
-    @staticmethod
     def _prescribe(tx: Tx, row: Review, patient: Patient) -> None:
         """Write the prescription change an OST decision implies (a new row per dose)."""
         decision = row.ost_decision
@@ -442,29 +382,3 @@ class ReviewService:
                 row.review_date, patient.injecting_recorded or row.review_date
             )
             patient.version += 1
-
-
-@cache
-def _statements() -> dict[str, Any]:
-    """Built once: the Core statements a save runs (compiling them per save costs ms)."""
-    top_t, barc_t = table_of(TopScore), table_of(Barc10)
-    test_t, cor_t, goal_t = table_of(DrugTest), table_of(Corroboration), table_of(GoalReview)
-    rid = sa.bindparam("rid")
-    top_cols = [*top.COLUMNS, "other_substance_name", "not_answered"]
-    barc_cols = [f"q{n}" for n in range(1, 11)] + ["total"]
-    return {
-        "top_update": top_t.update()
-        .where(top_t.c.review_id == rid)
-        .values({c: sa.bindparam(c) for c in top_cols}),
-        "top_insert": top_t.insert(),
-        "barc_update": barc_t.update()
-        .where(barc_t.c.review_id == rid)
-        .values({c: sa.bindparam(c) for c in barc_cols}),
-        "barc_insert": barc_t.insert(),
-        "test_delete": test_t.delete().where(test_t.c.review_id == rid),
-        "test_insert": test_t.insert(),
-        "cor_delete": cor_t.delete().where(cor_t.c.review_id == rid),
-        "cor_insert": cor_t.insert(),
-        "goal_delete": goal_t.delete().where(goal_t.c.review_id == rid),
-        "goal_insert": goal_t.insert(),
-    }
