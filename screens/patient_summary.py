@@ -49,6 +49,17 @@ SECTIONS = (
 )
 
 
+# Sparklines in grid order (two columns): id, label, ReviewPoint field, range, "/N", better.
+TRENDS: tuple[tuple[str, str, str, int, int, int | None, bool], ...] = (
+    ("barc", "BARC-10", "barc10_total", 10, 60, None, True),
+    ("qol", "Quality life", "quality_of_life", 0, 20, 20, True),
+    ("opiates", "Opiate days", "opiates_days", 0, 28, 28, False),
+    ("psych", "Psych health", "psych_health", 0, 20, 20, True),
+    ("alcohol", "Alcohol days", "alcohol_days", 0, 28, 28, False),
+    ("physical", "Phys health", "physical_health", 0, 20, 20, True),
+)
+
+
 class PatientSummaryScreen(ConsoleScreen[None]):
     CSS_PATH = "patient_summary.tcss"
     AUTO_FOCUS = "#body"
@@ -193,49 +204,16 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             return
         await grid.mount_all(
             [
-                Trend("BARC-10", [r.barc10_total for r in reviews], low=10, high=60, id="t-barc"),
                 Trend(
-                    "Quality life",
-                    [r.quality_of_life for r in reviews],
-                    low=0,
-                    high=20,
-                    out_of=20,
-                    id="t-qol",
-                ),
-                Trend(
-                    "Opiate days",
-                    [r.opiates_days for r in reviews],
-                    low=0,
-                    high=28,
-                    out_of=28,
-                    higher_is_better=False,
-                    id="t-opiates",
-                ),
-                Trend(
-                    "Psych health",
-                    [r.psych_health for r in reviews],
-                    low=0,
-                    high=20,
-                    out_of=20,
-                    id="t-psych",
-                ),
-                Trend(
-                    "Alcohol days",
-                    [r.alcohol_days for r in reviews],
-                    low=0,
-                    high=28,
-                    out_of=28,
-                    higher_is_better=False,
-                    id="t-alcohol",
-                ),
-                Trend(
-                    "Phys health",
-                    [r.physical_health for r in reviews],
-                    low=0,
-                    high=20,
-                    out_of=20,
-                    id="t-physical",
-                ),
+                    label,
+                    [getattr(r, field) for r in reviews],
+                    low=low,
+                    high=high,
+                    out_of=out_of,
+                    higher_is_better=better,
+                    id=f"t-{name}",
+                )
+                for name, label, field, low, high, out_of, better in TRENDS
             ]
         )
 
