@@ -27,11 +27,16 @@ from db.models import Staff
 if TYPE_CHECKING:
     from console.services.auditlog import AuditService
     from console.services.careplans import CarePlanService
+    from console.services.checkups import CheckupService
     from console.services.demo import DemoService
     from console.services.episodes import EpisodeService
+    from console.services.family import FamilyService
+    from console.services.health import HealthService
     from console.services.letters import LetterService
+    from console.services.linkage import LinkageService
     from console.services.patients import PatientService
     from console.services.practice import PracticeService
+    from console.services.resources import ResourceService
     from console.services.reviews import ReviewService
     from console.services.staff import StaffService
     from console.services.summary import SummaryService
@@ -158,6 +163,36 @@ class Services:
         from console.services.worklist import WorklistService
 
         return WorklistService(self)
+
+    @cached_property
+    def resources(self) -> ResourceService:
+        from console.services.resources import ResourceService
+
+        return ResourceService(self)
+
+    @cached_property
+    def linkage(self) -> LinkageService:
+        from console.services.linkage import LinkageService
+
+        return LinkageService(self)
+
+    @cached_property
+    def family(self) -> FamilyService:
+        from console.services.family import FamilyService
+
+        return FamilyService(self)
+
+    @cached_property
+    def health(self) -> HealthService:
+        from console.services.health import HealthService
+
+        return HealthService(self)
+
+    @cached_property
+    def checkups(self) -> CheckupService:
+        from console.services.checkups import CheckupService
+
+        return CheckupService(self)
 
 
 __all__ = ["Identity", "Services", "audit"]

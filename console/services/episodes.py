@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from console.rules.ost import continuous_start
-from console.rules.schedule import checkup_dates, start_review_due
+from console.rules.schedule import CHECKUPS, checkup_dates, start_review_due
 from console.rules.vocab import (
     DEATH_EXIT_CODE,
     EXIT_REASONS,
@@ -161,6 +161,7 @@ class EpisodeService:
                 _end_open_prescription(tx.session, patient_id, end_date)
             elif group is ExitGroup.SUCCESSFUL:
                 patient.status = PatientStatus.POST_EXIT_CHECKUPS.value
+                patient.checkups_planned = CHECKUPS
                 patient.next_checkup_due = checkup_dates(end_date)[0]
             else:  # unsuccessful (re-engagement alert from the exit) or a quiet transfer
                 patient.status = PatientStatus.DISCHARGED.value

@@ -52,6 +52,12 @@ class ReviewInput:
     new_dose_from: dt.date | None = None
     next_review_date: dt.date | None = None
     next_review_reason: str = ""
+    # Post-exit check-up: the three need-for-treatment questions (None = not answered).
+    need_weekly_use: bool | None = None
+    need_problems: bool | None = None
+    need_help_now: bool | None = None
+    # The medicine a `start` OST decision prescribes when there is no current prescription.
+    new_medicine: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,12 @@ class ReviewDraft:
     finalised_at: str
     addenda: tuple[Addendum, ...]
     can_decide_ost: bool  # a hint for the form; the service enforces the role
+    # Post-exit check-ups: which one this is ("3 of 8") and the substances the first
+    # need-for-treatment question names.
+    checkup_number: int | None = None
+    checkups_planned: int = 0
+    problem_substances: str = ""
+    reentry: str = ""
 
     @property
     def finalised(self) -> bool:
@@ -123,6 +135,8 @@ class SavedReview:
     ost_decision: str
     ost_decided_by: str
     finalised_at: str
+    # A finalised check-up that answered yes to a need-for-treatment question.
+    offers_reentry: bool = False
 
     @property
     def finalised(self) -> bool:

@@ -14,6 +14,8 @@ class Patient(SQLModel, table=True):
         sa.Index("ix_patient_family_key", "family_key", "given_key"),
         sa.Index("ix_patient_given_family", "given_key", "family_key"),
         sa.Index("ix_patient_status_next_review", "status", "next_review_due"),
+        # The drift worklist: patients in treatment by the start of their continuous OST.
+        sa.Index("ix_patient_status_ost_start", "status", "ost_continuous_start"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,6 +64,8 @@ class Patient(SQLModel, table=True):
     hbv_course_completed: dt.date | None = None
     injecting_recorded: dt.date | None = None
     next_checkup_due: dt.date | None = Field(default=None, index=True)
+    # Post-exit check-ups planned from the last successful exit: 8, plus 4 per renewal.
+    checkups_planned: int = 0
     next_linkage_followup: dt.date | None = Field(default=None, index=True)
     agreed_plan_substance_goal: dt.date | None = None
 

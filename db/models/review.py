@@ -35,6 +35,8 @@ class Review(SQLModel, table=True):
     need_weekly_use: bool | None = None
     need_problems: bool | None = None
     need_help_now: bool | None = None
+    # A post-exit check-up with a "yes": "accepted" (a new episode opened) or "declined".
+    reentry: str = Field(default="", max_length=10)
     version: int = 1
 
 
