@@ -23,6 +23,7 @@ from console.rules.vocab import (
     Medicine,
     PatientStatus,
 )
+from console.services.base import Tx
 from console.services.dto import EpisodeChange, PrescriptionInput
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.roles import Action
@@ -96,39 +97,8 @@ class EpisodeService:
         if errors:
             raise Invalid(errors)
         with self._s.uow.write(self._s.staff, Action.MANAGE_EPISODES) as tx:
-            patient = _patient(tx.session, patient_id)
-            if patient.status == PatientStatus.DECEASED:
-                raise Refused("This patient is recorded as deceased: no episode can start.")
-            if _open_episode(tx.session, patient_id) is not None:
-                raise Invalid({"start_date": "this patient already has an open episode"})
-            last_end = tx.session.exec(
-                select(Episode.end_date)
-                .where(Episode.patient_id == patient_id)
-                .order_by(Episode.end_date.desc())  # type: ignore[union-attr]
-                .limit(1)
-            ).first()
-            if last_end is not None and start_date < last_end:
-                raise Invalid({"start_date": "the start date is before the last episode ended"})
-            row = Episode(
-                patient_id=patient_id,
-                start_date=start_date,
-                referral_source=referral_source.strip(),
-                problem_substances=problem_substances.strip(),
-            )
-            tx.session.add(row)
-            patient.status = PatientStatus.IN_TREATMENT.value
-            patient.episode_start = start_date
-            patient.next_review_due = start_review_due(start_date)
-            patient.next_review_reason = ""
-            patient.next_checkup_due = None
-            patient.version += 1
-            tx.session.flush()
-            tx.audit(
-                "episode.start",
-                entity="episode",
-                entity_id=row.id,
-                patient_id=patient_id,
-                detail={"start": start_date.isoformat()},
+            patient = open_episode(
+                tx, patient_id, start_date, referral_source.strip(), problem_substances.strip()
             )
             return _change(patient)
 
@@ -235,6 +205,50 @@ class EpisodeService:
                 },
             )
             return _change(patient)
+
+
+def open_episode(
+    tx: Tx, patient_id: int, start_date: dt.date, referral_source: str, problem_substances: str
+) -> Patient:
+    """Open an episode inside the caller's write transaction (inputs already checked).
+
+    Also used by a post-exit check-up whose patient agrees to re-enter treatment.
+    """
+    patient = _patient(tx.session, patient_id)
+    if patient.status == PatientStatus.DECEASED:
+        raise Refused("This patient is recorded as deceased: no episode can start.")
+    if _open_episode(tx.session, patient_id) is not None:
+        raise Invalid({"start_date": "this patient already has an open episode"})
+    last_end = tx.session.exec(
+        select(Episode.end_date)
+        .where(Episode.patient_id == patient_id)
+        .order_by(Episode.end_date.desc())  # type: ignore[union-attr]
+        .limit(1)
+    ).first()
+    if last_end is not None and start_date < last_end:
+        raise Invalid({"start_date": "the start date is before the last episode ended"})
+    row = Episode(
+        patient_id=patient_id,
+        start_date=start_date,
+        referral_source=referral_source,
+        problem_substances=problem_substances,
+    )
+    tx.session.add(row)
+    patient.status = PatientStatus.IN_TREATMENT.value
+    patient.episode_start = start_date
+    patient.next_review_due = start_review_due(start_date)
+    patient.next_review_reason = ""
+    patient.next_checkup_due = None  # re-entry stops the check-up schedule
+    patient.version += 1
+    tx.session.flush()
+    tx.audit(
+        "episode.start",
+        entity="episode",
+        entity_id=row.id,
+        patient_id=patient_id,
+        detail={"start": start_date.isoformat()},
+    )
+    return patient
 
 
 def _patient(session: Session, patient_id: int) -> Patient:
