@@ -58,6 +58,8 @@ class ReviewInput:
     need_help_now: bool | None = None
     # The medicine a `start` OST decision prescribes when there is no current prescription.
     new_medicine: str = ""
+    new_interval: str = ""  # daily for oral medicines; weekly or monthly for the injection
+    new_dispensing: str = ""  # oral medicines: supervised, daily pick-up …
 
 
 @dataclass(frozen=True)
