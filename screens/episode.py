@@ -1,6 +1,7 @@
-"""Start or end a treatment episode, and record a prescription change (SPEC §2, §4).
+"""Start or end a treatment episode, record a prescription change, and record the current
+prescription's safety details (SPEC §2, §4).
 
-Two modals over the summary. Each returns the service's EpisodeChange, or None when
+Modals over the summary. Each returns the service's EpisodeChange, or None when
 cancelled; the service checks roles and values again and writes one audited transaction.
 """
 
@@ -11,20 +12,30 @@ from collections.abc import Callable
 from typing import ClassVar
 
 import pendulum
+from rich.segment import Segment
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label, Select, Static
+from textual.strip import Strip
+from textual.widgets import Input, Label, Select, SelectionList, Static
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
 from console.rules import validate
 from console.rules.vocab import EXIT_REASONS, MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
 from console.services import Services
-from console.services.dto import EpisodeChange, PatientRecord, PrescriptionInput
+from console.services.dto import (
+    EpisodeChange,
+    PatientRecord,
+    PrescriptionInput,
+    PrescriptionSafety,
+    SafetyInput,
+)
+from console.services.episodes import GABAPENTINOIDS, MISSED_MAX, QTC_RANGE, SEDATIVES
 from console.services.errors import Invalid, ServiceError
 from console.services.summary_dto import Dose, Episode
 from screens import validators as v
@@ -207,10 +218,35 @@ class EpisodeModal(_ChangeModal):
 
 
 class PrescriptionModal(_ChangeModal):
-    """`p`: a new dose row; the current one ends the day it starts (clinicians only)."""
+    """`p`: a new dose row; the current one ends the day it starts (clinicians only).
+
+    ctrl+t opens the current row's safety details; saving them closes this modal too.
+    """
 
     FIELDS = ("medicine", "dose_mg", "interval", "dispensing", "pharmacy", "start_date")
     AUTO_FOCUS = "#dose_mg"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+t", "safety", "Safety details", id="episode.safety", priority=True),
+    ]
+
+    def footer_lines(self) -> ComposeResult:
+        yield Static("", id="modal-message", markup=False)
+        yield Static(
+            "ctrl+s Save   ctrl+t Safety: missed doses, ECG, sedatives   esc Cancel", classes="keys"
+        )
+
+    def action_safety(self) -> None:
+        if self.current is None:
+            self.query_one("#modal-message", Static).update(
+                "No current prescription: save one first, then record its safety details."
+            )
+            return
+
+        def saved(change: EpisodeChange | None) -> None:
+            if change is not None:
+                self.dismiss(change)
+
+        self.app.push_screen(SafetyModal(self.record), saved)
 
     def __init__(self, record: PatientRecord, current: Dose | None) -> None:
         super().__init__(record)
@@ -292,3 +328,149 @@ class PrescriptionModal(_ChangeModal):
         episodes = self.services.episodes
         pid = self.record.id
         return lambda: episodes.change_prescription(pid, data)
+
+
+def _whole_number(low: int, high: int, what: str, *, required: bool) -> v.Rule:
+    def check(text: str) -> None:
+        value = text.strip()
+        if not value and not required:
+            return
+        if not value.isdigit() or not low <= int(value) <= high:
+            raise validate.FieldError(f"{what}, {low}–{high}")
+
+    return v.Rule(check)
+
+
+class SedativeList(SelectionList[str]):
+    """Ticks that read without colour: "X" in the box when chosen, a blank box when not."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        segments = list(strip)
+        if option.value in self.selected or len(segments) < 2:
+            return strip
+        segments[1] = Segment(" ", segments[1].style)  # the box's inner "X"
+        return Strip(segments, strip.cell_length)
+
+
+class SafetyLoaded(Message):
+    def __init__(self, safety: PrescriptionSafety | None) -> None:
+        super().__init__()
+        self.safety = safety
+
+
+class SafetyModal(_ChangeModal):
+    """The current prescription's safety details (clinicians): the pharmacy's report of
+    doses missed in a row, the latest ECG and QTc, and co-prescribed sedatives. Each
+    raises an alert on the summary (three missed doses, methadone over 100 mg without an
+    ECG in 12 months, any sedative)."""
+
+    FIELDS = ("missed_doses_in_row", "ecg_date", "qtc_ms", "sedatives")
+    AUTO_FOCUS = "#missed_doses_in_row"
+
+    def __init__(self, record: PatientRecord) -> None:
+        super().__init__(record)
+        self.loaded: PrescriptionSafety | None = None
+
+    def compose(self) -> ComposeResult:
+        low, high = QTC_RANGE
+        benzodiazepines = [(name, name) for name in SEDATIVES if name not in GABAPENTINOIDS]
+        with Vertical(classes="modal"):
+            yield from self.heading("Prescription safety details")
+            yield from self.field(
+                "Missed doses",
+                Input(
+                    "0",
+                    placeholder=f"in a row, as the pharmacy reports (0–{MISSED_MAX})",
+                    id="missed_doses_in_row",
+                    compact=True,
+                    validators=[
+                        _whole_number(0, MISSED_MAX, "doses missed in a row", required=True)
+                    ],
+                ),
+            )
+            yield from self.field(
+                "Latest ECG",
+                Input(
+                    placeholder="date DD/MM/YYYY, blank if none",
+                    id="ecg_date",
+                    compact=True,
+                    validators=[v.date(self._today, required=False)],
+                ),
+            )
+            yield from self.field(
+                "QTc (ms)",
+                Input(
+                    placeholder=f"{low}–{high}, from that ECG",
+                    id="qtc_ms",
+                    compact=True,
+                    validators=[_whole_number(low, high, "QTc in ms", required=False)],
+                ),
+            )
+            yield Static(
+                "Co-prescribed sedatives: space marks one; others below, by commas",
+                classes="hint",
+            )
+            with Horizontal(id="sedative-lists"):
+                yield SedativeList(*benzodiazepines, id="benzodiazepines")
+                yield SedativeList(*[(n, n) for n in GABAPENTINOIDS], id="gabapentinoids")
+            yield from self.field(
+                "Other", Input(placeholder="e.g. zopiclone", id="sedatives", compact=True)
+            )
+            yield from self.footer_lines()
+
+    def on_mount(self) -> None:
+        self.query_one("#benzodiazepines", SelectionList).border_title = "Benzodiazepines"
+        self.query_one("#gabapentinoids", SelectionList).border_title = "Gabapentinoids"
+        self._load()
+
+    @work(thread=True, exclusive=True, group="safety-load", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(SafetyLoaded(self.services.episodes.safety(self.record.id)))
+
+    def on_safety_loaded(self, message: SafetyLoaded) -> None:
+        safety = self.loaded = message.safety
+        if safety is None:
+            self.query_one("#modal-message", Static).update(
+                "No current prescription: record one first (p on the summary)."
+            )
+            return
+        self.query_one("#missed_doses_in_row", Input).value = str(safety.missed_doses_in_row)
+        self.query_one("#ecg_date", Input).value = (
+            safety.ecg_date.strftime("%d/%m/%Y") if safety.ecg_date else ""
+        )
+        self.query_one("#qtc_ms", Input).value = str(safety.qtc_ms or "")
+        listed = set(SEDATIVES)
+        for list_id in ("#benzodiazepines", "#gabapentinoids"):
+            choices = self.query_one(list_id, SelectionList)
+            for name in safety.sedatives:
+                if name in listed:
+                    choices.select(name)
+        others = [name for name in safety.sedatives if name not in listed]
+        self.query_one("#sedatives", Input).value = ", ".join(others)
+
+    def _today(self) -> pendulum.Date:
+        return self.services.clock.today()
+
+    def sedatives(self) -> tuple[str, ...]:
+        chosen: list[str] = []
+        for list_id in ("#benzodiazepines", "#gabapentinoids"):
+            chosen += self.query_one(list_id, SelectionList).selected
+        typed = self.query_one("#sedatives", Input).value.split(",")
+        return tuple(chosen + [t for t in typed if t.strip()])
+
+    def call(self) -> Callable[[], EpisodeChange]:
+        data = SafetyInput(
+            missed_doses_in_row=self.query_one("#missed_doses_in_row", Input).value,
+            ecg_date=self.query_one("#ecg_date", Input).value,
+            qtc_ms=self.query_one("#qtc_ms", Input).value,
+            sedatives=self.sedatives(),
+        )
+        episodes = self.services.episodes
+        pid = self.record.id
+        version = self.loaded.version if self.loaded else None
+        return lambda: episodes.record_safety(pid, data, version)

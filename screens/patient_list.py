@@ -2,35 +2,135 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, Static
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from console.services.dto import PageKey, PatientPage, PatientRecord, PatientRow
+from console import format as fmt
+from console.rules.search import DUE_CHOICES, DUE_SOON_DAYS, ListFilter
+from console.rules.vocab import PatientStatus
+from console.services.dto import Keyworker, PageKey, PatientPage, PatientRecord, PatientRow
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 from screens.widgets.patient_table import PatientTable
 
-
-@dataclass(frozen=True)
-class Filter:
-    label: str
-    statuses: tuple[str, ...] = ()
-    due_within_days: int | None = None
+ANY = "any"
+MINE = "mine"
 
 
-FILTERS = (
-    Filter("All"),
-    Filter("In treatment", statuses=("in_treatment",)),
-    Filter("Due ≤ 28 days", due_within_days=28),
-)
+class FilterModal(ModalScreen[ListFilter | None]):
+    """`f`: status, keyworker, review due and (clinical staff only) flagged, together."""
+
+    CSS_PATH = "patient_list.tcss"
+    AUTO_FOCUS = "#f-status"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "apply", "Apply", id="patient-list.filters.apply", priority=True),
+        Binding("ctrl+r", "clear", "Clear", id="patient-list.filters.clear", priority=True),
+        Binding("escape", "cancel", "Cancel", id="patient-list.filters.cancel"),
+    ]
+
+    def __init__(
+        self, current: ListFilter, keyworkers: tuple[Keyworker, ...], me: int, clinical: bool
+    ) -> None:
+        super().__init__()
+        self.current = current
+        self.keyworkers = keyworkers
+        self.me = me
+        self.clinical = clinical
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        statuses = [(fmt.status_text(s.value), s.value) for s in PatientStatus]
+        people = [(k.name, str(k.id)) for k in self.keyworkers if k.id != self.me]
+        if c.keyworker_id is None:
+            keyworker = ANY
+        else:
+            keyworker = MINE if c.keyworker_id == self.me else str(c.keyworker_id)
+        with Vertical(classes="modal"):
+            yield Static("Filter the patient list", classes="modal-title")
+            yield from self._field(
+                "Status",
+                Select(
+                    [("All statuses", ANY), *statuses],
+                    value=c.status or ANY,
+                    allow_blank=False,
+                    id="f-status",
+                ),
+            )
+            yield from self._field(
+                "Keyworker",
+                Select(
+                    [("Any keyworker", ANY), ("Mine", MINE), *people],
+                    value=keyworker,
+                    allow_blank=False,
+                    id="f-keyworker",
+                ),
+            )
+            choices = [
+                (text[0].upper() + text[1:], key or ANY) for key, text in DUE_CHOICES.items()
+            ]
+            yield from self._field(
+                "Review", Select(choices, value=c.due or ANY, allow_blank=False, id="f-due")
+            )
+            if self.clinical:  # reception's list carries no clinical flags (SPEC §1)
+                yield from self._field(
+                    "Flags",
+                    Select(
+                        [("Any patient", ANY), ("Flagged only (any letter)", "flagged")],
+                        value="flagged" if c.flagged else ANY,
+                        allow_blank=False,
+                        id="f-flagged",
+                    ),
+                )
+            yield Static("ctrl+s Apply   ctrl+r Clear all   esc Cancel", classes="keys")
+
+    @staticmethod
+    def _field(label: str, widget: Select[str]) -> ComposeResult:
+        with Horizontal(classes="field"):
+            yield Label(label, classes="label")
+            yield widget
+
+    def _value(self, key: str) -> str:
+        try:
+            value = self.query_one(f"#f-{key}", Select).value
+        except Exception:  # the flag field is not there for reception
+            return ANY
+        return ANY if value is Select.BLANK else str(value)
+
+    def action_apply(self) -> None:
+        status, keyworker, due = self._value("status"), self._value("keyworker"), self._value("due")
+        names = {str(k.id): k.name for k in self.keyworkers}
+        if keyworker == ANY:
+            chosen: tuple[int | None, str] = (None, "")
+        elif keyworker == MINE:
+            chosen = (self.me, "mine")
+        else:
+            chosen = (int(keyworker), names.get(keyworker, ""))
+        self.dismiss(
+            replace(
+                self.current,
+                status="" if status == ANY else status,
+                status_label="" if status == ANY else fmt.status_text(status),
+                keyworker_id=chosen[0],
+                keyworker_name=chosen[1],
+                due="" if due == ANY else due,
+                flagged=self.clinical and self._value("flagged") == "flagged",
+            )
+        )
+
+    def action_clear(self) -> None:
+        self.dismiss(ListFilter(by_review=self.current.by_review))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class PatientListScreen(ConsoleScreen[None]):
@@ -41,7 +141,8 @@ class PatientListScreen(ConsoleScreen[None]):
         Binding("slash", "focus_search", "Search", id="patient-list.search"),
         Binding("enter", "open", "Open", id="patient-list.open"),
         Binding("n", "new_patient", "New", id="patient-list.new-patient"),
-        Binding("f", "cycle_filter", "Filter", id="patient-list.filter"),
+        Binding("f", "filters", "Filter", id="patient-list.filter"),
+        Binding("s", "sort", "Sort", id="patient-list.sort"),
         Binding("l", "letter", "Letter", id="patient-list.letter"),
         Binding("w", "worklist", "Worklist", id="patient-list.worklist"),
         Binding("r", "review", "Review", id="patient-list.review"),
@@ -51,7 +152,9 @@ class PatientListScreen(ConsoleScreen[None]):
     ]
 
     class Results(Message):
-        def __init__(self, page: PatientPage, chosen: Filter, after: PageKey | None = None) -> None:
+        def __init__(
+            self, page: PatientPage, chosen: ListFilter, after: PageKey | None = None
+        ) -> None:
             super().__init__()
             self.page = page
             self.list_filter = chosen
@@ -64,9 +167,14 @@ class PatientListScreen(ConsoleScreen[None]):
             self.overdue = overdue
             self.soon = soon
 
+    class Keyworkers(Message):
+        def __init__(self, keyworkers: tuple[Keyworker, ...]) -> None:
+            super().__init__()
+            self.keyworkers = keyworkers
+
     def __init__(self) -> None:
         super().__init__()
-        self.list_filter = FILTERS[0]
+        self.list_filter = ListFilter()
         self._counts: tuple[int, int, int] | None = None
 
     def compose(self) -> ComposeResult:
@@ -78,6 +186,7 @@ class PatientListScreen(ConsoleScreen[None]):
                 placeholder="name, NHS number or date of birth dd/mm/yyyy (press /)",
                 id="search",
             )
+        yield Static(self._filter_text(), id="filters", markup=False)
         yield PatientTable(
             today=services.clock.today(),
             clinical=allowed(services.staff.roles, Action.VIEW_CLINICAL),
@@ -112,21 +221,33 @@ class PatientListScreen(ConsoleScreen[None]):
     def _search_submitted(self) -> None:
         self.table.focus()
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, text: str, chosen: Filter) -> None:
-        page = self.services.patients.search(
-            text, statuses=chosen.statuses, due_within_days=chosen.due_within_days
+    def _page(self, text: str, chosen: ListFilter, after: PageKey | None) -> PatientPage:
+        return self.services.patients.search(
+            text,
+            statuses=(chosen.status,) if chosen.status else (),
+            keyworker_id=chosen.keyworker_id,
+            due_within_days=DUE_SOON_DAYS if chosen.due == "soon" else None,
+            overdue=chosen.due == "overdue",
+            flagged=chosen.flagged,
+            by_review=chosen.by_review,
+            after=after,
         )
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, text: str, chosen: ListFilter) -> None:
+        page = self._page(text, chosen, None)
         if not get_current_worker().is_cancelled:  # A2: a newer keystroke owns the list
             self.post_message(self.Results(page, chosen))
 
     @work(thread=True, exclusive=True, group="more", exit_on_error=False)
-    def _more(self, text: str, chosen: Filter, after: PageKey) -> None:
-        page = self.services.patients.search(
-            text, statuses=chosen.statuses, due_within_days=chosen.due_within_days, after=after
-        )
+    def _more(self, text: str, chosen: ListFilter, after: PageKey) -> None:
+        page = self._page(text, chosen, after)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Results(page, chosen, after))
+
+    @work(thread=True, exclusive=True, group="keyworkers", exit_on_error=False)
+    def _load_keyworkers(self) -> None:
+        self.post_message(self.Keyworkers(self.services.patients.keyworkers()))
 
     @work(thread=True, exclusive=True, group="counts", exit_on_error=False)
     def _load_counts(self) -> None:
@@ -160,11 +281,37 @@ class PatientListScreen(ConsoleScreen[None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             self.host.report_error(event.worker.error)
 
+    def on_patient_list_screen_keyworkers(self, message: Keyworkers) -> None:
+        if not self.is_current:  # the user moved on before the staff list came back
+            return
+        services = self.services
+        modal = FilterModal(
+            self.list_filter,
+            message.keyworkers,
+            me=services.staff.id,
+            clinical=allowed(services.staff.roles, Action.VIEW_CLINICAL),
+        )
+        self.app.push_screen(modal, self._filters_chosen)
+
+    def _filters_chosen(self, chosen: ListFilter | None) -> None:
+        if chosen is not None and chosen != self.list_filter:
+            self._apply(chosen)
+
+    def _apply(self, chosen: ListFilter) -> None:
+        self.list_filter = chosen
+        self.query_one("#filters", Static).update(self._filter_text())
+        self._search(self.search_text, chosen)
+
+    def _filter_text(self) -> str:
+        f = self.list_filter
+        return f"Showing: {f.words()} · {f.order_words()}"
+
     def _empty_text(self) -> str:
+        words = self.list_filter.words()
         if self.search_text.strip():
-            return f"No patient matches “{self.search_text.strip()}” ({self.list_filter.label})."
-        if self.list_filter is not FILTERS[0]:
-            return f"No patients in “{self.list_filter.label}”. Press f to change the filter."
+            return f"No patient matches “{self.search_text.strip()}” ({words})."
+        if self.list_filter.narrowed:
+            return f"No patients in “{words}”. Press f to change the filter."
         return "No patients registered yet."
 
     def _show_status(self) -> None:
@@ -174,8 +321,7 @@ class PatientListScreen(ConsoleScreen[None]):
         if self._counts is not None:
             total, overdue, soon = self._counts
             parts += [f"{total:,} patients", f"{overdue:,} overdue", f"{soon:,} due soon"]
-        text = " · ".join(parts) + f"  │ f Filter: {self.list_filter.label}"
-        self.query_one("#status", Static).update(text)
+        self.query_one("#status", Static).update(" · ".join(parts))
 
     # -- actions --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -190,10 +336,11 @@ class PatientListScreen(ConsoleScreen[None]):
         self.table.focus()
         self.refresh_bindings()
 
-    def action_cycle_filter(self) -> None:
-        self.list_filter = FILTERS[(FILTERS.index(self.list_filter) + 1) % len(FILTERS)]
-        self._show_status()
-        self._search(self.search_text, self.list_filter)
+    def action_filters(self) -> None:
+        self._load_keyworkers()  # then the modal opens with the staff to choose from
+
+    def action_sort(self) -> None:
+        self._apply(replace(self.list_filter, by_review=not self.list_filter.by_review))
 
     def action_letter(self) -> None:
         from screens.letters import LettersScreen

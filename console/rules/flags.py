@@ -44,6 +44,12 @@ def _limits(today: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date, pendulu
     return today.subtract(years=1), today.subtract(years=2), today.subtract(months=6)
 
 
+def flag_limits(today: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date, pendulum.Date]:
+    """(year ago, two years ago, six months ago): the dates the list's SQL flag filter
+    compares the caches with, so it and `list_flags` cannot disagree."""
+    return _limits(today)
+
+
 def list_flags(c: ListCaches, today: pendulum.Date) -> str:
     if c.status == "deceased":
         return ""

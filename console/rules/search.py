@@ -49,3 +49,45 @@ def _date(value: str) -> pendulum.Date | None:
     except ValueError:
         return None
     return None
+
+
+DUE_CHOICES = {"": "any review date", "soon": "review due ≤ 28 days", "overdue": "review overdue"}
+DUE_SOON_DAYS = 28
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """The patient list's filters and order, chosen on screen; each combines with the text.
+
+    `keyworker_id` None means any keyworker; `keyworker_name` is how it reads ("mine" for
+    the signed-in member of staff).
+    """
+
+    status: str = ""  # a PatientStatus value, or "" for every status
+    status_label: str = ""
+    keyworker_id: int | None = None
+    keyworker_name: str = ""
+    due: str = ""  # "", "soon" or "overdue"
+    flagged: bool = False
+    by_review: bool = False
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(self.status or self.keyworker_id is not None or self.due or self.flagged)
+
+    def words(self) -> str:
+        """ "In treatment · keyworker: mine · review overdue · flagged", or "All patients"."""
+        parts = []
+        if self.status:
+            parts.append(self.status_label or self.status.replace("_", " ").capitalize())
+        if self.keyworker_id is not None:
+            parts.append(f"keyworker: {self.keyworker_name}")
+        if self.due:
+            parts.append(DUE_CHOICES[self.due])
+        if self.flagged:
+            parts.append("flagged")
+        text = " · ".join(parts) if parts else "All patients"
+        return text[0].upper() + text[1:]
+
+    def order_words(self) -> str:
+        return "sorted by next review, soonest first" if self.by_review else "sorted by name"

@@ -54,6 +54,15 @@ class PatientRow:
     flags: str = ""
     # Where the next page continues from (opaque to screens: pass it back as `after`).
     sort_key: PageKey = field(default=(), compare=False)
+    keyworker: str = ""  # the keyworker's name, "" when none is registered
+
+
+@dataclass(frozen=True)
+class Keyworker:
+    """A member of staff the list can be filtered by."""
+
+    id: int
+    name: str
 
 
 @dataclass(frozen=True)
@@ -126,3 +135,29 @@ class EpisodeChange:
     episode_start: dt.date | None
     next_review_due: dt.date | None
     next_checkup_due: dt.date | None
+
+
+@dataclass(frozen=True)
+class SafetyInput:
+    """The current prescription's safety details as the form submits them (SPEC §2, §4).
+
+    Text as typed: the service checks each field and names the one that is wrong.
+    """
+
+    missed_doses_in_row: str = "0"
+    ecg_date: str = ""  # dd/mm/yyyy, or empty when no ECG is recorded
+    qtc_ms: str = ""
+    sedatives: tuple[str, ...] = ()  # names from SEDATIVES, and any other typed
+
+
+@dataclass(frozen=True)
+class PrescriptionSafety:
+    """What is recorded on the current prescription row now."""
+
+    medicine: str
+    dose_mg: float
+    missed_doses_in_row: int
+    ecg_date: dt.date | None
+    qtc_ms: int | None
+    sedatives: tuple[str, ...]
+    version: int  # pass back to record_safety so a newer save is not overwritten

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
+from console.rules import validate
+from console.rules.drug_tests import BENZODIAZEPINES
 from console.rules.ost import continuous_start
 from console.rules.schedule import CHECKUPS, checkup_dates, start_review_due
 from console.rules.vocab import (
@@ -24,7 +26,12 @@ from console.rules.vocab import (
     PatientStatus,
 )
 from console.services.base import Tx
-from console.services.dto import EpisodeChange, PrescriptionInput
+from console.services.dto import (
+    EpisodeChange,
+    PrescriptionInput,
+    PrescriptionSafety,
+    SafetyInput,
+)
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.roles import Action
 from db.models import Episode, Patient, Prescription
@@ -44,6 +51,51 @@ DOSE_RANGE: dict[tuple[str, str], tuple[float, float]] = {
     (Medicine.OTHER, DoseInterval.MONTHLY): (0.1, 1000),
 }
 ORAL = frozenset({Medicine.METHADONE, Medicine.BUPRENORPHINE})
+# Co-prescribed sedatives offered as choices (SPEC §2); any other is typed as text.
+GABAPENTINOIDS = ("gabapentin", "pregabalin")
+SEDATIVES = (*BENZODIAZEPINES, *GABAPENTINOIDS)
+QTC_RANGE = (300, 700)
+MISSED_MAX = 99
+
+
+def check_safety(data: SafetyInput, today: dt.date) -> tuple[dict[str, object], dict[str, str]]:
+    """(clean values, errors by field) for the current prescription's safety details."""
+    errors: dict[str, str] = {}
+    clean: dict[str, object] = {}
+    missed = data.missed_doses_in_row.strip() or "0"
+    if not missed.isdigit() or int(missed) > MISSED_MAX:
+        errors["missed_doses_in_row"] = f"a whole number of doses, 0–{MISSED_MAX}"
+    else:
+        clean["missed_doses_in_row"] = int(missed)
+    try:
+        ecg = validate.date(data.ecg_date, today=today, required=False)  # type: ignore[arg-type]
+    except validate.FieldError as exc:
+        errors["ecg_date"] = f"ECG {exc}"
+        ecg = None
+    clean["ecg_date"] = ecg
+    qtc_text = data.qtc_ms.strip()
+    low, high = QTC_RANGE
+    if qtc_text and (not qtc_text.isdigit() or not low <= int(qtc_text) <= high):
+        errors["qtc_ms"] = f"QTc in milliseconds, {low}–{high}"
+    clean["qtc_ms"] = int(qtc_text) if qtc_text.isdigit() else None
+    if qtc_text and not data.ecg_date.strip() and "ecg_date" not in errors:
+        errors["ecg_date"] = "give the date of the ECG this QTc comes from"
+    if data.ecg_date.strip() and not qtc_text and "qtc_ms" not in errors:
+        errors["qtc_ms"] = f"record the QTc from this ECG ({low}–{high} ms)"
+    names: list[str] = []
+    for name in data.sedatives:
+        value = " ".join(name.split()).lower()
+        if not value:
+            continue
+        if "," in value or len(value) > 40:
+            errors["sedatives"] = "each sedative at most 40 characters; separate them by commas"
+        elif value not in names:
+            names.append(value)
+    text = ", ".join(names)
+    if len(text) > 200 and "sedatives" not in errors:
+        errors["sedatives"] = "at most 200 characters in all"
+    clean["sedatives"] = text
+    return clean, errors
 
 
 def check_prescription(data: PrescriptionInput) -> dict[str, str]:
@@ -206,6 +258,55 @@ class EpisodeService:
             )
             return _change(patient)
 
+    # -- prescription safety ----------------------------------------------------------
+    def safety(self, patient_id: int) -> PrescriptionSafety | None:
+        """The current prescription's safety details, for the form (None: no prescription)."""
+        with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
+            row = _current_prescription(session, patient_id)
+            return None if row is None else _safety(row)
+
+    def record_safety(
+        self, patient_id: int, data: SafetyInput, version: int | None = None
+    ) -> EpisodeChange:
+        """Record on the current prescription row the pharmacy's report of doses missed in a
+        row, the latest ECG and QTc, and co-prescribed sedatives; each feeds an alert (§4).
+
+        `version` is the row's version when the form opened (see `safety`); a newer save
+        by someone else is then refused instead of overwritten.
+        """
+        clean, errors = check_safety(data, self._s.clock.today())
+        if errors:
+            raise Invalid(errors)
+        with self._s.uow.write(self._s.staff, Action.OST_DECISION) as tx:
+            patient = _patient(tx.session, patient_id)
+            if patient.status == PatientStatus.DECEASED:
+                raise Refused("This patient is recorded as deceased: nothing can be recorded.")
+            row = _current_prescription(tx.session, patient_id)
+            if row is None:
+                raise Refused("There is no current prescription: record one first (p).")
+            if version is not None:
+                tx.check_version(row, version, "prescription", self._s.clock.tz)
+            else:
+                row.version += 1
+            changed = sorted(k for k, v in clean.items() if getattr(row, k) != v)
+            for key, value in clean.items():
+                setattr(row, key, value)
+            ecg = clean["ecg_date"]
+            tx.audit(
+                "prescription.safety",
+                entity="prescription",
+                entity_id=row.id,
+                patient_id=patient_id,
+                detail={
+                    "fields": changed,
+                    "missed_doses_in_row": clean["missed_doses_in_row"],
+                    "ecg_date": ecg.isoformat() if isinstance(ecg, dt.date) else None,
+                    "qtc_ms": clean["qtc_ms"],
+                    "sedatives": clean["sedatives"],
+                },
+            )
+            return _change(patient)
+
 
 def open_episode(
     tx: Tx, patient_id: int, start_date: dt.date, referral_source: str, problem_substances: str
@@ -265,6 +366,31 @@ def _open_episode(session: Session, patient_id: int) -> Episode | None:
             Episode.end_date.is_(None),  # type: ignore[union-attr]
         )
     ).first()
+
+
+def _current_prescription(session: Session, patient_id: int) -> Prescription | None:
+    """The open dose row the summary's alerts read (the latest, if there were ever two)."""
+    return session.exec(
+        select(Prescription)
+        .where(
+            Prescription.patient_id == patient_id,
+            Prescription.end_date.is_(None),  # type: ignore[union-attr]
+        )
+        .order_by(Prescription.start_date.desc(), Prescription.id.desc())  # type: ignore[attr-defined,union-attr]
+        .limit(1)
+    ).first()
+
+
+def _safety(row: Prescription) -> PrescriptionSafety:
+    return PrescriptionSafety(
+        medicine=row.medicine,
+        dose_mg=row.dose_mg,
+        missed_doses_in_row=row.missed_doses_in_row,
+        ecg_date=row.ecg_date,
+        qtc_ms=row.qtc_ms,
+        sedatives=tuple(s.strip() for s in row.sedatives.split(",") if s.strip()),
+        version=row.version,
+    )
 
 
 def _end_open_prescription(session: Session, patient_id: int, on: dt.date) -> None:

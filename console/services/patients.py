@@ -10,11 +10,18 @@ from sqlmodel import select
 
 from console.rules import search as search_rules
 from console.rules import validate
-from console.rules.flags import ListCaches, list_flags
-from console.services.dto import PageKey, PatientInput, PatientPage, PatientRecord, PatientRow
-from console.services.errors import Invalid, NotFound
-from console.services.roles import Action, allowed
-from db.models import Patient
+from console.rules.flags import ListCaches, flag_limits, list_flags
+from console.services.dto import (
+    Keyworker,
+    PageKey,
+    PatientInput,
+    PatientPage,
+    PatientRecord,
+    PatientRow,
+)
+from console.services.errors import Forbidden, Invalid, NotFound
+from console.services.roles import Action, allowed, needed
+from db.models import Patient, Staff
 from db.queries import patients as queries
 
 if TYPE_CHECKING:
@@ -35,12 +42,32 @@ class PatientService:
         statuses: tuple[str, ...] = (),
         keyworker_id: int | None = None,
         due_within_days: int | None = None,
+        overdue: bool = False,
+        flagged: bool = False,
+        by_review: bool = False,
         limit: int = PAGE,
         after: PageKey | None = None,
     ) -> PatientPage:
+        """A page of the list. Filters combine with the text and with each other.
+
+        `overdue` narrows to next review before today; `flagged` to patients with any list
+        flag (clinical staff only: reception's list carries no clinical flags, SPEC §1);
+        `by_review` orders by next review, soonest first and undated last.
+        """
         staff = self._s.staff
+        clinical = allowed(staff.roles, Action.VIEW_CLINICAL)
+        if flagged and not clinical:
+            raise Forbidden("filter the list by clinical flags", needed(Action.VIEW_CLINICAL))
         terms = search_rules.parse(text)
         today = self._s.clock.today()
+        due_by = today.add(days=due_within_days) if due_within_days is not None else None
+        if overdue:
+            yesterday = today.subtract(days=1)
+            due_by = yesterday if due_by is None else min(due_by, yesterday)
+        flag_dates = None
+        if flagged:
+            year_ago, two_years_ago, six_months_ago = flag_limits(today)
+            flag_dates = queries.FlagDates(today, year_ago, two_years_ago, six_months_ago)
         criteria = queries.Criteria(
             family_prefix=terms.family_prefix,
             given_prefix=terms.given_prefix,
@@ -49,9 +76,10 @@ class PatientService:
             date_of_birth=terms.date_of_birth,
             statuses=statuses,
             keyworker_id=keyworker_id,
-            due_by=today.add(days=due_within_days) if due_within_days is not None else None,
+            due_by=due_by,
+            flagged_on=flag_dates,
+            by_review=by_review,
         )
-        clinical = allowed(staff.roles, Action.VIEW_CLINICAL)
         with self._s.uow.read(staff, Action.VIEW_LIST) as session:
             rows = queries.search(session=session, criteria=criteria, limit=limit + 1, after=after)
         page = [self._row(r, key, today, clinical) for key, r in rows[:limit]]
@@ -81,7 +109,16 @@ class PatientService:
             last_review=m["last_strategic_review"] if clinical else None,
             flags=flags,
             sort_key=key,
+            keyworker=m["keyworker_name"] or "",
         )
+
+    def keyworkers(self) -> tuple[Keyworker, ...]:
+        """Active staff, by name, for the list's keyworker filter."""
+        with self._s.uow.read(self._s.staff, Action.VIEW_LIST) as session:
+            rows = session.exec(
+                select(Staff.id, Staff.name).where(Staff.active).order_by(Staff.name, Staff.id)
+            ).all()
+        return tuple(Keyworker(id=i, name=n) for i, n in rows if i is not None)
 
     def counts(self) -> tuple[int, int, int]:
         """(patients, overdue, due within 28 days) for the list's status line."""

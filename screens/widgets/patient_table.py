@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
@@ -24,6 +25,9 @@ from console.services.dto import PageKey, PatientPage, PatientRow
 
 MARKER = "▶"  # the cursor row is marked by a character too, so it shows without colour
 LOAD_AHEAD = 10  # ask for the next page when the cursor is this close to the end
+WIDE = 100  # from this width the keyworker and treatment columns appear
+NAME_MIN = 16
+TITLES = frozenset({"Dr", "Dr.", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof"})
 
 
 @dataclass(frozen=True)
@@ -34,26 +38,66 @@ class Column:
     right: bool = False
 
 
-def layout(width: int, *, clinical: bool) -> list[Column]:
-    """Columns for a width: the name (and OST) columns take what the fixed ones leave."""
+@lru_cache(maxsize=16)
+def layout(width: int, *, clinical: bool) -> tuple[Column, ...]:
+    """Columns for a width: the name (and OST) columns take what the fixed ones leave.
+
+    From 100 columns the keyworker shows, and for clinical staff the time in treatment
+    and the last strategic review too; reception never sees OST or treatment columns.
+    """
     fixed = [
         Column("nhs", "NHS number", 12),
         Column("age", "Age", 3, right=True),
         Column("next", "Next review", 17),  # "overdue 11 months" fits
         Column("flags", "!", 4),
     ]
-    if width >= 100 and clinical:
-        fixed.insert(2, Column("last", "Last review", 11))
+    wide = width >= WIDE
+    if wide and clinical:
+        fixed[2:2] = [Column("treated", "Treatment", 10), Column("last", "Last rev", 8)]
     used = 1 + sum(c.width + 1 for c in fixed)  # the marker, and a space after each column
     spare = width - used - 1  # the name's own space
-    if not clinical:
-        return [Column("name", "Name", max(spare, 8)), *fixed]
-    ost = min(max(spare - 18, 12), 23)  # at 80 wide: name 17, OST 19 ("Buprenorphine 16 mg")
-    fixed.insert(2, Column("ost", "OST", ost))
-    return [Column("name", "Name", max(spare - ost - 1, 8)), *fixed]
+    if not wide:
+        if not clinical:
+            return (Column("name", "Name", max(spare, 8)), *fixed)
+        ost = min(max(spare - 18, 12), 23)  # at 80 wide: name 17, OST 20 ("Buprenorphine 16 mg")
+        fixed.insert(2, Column("ost", "OST", ost))
+        return (Column("name", "Name", max(spare - ost - 1, 8)), *fixed)
+    # Wide: name 16, OST 12 and keyworker 8 at least; then OST to 19, keyworker to 16,
+    # and the name takes the rest.
+    extra = spare - NAME_MIN - 9 - (13 if clinical else 0)
+    ost = 12 + min(max(extra, 0), 7) if clinical else 0
+    extra -= ost - 12 if clinical else 0
+    keyworker = 8 + min(max(extra // 2 if clinical else extra, 0), 8)
+    fixed.insert(-2, Column("keyworker", "Keyworker", keyworker))
+    if clinical:
+        fixed.insert(2, Column("ost", "OST", ost))
+    name = spare - (keyworker + 1) - (ost + 1 if clinical else 0)
+    return (Column("name", "Name", max(name, 8)), *fixed)
 
 
-def cell_text(row: PatientRow, key: str, today: dt.date) -> str:
+def time_in_treatment(start: dt.date | None, today: dt.date) -> str:
+    """ "2 yr 3 mo" since the episode began; "<1 mo" in the first month; "" with no episode."""
+    if start is None or start > today:
+        return ""
+    months = (today.year - start.year) * 12 + today.month - start.month - (today.day < start.day)
+    years, months = divmod(months, 12)
+    if not years:
+        return f"{months} mo" if months else "<1 mo"
+    return f"{years} yr {months} mo" if months else f"{years} yr"
+
+
+def keyworker_text(name: str, width: int) -> str:
+    """The whole name when it fits, else "A. Rahman", else the family name alone."""
+    if len(name) <= width:
+        return name
+    parts = [p for p in name.split() if not p.startswith("(") and p not in TITLES]
+    if len(parts) > 1:
+        short = f"{parts[0][0]}. {parts[-1]}"
+        return short if len(short) <= width else parts[-1]
+    return parts[0] if parts else name
+
+
+def cell_text(row: PatientRow, key: str, today: dt.date, width: int = 0) -> str:
     if key == "name":
         return fmt.name_text(row.family_name, row.given_name)
     if key == "nhs":
@@ -63,7 +107,11 @@ def cell_text(row: PatientRow, key: str, today: dt.date) -> str:
     if key == "ost":
         return fmt.ost_text(row.medicine, row.dose_mg)
     if key == "last":
-        return fmt.date_text(row.last_review)
+        return "—" if row.last_review is None else row.last_review.strftime("%b %Y")
+    if key == "treated":
+        return time_in_treatment(row.episode_start, today) or "—"
+    if key == "keyworker":
+        return keyworker_text(row.keyworker, width) or "—"
     if key == "next":
         return fmt.due_text(row.next_review_due, today)
     return row.flags
@@ -259,7 +307,7 @@ class PatientTable(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         return self._row(self.rows[index], columns, width, index == self.cursor)
 
-    def _header(self, columns: list[Column], width: int) -> Strip:
+    def _header(self, columns: tuple[Column, ...], width: int) -> Strip:
         style = self._style("patient-table--header")
         base = self._style()
         segments = [Segment(" ", base)]
@@ -268,7 +316,9 @@ class PatientTable(ScrollView, can_focus=True):
             segments.append(Segment(" ", base))
         return Strip(segments).crop_extend(0, width, base)
 
-    def _row(self, row: PatientRow, columns: list[Column], width: int, is_cursor: bool) -> Strip:
+    def _row(
+        self, row: PatientRow, columns: tuple[Column, ...], width: int, is_cursor: bool
+    ) -> Strip:
         extra = ("patient-table--cursor",) if is_cursor else ()
         base = self._style(*extra)
         segments = [Segment(MARKER if is_cursor else " ", base)]
@@ -279,7 +329,7 @@ class PatientTable(ScrollView, can_focus=True):
                 if urgency in ("overdue", "soon"):
                     # The cursor's colours win; the urgency keeps its text style.
                     style = self._style(f"patient-table--{urgency}", *extra)
-            text = _fit(cell_text(row, column.key, self.today), column)
+            text = _fit(cell_text(row, column.key, self.today, column.width), column)
             segments.append(Segment(text, style))
             segments.append(Segment(" ", base))
         return Strip(segments).crop_extend(0, width, base)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from console.services import Services
-from console.services.dto import PatientInput, PrescriptionInput
-from console.services.errors import Forbidden, Invalid, Refused
+from console.services.dto import PatientInput, PrescriptionInput, SafetyInput
+from console.services.errors import Forbidden, Invalid, Refused, Stale
 from tests.conftest import StaffFactory
 
 JO = PatientInput("943 476 5919", "Smith", "Jo", "01/01/1961")
@@ -222,3 +222,87 @@ def test_an_unchanged_prescription_is_refused(clin: Services, engine: Engine, jo
         clin.episodes.change_prescription(jo, METHADONE)
     assert "nothing changed" in refused.value.errors["dose_mg"]
     assert len(_doses(engine, jo)) == 1
+
+
+# -- prescription safety details (SPEC §2, §4) -------------------------------------------
+HIGH_METHADONE = PrescriptionInput("methadone_oral", 120, "daily", "supervised", "Westgate")
+
+
+def _alerts(services: Services, patient_id: int) -> list[str]:
+    return [a.text for a in services.summary.open(patient_id).alerts]
+
+
+def test_safety_details_raise_and_clear_alerts(
+    services: Services, clin: Services, engine: Engine, jo: int
+) -> None:
+    clin.episodes.start(jo, dt.date(2026, 1, 5))
+    clin.episodes.change_prescription(jo, HIGH_METHADONE)
+    assert any("no ECG in 12 months" in a for a in _alerts(clin, jo))
+    clin.episodes.record_safety(
+        jo, SafetyInput("3", "01/06/2026", "450", ("diazepam", " Pregabalin "))
+    )
+    alerts = _alerts(clin, jo)
+    assert any(a.startswith("3 doses missed in a row") for a in alerts), alerts
+    assert not any("no ECG" in a for a in alerts), "an ECG in 12 months clears the alert"
+    assert "Co-prescribed sedative: diazepam, pregabalin" in alerts
+    # an old ECG does not count, and nothing missed or co-prescribed clears those alerts
+    clin.episodes.record_safety(jo, SafetyInput("0", "01/11/2025", "440", ()))
+    alerts = _alerts(clin, jo)
+    assert any("no ECG in 12 months" in a for a in alerts)
+    assert not any("missed" in a or "sedative" in a for a in alerts), alerts
+    assert [e for e in _events(engine) if e[0] == "prescription.safety"] == [
+        ("prescription.safety", jo)
+    ] * 2
+
+
+def test_safety_values_are_checked_beside_their_fields(clin: Services, jo: int) -> None:
+    clin.episodes.change_prescription(jo, METHADONE)
+    with pytest.raises(Invalid) as refused:
+        clin.episodes.record_safety(jo, SafetyInput("two", "31/02/2026", "900", ("x" * 41,)))
+    errors = refused.value.errors
+    assert set(errors) == {"missed_doses_in_row", "ecg_date", "qtc_ms", "sedatives"}
+    assert "300–700" in errors["qtc_ms"]
+    with pytest.raises(Invalid) as future:
+        clin.episodes.record_safety(jo, SafetyInput("0", "24/11/2026", "420"))
+    assert "future" in future.value.errors["ecg_date"]
+    with pytest.raises(Invalid) as lone_qtc:
+        clin.episodes.record_safety(jo, SafetyInput("0", "", "420"))
+    assert "ECG" in lone_qtc.value.errors["ecg_date"]
+    with pytest.raises(Invalid) as lone_ecg:
+        clin.episodes.record_safety(jo, SafetyInput("0", "01/06/2026", ""))
+    assert "qtc_ms" in lone_ecg.value.errors
+    safety = clin.episodes.safety(jo)
+    assert safety is not None and safety.qtc_ms is None and safety.sedatives == ()
+
+
+def test_safety_needs_a_clinician_and_a_current_prescription(
+    services: Services, clin: Services, as_staff: StaffFactory, engine: Engine, jo: int
+) -> None:
+    with pytest.raises(Refused):
+        clin.episodes.record_safety(jo, SafetyInput("3"))
+    clin.episodes.change_prescription(jo, METHADONE)
+    for role in ("recovery_worker", "reception"):
+        with pytest.raises(Forbidden):
+            as_staff(role).episodes.record_safety(jo, SafetyInput("3"))
+    with pytest.raises(Forbidden):
+        services.episodes.record_safety(jo, SafetyInput("3"))  # admin: read only
+    assert "prescription.safety" not in [a for a, _ in _events(engine)]
+
+
+def test_safety_is_kept_on_the_current_row_and_a_stale_save_is_refused(
+    clin: Services, as_staff: StaffFactory, jo: int
+) -> None:
+    clin.episodes.change_prescription(jo, METHADONE)
+    opened = clin.episodes.safety(jo)
+    assert opened is not None and opened.missed_doses_in_row == 0
+    other = as_staff("clinician")
+    other.episodes.record_safety(jo, SafetyInput("1", sedatives=("gabapentin",)), opened.version)
+    with pytest.raises(Stale):
+        clin.episodes.record_safety(jo, SafetyInput("4"), opened.version)
+    # a dose change carries the sedatives over to the new row; the missed count starts again
+    clin.episodes.change_prescription(
+        jo, METHADONE.__class__("methadone_oral", 50, "daily", "supervised")
+    )
+    now = clin.episodes.safety(jo)
+    assert now is not None and now.dose_mg == 50
+    assert now.sedatives == ("gabapentin",) and now.missed_doses_in_row == 0

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
-from textual.widgets import Input, Static
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, SelectionList, Static
 
 from console.app import RecoveryConsole
 from console.rules.names import fold_key
+from console.rules.search import ListFilter
 from console.services import Services
 from console.services.dto import PatientPage
-from screens.patient_list import PatientListScreen
+from screens.episode import SafetyModal
+from screens.patient_list import FilterModal, PatientListScreen
 from screens.patient_summary import PatientSummaryScreen
+from screens.widgets.patient_table import time_in_treatment
 from tests.ui.helpers import names, settle, table, type_search
 
 
@@ -69,7 +74,7 @@ async def test_keys_typed_in_search_stay_in_search(app: RecoveryConsole) -> None
         await type_search(pilot, "qf/")
         assert app.is_running
         assert app.screen.query_one("#search", Input).value == "qf/"
-        assert app.screen.list_filter.label == "All"
+        assert app.screen.list_filter == ListFilter()
 
 
 async def test_down_enter_and_escape_return_from_search_to_the_list(app: RecoveryConsole) -> None:
@@ -113,23 +118,162 @@ async def test_cursor_moves_and_open_follows_it(app: RecoveryConsole) -> None:
         assert app.screen.row == chosen
 
 
-async def test_filter_cycles_and_narrows(app: RecoveryConsole) -> None:
+async def _filters(pilot: Pilot[None], **values: str) -> FilterModal:
+    """Open the filter modal, set its choices (by field id suffix), apply."""
+    await pilot.press("f")
+    await settle(pilot)
+    modal = pilot.app.screen
+    assert isinstance(modal, FilterModal)
+    for key, value in values.items():
+        modal.query_one(f"#f-{key}", Select).value = value
+    await pilot.press("ctrl+s")
+    await settle(pilot)
+    return modal
+
+
+def _shown(app: RecoveryConsole) -> str:
+    return str(app.screen.query_one("#filters", Static).render())
+
+
+async def test_status_and_keyworker_filters_combine(app: RecoveryConsole) -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
-        labels = []
-        for _ in range(3):
-            await pilot.press("f")
-            await settle(pilot)
-            screen = app.screen
-            assert isinstance(screen, PatientListScreen)
-            labels.append(screen.list_filter.label)
-            assert screen.list_filter.label in str(screen.query_one("#status", Static).render())
-            rows = table(app).rows
-            if screen.list_filter.statuses:
-                assert all(r.status == "in_treatment" for r in rows)
-            if screen.list_filter.due_within_days:
-                assert all(r.next_review_due is not None for r in rows)
-        assert labels == ["In treatment", "Due ≤ 28 days", "All"]
+        assert _shown(app) == "Showing: All patients · sorted by name"
+        everyone = len(table(app).rows)
+        modal = await _filters(pilot, status="in_treatment")
+        rows = table(app).rows
+        assert 0 < len(rows) < everyone and all(r.status == "in_treatment" for r in rows)
+        named = next(r.keyworker for r in rows if r.keyworker)
+        kw = next(k for k in modal.keyworkers if k.name == named)
+        await _filters(pilot, keyworker=str(kw.id))
+        rows = table(app).rows
+        assert rows and all(r.keyworker == kw.name and r.status == "in_treatment" for r in rows)
+        assert _shown(app) == f"Showing: In treatment · keyworker: {kw.name} · sorted by name"
+        await _filters(pilot, keyworker="mine")  # the demo gave 'tester' no patients
+        assert table(app).rows == []
+        assert "keyworker: mine" in table(app).empty_text
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("ctrl+r")  # clear all
+        await settle(pilot)
+        assert len(table(app).rows) == everyone
+        assert _shown(app).startswith("Showing: All patients")
+
+
+async def test_flagged_and_overdue_filters_with_a_search(app: RecoveryConsole) -> None:
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await _filters(pilot, flagged="flagged")
+        flagged = table(app).rows
+        assert flagged and all(r.flags for r in flagged)
+        assert _shown(app) == "Showing: Flagged · sorted by name"
+        await _filters(pilot, due="overdue")
+        today = app.services.clock.today()
+        rows = table(app).rows
+        assert rows and all(
+            r.next_review_due is not None and r.next_review_due < today and r.flags for r in rows
+        )
+        assert _shown(app) == "Showing: Review overdue · flagged · sorted by name"
+        name = rows[0].family_name
+        await type_search(pilot, name[:4])
+        assert all(r.flags and r.next_review_due < today for r in table(app).rows)  # type: ignore[operator]
+        assert name in [r.family_name for r in table(app).rows]
+
+
+async def test_s_sorts_by_next_review_and_pages_on(app: RecoveryConsole) -> None:
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "sorted by next review, soonest first" in _shown(app)
+        await pilot.press("end")  # loads the following pages
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        rows = table(app).rows
+        dated = [r.next_review_due for r in rows if r.next_review_due is not None]
+        assert dated == sorted(dated) and len(dated) > 1
+        first_undated = next(i for i, r in enumerate(rows) if r.next_review_due is None)
+        assert all(r.next_review_due is None for r in rows[first_undated:])
+        assert len({r.id for r in rows}) == len(rows)
+        await pilot.press("s")
+        await settle(pilot)
+        assert "sorted by name" in _shown(app)
+
+
+async def test_wide_terminal_shows_keyworker_time_in_treatment_and_last_review(
+    app: RecoveryConsole,
+) -> None:
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        header = table(app).render_line(0).text
+        for title in ("Keyworker", "Treatment", "Last rev", "OST", "Next review"):
+            assert title in header
+        row = next(r for r in table(app).rows if r.episode_start and r.keyworker)
+        index = table(app).rows.index(row)
+        await pilot.press(*["down"] * index)
+        line = table(app).render_line(index + 1).text
+        assert time_in_treatment(row.episode_start, app.services.clock.today()) in line
+        assert row.keyworker.split()[-1] in line
+
+
+async def test_reception_wide_list_has_no_ost_or_flag_filter(
+    as_role: Callable[[str], Services],
+) -> None:
+    app = RecoveryConsole(as_role("reception"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        header = table(app).render_line(0).text
+        assert "Keyworker" in header
+        assert "OST" not in header and "Treatment" not in header and "Last rev" not in header
+        await pilot.press("f")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, FilterModal)
+        assert not modal.query("#f-flagged")
+        assert modal.query("#f-keyworker")
+
+
+def test_time_in_treatment_words() -> None:
+    today = dt.date(2026, 11, 23)
+    assert time_in_treatment(dt.date(2024, 8, 23), today) == "2 yr 3 mo"
+    assert time_in_treatment(dt.date(2024, 8, 24), today) == "2 yr 2 mo"
+    assert time_in_treatment(dt.date(2025, 11, 23), today) == "1 yr"
+    assert time_in_treatment(dt.date(2026, 6, 1), today) == "5 mo"
+    assert time_in_treatment(dt.date(2026, 11, 1), today) == "<1 mo"
+    assert time_in_treatment(None, today) == ""
+
+
+async def test_safety_details_from_the_prescription_modal(app: RecoveryConsole) -> None:
+    """p, then ctrl+t: the current prescription's missed doses, ECG and sedatives."""
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        row = next(r for r in table(app).rows if r.medicine == "methadone_oral")
+        await pilot.press(*["down"] * table(app).rows.index(row), "enter")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, SafetyModal)
+        modal.query_one("#missed_doses_in_row", Input).value = "3"
+        modal.query_one("#qtc_ms", Input).value = "900"
+        modal.query_one("#ecg_date", Input).value = "01/06/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is modal
+        assert "300–700" in str(modal.query_one("#e-qtc_ms", Static).render())
+        modal.query_one("#qtc_ms", Input).value = "450"
+        modal.query_one("#benzodiazepines", SelectionList).select("diazepam")
+        modal.query_one("#sedatives", Input).value = "zopiclone"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        alerts = " ".join(str(w.render()) for w in screen.query_one("#alerts").query(Static))
+        assert "3 doses missed in a row" in alerts
+        assert "Co-prescribed sedative: diazepam, zopiclone" in alerts
 
 
 async def test_end_loads_the_next_page(app: RecoveryConsole) -> None:
