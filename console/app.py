@@ -1,26 +1,40 @@
 """The Textual application: services in, global keys, the palette and the first screen.
 
 Feature keys live on the screens (STYLE P1, A6); the App keeps quit, help and palette.
+Only the patient list is imported up front: every other screen, and the palette's patient
+provider, load when first used, so start-up pays for the first screen alone
+(docs/performance.md).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.command import SearchIcon
+from textual.command import Provider, SearchIcon
 from textual.screen import Screen
 
-from console.services import Services
-from console.services.dto import PatientRow, Practice
 from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
-from screens.commands import PatientProvider
-from screens.first_run import FirstRunScreen
-from screens.help import HelpScreen, keys_of
 from screens.patient_list import PatientListScreen
-from screens.patient_summary import PatientSummaryScreen
+
+if TYPE_CHECKING:
+    from console.services import Services
+    from console.services.dto import PatientPage, PatientRow, Practice
+
+
+def _patient_provider() -> type[Provider]:
+    from screens.commands import PatientProvider
+
+    return PatientProvider
+
+
+def _area_provider() -> type[Provider]:
+    from screens.commands import AreaProvider
+
+    return AreaProvider
+
 
 # Rich's colour systems with 16 colours or fewer: use the terminal's own ANSI palette.
 FEW_COLOURS = ("standard", "windows")
@@ -29,7 +43,7 @@ FEW_COLOURS = ("standard", "windows")
 class RecoveryConsole(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "Recovery Console"
-    COMMANDS = App.COMMANDS | {PatientProvider}
+    COMMANDS = App.COMMANDS | {_patient_provider, _area_provider}
     # The patient list is the bottom of the stack. A mode rather than get_default_screen(),
     # because Textual loads a screen's CSS_PATH for modes but not for the default screen.
     MODES: ClassVar[dict[str, type[Screen[None]]]] = {"patients": PatientListScreen}
@@ -54,11 +68,33 @@ class RecoveryConsole(App[None]):
             # A 16-colour terminal gets its own ANSI palette rather than truecolour squeezed
             # into 16. (NO_COLOR needs nothing here: Textual filters colour out itself.)
             self.theme = "ansi-dark"
+        # Set before any widget exists: a class added to the App later restyles every node.
+        self.practice = self.services.practice.get()
+        self.set_class(self.practice.is_demo, "-demo", update=False)
+        self._first_page = self._fetch_first_page()
+
+    def _fetch_first_page(self) -> PatientPage | None:
+        """The list's first page, read before the UI starts (one indexed query, ~1 ms).
+
+        In a worker it would share the interpreter with Textual's start-up and arrive a
+        few frames later (docs/performance.md); here it is in the very first frame.
+        """
+        try:
+            return self.services.patients.search("")
+        except ServiceError:
+            return None  # a role without the list: the screen asks, and says why
+
+    def first_page(self) -> PatientPage | None:
+        """Handed out once: the list's later loads are the screen's own."""
+        page, self._first_page = self._first_page, None
+        return page
 
     def on_mount(self) -> None:
         self.refresh_header()
         first_run = not self.services.practice.is_set_up()
         if first_run and allowed(self.services.staff.roles, Action.ADMINISTER):
+            from screens.first_run import FirstRunScreen
+
             # The first-run screen says "made admin" itself: a toast would cover its field.
             self.push_screen(FirstRunScreen(bootstrapped=self.bootstrapped), self._first_run_done)
             return
@@ -95,6 +131,8 @@ class RecoveryConsole(App[None]):
 
     # -- shared by the screens ------------------------------------------------------
     def open_patient(self, row: PatientRow) -> None:
+        from screens.patient_summary import PatientSummaryScreen
+
         self.push_screen(PatientSummaryScreen(row))
 
     def report_error(self, error: BaseException) -> None:
@@ -117,6 +155,8 @@ class RecoveryConsole(App[None]):
 
     # -- global keys ----------------------------------------------------------------
     def action_help(self) -> None:
+        from screens.help import HelpScreen, keys_of
+
         screen = self.screen
         if isinstance(screen, HelpScreen):
             return

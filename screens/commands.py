@@ -1,15 +1,19 @@
-"""Command palette providers: jump to a patient by name, NHS number or date of birth."""
+"""Command palette providers: jump to a patient by name, NHS number or date of birth, or
+open an area of the console by name."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+from collections.abc import Callable
 from functools import partial
 from typing import cast
 
-from textual.command import Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console import format as fmt
 from console.services.errors import ServiceError
+from console.services.roles import Action, allowed
 from screens.host import ConsoleHost
 
 LIMIT = 8
@@ -44,3 +48,50 @@ class PatientProvider(Provider):
                 text=label,
                 help="Open the patient summary",
             )
+
+
+# Areas reached from anywhere: (title, help, module, class name, action the role needs).
+AREAS: tuple[tuple[str, str, str, str, Action], ...] = (
+    (
+        "Worklist",
+        "Reviews, check-ups and follow-ups due",
+        "screens.worklist",
+        "WorklistScreen",
+        Action.VIEW_CLINICAL,
+    ),
+    (
+        "Recovery resources directory",
+        "Mutual aid groups and local services: search, add, edit",
+        "screens.resources",
+        "ResourcesScreen",
+        Action.VIEW_CLINICAL,
+    ),
+)
+
+
+class AreaProvider(Provider):
+    """Open an area of the console by name (SPEC §3: the palette opens any screen)."""
+
+    def _areas(self) -> list[tuple[str, str, Callable[[], None]]]:
+        app = cast(ConsoleHost, self.app)
+        roles = app.services.staff.roles
+        found = []
+        for title, help_text, module, name, action in AREAS:
+            if allowed(roles, action):
+                found.append((title, help_text, partial(self._open, module, name)))
+        return found
+
+    def _open(self, module: str, name: str) -> None:
+        screen_type = getattr(importlib.import_module(module), name)
+        self.app.push_screen(screen_type())
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._areas():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._areas():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)

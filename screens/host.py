@@ -7,7 +7,7 @@ from typing import Protocol, TypeVar, cast
 from textual.screen import Screen
 
 from console.services import Services
-from console.services.dto import PatientRow
+from console.services.dto import PatientPage, PatientRow
 
 ResultT = TypeVar("ResultT")
 
@@ -18,6 +18,8 @@ class ConsoleHost(Protocol):
     def open_patient(self, row: PatientRow) -> None: ...
 
     def report_error(self, error: BaseException) -> None: ...
+
+    def first_page(self) -> PatientPage | None: ...
 
 
 class ConsoleScreen(Screen[ResultT]):

@@ -21,6 +21,7 @@ from console.services.dto import Keyworker, PageKey, PatientPage, PatientRecord,
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 from screens.widgets.patient_table import PatientTable
+from screens.widgets.search_box import SearchBox
 
 ANY = "any"
 MINE = "mine"
@@ -182,7 +183,7 @@ class PatientListScreen(ConsoleScreen[None]):
         yield Header(icon="≡")
         with Horizontal(id="search-row"):
             yield Static("Search ▸", id="search-label")
-            yield Input(
+            yield SearchBox(
                 placeholder="name, NHS number or date of birth dd/mm/yyyy (press /)",
                 id="search",
             )
@@ -196,7 +197,17 @@ class PatientListScreen(ConsoleScreen[None]):
         yield Footer(compact=True)  # eleven keys must fit in 80 columns
 
     def on_mount(self) -> None:
-        self.reload()
+        first = self.host.first_page()
+        if first is None:
+            self.reload()
+            return
+        # Read by the App before the UI started: in the first frame, the counts behind it.
+        self.table.show_page(first, empty_text=self._empty_text())
+        self._show_status()
+        self._load_counts()
+
+    def on_screen_suspend(self) -> None:
+        self.query_one(SearchBox).release()
 
     # -- loading --------------------------------------------------------------------
     @property
@@ -266,6 +277,7 @@ class PatientListScreen(ConsoleScreen[None]):
         else:
             table.show_page(message.page, empty_text=self._empty_text())
         self._show_status()
+        self.query_one(SearchBox).release()  # the letter and its page, in one frame
 
     def on_patient_list_screen_counts(self, message: Counts) -> None:
         self._counts = (message.total, message.overdue, message.soon)
@@ -321,7 +333,10 @@ class PatientListScreen(ConsoleScreen[None]):
         if self._counts is not None:
             total, overdue, soon = self._counts
             parts += [f"{total:,} patients", f"{overdue:,} overdue", f"{soon:,} due soon"]
-        self.query_one("#status", Static).update(" · ".join(parts))
+        text = " · ".join(parts)
+        status = self.query_one("#status", Static)
+        if status.content != text:
+            status.update(text, layout=False)  # a fixed line: no relayout of the screen
 
     # -- actions --------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -199,6 +199,7 @@ class PatientTable(ScrollView, can_focus=True):
         self.more = False
         self.empty_text = "Loading…"
         self._asked_after: PageKey | None = None
+        self._styles: dict[tuple[str, ...], Style] = {}
 
     # -- data, from the screen ------------------------------------------------------
     def show_page(self, page: PatientPage, *, empty_text: str = "") -> None:
@@ -285,11 +286,20 @@ class PatientTable(ScrollView, can_focus=True):
         """The widget's style with component classes over it, later ones winning.
 
         Rich styles rather than visual styles: those drop `reverse`, which NO_COLOR needs.
+        Kept until the styles change: `rich_style` walks every ancestor, and a frame asks
+        for it several times a line.
         """
-        style = self.rich_style
-        for name in components:
-            style += self.get_component_rich_style(name)
+        style = self._styles.get(components)
+        if style is None:
+            style = self.rich_style
+            for name in components:
+                style += self.get_component_rich_style(name)
+            self._styles[components] = style
         return style
+
+    def notify_style_update(self) -> None:
+        self._styles.clear()  # focus, blur, theme or CSS changed
+        super().notify_style_update()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
