@@ -108,7 +108,9 @@ def run(path: Path) -> None:
         saves: list[float] = []
         finals: list[float] = []
         base: list[float] = []
-        patients = [r.id for r in gp.patients.search("", limit=ROUNDS * 2).rows]
+        # Reviews other than check-ups are for patients in treatment (an open episode).
+        rows = gp.patients.search("", limit=ROUNDS * 4).rows
+        patients = [r.id for r in rows if r.status == "in_treatment"][: ROUNDS * 2]
         for patient_id in patients[:ROUNDS]:
             draft = gp.reviews.start(patient_id, "strategic")
             data_in = _input([g.goal_key for g in draft.goals])

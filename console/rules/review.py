@@ -113,21 +113,14 @@ def check_next_review(
     return {}
 
 
-def missing_for_finalise(
-    *,
+def _missing_top(
     top_values: Mapping[str, int | float | bool | None],
     top_not_answered: frozenset[str],
-    barc_answers: Sequence[int | None],
-    barc_declined: bool,
-    goal_keys: Sequence[int],
-    reviewed_goals: frozenset[int],
-    next_review_date: dt.date | None,
-    ost_decision: str,
+    section: str | None = None,
 ) -> dict[str, str]:
-    """What stops a review being finalised, keyed by section or field (empty = complete)."""
     missing: dict[str, str] = {}
     for item in top.ITEMS:
-        if item.key in top_not_answered:
+        if item.key in top_not_answered or (section is not None and item.section != section):
             continue
         cols = top.column_names(item)
         answered = (
@@ -141,6 +134,49 @@ def missing_for_finalise(
                 if item.kind is top.ItemKind.DAYS
                 else f"TOP: {item.label}: answer or mark NA"
             )
+    return missing
+
+
+NEED_QUESTIONS = ("need_weekly_use", "need_problems", "need_help_now")
+
+
+def missing_for_checkup(
+    *,
+    top_values: Mapping[str, int | float | bool | None],
+    top_not_answered: frozenset[str],
+    barc_answers: Sequence[int | None],
+    barc_declined: bool,
+    needs: Mapping[str, bool | None],
+) -> dict[str, str]:
+    """A post-exit check-up's short form (recovery-checkups.md): TOP substance use, BARC-10
+    and the three need-for-treatment questions; no goals, OST decision or review date."""
+    missing = _missing_top(top_values, top_not_answered, top.SUBSTANCE)
+    if not barc_declined and barc10.total(barc_answers) is None:
+        missing["barc10"] = "BARC-10: all ten items, or recorded as declined"
+    for key in NEED_QUESTIONS:
+        if needs.get(key) is None:
+            missing[key] = "need for treatment: answer yes or no"
+    return missing
+
+
+def offers_reentry(needs: Mapping[str, bool | None]) -> bool:
+    """A yes to any need-for-treatment question offers re-entry to treatment."""
+    return any(needs.get(key) for key in NEED_QUESTIONS)
+
+
+def missing_for_finalise(
+    *,
+    top_values: Mapping[str, int | float | bool | None],
+    top_not_answered: frozenset[str],
+    barc_answers: Sequence[int | None],
+    barc_declined: bool,
+    goal_keys: Sequence[int],
+    reviewed_goals: frozenset[int],
+    next_review_date: dt.date | None,
+    ost_decision: str,
+) -> dict[str, str]:
+    """What stops a review being finalised, keyed by section or field (empty = complete)."""
+    missing = _missing_top(top_values, top_not_answered)
     if not barc_declined and barc10.total(barc_answers) is None:
         missing["barc10"] = "BARC-10: all ten items, or recorded as declined"
     for key in goal_keys:

@@ -16,6 +16,7 @@ STRATEGIC_MONTHS = 6
 DUE_SOON_DAYS = 28
 CHECKUP_MONTHS = 3
 CHECKUPS = 8
+CHECKUPS_PER_RENEWAL = 4  # a renewal is another year of quarterly check-ups
 
 
 class DueState(StrEnum):
@@ -57,6 +58,14 @@ def checkup_dates(exit_date: dt.date, count: int = CHECKUPS) -> list[pendulum.Da
     """Exit + 3, 6 … 24 months, each counted from the exit date (not from the last one)."""
     start = _p(exit_date)
     return [start.add(months=CHECKUP_MONTHS * n) for n in range(1, count + 1)]
+
+
+def checkup_due_after(exit_date: dt.date, planned: int, done: int) -> pendulum.Date | None:
+    """The check-up due once `done` have been finalised (count-based: after the n-th the
+    (n+1)-th planned date); None when every planned check-up is done."""
+    if done >= planned:
+        return None
+    return checkup_dates(exit_date, planned)[max(done, 0)]
 
 
 def later_date_needs_reason(chosen: dt.date, rule: dt.date) -> bool:

@@ -81,6 +81,12 @@ class Previous:
     barc10_total: int | None
     drug_results: Mapping[str, str]
     ost_decision: str
+    # A previous check-up's need-for-treatment answers, and whether re-entry was
+    # "accepted" or "declined" (a decline is followed up at the next check-up).
+    need_weekly_use: bool | None = None
+    need_problems: bool | None = None
+    need_help_now: bool | None = None
+    reentry: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from console.rules import barc10, top
 from console.rules import review as rules
 from console.rules.drug_tests import expected_positive
-from console.rules.vocab import DRUG_PANEL, ReviewStatus, Role
+from console.rules.schedule import CHECKUPS
+from console.rules.vocab import DRUG_PANEL, ReviewKind, ReviewStatus, Role
 from console.services import review_dto as d
 from console.services.roles import Action, allowed
 from db.models import Patient, Review
@@ -27,7 +28,6 @@ def to_draft(
     top_values = {c: top_row[c] for c in top.COLUMNS if top_row and top_row[c] is not None}
     barc = q.barc(session=session, review_id=rid)
     test = q.drug_test(session=session, review_id=rid)
-    goals = q.current_plan_goals(session=session, patient_id=row.patient_id)
     reviewed = {
         g["goal_key"]: d.GoalReviewInput(g["new_status"], g["note"])
         for g in q.goal_reviews(session=session, review_id=rid)
@@ -57,7 +57,12 @@ def to_draft(
         new_dose_from=row.new_dose_from,
         next_review_date=row.next_review_date,
         next_review_reason=row.next_review_reason,
+        need_weekly_use=row.need_weekly_use,
+        need_problems=row.need_problems,
+        need_help_now=row.need_help_now,
     )
+    number, substances = _checkup(session, row, patient)
+    goals = () if number else q.current_plan_goals(session=session, patient_id=row.patient_id)
     rx = q.current_prescription(session=session, patient_id=row.patient_id)
     sedatives = [s for s in (rx.sedatives if rx else "").split(",") if s.strip()]
     return d.ReviewDraft(
@@ -93,7 +98,30 @@ def to_draft(
             for a in q.addenda(session=session, review_id=rid)
         ),
         can_decide_ost=allowed(roles, Action.OST_DECISION),
+        checkup_number=number,
+        checkups_planned=(patient.checkups_planned or CHECKUPS) if number else 0,
+        problem_substances=substances,
+        reentry=row.reentry,
     )
+
+
+def _checkup(session: Session, row: Review, patient: Patient) -> tuple[int | None, str]:
+    """A check-up's number since the exit before it (1-based) and the problem substances
+    of that episode, for the first need-for-treatment question."""
+    if row.kind != ReviewKind.POST_EXIT_CHECKUP:
+        return None, ""
+    assert row.id is not None
+    ep = q.episode_ended_by(session=session, patient_id=row.patient_id, day=row.review_date)
+    if ep is None:
+        return 1, ""
+    before = q.checkups_before(
+        session=session,
+        patient_id=row.patient_id,
+        since=ep["end_date"],
+        review_id=row.id,
+        review_date=row.review_date,
+    )
+    return before + 1, ep["problem_substances"]
 
 
 def previous(session: Session, row: Review) -> d.Previous | None:
@@ -113,6 +141,10 @@ def previous(session: Session, row: Review) -> d.Previous | None:
         barc10_total=barc10.total(barc),
         drug_results={s: test[s] for s in DRUG_PANEL} if test else {},
         ost_decision=prev["ost_decision"],
+        need_weekly_use=prev["need_weekly_use"],
+        need_problems=prev["need_problems"],
+        need_help_now=prev["need_help_now"],
+        reentry=prev["reentry"],
     )
 
 

@@ -5,24 +5,29 @@ later OST decision on a pending review, and addenda to finalised reviews."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from console.rules import barc10, top
 from console.rules import review as rules
-from console.rules.vocab import GoalStatus, OstDecision, ReviewKind, ReviewStatus
+from console.rules.vocab import GoalStatus, OstDecision, PatientStatus, ReviewKind, ReviewStatus
+from console.services import checkups
 from console.services import review_dto as d
 from console.services import review_views as v
 from console.services.errors import Invalid, NotFound, Refused
-from console.services.review_store import store
-from console.services.roles import Action, allowed
-from db.models import (
-    GoalStatusEvent,
-    Patient,
-    Prescription,
-    Review,
-    ReviewAddendum,
+from console.services.review_store import (
+    check_new_medicine,
+    goal_events,
+    needs_new_medicine,
+    prescribe,
+    store,
 )
+from console.services.review_store import new_medicine as new_medicine_of
+from console.services.roles import Action, allowed
+from db.models import Patient, Review, ReviewAddendum
 from db.queries import reviews as q
 
 if TYPE_CHECKING:
@@ -32,6 +37,7 @@ if TYPE_CHECKING:
     from console.services.base import Tx
 
 GOAL_STATUSES = {s.value for s in GoalStatus}
+SOURCES = frozenset({"pharmacy", "keyworker", "family_member", "specialist_service", "other"})
 
 
 class ReviewService:
@@ -40,23 +46,31 @@ class ReviewService:
 
     # -- reading ----------------------------------------------------------------------
     def start(self, patient_id: int, kind: str = ReviewKind.STRATEGIC) -> d.ReviewDraft:
-        """A new draft review, or the open draft of this kind if there is one."""
+        """A new draft review, or the open draft of this kind if there is one. A check-up
+        needs a patient on post-exit check-ups; the other kinds an open episode."""
         if kind not in {k.value for k in ReviewKind}:
             raise Invalid({"kind": "not a review kind"})
         with self._s.uow.write(self._s.staff, Action.EDIT_CARE) as tx:
             patient = tx.session.get(Patient, patient_id)
             if patient is None:
                 raise NotFound("no such patient")
+            if patient.status == PatientStatus.DECEASED:
+                raise Invalid({"kind": "this patient is recorded as deceased: no review"})
             row = q.open_draft(session=tx.session, patient_id=patient_id, kind=kind)
             action = "review.open"
             if row is None:
+                episode_id = self._may_start(tx.session, patient, kind)
                 today = self._s.clock.today()
+                checkup = kind == ReviewKind.POST_EXIT_CHECKUP
                 row = Review(
                     patient_id=patient_id,
+                    episode_id=episode_id,
                     kind=kind,
                     review_date=today,
                     held_by=self._s.staff.id,
-                    next_review_date=rules.rule_next_due(kind, today, patient.next_review_due),
+                    next_review_date=None
+                    if checkup
+                    else rules.rule_next_due(kind, today, patient.next_review_due),
                 )
                 tx.session.add(row)
                 tx.session.flush()
@@ -64,6 +78,19 @@ class ReviewService:
             assert row.id is not None
             tx.audit(action, entity="review", entity_id=row.id, patient_id=patient_id)
             return v.to_draft(tx.session, row, patient, self._s.staff.roles)
+
+    @staticmethod
+    def _may_start(session: Session, patient: Patient, kind: str) -> int | None:
+        """The episode a new review belongs to, or Invalid when this kind cannot start."""
+        assert patient.id is not None
+        if kind == ReviewKind.POST_EXIT_CHECKUP:
+            if patient.status != PatientStatus.POST_EXIT_CHECKUPS:
+                raise Invalid({"kind": "a check-up is for a patient on post-exit check-ups"})
+            return None
+        episode = q.latest_episode(session=session, patient_id=patient.id)
+        if episode is None or episode["end_date"] is not None:
+            raise Invalid({"kind": "this patient is not in treatment (no open episode)"})
+        return int(episode["id"])
 
     def get(self, review_id: int) -> d.ReviewDraft:
         """A review with the previous one's values; viewing it is audited."""
@@ -87,10 +114,14 @@ class ReviewService:
         staff = self._s.staff
         with self._s.uow.write(staff, Action.EDIT_CARE) as tx:
             row, patient = self._editable(tx, review_id, version)
+            if row.kind == ReviewKind.POST_EXIT_CHECKUP:
+                data = self._checked(tx.session, row, patient, data, final=True)
+                offers = checkups.finalise_checkup(tx, row, patient, data)
+                return replace(self._saved(row), offers_reentry=offers)
             if not data.ost_decision and not allowed(staff.roles, Action.OST_DECISION):
                 data = replace(data, ost_decision=OstDecision.PENDING.value)
-            data = self._checked(tx.session, row, patient, data)
             goals = q.current_plan_goals(session=tx.session, patient_id=row.patient_id)
+            data = self._checked(tx.session, row, patient, data, final=True, goals=goals)
             missing = rules.missing_for_finalise(
                 top_values=data.top,
                 top_not_answered=data.top_not_answered,
@@ -107,24 +138,11 @@ class ReviewService:
             at = tx.at.in_timezone("UTC").isoformat()
             row.status = ReviewStatus.FINALISED.value
             row.finalised_at = at
-            for goal in goals:
-                review = data.goals[goal.goal_key]
-                if review.status != goal.status or review.note:
-                    tx.session.add(
-                        GoalStatusEvent(
-                            patient_id=row.patient_id,
-                            goal_key=goal.goal_key,
-                            status=review.status,
-                            note=review.note,
-                            at=at,
-                            by_staff=staff.id,
-                        )
-                    )
-                    goal.status = review.status
-                    goal.version += 1
+            goal_events(tx, row, goals, data, at)
             if data.ost_decision != OstDecision.PENDING:
                 row.ost_decided_by, row.ost_decided_at = staff.id, at
-                self._prescribe(tx, row, patient)
+                start = new_medicine_of(data) if data.new_medicine else None
+                prescribe(tx, row, patient, start)
             self._caches(row, patient, data)
             tx.audit(
                 "review.finalise",
@@ -142,8 +160,12 @@ class ReviewService:
         rationale: str = "",
         new_dose_mg: float | None = None,
         new_dose_from: dt.date | None = None,
+        new_medicine: str = "",
+        new_interval: str = "",
+        new_dispensing: str = "",
     ) -> d.ReviewDraft:
-        """A clinician records the decision a recovery worker left pending (who, when)."""
+        """A clinician records the decision a recovery worker left pending (who, when); a
+        `start` (or a first dose) names the medicine, interval and dispensing."""
         with self._s.uow.write(self._s.staff, Action.OST_DECISION) as tx:
             row = self._row(tx.session, review_id, lock=True)
             if row.status != ReviewStatus.FINALISED or row.ost_decision != OstDecision.PENDING:
@@ -152,6 +174,17 @@ class ReviewService:
             errors = rules.check_ost(choice, row.review_date)
             if decision in ("", OstDecision.PENDING):
                 errors["ost_decision"] = "choose the decision"
+            given = d.ReviewInput(
+                new_dose_mg=new_dose_mg,
+                new_medicine=new_medicine,
+                new_interval=new_interval,
+                new_dispensing=new_dispensing,
+            )
+            start = None
+            if needs_new_medicine(tx.session, row.patient_id, decision):
+                for key, message in check_new_medicine(given, final=True).items():
+                    errors.setdefault(key, message)
+                start = new_medicine_of(given)
             if errors:
                 raise Invalid(errors)
             patient = tx.session.get(Patient, row.patient_id, with_for_update=True)
@@ -161,7 +194,7 @@ class ReviewService:
             row.ost_decided_by = self._s.staff.id
             row.ost_decided_at = tx.at.in_timezone("UTC").isoformat()
             row.version += 1
-            self._prescribe(tx, row, patient)
+            prescribe(tx, row, patient, start)
             if (
                 row.kind in rules.MOVES_SCHEDULE
                 and row.review_date == patient.last_strategic_review
@@ -243,12 +276,20 @@ class ReviewService:
         if row.status != ReviewStatus.DRAFT:
             raise Refused("This review is finalised: a correction is an addendum.")
         tx.check_version(row, version, "review", self._s.clock.tz)
-        patient = tx.session.get(Patient, row.patient_id, with_for_update=True)
+        with tx.session.no_autoflush:  # the version bump goes with the review's other changes
+            patient = tx.session.get(Patient, row.patient_id, with_for_update=True)
         assert patient is not None
         return row, patient
 
     def _checked(
-        self, session: Session, row: Review, patient: Patient, data: d.ReviewInput
+        self,
+        session: Session,
+        row: Review,
+        patient: Patient,
+        data: d.ReviewInput,
+        *,
+        final: bool = False,
+        goals: Sequence[sa.Row[Any]] | None = None,
     ) -> d.ReviewInput:
         """Every range and rule at once; Invalid maps each field to its message."""
         review_date = data.review_date or row.review_date
@@ -267,24 +308,30 @@ class ReviewService:
             t = data.drug_test
             errors |= rules.check_drug_test(t.specimen, t.test_date, t.results, review_date)
         for n, c in enumerate(data.corroborations):
-            if c.source not in {
-                "pharmacy",
-                "keyworker",
-                "family_member",
-                "specialist_service",
-                "other",
-            }:
+            if c.source not in SOURCES:
                 errors[f"corroboration_{n}"] = "choose a source"
             elif not c.said.strip():
                 errors[f"corroboration_{n}"] = "what the source said"
-        goal_keys = {
-            g.goal_key for g in q.current_plan_goals(session=session, patient_id=row.patient_id)
-        }
-        for key, g in data.goals.items():
-            if key not in goal_keys:
-                errors[f"goal.{key}"] = "not a goal of the current plan"
-            elif g.status not in GOAL_STATUSES:
-                errors[f"goal.{key}"] = "not started, in progress, achieved or dropped"
+        if row.kind == ReviewKind.POST_EXIT_CHECKUP:
+            # The short form: no goals, OST decision or next review date (SPEC §4).
+            if data.goals:
+                errors["goals"] = "a check-up does not review care plan goals"
+            if data.ost_decision:
+                errors["ost_decision"] = "a check-up records no OST decision"
+            if errors:
+                raise Invalid(errors)
+            return replace(
+                data, review_date=review_date, next_review_date=None, next_review_reason=""
+            )
+        if data.goals:
+            if goals is None:
+                goals = q.current_plan_goals(session=session, patient_id=row.patient_id)
+            goal_keys = {g.goal_key for g in goals}
+            for key, g in data.goals.items():
+                if key not in goal_keys:
+                    errors[f"goal.{key}"] = "not a goal of the current plan"
+                elif g.status not in GOAL_STATUSES:
+                    errors[f"goal.{key}"] = "not started, in progress, achieved or dropped"
         if data.ost_decision not in ("", OstDecision.PENDING) and not allowed(
             self._s.staff.roles, Action.OST_DECISION
         ):
@@ -293,6 +340,9 @@ class ReviewService:
             data.ost_decision, data.ost_rationale, data.new_dose_mg, data.new_dose_from
         )
         errors |= rules.check_ost(choice, review_date)
+        if needs_new_medicine(session, row.patient_id, data.ost_decision):
+            for key, message in check_new_medicine(data, final).items():
+                errors.setdefault(key, message)
         rule = rules.rule_next_due(row.kind, review_date, patient.next_review_due)
         errors |= rules.check_next_review(
             data.next_review_date, data.next_review_reason, rule, review_date
@@ -300,51 +350,6 @@ class ReviewService:
         if errors:
             raise Invalid(errors)
         return replace(data, review_date=review_date)
-
-    @staticmethod
-    def _prescribe(tx: Tx, row: Review, patient: Patient) -> None:
-        """Write the prescription change an OST decision implies (a new row per dose)."""
-        decision = row.ost_decision
-        when = row.new_dose_from or row.review_date
-        current = q.current_prescription(session=tx.session, patient_id=row.patient_id)
-        if decision in rules.DOSE_CHANGES and row.new_dose_mg is not None:
-            if current is not None:
-                current.end_date = when
-                current.version += 1
-            new = Prescription(
-                patient_id=row.patient_id,
-                medicine=current.medicine if current else (patient.current_medicine or "other"),
-                dose_mg=row.new_dose_mg,
-                interval=current.interval if current else "daily",
-                dispensing=current.dispensing if current else "",
-                pharmacy=current.pharmacy if current else "",
-                start_date=when,
-                sedatives=current.sedatives if current else "",
-            )
-            tx.session.add(new)
-            tx.session.flush()
-            patient.current_medicine, patient.current_dose_mg = new.medicine, new.dose_mg
-            if current is None or patient.ost_continuous_start is None:
-                patient.ost_continuous_start = when
-            tx.audit(
-                "prescription.change",
-                entity="prescription",
-                entity_id=new.id,
-                patient_id=row.patient_id,
-                detail={"dose_mg": new.dose_mg, "from": when.isoformat(), "review": row.id},
-            )
-        elif decision in rules.ENDS_OST and current is not None:
-            current.end_date = when
-            current.version += 1
-            patient.current_medicine, patient.current_dose_mg = "", None
-            patient.ost_continuous_start = None
-            tx.audit(
-                "prescription.stop",
-                entity="prescription",
-                entity_id=current.id,
-                patient_id=row.patient_id,
-                detail={"to": when.isoformat(), "review": row.id},
-            )
 
     @staticmethod
     def _caches(row: Review, patient: Patient, data: d.ReviewInput) -> None:

@@ -3,7 +3,9 @@ finalised values with their addenda applied (what trends, alerts and indicators 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +17,7 @@ from db.models import (
     CarePlan,
     Corroboration,
     DrugTest,
+    Episode,
     Goal,
     GoalReview,
     Prescription,
@@ -109,23 +112,93 @@ def latest_finalised_id(*, session: Session, patient_id: int) -> int | None:
     return session.connection().execute(stmt).scalar()
 
 
-def current_plan_goals(*, session: Session, patient_id: int) -> list[Goal]:
-    """The goals of the current plan version (the newest), in order; dropped ones excluded."""
-    plan = session.exec(  # type: ignore[call-overload]
-        sa.select(CarePlan.id)
-        .where(CarePlan.patient_id == patient_id)
-        .order_by(CarePlan.version_no.desc())  # type: ignore[attr-defined]
+def current_plan_goals(*, session: Session, patient_id: int) -> Sequence[sa.Row[Any]]:
+    """The goals of the current plan version (the newest), in order, dropped ones
+    excluded: id, goal_key, domain, words and status, in one statement."""
+    return session.connection().execute(_plan_goals(), {"pid": patient_id}).all()
+
+
+@cache
+def _plan_goals() -> sa.Select[Any]:
+    g, p = table_of(Goal), table_of(CarePlan)
+    latest = (
+        sa.select(p.c.id)
+        .where(p.c.patient_id == sa.bindparam("pid"))
+        .order_by(p.c.version_no.desc())
         .limit(1)
-    ).scalar()
-    if plan is None:
-        return []
-    return list(
-        session.exec(  # type: ignore[call-overload]
-            sa.select(Goal)
-            .where(Goal.care_plan_id == plan, Goal.status != "dropped")
-            .order_by(Goal.position, Goal.id)  # type: ignore[arg-type]
-        ).scalars()
+        .scalar_subquery()
     )
+    return (
+        sa.select(g.c.id, g.c.goal_key, g.c.domain, g.c.words, g.c.status)
+        .where(g.c.care_plan_id == latest, g.c.status != "dropped")
+        .order_by(g.c.position, g.c.id)
+    )
+
+
+@cache
+def goal_status_update() -> sa.Update:
+    """One executemany for the goals a finalise moves: status and version (stale check)."""
+    g = table_of(Goal)
+    return (
+        g.update()
+        .where(g.c.id == sa.bindparam("gid"))
+        .values(status=sa.bindparam("new_status"), version=g.c.version + 1)
+    )
+
+
+def latest_episode(*, session: Session, patient_id: int) -> sa.RowMapping | None:
+    """The patient's newest episode (open or ended): its dates, exit and substances."""
+    e = table_of(Episode)
+    stmt = (
+        sa.select(e.c.id, e.c.start_date, e.c.end_date, e.c.exit_reason, e.c.problem_substances)
+        .where(e.c.patient_id == patient_id)
+        .order_by(e.c.end_date.is_(None).desc(), e.c.start_date.desc(), e.c.id.desc())
+        .limit(1)
+    )
+    return _one(session, stmt)
+
+
+def checkups_done(*, session: Session, patient_id: int, since: dt.date) -> int:
+    """Finalised post-exit check-ups dated on or after `since` (the last exit)."""
+    r = table_of(Review)
+    stmt = sa.select(sa.func.count()).where(
+        r.c.patient_id == patient_id,
+        r.c.kind == "post_exit_checkup",
+        r.c.status == "finalised",
+        r.c.review_date >= since,
+    )
+    return int(session.connection().execute(stmt).scalar() or 0)
+
+
+def episode_ended_by(*, session: Session, patient_id: int, day: dt.date) -> sa.RowMapping | None:
+    """The latest episode that ended on or before `day`: the exit a check-up follows."""
+    e = table_of(Episode)
+    stmt = (
+        sa.select(e.c.id, e.c.end_date, e.c.problem_substances)
+        .where(e.c.patient_id == patient_id, e.c.end_date <= day)
+        .order_by(e.c.end_date.desc(), e.c.id.desc())
+        .limit(1)
+    )
+    return _one(session, stmt)
+
+
+def checkups_before(
+    *, session: Session, patient_id: int, since: dt.date, review_id: int, review_date: dt.date
+) -> int:
+    """Finalised check-ups from `since` up to this one (by date, then id), not counting it."""
+    r = table_of(Review)
+    stmt = sa.select(sa.func.count()).where(
+        r.c.patient_id == patient_id,
+        r.c.kind == "post_exit_checkup",
+        r.c.status == "finalised",
+        r.c.id != review_id,
+        r.c.review_date >= since,
+        sa.or_(
+            r.c.review_date < review_date,
+            sa.and_(r.c.review_date == review_date, r.c.id < review_id),
+        ),
+    )
+    return int(session.connection().execute(stmt).scalar() or 0)
 
 
 def current_prescription(*, session: Session, patient_id: int) -> Prescription | None:

@@ -124,3 +124,14 @@ def test_clock_change_does_not_move_dates() -> None:
 def test_later_date_needs_reason() -> None:
     assert schedule.later_date_needs_reason(dt.date(2027, 6, 1), dt.date(2027, 5, 23))
     assert not schedule.later_date_needs_reason(dt.date(2027, 5, 1), dt.date(2027, 5, 23))
+
+
+def test_checkup_due_after_counts_done_checkups() -> None:
+    exit_date = dt.date(2024, 8, 31)
+    assert schedule.checkup_due_after(exit_date, 8, 0) == dt.date(2024, 11, 30)
+    assert schedule.checkup_due_after(exit_date, 8, 1) == dt.date(2025, 2, 28)
+    assert schedule.checkup_due_after(exit_date, 8, 7) == dt.date(2026, 8, 31)
+    assert schedule.checkup_due_after(exit_date, 8, 8) is None  # the schedule ends
+    renewed = 8 + schedule.CHECKUPS_PER_RENEWAL
+    assert schedule.checkup_due_after(exit_date, renewed, 8) == dt.date(2026, 11, 30)
+    assert schedule.checkup_due_after(exit_date, renewed, 11) == dt.date(2027, 8, 31)

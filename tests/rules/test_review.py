@@ -80,3 +80,36 @@ def test_completeness() -> None:
     assert {"barc10", "goal.1", "goal.2", "next_review_date", "ost_decision"} <= missing.keys()
     marked = dict(gaps, top_not_answered=frozenset(i.key for i in top.ITEMS), barc_declined=True)
     assert not [k for k in rules.missing_for_finalise(**marked) if k.startswith(("top", "barc"))]  # type: ignore[arg-type]
+
+
+def test_checkup_completeness_is_the_short_form() -> None:
+    substance = {f"{item.key}_days": 0 for item in top.ITEMS if item.section == top.SUBSTANCE}
+    needs = {"need_weekly_use": False, "need_problems": True, "need_help_now": None}
+    missing = rules.missing_for_checkup(
+        top_values=substance,
+        top_not_answered=frozenset(),
+        barc_answers=(None,) * 10,
+        barc_declined=False,
+        needs=needs,
+    )
+    # Injecting, crime and health items are not asked; no goals, OST or review date.
+    assert missing == {
+        "barc10": "BARC-10: all ten items, or recorded as declined",
+        "need_help_now": "need for treatment: answer yes or no",
+    }
+    without_alcohol = {k: v for k, v in substance.items() if k != "alcohol_days"}
+    assert "top.alcohol" in rules.missing_for_checkup(
+        top_values=without_alcohol,
+        top_not_answered=frozenset(),
+        barc_answers=(4,) * 10,
+        barc_declined=False,
+        needs={**needs, "need_help_now": False},
+    )
+
+
+def test_any_yes_offers_reentry() -> None:
+    no = {"need_weekly_use": False, "need_problems": False, "need_help_now": False}
+    assert not rules.offers_reentry(no)
+    assert not rules.offers_reentry({})
+    for key in no:
+        assert rules.offers_reentry({**no, key: True})

@@ -20,7 +20,16 @@ from console.services.review_dto import (
     GoalReviewInput,
     ReviewInput,
 )
-from db.models import AuditEvent, CarePlan, Goal, GoalStatusEvent, Patient, Prescription, Review
+from db.models import (
+    AuditEvent,
+    CarePlan,
+    Episode,
+    Goal,
+    GoalStatusEvent,
+    Patient,
+    Prescription,
+    Review,
+)
 from tests.conftest import StaffFactory
 
 TODAY = dt.date(2026, 11, 23)
@@ -29,6 +38,7 @@ TODAY = dt.date(2026, 11, 23)
 def _patient(services: Services, nhs: str = "943 476 5919") -> int:
     record = services.patients.register(PatientInput(nhs, "Quarrington", "Leah", "12/03/1980"))
     with Session(services.engine) as s, s.begin():
+        s.add(Episode(patient_id=record.id, start_date=dt.date(2022, 1, 3)))
         s.add(
             Prescription(
                 patient_id=record.id,
@@ -288,3 +298,110 @@ def test_reception_and_admin_cannot_record_reviews(
         as_staff("reception").reviews.start(patient_id, "strategic")
     with Session(services.engine) as s:
         assert s.execute(sa.select(sa.func.count()).select_from(Review)).scalar() == 0
+
+
+def test_reviews_need_an_open_episode(clinician: Services, services: Services) -> None:
+    record = services.patients.register(PatientInput("401 023 2137", "Nobody", "Al", "01/01/1970"))
+    for kind in ("start", "strategic", "interim", "exit"):
+        with pytest.raises(Invalid) as caught:
+            clinician.reviews.start(record.id, kind)
+        assert caught.value.errors == {"kind": "this patient is not in treatment (no open episode)"}
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.start(record.id, "post_exit_checkup")
+    assert "post-exit check-ups" in caught.value.errors["kind"]
+
+
+def _without_prescription(services: Services) -> int:
+    record = services.patients.register(PatientInput("401 023 2137", "Nobody", "Al", "01/01/1970"))
+    with Session(services.engine) as s, s.begin():
+        s.add(Episode(patient_id=record.id, start_date=dt.date(2026, 11, 1)))
+    return record.id
+
+
+def test_ost_start_prescribes_the_chosen_medicine(clinician: Services, services: Services) -> None:
+    pid = _without_prescription(services)
+    draft = clinician.reviews.start(pid, "start")
+    start = complete(
+        goals={},
+        ost_decision="start",
+        ost_rationale="",
+        new_dose_mg=8.0,
+        new_dose_from=TODAY,
+        next_review_date=dt.date(2027, 5, 23),
+    )
+    with pytest.raises(Invalid) as caught:  # no medicine: never "other" by default
+        clinician.reviews.finalise(draft.id, draft.version, start)
+    assert caught.value.errors == {
+        "new_medicine": "choose methadone, buprenorphine, buprenorphine PR or other"
+    }
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.finalise(
+            draft.id,
+            draft.version,
+            replace(start, new_medicine="buprenorphine_prolonged_release", new_interval="daily"),
+        )
+    assert caught.value.errors == {"new_interval": "this medicine is given weekly or monthly"}
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.finalise(
+            draft.id,
+            draft.version,
+            replace(start, new_medicine="methadone_oral", new_dose_mg=800.0),
+        )
+    assert caught.value.errors["new_dose_mg"].startswith("800 mg daily is outside 1–300 mg")
+    assert caught.value.errors["new_dispensing"] == "oral medicines need a dispensing arrangement"
+    # A draft is saved before the medicine is chosen; once chosen, it is checked.
+    saved = clinician.reviews.save_draft(draft.id, draft.version, start)
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.save_draft(
+            draft.id, saved.version, replace(start, new_medicine="methadone_oral")
+        )
+    assert caught.value.errors == {"new_dispensing": "oral medicines need a dispensing arrangement"}
+    done = clinician.reviews.finalise(
+        draft.id,
+        saved.version,
+        replace(start, new_medicine="buprenorphine_sublingual", new_dispensing="supervised"),
+    )
+    assert done.finalised
+    with Session(clinician.engine) as s:
+        rx = s.exec(select(Prescription).where(Prescription.patient_id == pid)).one()
+        assert (rx.medicine, rx.dose_mg, rx.interval, rx.dispensing, rx.start_date) == (
+            "buprenorphine_sublingual",
+            8.0,
+            "daily",
+            "supervised",
+            TODAY,
+        )
+        p = s.get(Patient, pid)
+        assert p is not None
+        assert (p.current_medicine, p.current_dose_mg) == ("buprenorphine_sublingual", 8.0)
+        assert p.ost_continuous_start == TODAY
+
+
+def test_pending_start_names_the_medicine_when_decided(
+    clinician: Services, as_staff: StaffFactory, services: Services
+) -> None:
+    pid = _without_prescription(services)
+    worker = as_staff("recovery_worker")
+    draft = worker.reviews.start(pid, "start")
+    done = worker.reviews.finalise(
+        draft.id, draft.version, complete(goals={}, ost_decision="", ost_rationale="")
+    )
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.record_ost_decision(done.id, "start", "", 7.5, TODAY)
+    assert "new_medicine" in caught.value.errors
+    clinician.reviews.record_ost_decision(
+        done.id,
+        "start",
+        "",
+        64.0,
+        TODAY,
+        new_medicine="buprenorphine_prolonged_release",
+        new_interval="monthly",
+    )
+    with Session(clinician.engine) as s:
+        rx = s.exec(select(Prescription).where(Prescription.patient_id == pid)).one()
+        assert (rx.medicine, rx.dose_mg, rx.interval) == (
+            "buprenorphine_prolonged_release",
+            64.0,
+            "monthly",
+        )
