@@ -14,8 +14,6 @@ class Patient(SQLModel, table=True):
         sa.Index("ix_patient_family_key", "family_key", "given_key"),
         sa.Index("ix_patient_given_family", "given_key", "family_key"),
         sa.Index("ix_patient_status_next_review", "status", "next_review_due"),
-        # The drift worklist: patients in treatment by the start of their continuous OST.
-        sa.Index("ix_patient_status_ost_start", "status", "ost_continuous_start"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from console.rules.vocab import DRUG_PANEL
 from db.models import (
     Barc10,
     CarePlan,
@@ -44,7 +45,8 @@ def prescriptions(*, session: Session, patient_id: int) -> Rows:
 
 
 def reviews(*, session: Session, patient_id: int) -> Rows:
-    """Finalised reviews, oldest first, with their TOP, BARC-10 and whether a test was done."""
+    """Every review, drafts too, oldest first, with its TOP, BARC-10 and drug-test results
+    (as `drug_<substance>`, the addendum field names, so `corrected()` applies them)."""
     r = table_of(Review)
     top = table_of(TopScore)
     barc = table_of(Barc10)
@@ -54,6 +56,7 @@ def reviews(*, session: Session, patient_id: int) -> Rows:
         sa.select(
             r.c.id,
             r.c.kind,
+            r.c.status,
             r.c.review_date,
             r.c.ost_decision,
             staff.c.name.label("held_by"),
@@ -68,21 +71,17 @@ def reviews(*, session: Session, patient_id: int) -> Rows:
             top.c.physical_health,
             top.c.quality_of_life,
             test.c.id.label("drug_test_id"),
+            *(test.c[s].label(f"drug_{s}") for s in DRUG_PANEL),
         )
         .select_from(r)
         .outerjoin(top, top.c.review_id == r.c.id)
         .outerjoin(barc, barc.c.review_id == r.c.id)
         .outerjoin(staff, staff.c.id == r.c.held_by)
         .outerjoin(test, test.c.review_id == r.c.id)
-        .where(r.c.patient_id == patient_id, r.c.status == "finalised")
+        .where(r.c.patient_id == patient_id)
         .order_by(r.c.review_date, r.c.id)
     )
     return _all(session, stmt)
-
-
-def drug_test(*, session: Session, test_id: int) -> sa.RowMapping | None:
-    t = table_of(DrugTest)
-    return session.connection().execute(sa.select(t).where(t.c.id == test_id)).mappings().first()
 
 
 def agreed_plan_exists(*, session: Session, patient_id: int) -> bool:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from db.models import Patient, table_of
-from db.queries.patients import LIST_COLUMNS
+from db.queries.patients import FROM, LIST_COLUMNS
 
 P = table_of(Patient)
 COLUMNS = (*LIST_COLUMNS, P.c.consent_letters_home)
@@ -25,6 +25,7 @@ def reviews_due(*, session: Session, by: dt.date, limit: int | None) -> Rows:
     """Overdue and due by `by`: ix_patient_status_next_review (status, next_review_due)."""
     stmt = (
         sa.select(*COLUMNS)
+        .select_from(FROM)
         .where(P.c.status.in_(ACTIVE), P.c.next_review_due <= by)
         .order_by(P.c.next_review_due, P.c.id)
     )
@@ -35,6 +36,7 @@ def checkups_due(*, session: Session, by: dt.date, limit: int | None) -> Rows:
     """Post-exit check-ups due by `by` (index on next_checkup_due)."""
     stmt = (
         sa.select(*COLUMNS)
+        .select_from(FROM)
         .where(P.c.next_checkup_due <= by, P.c.status == "post_exit_checkups")
         .order_by(P.c.next_checkup_due, P.c.id)
     )
@@ -45,6 +47,7 @@ def followups_due(*, session: Session, by: dt.date, limit: int | None) -> Rows:
     """Linkage follow-ups due by `by` (index on next_linkage_followup)."""
     stmt = (
         sa.select(*COLUMNS)
+        .select_from(FROM)
         .where(P.c.next_linkage_followup <= by, P.c.status != "deceased")
         .order_by(P.c.next_linkage_followup, P.c.id)
     )
@@ -62,6 +65,7 @@ def drift_candidates(
     """
     stmt = (
         sa.select(*COLUMNS)
+        .select_from(FROM)
         .where(
             P.c.status == "in_treatment",
             P.c.current_medicine != "",

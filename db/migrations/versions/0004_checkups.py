@@ -1,10 +1,10 @@
-"""Post-exit check-up renewals, re-entry answers, and the drift worklist index
+"""Post-exit check-up renewals and re-entry answers
 
 `patient.checkups_planned` counts the check-ups planned since the last successful exit
 (eight, plus four for each renewal); `review.reentry` keeps whether a check-up that found
-a need for treatment led to a new episode. The index serves the drift worklist.
+a need for treatment led to a new episode.
 
-Revision ID: 0004_checkups_and_drift_index
+Revision ID: 0004_checkups
 Revises: 0003_top_not_answered
 Create Date: 2026-11-23 12:30:00
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision: str = "0004_checkups_and_drift_index"
+revision: str = "0004_checkups"
 down_revision: str | None = "0003_top_not_answered"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -25,9 +25,6 @@ def upgrade() -> None:
     with op.batch_alter_table("patient", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("checkups_planned", sa.Integer(), nullable=False, server_default="0")
-        )
-        batch_op.create_index(
-            "ix_patient_status_ost_start", ["status", "ost_continuous_start"], unique=False
         )
     with op.batch_alter_table("review", schema=None) as batch_op:
         batch_op.add_column(
@@ -46,5 +43,4 @@ def downgrade() -> None:
     with op.batch_alter_table("review", schema=None) as batch_op:
         batch_op.drop_column("reentry")
     with op.batch_alter_table("patient", schema=None) as batch_op:
-        batch_op.drop_index("ix_patient_status_ost_start")
         batch_op.drop_column("checkups_planned")
