@@ -16,7 +16,7 @@ from console.services.review_dto import (
     TopValue,
 )
 from screens.review import fields as f
-from screens.review.sections import CORROBORATION_ROWS
+from screens.review.sections import CORROBORATION_ROWS, needs_new_prescription
 
 
 def collect(
@@ -64,22 +64,31 @@ def collect(
         if status:
             note = str(value(f"goal-note-{goal.goal_key}") or "")
             goals[goal.goal_key] = GoalReviewInput(str(status), note)
+    decision = str(value("ost-decision") or "")
+    new = needs_new_prescription(decision, draft.medicine)
+    need = {k: value(f"need-{k}") for k in ("weekly", "problems", "help")}
     data = ReviewInput(
-        review_date=draft.values.review_date,
+        review_date=value("review-date") or draft.values.review_date,  # type: ignore[arg-type]
         top=top_values,
         top_not_answered=frozenset(not_answered),
-        other_substance_name=draft.values.other_substance_name,
+        other_substance_name=str(value("top-other_substance_name") or ""),
         drug_test=drug,
         corroborations=tuple(corroborations),
         barc10=tuple(value(f"barc-{n}") for n in range(1, 11)),  # type: ignore[misc]
         barc10_declined=parsed.get("barc-declined") is True,
         goals=goals,
-        ost_decision=str(value("ost-decision") or ""),
+        ost_decision=decision,
         ost_rationale=str(value("ost-rationale") or ""),
         new_dose_mg=value("ost-dose"),  # type: ignore[arg-type]
         new_dose_from=value("ost-from"),  # type: ignore[arg-type]
         next_review_date=value("next-date"),  # type: ignore[arg-type]
         next_review_reason=str(value("next-reason") or ""),
+        need_weekly_use=need["weekly"],  # type: ignore[arg-type]
+        need_problems=need["problems"],  # type: ignore[arg-type]
+        need_help_now=need["help"],  # type: ignore[arg-type]
+        new_medicine=str(value("ost-medicine") or "") if new else "",
+        new_interval=str(value("ost-interval") or "") if new else "",
+        new_dispensing=str(value("ost-dispensing") or "") if new else "",
     )
     return data, errors
 
@@ -102,6 +111,14 @@ def field_of(service_key: str) -> str:
     if service_key.startswith("corroboration_"):
         return f"cor-source-{service_key.removeprefix('corroboration_')}"
     return {
+        "review_date": "review-date",
+        "other_substance_name": "top-other_substance_name",
+        "new_medicine": "ost-medicine",
+        "new_interval": "ost-interval",
+        "new_dispensing": "ost-dispensing",
+        "need_weekly_use": "need-weekly",
+        "need_problems": "need-problems",
+        "need_help_now": "need-help",
         "ost_decision": "ost-decision",
         "ost_rationale": "ost-rationale",
         "new_dose_mg": "ost-dose",

@@ -8,7 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from console.rules import barc10, top
-from console.rules.vocab import CorroborationSource, GoalStatus, OstDecision, Specimen
+from console.rules.vocab import (
+    CorroborationSource,
+    Dispensing,
+    DoseInterval,
+    GoalStatus,
+    Medicine,
+    OstDecision,
+    Specimen,
+)
 
 NA = "NA"
 
@@ -210,6 +218,70 @@ DECLINED = FieldSpec(
     _declined,
 )
 DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date)
+
+
+def review_date_field(today: dt.date) -> FieldSpec:
+    def parse(text: str) -> Parsed:
+        got = parse_date(text)
+        if isinstance(got, dt.date) and got > today:
+            raise ValueError("not in the future (today or earlier)")
+        return got
+
+    return FieldSpec(
+        "Review date", "The date the review was held, dd/mm/yyyy, today or earlier", parse
+    )
+
+
+def _name(text: str) -> Parsed:
+    text = text.strip()
+    if len(text) > NAME_LIMIT:
+        raise ValueError(f"at most {NAME_LIMIT} characters")
+    return text or BLANK
+
+
+NAME_LIMIT = 60
+OTHER_NAME = FieldSpec(
+    "Other substance name", f"Name the other problem substance (up to {NAME_LIMIT})", _name
+)
+
+
+def _picked(what: str, allowed: frozenset[str]) -> Callable[[str], Parsed]:
+    """A Select's value as text: blank, or one of its options."""
+
+    def parse(text: str) -> Parsed:
+        if not text:
+            return BLANK
+        if text not in allowed:
+            raise ValueError(what)
+        return text
+
+    return parse
+
+
+def _yes_no_answer(text: str) -> Parsed:
+    if not text:
+        return BLANK
+    if text not in ("yes", "no"):
+        raise ValueError("yes or no")
+    return text == "yes"
+
+
+MEDICINE = FieldSpec(
+    "Medicine",
+    "The medicine to start: enter opens the list",
+    _picked("choose a medicine", frozenset(m.value for m in Medicine)),
+)
+INTERVAL = FieldSpec(
+    "Interval",
+    "Daily for oral medicines; weekly or monthly for the injection",
+    _picked("daily, weekly or monthly", frozenset(i.value for i in DoseInterval)),
+)
+DISPENSING = FieldSpec(
+    "Dispensing",
+    "Oral medicines: supervised, daily, multi-day or weekly pick-up; none for the injection",
+    _picked("choose how it is dispensed", frozenset(d.value for d in Dispensing)),
+)
+NEED = FieldSpec("Answer", "Yes or No: enter opens the list, y or n picks", _yes_no_answer)
 DOSE = FieldSpec("New dose", "New dose in mg (more than 0)", parse_dose)
 TEXT = FieldSpec("Text", "Free text", lambda t: t.strip() or BLANK)
 

@@ -24,7 +24,7 @@ else:
 
 class Line(Widget):
     """One line of text that changes often: a repaint, never a new layout of the form
-    (a Static's update lays out the whole screen, ~90 ms with the form's 250 fields)."""
+    (a Static's update lays out the whole screen, ~90 ms with 250 fields mounted)."""
 
     text: reactive[str] = reactive("", layout=False)
 
@@ -54,7 +54,7 @@ class LiveFigures(_Base):
         for n in range(1, 11):
             try:
                 got = self.sections.specs[f"barc-{n}"].parse(
-                    self.query_one(f"#barc-{n}", Input).value
+                    self.sections.texts.get(f"barc-{n}", "")
                 )
             except ValueError:
                 got = None
@@ -70,7 +70,8 @@ class LiveFigures(_Base):
                 f" · change {change:+d} since last review ({prev})" if change is not None else ""
             )
             text = f"Total {total} of 60{since}"
-        self.query_one("#barc-total", Line).update(text)
+        for line in self.query("#barc-total").results(Line):
+            line.update(text)
 
     def _drug_flags(self) -> None:
         if self.draft is None or self.sections is None:
@@ -79,9 +80,7 @@ class LiveFigures(_Base):
         for s in DRUG_PANEL:
             try:
                 results[s] = str(
-                    self.sections.specs[f"drug-{s}"].parse(
-                        self.query_one(f"#drug-{s}", Input).value
-                    )
+                    self.sections.specs[f"drug-{s}"].parse(self.sections.texts.get(f"drug-{s}", ""))
                 )
             except ValueError:
                 results[s] = "not_tested"
@@ -94,16 +93,19 @@ class LiveFigures(_Base):
         )
         for s in DRUG_PANEL:
             flag = next((x for x in found if x.startswith(s)), "")
-            self.query_one(f"#flag-drug-{s}", Line).update("! UNEXPECTED" if flag else "")
+            for line in self.query(f"#flag-drug-{s}").results(Line):
+                line.update("! UNEXPECTED" if flag else "")
 
     def _week_total(self, field_id: str) -> None:
         column = field_id.removeprefix("top-")
         if column not in top.COLUMNS or not top.COLUMNS[column][1].startswith("w"):
             return
+        if self.sections is None:
+            return
         key = top.COLUMNS[column][0].key
         weeks = []
         for w in range(1, 5):
-            text = self.query_one(f"#top-{key}_w{w}", Input).value.strip()
+            text = self.sections.texts.get(f"top-{key}_w{w}", "").strip()
             weeks.append(int(text) if text.isdigit() and int(text) <= 7 else None)
         total = top.weeks_total(weeks)
         if total is not None:

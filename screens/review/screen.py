@@ -1,10 +1,10 @@
-"""Recording a review (SPEC §3.4): one form in seven sections, reached by alt+1…7; each
-field checked as it is left and on save; the draft saves itself as fields change."""
+"""Recording a review (SPEC §3.4): one form in sections, reached by alt+1…7 or F1…F7;
+each field checked as it is left and on save; the draft saves itself as fields change.
+A post-exit check-up is the short form: TOP substance use, BARC-10, need for treatment."""
 
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -12,20 +12,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.events import DescendantBlur, DescendantFocus
-from textual.message import Message
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
-from console.services.errors import Invalid, ServiceError, Stale
-from console.services.review_dto import ReviewDraft, ReviewInput, SavedReview
+from console.services.review_dto import ReviewDraft, ReviewInput
 from screens.host import ConsoleScreen
 from screens.review import fields as f
-from screens.review.addendum import AddendumInput, AddendumModal, addenda_text
-from screens.review.collect import collect, field_of
+from screens.review import messages as m
+from screens.review.collect import collect
+from screens.review.finalised import Finalised
 from screens.review.live import Line, LiveFigures
-from screens.review.ost_modal import OstDecisionModal
-from screens.review.sections import SECTIONS, ReviewSections, section_of
+from screens.review.saving import Saving
+from screens.review.sections import (
+    CHECKUP,
+    SECTIONS,
+    ReviewSections,
+    needs_new_prescription,
+    select_text,
+)
 
 AUTOSAVE_SECONDS = 1.5
 KIND_LABEL = {
@@ -35,11 +41,13 @@ KIND_LABEL = {
     "exit": "Exit review",
     "post_exit_checkup": "Post-exit check-up",
 }
+FIELDS = (Input, Select)
+SCREENFUL = 16  # a section's rows that fill the form at 80x24, mounted first
 
 
-class ReviewScreen(LiveFigures, ConsoleScreen[None]):
-    """`ReviewScreen(patient_id=…)` starts or reopens a draft; `ReviewScreen(review_id=…,
-    read_only=True)` shows any review (finalised ones are always read-only)."""
+class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
+    """`ReviewScreen(patient_id=…, kind=…)` starts or reopens a draft; `ReviewScreen(
+    review_id=…, read_only=True)` shows any review (finalised ones are always read-only)."""
 
     CSS_PATH = "review.tcss"
 
@@ -60,30 +68,14 @@ class ReviewScreen(LiveFigures, ConsoleScreen[None]):
         ],
         Binding("a", "addendum", "Addendum", id="review.addendum"),
         Binding("o", "ost_decision", "OST decision", id="review.ost-decision"),
+        Binding("e", "reentry", "Offer episode", id="review.reentry"),
         Binding("escape", "back", "Back", id="review.back"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, draft: ReviewDraft) -> None:
-            super().__init__()
-            self.draft = draft
-
-    class Saved(Message):
-        def __init__(self, saved: SavedReview, close: bool, finalised: bool) -> None:
-            super().__init__()
-            self.saved = saved
-            self.close = close
-            self.finalised = finalised
-
-    class Corrected(Message):
-        def __init__(self, draft: ReviewDraft) -> None:
-            super().__init__()
-            self.draft = draft
-
-    class Failed(Message):
-        def __init__(self, error: ServiceError) -> None:
-            super().__init__()
-            self.error = error
+    Loaded = m.Loaded
+    Saved = m.Saved
+    Corrected = m.Corrected
+    Failed = m.Failed
 
     def __init__(
         self,
@@ -107,6 +99,9 @@ class ReviewScreen(LiveFigures, ConsoleScreen[None]):
         self._loading = True
         self._confirm_finalise = False
         self._timer: object | None = None
+        self._marks: dict[str, str] = {}
+        self._reentry_open = False
+        self._later: dict[str, list[Widget]] = {}  # rows of a section not yet mounted
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -129,28 +124,28 @@ class ReviewScreen(LiveFigures, ConsoleScreen[None]):
         else:
             assert self.patient_id is not None
             draft = reviews.start(self.patient_id, self.kind)
-        self.post_message(self.Loaded(draft))
+        self.post_message(m.Loaded(draft))
 
-    async def on_review_screen_loaded(self, message: Loaded) -> None:
+    async def on_review_screen_loaded(self, message: m.Loaded) -> None:
         draft = message.draft
         self.draft = draft
         self._version = draft.version
         self.read_only = self.read_only or draft.finalised
-        self.sections = ReviewSections(draft, self.read_only)
-        switcher = ContentSwitcher(*self.sections.compose_all(), initial="top", id="switcher")
+        self.sections = ReviewSections(draft, self.read_only, self.services.clock.today())
+        first = self.sections.keys[0]
+        switcher = ContentSwitcher(*self.sections.containers(), initial=first, id="switcher")
         await self.query_one("#form").mount(switcher)
+        await self._mount_section(first, first=True)
         self._title()
         self._show_tabs()
         self._show_addenda()
-        self._barc_total()
-        self._drug_flags()
         self._loading = False
         self.refresh_bindings()
-        self._focus_first("top")
-        if not draft.can_decide_ost and not self.read_only:
+        self._focus_first(first)
+        if draft.kind != CHECKUP and not draft.can_decide_ost and not self.read_only:
             self._say("Hint: the OST decision is for clinicians; it will be marked pending.")
 
-    # -- display ----------------------------------------------------------------------
+    # -- display ------------------------------------------------------------------------
     def _title(self, saved: str = "") -> None:
         d = self.draft
         assert d is not None
@@ -159,15 +154,16 @@ class ReviewScreen(LiveFigures, ConsoleScreen[None]):
             if d.finalised
             else (f"draft saved {saved}" if saved else "draft")
         )
-        title = (
-            f"{KIND_LABEL.get(d.kind, d.kind)} · {d.patient_name} · "
-            f"{fmt.date_text(d.values.review_date)} · {state}"
-        )
+        kind = KIND_LABEL.get(d.kind, d.kind)
+        if d.kind == CHECKUP and d.checkup_number:
+            kind += f" {d.checkup_number} of {d.checkups_planned}"
+        title = f"{kind} · {d.patient_name} · {fmt.date_text(d.values.review_date)} · {state}"
         self.query_one("#title", Static).update(title)
 
     def _show_tabs(self) -> None:
+        assert self.sections is not None
         parts = []
-        for n, (key, name) in enumerate(SECTIONS, start=1):
+        for n, (key, name) in enumerate(self.sections.layout, start=1):
             parts.append(f"[reverse]▸{n} {name}[/]" if key == self.section else f" {n} {name}")
         self.query_one("#tabs", Static).update(" ".join(parts))
 
@@ -178,251 +174,191 @@ class ReviewScreen(LiveFigures, ConsoleScreen[None]):
 
     def _texts(self) -> dict[str, str]:
         assert self.sections is not None
-        return {i: self.query_one(f"#{i}", Input).value for i in self.sections.specs}
+        return dict(self.sections.texts)
 
     def _collect(self) -> tuple[ReviewInput, dict[str, str]]:
         assert self.sections is not None and self.draft is not None
         return collect(self._texts(), self.sections.specs, self.draft)
 
-    # -- field events -----------------------------------------------------------------
+    def _autosave_seconds(self) -> float:
+        return AUTOSAVE_SECONDS
+
+    # -- field events -------------------------------------------------------------------
+    def _spec(self, widget: Widget) -> f.FieldSpec | None:
+        if self.sections is None or not isinstance(widget, FIELDS) or widget.id is None:
+            return None
+        return self.sections.specs.get(widget.id)
+
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        widget = event.widget
-        if self.sections and isinstance(widget, Input) and widget.id in self.sections.specs:
-            self.query_one("#hint", Line).update(self.sections.specs[widget.id].hint)
+        spec = self._spec(event.widget)
+        if spec is not None:
+            self.query_one("#hint", Line).update(spec.hint)
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         widget = event.widget
-        if not (self.sections and isinstance(widget, Input) and widget.id in self.sections.specs):
+        spec = self._spec(widget)
+        if spec is None or not isinstance(widget, Input):
             return
-        spec = self.sections.specs[widget.id]
+        beside = self.query(f"#err-{widget.id}").results(Line)
         try:
             spec.parse(widget.value)
         except ValueError as error:
             widget.add_class("-bad")
             self._say(f"✗ {spec.label}: {error}", error=True)
+            for line in beside:
+                line.update(f"✗ {error}")
             return
         if widget.has_class("-bad"):
             widget.remove_class("-bad")
             self._say("")
+            for line in beside:
+                line.update("")
 
     @on(Input.Changed)
-    def _changed(self, event: Input.Changed) -> None:
-        if self._loading or self.read_only or event.input.id is None:
+    def _input_changed(self, event: Input.Changed) -> None:
+        self._changed(event.input.id, event.value)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        self._changed(event.select.id, select_text(event.value))
+
+    def _changed(self, field_id: str | None, text: str) -> None:
+        sections = self.sections
+        if sections is None or field_id not in sections.texts:
             return
-        field_id = event.input.id
+        if sections.texts[field_id] == text:
+            return  # a field being mounted with its value: nothing changed
+        sections.texts[field_id] = text
+        if self._loading or self.read_only:
+            return
         if field_id.startswith("barc-"):
             self._barc_total()
         elif field_id.startswith("drug-"):
             self._drug_flags()
         elif field_id.startswith("top-"):
             self._week_total(field_id)
+        elif field_id == "ost-decision":
+            self._show_new_prescription()
         self._schedule_autosave()
 
-    def _schedule_autosave(self) -> None:
-        self._dirty = True
-        self._confirm_finalise = False
-        if self._timer is not None:
-            self._timer.stop()  # type: ignore[attr-defined]
-        self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
-
-    def _autosave(self) -> None:
-        if self._dirty and not self.read_only:
-            self._submit(finalise=False, close=False, quiet=True)
-
-    # -- saving -----------------------------------------------------------------------
-    def _submit(self, *, finalise: bool, close: bool, quiet: bool = False) -> None:
-        data, errors = self._collect()
-        if errors:
-            first = next(iter(errors))
-            self._mark(errors)
-            self._say(
-                f"✗ {errors[first]}" + (f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""),
-                error=True,
-            )
-            if not quiet:
-                self._go_to(first)
-            return
-        self._dirty = False
-        self._write(data, finalise, close)
-
-    @work(thread=True, exclusive=False, group="save", exit_on_error=False)
-    def _write(self, data: ReviewInput, finalise: bool, close: bool) -> None:
-        assert self.draft is not None
-        reviews = self.services.reviews
+    def _show_new_prescription(self) -> None:
+        assert self.sections is not None and self.draft is not None
         try:
-            with self._lock:
-                if finalise:
-                    draft = reviews.finalise(self.draft.id, self._version, data)
-                else:
-                    draft = reviews.save_draft(self.draft.id, self._version, data)
-                self._version = draft.version
-        except ServiceError as error:
-            self.post_message(self.Failed(error))
+            decision = f.DECISION.parse(self.sections.texts.get("ost-decision", ""))
+        except ValueError:
+            decision = ""
+        for box in self.query("#ost-new"):
+            box.display = needs_new_prescription(str(decision), self.draft.medicine)
+
+    # -- sections -----------------------------------------------------------------------
+    async def _mount_section(self, key: str, first: bool = False) -> None:
+        """Mount a section's fields the first time it is shown; when the form opens,
+        the rows past the first screenful follow just after it is painted."""
+        assert self.sections is not None
+        section = self.query_one(f"#{key}")
+        if key in self._later:
+            await section.mount_all(self._later.pop(key))
+            self._after_mount(key, section)
+        if self.sections.is_mounted(key):
             return
-        self.post_message(self.Saved(draft, close, finalise))
+        widgets = self.sections.take(key)
+        if first and len(widgets) > SCREENFUL:
+            self._later[key] = widgets[SCREENFUL:]
+            widgets = widgets[:SCREENFUL]
+            self.call_after_refresh(self._mount_later, key)
+        await section.mount_all(widgets)
+        self._after_mount(key, section)
 
-    async def on_review_screen_saved(self, message: Saved) -> None:
-        assert self.draft is not None
-        saved = message.saved
-        self.draft = replace(
-            self.draft,
-            version=saved.version,
-            status=saved.status,
-            finalised_at=saved.finalised_at,
-            ost_decided_by=saved.ost_decided_by or self.draft.ost_decided_by,
-        )
-        saved_at = self.services.clock.now().format("HH:mm")
-        self._title(saved_at)
-        for widget in self.query(".-bad"):
-            widget.remove_class("-bad")
-        if message.finalised:
-            self._say("Finalised. The review is now read-only; a correction is an addendum.")
-            self.read_only = True
-            for widget in self.query(Input):
+    async def _mount_later(self, key: str) -> None:
+        if key in self._later:
+            section = self.query_one(f"#{key}")
+            await section.mount_all(self._later.pop(key))
+            self._after_mount(key, section)
+        # Then the other sections, one a refresh, while the user starts typing: a section
+        # mounted on its key could take keys typed ahead into the field left behind.
+        assert self.sections is not None
+        rest = [k for k in self.sections.keys if not self.sections.is_mounted(k)]
+        if rest:
+            await self._mount_section(rest[0])
+            self.call_after_refresh(self._mount_later, rest[0])
+
+    def _after_mount(self, key: str, section: Widget) -> None:
+        if self.read_only:  # finalised since the form opened
+            for widget in section.query("Input, Select"):
                 widget.disabled = True
-            self.refresh_bindings()
-        elif not self._dirty:
-            self._say(f"Draft saved {saved_at}.")
-        if message.close:
-            self.app.pop_screen()
+        if key == "barc10":
+            self._barc_total()
+        elif key == "tests":
+            self._drug_flags()
+        elif key == "ost":
+            self._show_new_prescription()
+        self._apply_marks()
 
-    def on_review_screen_failed(self, message: Failed) -> None:
-        error = message.error
-        self._dirty = True  # nothing was written: the input stays on screen
-        if isinstance(error, Invalid):
-            self._mark({field_of(k) or k: v for k, v in error.errors.items()})
-            first_key = next(iter(error.errors))
-            more = f" (+{len(error.errors) - 1} more)" if len(error.errors) > 1 else ""
-            self._say(f"✗ Not saved: {error.errors[first_key]}{more}", error=True)
-            target = field_of(first_key)
-            if target:
-                self._go_to(target)
-        elif isinstance(error, Stale):
-            self._say(f"✗ {error}", error=True)
-        else:
-            self._say(f"✗ {error}", error=True)
-
-    def _mark(self, errors: dict[str, str]) -> None:
-        for field_id in errors:
-            for widget in (
-                self.query(f"#{field_id}")
-                if field_id.replace("-", "").replace("_", "").isalnum()
-                else []
-            ):
-                widget.add_class("-bad")
-
-    def _go_to(self, field_id: str) -> None:
-        self._show_section(section_of(field_id))
-        widgets = self.query(f"#{field_id}")
-        if widgets:
-            self.call_after_refresh(widgets.first().focus)
-
-    # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        d = self.draft
+        typing = isinstance(self.focused, FIELDS)
         if action in ("save", "finalise"):
-            return not self.read_only and self.draft is not None
+            return not self.read_only and d is not None
+        if action == "section":
+            return self.sections is None or int(str(parameters[0])) <= len(self.sections.keys)
         if action == "ost_decision":
-            d = self.draft
             return (
                 d is not None
                 and d.finalised
                 and d.values.ost_decision == "pending"
                 and d.can_decide_ost
-                and not isinstance(self.focused, Input)
+                and not typing
             )
         if action == "addendum":
-            return (
-                self.draft is not None
-                and self.draft.finalised
-                and not isinstance(self.focused, Input)
-            )
+            return d is not None and d.finalised and not typing
+        if action == "reentry":
+            return self._reentry_open and not typing
         return True
 
-    def _show_addenda(self) -> None:
-        assert self.draft is not None
-        text = addenda_text(self.draft)
-        widget = self.query_one("#addenda", Static)
-        widget.update(text)
-        widget.display = bool(text)
-
-    def action_addendum(self) -> None:
-        self.app.push_screen(AddendumModal(), self._addendum_entered)
-
-    def _addendum_entered(self, entered: AddendumInput | None) -> None:
-        if entered is not None:
-            self._add_addendum(entered)
-
-    @work(thread=True, exclusive=True, group="addendum", exit_on_error=False)
-    def _add_addendum(self, entered: AddendumInput) -> None:
-        assert self.draft is not None
-        try:
-            draft = self.services.reviews.add_addendum(
-                self.draft.id, entered.field, entered.new_value, entered.reason
-            )
-        except ServiceError as error:
-            self.post_message(self.Failed(error))
-            return
-        self.post_message(self.Corrected(draft))
-
-    def action_ost_decision(self) -> None:
-        self.app.push_screen(OstDecisionModal(), self._decided)
-
-    def _decided(self, entered: dict[str, object] | None) -> None:
-        if entered is not None:
-            self._record_decision(entered)
-
-    @work(thread=True, exclusive=True, group="addendum", exit_on_error=False)
-    def _record_decision(self, entered: dict[str, object]) -> None:
-        assert self.draft is not None
-        try:
-            draft = self.services.reviews.record_ost_decision(self.draft.id, **entered)  # type: ignore[arg-type]
-        except ServiceError as error:
-            self.post_message(self.Failed(error))
-            return
-        self.post_message(self.Corrected(draft))
-
-    def on_review_screen_corrected(self, message: Corrected) -> None:
-        decided = self.draft is not None and self.draft.values.ost_decision != (
-            message.draft.values.ost_decision
-        )
-        self.draft = message.draft
-        self._show_addenda()
-        self.refresh_bindings()
-        if decided:
-            self.query_one("#ost-decision", Input).value = message.draft.values.ost_decision
-            self._say(f"OST decision recorded by {message.draft.ost_decided_by}.")
-        else:
-            self._say("Addendum saved; the original value stays visible.")
-
-    def action_save(self) -> None:
-        self._submit(finalise=False, close=False)
-
-    def action_finalise(self) -> None:
-        if not self._confirm_finalise:
-            self._confirm_finalise = True
-            self._say("Finalise? It becomes read-only. Press ctrl+f again to finalise.")
-            return
-        self._confirm_finalise = False
-        self._submit(finalise=True, close=False)
-
     def action_section(self, n: int) -> None:
-        if self.sections is None:
+        if self.sections is None or n > len(self.sections.keys):
             return
-        key = SECTIONS[n - 1][0]
-        self._show_section(key)
+        key = self.sections.keys[n - 1]
+        if self._ready(key):
+            self._switch(key)  # at once: keys typed next go to this section
+            self._focus_first(key)
+        else:
+            self.call_later(self._show_and_focus, key)
+
+    async def _show_and_focus(self, key: str) -> None:
+        await self._show_section(key)
         self._focus_first(key)
 
-    def _show_section(self, key: str) -> None:
+    def _ready(self, key: str) -> bool:
+        assert self.sections is not None
+        return self.sections.is_mounted(key) and key not in self._later
+
+    def _switch(self, key: str) -> None:
         self.section = key
         self.query_one(ContentSwitcher).current = key
         self._show_tabs()
 
+    async def _show_section(self, key: str) -> None:
+        if not self._ready(key):
+            self._switch(key)
+            self.query_one(f"#{key}").focus()  # keys typed meanwhile land nowhere
+            await self._mount_section(key)
+        self._switch(key)
+
+    async def _go_to(self, field_id: str) -> None:
+        assert self.sections is not None
+        await self._show_section(self.sections.section_of(field_id))
+        widgets = self.query(f"#{field_id}")
+        if widgets:
+            self.call_after_refresh(widgets.first().focus)
+
     def _focus_first(self, key: str) -> None:
-        inputs = [w for w in self.query_one(f"#{key}").query(Input) if not w.disabled]
-        if inputs:
-            inputs[0].focus()
+        section = self.query_one(f"#{key}")
+        fields = [w for w in section.query("Input, Select") if not w.disabled]
+        if fields:
+            fields[0].focus()
         else:
-            self.query_one(f"#{key}").focus()
+            section.focus()
 
     def action_back(self) -> None:
         if self._dirty and not self.read_only and self.draft is not None:

@@ -1,23 +1,23 @@
-"""The review form's seven sections (SPEC §3.4): each builds its rows of fields and
-registers how each field is read, so the screen can check and collect them all."""
+"""The review form's sections (SPEC §3.4). Every field's spec, its text from the draft and
+its section are known from the start; a section's widgets are mounted only when it is
+first shown, so opening the form lays out one section rather than ~250 fields."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterable
 
-from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select
 
-from console import format as fmt
-from console.rules import barc10, top
-from console.rules.vocab import DOMAIN_LABEL, DRUG_PANEL, Domain
+from console.rules.review import DOSE_CHANGES
+from console.rules.vocab import OstDecision, ReviewKind
 from console.services.review_dto import ReviewDraft
 from screens.review import fields as f
-from screens.review.live import Line
 
-SECTIONS = (
+CHECKUP = ReviewKind.POST_EXIT_CHECKUP.value
+FULL_SECTIONS = (
     ("top", "TOP"),
     ("tests", "Tests"),
     ("corroboration", "Corroboration"),
@@ -26,284 +26,140 @@ SECTIONS = (
     ("ost", "OST"),
     ("next", "Next review"),
 )
+CHECKUP_SECTIONS = (("top", "TOP"), ("barc10", "BARC-10"), ("need", "Need for treatment"))
+SECTIONS = FULL_SECTIONS  # the most a form has: one key binding each
 CORROBORATION_ROWS = 3
 Specs = dict[str, f.FieldSpec]
+Builder = Callable[["ReviewSections"], Iterable[Widget]]
 
 
-def _input(
-    specs: Specs, spec: f.FieldSpec, field_id: str, value: str, read_only: bool, cls: str
-) -> Input:
-    specs[field_id] = spec
-    return Input(
-        value,
-        placeholder="·" * (2 if cls == "cell" else 4),
-        id=field_id,
-        compact=True,
-        classes=cls,
-        disabled=read_only,
-        select_on_focus=True,
-    )
+class _Sketch(Widget):
+    """Stands in for a field on the dry run; never mounted."""
 
 
-def _heading(text: str) -> Static:
-    return Static(f"── {text} " + "─" * max(0, 70 - len(text)), classes="heading")
+_SKETCH = _Sketch()
 
 
-def section_of(field_id: str) -> str:
-    prefix = field_id.split("-", 1)[0]
-    return {
-        "top": "top",
-        "drug": "tests",
-        "cor": "corroboration",
-        "barc": "barc10",
-        "barc10": "barc10",
-        "goal": "plan",
-        "ost": "ost",
-        "next": "next",
-    }.get(prefix, "top")
+def sections_for(kind: str) -> tuple[tuple[str, str], ...]:
+    return CHECKUP_SECTIONS if kind == CHECKUP else FULL_SECTIONS
+
+
+def needs_new_prescription(decision: str, medicine: str) -> bool:
+    """A start, or a dose change with no prescription now, names the medicine to give."""
+    return decision == OstDecision.START or (decision in DOSE_CHANGES and not medicine)
+
+
+def select_text(value: object) -> str:
+    return "" if value is Select.NULL or value is None else str(value)
 
 
 class ReviewSections:
-    """Builds the sections for one draft and remembers every field's spec."""
+    """Builds one draft's sections and remembers every field's spec, text and section."""
 
-    def __init__(self, draft: ReviewDraft, read_only: bool) -> None:
+    def __init__(self, draft: ReviewDraft, read_only: bool, today: dt.date) -> None:
+        from screens.review import decisions, measures  # the builders use this class
+
         self.draft = draft
         self.read_only = read_only
+        self.today = today
+        self.layout = sections_for(draft.kind)
         self.specs: Specs = {}
+        self.texts: dict[str, str] = {}  # field id → text, mounted or not
+        self.where: dict[str, str] = {}  # field id → section key
+        builders: dict[str, Builder] = {
+            "top": measures.top,
+            "tests": measures.tests,
+            "corroboration": measures.corroboration,
+            "barc10": measures.barc10,
+            "plan": decisions.plan,
+            "ost": decisions.ost,
+            "next": decisions.next_review,
+            "need": decisions.need,
+        }
+        self._builders = builders
+        # A dry run learns every field's spec, text and section without building the
+        # Inputs (building ~250 of them was most of the form's opening time).
+        self._dry = True
+        for key, _name in self.layout:
+            self._section = key
+            for _ in builders[key](self):
+                pass
+        self._dry = False
+        self._mounted: set[str] = set()
 
-    def compose_all(self) -> Iterator[Widget]:
-        yield VerticalScroll(*self._top(), id="top", classes="section")
-        yield VerticalScroll(*self._tests(), id="tests", classes="section")
-        yield VerticalScroll(*self._corroboration(), id="corroboration", classes="section")
-        yield VerticalScroll(*self._barc10(), id="barc10", classes="section")
-        yield VerticalScroll(*self._plan(), id="plan", classes="section")
-        yield VerticalScroll(*self._ost(), id="ost", classes="section")
-        yield VerticalScroll(*self._next(), id="next", classes="section")
+    @property
+    def keys(self) -> list[str]:
+        return [key for key, _ in self.layout]
 
-    def _field(self, spec: f.FieldSpec, field_id: str, value: str, cls: str = "cell") -> Input:
-        return _input(self.specs, spec, field_id, value, self.read_only, cls)
+    def containers(self) -> list[Widget]:
+        return [VerticalScroll(id=key, classes="section") for key in self.keys]
 
-    # -- 1 TOP ------------------------------------------------------------------------
-    def _top(self) -> ComposeResult:
-        values = self.draft.values
-        prev = self.draft.previous
-        na = values.top_not_answered
-        section = ""
-        yield Static(
-            "Past 28 days: weeks 0–7 each, or a total. NA = not answered (not 0).",
-            classes="note",
-        )
-        for item in top.ITEMS:
-            if item.section != section:
-                section = item.section
-                yield _heading(f"TOP · {section}")
-                if item.kind is top.ItemKind.DAYS or section == top.SUBSTANCE:
-                    yield Static(
-                        f"{'':22}wk1 wk2 wk3 wk4 total amount        last",
-                        classes="columns",
-                    )
-            cells: list[Widget] = [Static(item.label[:21], classes="label")]
-            for column in top.column_names(item):
-                text = f.NA if item.key in na else f.value_text(values.top.get(column))
-                unanswered = (
-                    values.top.get(
-                        top.column_names(item)[-1 if item.kind is not top.ItemKind.DAYS else 4]
-                    )
-                    is None
-                )
-                if (
-                    self.draft.finalised
-                    and not text
-                    and unanswered
-                    and not column.endswith("_amount")
-                ):
-                    text = f.NA  # finalised: an empty answer is "not answered"
-                cls = "amount" if column.endswith("_amount") else "cell"
-                if column.endswith("_days"):
-                    cls = "total"
-                cells.append(self._field(f.top_field(column), f"top-{column}", text, cls))
-            if item.amount_unit:
-                cells.append(Static(item.amount_unit, classes="unit"))
-            elif item.kind is top.ItemKind.DAYS:
-                cells.append(Static("", classes="no-amount"))
-            last = ""
-            if prev is not None:
-                key = f"{item.key}_days" if item.kind is top.ItemKind.DAYS else item.key
-                last = f.short(prev.top.get(key))
-            cells.append(Static(last, classes="was", id=f"was-top-{item.key}"))
-            yield Horizontal(*cells, classes="row")
+    def is_mounted(self, key: str) -> bool:
+        return key in self._mounted
 
-    # -- 2 drug test ------------------------------------------------------------------
-    def _tests(self) -> ComposeResult:
-        test = self.draft.values.drug_test
-        expected = self.draft.expected_positive
-        medicine = fmt.ost_text(self.draft.medicine, self.draft.dose_mg)
-        yield _heading("Drug test")
-        yield Static(
-            f"Prescribed: {medicine}. Expected positive: {', '.join(sorted(expected)) or 'none'}.",
-            classes="note",
-        )
-        yield Horizontal(
-            Static("Specimen", classes="label"),
-            self._field(
-                f.SPECIMEN, "drug-specimen", _specimen_text(test.specimen if test else ""), "wide"
-            ),
-            Static(" Date ", classes="short-label"),
-            self._field(f.DATE, "drug-date", f.date_text(test.test_date if test else None), "date"),
-            classes="row",
-        )
-        yield Static(f"{'':22}result  expected   last      (+ / - / blank)", classes="columns")
-        prev = self.draft.previous
-        for substance in DRUG_PANEL:
-            result = test.results.get(substance, "not_tested") if test else "not_tested"
-            want = "positive" if substance in expected else "negative"
-            last = prev.drug_results.get(substance, "") if prev else ""
-            yield Horizontal(
-                Static(substance.capitalize(), classes="label"),
-                self._field(f.RESULT, f"drug-{substance}", _result_text(result), "cell"),
-                Static(want, classes="expected"),
-                Static(_result_text(last) or "", classes="was"),
-                Line("", classes="flag", id=f"flag-drug-{substance}"),
-                classes="row",
-            )
+    def take(self, key: str) -> list[Widget]:
+        """The section's widgets, with the current texts, once: the caller mounts them."""
+        if key in self._mounted:
+            return []
+        self._mounted.add(key)
+        self._section = key
+        return list(self._builders[key](self))
 
-    # -- 3 corroboration --------------------------------------------------------------
-    def _corroboration(self) -> ComposeResult:
-        rows = list(self.draft.values.corroborations)
-        yield _heading("Independent corroboration")
-        yield Static(
-            "Source: p pharmacy · k keyworker · f family member · s specialist · o other",
-            classes="note",
-        )
-        for n in range(max(CORROBORATION_ROWS, len(rows))):
-            source, said = (rows[n].source, rows[n].said) if n < len(rows) else ("", "")
-            yield Horizontal(
-                Static(f"Source {n + 1}", classes="label"),
-                self._field(f.SOURCE, f"cor-source-{n}", source, "wide"),
-                Static(" said", classes="short-label"),
-                self._field(f.TEXT, f"cor-said-{n}", said, "text"),
-                classes="row",
-            )
+    def section_of(self, field_id: str) -> str:
+        return self.where.get(field_id, self.keys[0])
 
-    # -- 4 BARC-10 --------------------------------------------------------------------
-    def _barc10(self) -> ComposeResult:
-        values = self.draft.values
-        prev = self.draft.previous
-        yield _heading("BARC-10 · 1 strongly disagree … 6 strongly agree")
-        yield Line("", id="barc-total", classes="note")
-        for n, wording in enumerate(barc10.ITEMS, start=1):
-            was = f"was {f.short(prev.barc10[n - 1])}" if prev else ""
-            yield Horizontal(
-                Static(f"{n:>2} {wording}", classes="wording"),
-                self._field(f.barc_field(n), f"barc-{n}", f.value_text(values.barc10[n - 1])),
-                Static(was, classes="was"),
-                classes="row barc-row",
-            )
-        yield Horizontal(
-            Static("Declined (y/n)", classes="label"),
-            self._field(f.DECLINED, "barc-declined", "y" if values.barc10_declined else ""),
-            Static("y = the patient chose not to answer", classes="note"),
-            classes="row",
+    # -- used by the builders ---------------------------------------------------------
+    def register(self, spec: f.FieldSpec, field_id: str, text: str) -> str:
+        """Remember the field on the dry run; its current text when it is built."""
+        if self._dry:
+            self.specs[field_id] = spec
+            self.texts[field_id] = text
+            self.where[field_id] = self._section
+        return self.texts[field_id]
+
+    def field(
+        self,
+        spec: f.FieldSpec,
+        field_id: str,
+        value: str,
+        cls: str = "cell",
+        *,
+        locked: bool = False,
+        placeholder: str | None = None,
+    ) -> Input | Widget:
+        value = self.register(spec, field_id, value)
+        if self._dry:
+            return _SKETCH
+        if placeholder is None:
+            placeholder = "·" * (2 if cls == "cell" else 4)
+        return Input(
+            value,
+            placeholder=placeholder,
+            id=field_id,
+            compact=True,
+            classes=cls,
+            disabled=self.read_only or locked,
+            select_on_focus=True,
         )
 
-    # -- 5 care plan review -----------------------------------------------------------
-    def _plan(self) -> ComposeResult:
-        yield _heading("Care plan review · n not started · p in progress · a achieved · d dropped")
-        if not self.draft.goals:
-            yield Static("No goals in the current plan.", classes="note")
-        for goal in self.draft.goals:
-            reviewed = self.draft.values.goals.get(goal.goal_key)
-            domain = (
-                DOMAIN_LABEL.get(Domain(goal.domain), goal.domain)
-                if goal.domain in {d.value for d in Domain}
-                else goal.domain
-            )
-            yield Static(
-                f"{domain}: {goal.words}  (now {goal.status.replace('_', ' ')})", classes="goal"
-            )
-            yield Horizontal(
-                Static("  new status", classes="label"),
-                self._field(
-                    f.GOAL,
-                    f"goal-status-{goal.goal_key}",
-                    reviewed.status if reviewed else "",
-                    "wide",
-                ),
-                Static(" note", classes="short-label"),
-                self._field(
-                    f.TEXT, f"goal-note-{goal.goal_key}", reviewed.note if reviewed else "", "text"
-                ),
-                classes="row",
-            )
-
-    # -- 6 OST decision ---------------------------------------------------------------
-    def _ost(self) -> ComposeResult:
-        v = self.draft.values
-        yield _heading("OST decision (clinicians)")
-        if not self.draft.can_decide_ost and not self.read_only:
-            yield Static(
-                "Only a clinician records the decision: this review will be marked pending "
-                "and a clinician records it later.",
-                classes="note",
-            )
-        yield Static(f.DECISION.hint, classes="note")
-        locked = self.read_only or not self.draft.can_decide_ost
-        decision = _input(self.specs, f.DECISION, "ost-decision", v.ost_decision, locked, "wide")
-        yield Horizontal(
-            Static("Decision", classes="label"),
-            decision,
-            Static("", id="ost-decision-text", classes="expected"),
-            classes="row",
+    def select(
+        self,
+        spec: f.FieldSpec,
+        field_id: str,
+        options: list[tuple[str, str]],
+        value: str,
+        prompt: str,
+        *,
+        locked: bool = False,
+    ) -> Select[str] | Widget:
+        value = self.register(spec, field_id, value)
+        if self._dry:
+            return _SKETCH
+        return Select(
+            options,
+            value=value if value else Select.NULL,
+            prompt=prompt,
+            id=field_id,
+            compact=True,
+            disabled=self.read_only or locked,
         )
-        dose = "" if v.new_dose_mg is None else f.value_text(v.new_dose_mg)
-        yield Horizontal(
-            Static("New dose (mg)", classes="label"),
-            _input(self.specs, f.DOSE, "ost-dose", dose, locked, "wide"),
-            Static(" from", classes="short-label"),
-            _input(self.specs, f.DATE, "ost-from", f.date_text(v.new_dose_from), locked, "date"),
-            classes="row",
-        )
-        yield Horizontal(
-            Static("Rationale", classes="label"),
-            _input(self.specs, f.TEXT, "ost-rationale", v.ost_rationale, locked, "text"),
-            classes="row",
-        )
-        yield Static(
-            "Required to continue maintenance. Now: "
-            f"{fmt.ost_text(self.draft.medicine, self.draft.dose_mg)}",
-            classes="note",
-        )
-        if self.draft.ost_decided_by:
-            yield Static(
-                f"Decided by {self.draft.ost_decided_by} at "
-                f"{self.draft.ost_decided_at[:16].replace('T', ' ')}",
-                classes="note",
-            )
-
-    # -- 7 next review ----------------------------------------------------------------
-    def _next(self) -> ComposeResult:
-        v = self.draft.values
-        yield _heading("Next review")
-        yield Static(
-            f"The rule gives {fmt.date_text(self.draft.rule_next_due)}. Earlier is fine; "
-            "later needs a reason.",
-            classes="note",
-        )
-        yield Horizontal(
-            Static("Next review", classes="label"),
-            self._field(f.DATE, "next-date", f.date_text(v.next_review_date), "date"),
-            classes="row",
-        )
-        yield Horizontal(
-            Static("Reason if later", classes="label"),
-            self._field(f.TEXT, "next-reason", v.next_review_reason, "text"),
-            classes="row",
-        )
-
-
-def _specimen_text(specimen: str) -> str:
-    return {"urine": "u", "oral_fluid": "o"}.get(specimen, "")
-
-
-def _result_text(result: str) -> str:
-    return {"positive": "+", "negative": "-"}.get(result, "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -11,9 +12,11 @@ from textual.widgets import Input, Static
 from console.app import RecoveryConsole
 from console.rules import top
 from console.services import Services
-from screens.review import ReviewScreen
+from screens.review import ReviewKindModal, ReviewScreen
 from screens.review import screen as review_screen
+from screens.review.kind import NOTHING
 from screens.review.live import Line
+from screens.review.reentry import ReentryModal
 from tests.ui.helpers import settle
 
 SnapCompare = Callable[..., bool]
@@ -46,6 +49,8 @@ async def open_review(pilot: Pilot[None]) -> ReviewScreen:
 async def fill_top(pilot: Pilot[None]) -> None:
     """Every TOP item from the first field on, by keys alone: weeks, yes/no, ratings."""
     for item in top.ITEMS:
+        if item.key == "other_substance":
+            await pilot.press("tab")  # its name, before the day counts
         if item.kind is top.ItemKind.DAYS:
             await pilot.press("0", "tab", "1", "tab", "0", "tab", "0", "tab", "tab")
             if item.amount_unit:
@@ -90,8 +95,11 @@ async def test_full_review_by_keyboard(app: RecoveryConsole, populated: Services
         await settle(pilot)
         screen = await open_review(pilot)
         assert screen.draft is not None and screen.draft.id == draft.id
-        assert value(app, "barc-10") == "5" and value(app, "ost-decision") == "continue_maintenance"
         assert value(app, "top-opiates_w2") == "1"
+        await pilot.press("f4")
+        assert value(app, "barc-10") == "5"
+        await pilot.press("f6")
+        assert value(app, "ost-decision") == "continue_maintenance"
         await pilot.press("ctrl+f")
         assert "Press ctrl+f again" in message(app)
         await pilot.press("ctrl+f")
@@ -250,3 +258,201 @@ async def test_draft_saves_itself_as_fields_change(
         await settle(pilot)
         assert "Draft saved" in message(app)
     assert populated.reviews.get(screen.draft.id).values.top["alcohol_w1"] == 3
+
+
+# -- review date, other substance, OST start, post-exit check-ups, kind picker ------------
+TODAY = dt.date(2026, 11, 23)
+
+
+def beside(app: RecoveryConsole, field_id: str) -> str:
+    return app.screen.query_one(f"#err-{field_id}", Line).text
+
+
+async def pick(pilot: Pilot[None], letter: str) -> None:
+    """A Select by keys: open its list, jump to the option by its first letter, take it."""
+    await pilot.press("enter", letter, "enter")
+
+
+async def test_review_date_in_the_future_is_refused_beside_it(app: RecoveryConsole) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("f7", "tab", "tab")
+        assert app.screen.focused is not None and app.screen.focused.id == "review-date"
+        assert value(app, "review-date") == "23/11/2026"  # prefilled: today
+        await pilot.press(*"24/11/2026", "tab")
+        assert "not in the future" in beside(app, "review-date")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Review date: not in the future" in message(app)
+        assert "Draft saved" not in message(app)
+        # An earlier review date moves the rule's next date earlier too.
+        await pilot.press("f7", *"20/05/2027", "tab", "tab", *"20/11/2026", "ctrl+s")
+        await settle(pilot)
+        assert "Draft saved" in message(app), message(app)
+        assert beside(app, "review-date") == ""
+        assert screen.draft is not None
+    assert app.services.reviews.get(screen.draft.id).values.review_date == dt.date(2026, 11, 20)
+
+
+async def test_other_substance_name_is_saved_and_reopened(app: RecoveryConsole) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        for _ in range(36):  # six substances of six fields each
+            await pilot.press("tab")
+        assert app.screen.focused is not None
+        assert app.screen.focused.id == "top-other_substance_name"
+        await pilot.press(*"ketamine", "tab", "2", "ctrl+s")
+        await settle(pilot)
+        assert "Draft saved" in message(app), message(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        again = await open_review(pilot)
+        assert again.draft is not None and screen.draft is not None
+        assert again.draft.id == screen.draft.id
+        assert value(app, "top-other_substance_name") == "ketamine"
+        assert value(app, "top-other_substance_w1") == "2"
+
+
+async def test_ost_start_names_the_medicine(app: RecoveryConsole) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("f6")
+        new = app.screen.query_one("#ost-new")
+        assert not new.display  # continue, reduce …: the medicine stays as it is
+        await pilot.press("s")
+        assert new.display
+        await pilot.press("tab", *"16", "tab", *"23/11/2026", "tab", *"starting", "tab")
+        assert app.screen.focused is not None and app.screen.focused.id == "ost-medicine"
+        await pick(pilot, "b")
+        await pilot.press("tab")
+        await pick(pilot, "m")  # monthly: not for a sublingual medicine
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert beside(app, "ost-interval").startswith("✗"), message(app)
+        assert "Not saved" in message(app)
+        await pilot.press("f6", "tab", "tab", "tab", "tab", "tab")
+        assert app.screen.focused is not None and app.screen.focused.id == "ost-interval"
+        await pick(pilot, "d")
+        await pilot.press("tab")
+        await pick(pilot, "s")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Draft saved" in message(app), message(app)
+        assert beside(app, "ost-interval") == ""
+        data, errors = screen._collect()
+    assert not errors
+    assert (data.new_medicine, data.new_interval, data.new_dispensing) == (
+        "buprenorphine_sublingual",
+        "daily",
+        "supervised",
+    )
+
+
+async def fill_checkup_top(pilot: Pilot[None]) -> None:
+    for item in top.ITEMS:
+        if item.section != top.SUBSTANCE:
+            continue
+        if item.key == "other_substance":
+            await pilot.press("tab")
+        await pilot.press("0", "tab", "0", "tab", "0", "tab", "0", "tab", "tab")
+        if item.amount_unit:
+            await pilot.press("tab")
+
+
+async def open_checkup(pilot: Pilot[None], answers: str) -> ReviewScreen:
+    """A check-up recorded by keys: TOP substance use, BARC-10, the three answers."""
+    await settle(pilot)
+    pilot.app.push_screen(ReviewScreen(patient_id=1, kind="post_exit_checkup"))
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen) and screen.draft is not None
+    await fill_checkup_top(pilot)
+    await pilot.press("f2")
+    for _ in range(10):
+        await pilot.press("4", "tab")
+    await pilot.press("f3")
+    for letter in answers:
+        await pick(pilot, letter)
+        await pilot.press("tab")
+    await pilot.press("ctrl+f", "ctrl+f")
+    await settle(pilot)
+    return screen
+
+
+async def test_checkup_recorded_by_keyboard(app: RecoveryConsole, populated: Services) -> None:
+    populated.episodes.end(1, TODAY, "80")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_checkup(pilot, "nnn")
+        title = str(screen.query_one("#title", Static).render())
+        assert "Post-exit check-up 1 of 8" in title
+        assert "1 TOP  2 BARC-10  3 Need for treatment" in str(
+            screen.query_one("#tabs", Static).render()
+        ).replace("▸", " ")
+        assert not screen.query("#drug-specimen") and not screen.query("#next-date")
+        assert "Finalised" in message(app), message(app)
+        assert app.screen is screen  # no re-entry offer after three noes
+        assert screen.draft is not None
+    review = populated.reviews.get(screen.draft.id)
+    assert review.finalised
+    v = review.values
+    assert (v.need_weekly_use, v.need_problems, v.need_help_now) == (False, False, False)
+
+
+async def test_checkup_yes_offers_a_new_episode(app: RecoveryConsole, populated: Services) -> None:
+    populated.episodes.end(1, TODAY, "80")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkup(pilot, "ynn")
+        assert isinstance(app.screen, ReentryModal)
+        assert "Offer a new treatment episode?" in str(
+            app.screen.query_one("#reentry-question", Static).render()
+        )
+        await pilot.press("y")
+        await settle(pilot)
+        assert message(app) == "New episode opened today."
+    summary = populated.summary.open(1)
+    assert summary.episode is not None and summary.episode.start == TODAY
+
+
+async def test_checkup_declined_shows_at_the_next(
+    app: RecoveryConsole, populated: Services
+) -> None:
+    populated.episodes.end(1, TODAY, "80")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_checkup(pilot, "nyn")
+        await pilot.press("n")
+        await settle(pilot)
+        assert message(app) == "Stays on check-ups; next check-up will follow up."
+        await pilot.press("escape")
+        await settle(pilot)
+        app.push_screen(ReviewScreen(patient_id=1, kind="post_exit_checkup"))
+        await settle(pilot)
+        await pilot.press("f3")
+        text = " ".join(str(w.render()) for w in app.screen.query(".followup, .note"))
+        assert "offered and declined" in text
+        assert "problems Yes" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "episode", "keys", "chosen"),
+    [
+        ("in_treatment", True, ("enter",), "strategic"),
+        ("in_treatment", True, ("down", "down", "enter"), "interim"),
+        ("in_treatment", True, ("4",), "exit"),
+        ("post_exit_checkups", False, ("1",), "post_exit_checkup"),
+        ("in_treatment", True, ("escape",), None),
+        ("discharged", False, ("1", "enter", "escape"), None),
+    ],
+)
+async def test_kind_picker(
+    app: RecoveryConsole, status: str, episode: bool, keys: tuple[str, ...], chosen: str | None
+) -> None:
+    got: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ReviewKindModal(status, episode), got.append)
+        await pilot.pause()
+        if not episode and status != "post_exit_checkups":
+            assert NOTHING in str(app.screen.query_one("#kind-none", Static).render())
+        await pilot.press(*keys)
+        await pilot.pause()
+    assert got == [chosen]

@@ -1,0 +1,43 @@
+"""What the review form's workers send back to it (handled as `on_review_screen_*`)."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from console.services.errors import ServiceError
+from console.services.review_dto import ReviewDraft, SavedReview
+
+
+class Loaded(Message, namespace="review_screen"):
+    def __init__(self, draft: ReviewDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+
+class Saved(Message, namespace="review_screen"):
+    def __init__(self, saved: SavedReview, close: bool, finalised: bool) -> None:
+        super().__init__()
+        self.saved = saved
+        self.close = close
+        self.finalised = finalised
+
+
+class Corrected(Message, namespace="review_screen"):
+    def __init__(self, draft: ReviewDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+
+class Failed(Message, namespace="review_screen"):
+    def __init__(self, error: ServiceError, quiet: bool = False) -> None:
+        super().__init__()
+        self.error = error
+        self.quiet = quiet  # an autosave: say it, but leave the focus where it is
+
+
+class Reentered(Message, namespace="review_screen"):
+    """The answer to the re-entry offer was recorded."""
+
+    def __init__(self, accepted: bool) -> None:
+        super().__init__()
+        self.accepted = accepted

@@ -1,0 +1,153 @@
+"""Saving the review form: on demand, by itself as fields change, and finalising; each
+message is shown on the message line and, where a field has one, beside the field."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual import work
+
+from console.services.errors import Invalid, ServiceError
+from console.services.review_dto import ReviewDraft, ReviewInput
+from screens.review import messages as m
+from screens.review.collect import field_of
+from screens.review.live import Line
+
+if TYPE_CHECKING:
+    from screens.host import ConsoleScreen as _Base
+    from screens.review.sections import ReviewSections
+else:
+    _Base = object
+
+
+class Saving(_Base):
+    """Mixed into ReviewScreen, which provides the form and its display."""
+
+    draft: ReviewDraft | None
+    sections: ReviewSections | None
+    read_only: bool
+    _version: int
+    _lock: threading.Lock
+    _dirty: bool
+    _confirm_finalise: bool
+    _timer: object | None
+    _marks: dict[str, str]
+    # and _say, _collect, _title, _go_to, _finalised, _autosave_seconds
+
+    # -- when ---------------------------------------------------------------------------
+    def _schedule_autosave(self) -> None:
+        self._dirty = True
+        self._confirm_finalise = False
+        if self._timer is not None:
+            self._timer.stop()  # type: ignore[attr-defined]
+        self._timer = self.set_timer(self._autosave_seconds(), self._autosave)
+
+    def _autosave(self) -> None:
+        if self._dirty and not self.read_only:
+            self._submit(finalise=False, close=False, quiet=True)
+
+    def action_save(self) -> None:
+        self._submit(finalise=False, close=False)
+
+    def action_finalise(self) -> None:
+        if not self._confirm_finalise:
+            self._confirm_finalise = True
+            self._say("Finalise? It becomes read-only. Press ctrl+f again to finalise.")
+            return
+        self._confirm_finalise = False
+        self._submit(finalise=True, close=False)
+
+    # -- how ----------------------------------------------------------------------------
+    def _submit(self, *, finalise: bool, close: bool, quiet: bool = False) -> None:
+        data, errors = self._collect()
+        if errors:
+            first = next(iter(errors))
+            self._mark(errors)
+            self._say(f"✗ {errors[first]}{_more(errors)}", error=True)
+            if not quiet:
+                self.call_later(self._go_to, first)
+            return
+        self._dirty = False
+        self._write(data, finalise, close, quiet)
+
+    @work(thread=True, exclusive=False, group="save", exit_on_error=False)
+    def _write(self, data: ReviewInput, finalise: bool, close: bool, quiet: bool = False) -> None:
+        assert self.draft is not None
+        reviews = self.services.reviews
+        try:
+            with self._lock:
+                if finalise:
+                    saved = reviews.finalise(self.draft.id, self._version, data)
+                else:
+                    saved = reviews.save_draft(self.draft.id, self._version, data)
+                self._version = saved.version
+        except ServiceError as error:
+            self.post_message(m.Failed(error, quiet))
+            return
+        self.post_message(m.Saved(saved, close, finalise))
+
+    async def on_review_screen_saved(self, message: m.Saved) -> None:
+        assert self.draft is not None
+        saved = message.saved
+        self.draft = replace(
+            self.draft,
+            version=saved.version,
+            status=saved.status,
+            finalised_at=saved.finalised_at,
+            ost_decided_by=saved.ost_decided_by or self.draft.ost_decided_by,
+        )
+        saved_at = self.services.clock.now().format("HH:mm")
+        self._title(saved_at)
+        self._mark({})
+        if message.finalised:
+            self._say("Finalised. The review is now read-only; a correction is an addendum.")
+            self.read_only = True
+            for widget in self.query("Input, Select"):
+                widget.disabled = True
+            self.refresh_bindings()
+            self._finalised(getattr(saved, "offers_reentry", False))
+        elif not self._dirty:
+            self._say(f"Draft saved {saved_at}.")
+        if message.close:
+            self.app.pop_screen()
+
+    def on_review_screen_failed(self, message: m.Failed) -> None:
+        error = message.error
+        self._dirty = True  # nothing was written: the input stays on screen
+        if isinstance(error, Invalid):
+            errors = {field_of(k) or k: v for k, v in error.errors.items()}
+            self._mark(errors)
+            first_key = next(iter(error.errors))
+            self._say(f"✗ Not saved: {error.errors[first_key]}{_more(errors)}", error=True)
+            target = field_of(first_key)
+            if target and not message.quiet:
+                self.call_later(self._go_to, target)
+        else:
+            self._say(f"✗ {error}", error=True)
+
+    def _mark(self, errors: dict[str, str]) -> None:
+        """Show these messages at their fields (and remember them for sections not yet
+        shown); an empty dict clears every mark."""
+        for widget in self.query(".-bad"):
+            widget.remove_class("-bad")
+        for line in self.query(".err").results(Line):
+            line.update("")
+        self._marks = dict(errors)
+        self._apply_marks()
+
+    def _apply_marks(self) -> None:
+        for field_id, text in self._marks.items():
+            if not field_id.replace("-", "").replace("_", "").isalnum():
+                continue
+            for widget in self.query(f"#{field_id}"):
+                widget.add_class("-bad")
+            spec = self.sections.specs.get(field_id) if self.sections else None
+            short = text.removeprefix(f"{spec.label}: ") if spec else text
+            for line in self.query(f"#err-{field_id}").results(Line):
+                line.update(f"✗ {short}")
+
+
+def _more(errors: dict[str, str]) -> str:
+    return f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
