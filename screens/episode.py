@@ -212,7 +212,7 @@ class EpisodeModal(_ChangeModal):
             return lambda: episodes.start(pid, start, source, substances)
         end = _checked_date(self, "end_date")
         reason = self.query_one("#exit_reason", Select).value
-        if reason is Select.BLANK:
+        if reason is Select.NULL:
             raise validate.FieldError("choose an NDTMS exit reason", "exit_reason")
         return lambda: episodes.end(pid, end, str(reason))
 
@@ -292,7 +292,7 @@ class PrescriptionModal(_ChangeModal):
                 "Dispensing",
                 Select(
                     [(d.value.replace("_", " "), d.value) for d in Dispensing],
-                    value=c.dispensing if c and c.dispensing else Select.BLANK,
+                    value=c.dispensing if c and c.dispensing else Select.NULL,
                     prompt="none (injection)",
                     id="dispensing",
                 ),
@@ -321,7 +321,7 @@ class PrescriptionModal(_ChangeModal):
             medicine=str(self.query_one("#medicine", Select).value),
             dose_mg=dose,
             interval=str(self.query_one("#interval", Select).value),
-            dispensing="" if dispensing is Select.BLANK else str(dispensing),
+            dispensing="" if dispensing is Select.NULL else str(dispensing),
             pharmacy=self.query_one("#pharmacy", Input).value,
             start_date=_checked_date(self, "start_date"),
         )

@@ -104,7 +104,7 @@ class FilterModal(ModalScreen[ListFilter | None]):
             value = self.query_one(f"#f-{key}", Select).value
         except Exception:  # the flag field is not there for reception
             return ANY
-        return ANY if value is Select.BLANK else str(value)
+        return ANY if value is Select.NULL else str(value)
 
     def action_apply(self) -> None:
         status, keyworker, due = self._value("status"), self._value("keyworker"), self._value("due")
@@ -408,8 +408,15 @@ class PatientListScreen(ConsoleScreen[None]):
             self.app.push_screen(CarePlanScreen(row.id, name))
 
     def action_review(self) -> None:
-        from screens.review import ReviewScreen
+        from screens.review import ReviewKindModal, ReviewScreen
 
         row = self.table.current
-        if row is not None:
-            self.app.push_screen(ReviewScreen(patient_id=row.id))
+        if row is None:
+            return
+
+        def chosen(kind: str | None) -> None:
+            if kind is not None:
+                self.app.push_screen(ReviewScreen(patient_id=row.id, kind=kind))
+
+        # Only the kinds that apply now: a check-up after exit, reviews during treatment.
+        self.app.push_screen(ReviewKindModal(row.status, row.episode_start is not None), chosen)

@@ -39,7 +39,9 @@ def value(app: RecoveryConsole, field_id: str) -> str:
 
 async def open_review(pilot: Pilot[None]) -> ReviewScreen:
     await settle(pilot)
-    await pilot.press("r")
+    await pilot.press("r")  # the kind picker: strategic is first, so enter takes it
+    await settle(pilot)
+    await pilot.press("enter")
     await settle(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, ReviewScreen) and screen.draft is not None
