@@ -7,13 +7,14 @@ once, so the user sees whose record is opening before anything else (hazard log)
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
@@ -24,6 +25,7 @@ from console.services.roles import Action, allowed
 from console.services.summary_dto import PatientSummary
 from screens import summary_sections as text
 from screens.host import ConsoleScreen
+from screens.summary_history import ReviewHistory
 from screens.widgets.trend import Trend
 
 FIELDS = (
@@ -37,14 +39,16 @@ FIELDS = (
     ("next-review", "Next review"),
 )
 
+# Headings name the key that opens the section's own screen.
 SECTIONS = (
     ("treatment", "Treatment"),
     ("alerts", "Alerts"),
     ("progress", "Progress"),
-    ("support", "Recovery support"),
-    ("family", "Family and supporters"),
-    ("health", "Health checks"),
-    ("letters-sent", "Letters sent"),
+    ("history", "Review history (v, then enter opens one)"),
+    ("support", "Recovery support (k)"),
+    ("family", "Family and supporters (f)"),
+    ("health", "Health checks (h)"),
+    ("letters-sent", "Letters sent (l)"),
     ("episodes", "Earlier episodes"),
 )
 
@@ -60,16 +64,34 @@ TRENDS: tuple[tuple[str, str, str, int, int, int | None, bool], ...] = (
 )
 
 
+# Keys that show clinical detail, hidden from reception; and those dimmed without the role.
+CLINICAL_KEYS = frozenset(
+    {"review", "care_plan", "history", "linkage", "family", "health", "episode", "prescription"}
+)
+WRITE_KEYS = {
+    "prescription": Action.OST_DECISION,
+    "episode": Action.MANAGE_EPISODES,
+    "review": Action.EDIT_CARE,
+}
+
+
 class PatientSummaryScreen(ConsoleScreen[None]):
     CSS_PATH = "patient_summary.tcss"
     AUTO_FOCUS = "#body"
 
+    # The footer holds what fits at 80 columns; the rest are in `?` help and the headings.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.back", "Back", id="patient-summary.back"),
-        Binding("e", "edit", "Edit", id="patient-summary.edit"),
-        Binding("x", "episode", "Episode", id="patient-summary.episode"),
-        Binding("p", "prescription", "Prescription", id="patient-summary.prescription"),
+        Binding("r", "review", "Review", id="patient-summary.review"),
         Binding("c", "care_plan", "Plan", id="patient-summary.care-plan"),
+        Binding("l", "letters", "Letter", id="patient-summary.letters"),
+        Binding("e", "edit", "Edit", id="patient-summary.edit"),
+        Binding("x", "episode", "Episode", show=False, id="patient-summary.episode"),
+        Binding("p", "prescription", "Prescribe", id="patient-summary.prescription"),
+        Binding("v", "history", "Review history", show=False, id="patient-summary.history"),
+        Binding("k", "linkage", "Linkage", show=False, id="patient-summary.linkage"),
+        Binding("f", "family", "Family", show=False, id="patient-summary.family"),
+        Binding("h", "health", "Health", show=False, id="patient-summary.health"),
     ]
 
     class Opened(Message):
@@ -87,6 +109,9 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self.row = row  # what the list already showed: enough for the title line
         self.record: PatientRecord | None = None
         self.summary: PatientSummary | None = None
+        # A screen that may change the record and closes without a result: reload once it
+        # is off the stack (a modal's resume can arrive after it was pushed).
+        self._child: Screen[object] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -95,13 +120,16 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             yield Static("Demographics", classes="section")
             with Grid(id="details"):
                 for key, label in FIELDS:
-                    yield Static(label, classes="label")
+                    yield Static(label, id=f"l-{key}", classes="label")
                     yield Static("", id=f"f-{key}", classes="value", markup=False)
             yield Static("", id="recovery", markup=False)
             for key, heading in SECTIONS:
-                yield Static(heading, id=f"h-{key}", classes="section clinical")
+                yield Static(heading, id=f"h-{key}", classes="section clinical", markup=False)
                 if key == "progress":
                     yield Grid(id="progress", classes="clinical")
+                elif key == "history":
+                    yield ReviewHistory(id="history", classes="clinical")
+                    yield Static("", id="history-none", classes="muted clinical")
                 elif key == "alerts":
                     yield Vertical(id="alerts", classes="clinical")
                 else:
@@ -149,16 +177,12 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             "sex": record.sex.capitalize(),
             "status": fmt.status_text(record.status),
             "keyworker": summary.keyworker or "none assigned",
-            "next-review": (
-                f"{fmt.date_text(record.next_review_due)} · "
-                f"{fmt.due_text(record.next_review_due, today)}"
-                if record.next_review_due
-                else "not scheduled"
-            ),
         }
+        label, values["next-review"], due = text.next_due_text(summary, today)
+        self.query_one("#l-next-review", Static).update(label)
         for key, value in values.items():
             self.query_one(f"#f-{key}", Static).update(value)
-        urgency = fmt.due_class(record.next_review_due, today)
+        urgency = fmt.due_class(due, today)
         review = self.query_one("#f-next-review")
         review.remove_class("-overdue", "-soon", "-later", "-none")
         review.add_class(f"-{urgency}")
@@ -172,7 +196,9 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self.query_one("#episodes", Static).update(text.past_episodes_text(summary))
         await self._show_alerts(summary)
         await self._show_progress(summary)
+        self._show_history(summary)
         self.query_one("#message", Static).update("")
+        self.refresh_bindings()
 
     async def _show_alerts(self, summary: PatientSummary) -> None:
         box = self.query_one("#alerts")
@@ -217,6 +243,35 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             ]
         )
 
+    def _show_history(self, summary: PatientSummary) -> None:
+        self.query_one(ReviewHistory).show(summary.history)
+        self.query_one(ReviewHistory).display = bool(summary.history)
+        self.query_one("#history-none", Static).update("No reviews recorded.")
+        self.query_one("#history-none").display = not summary.history
+        n = len(summary.history)
+        self.query_one("#h-history", Static).update(
+            f"Review history ({n}; v, then enter opens one)" if n else "Review history"
+        )
+
+    def on_review_history_chosen(self, message: ReviewHistory.Chosen) -> None:
+        from screens.review import ReviewScreen
+
+        point = message.point
+        # A draft opens to carry on with it, for those who may edit reviews.
+        read_only = not point.draft or not allowed(self.services.staff.roles, Action.EDIT_CARE)
+        self._push_child(ReviewScreen(review_id=point.id, read_only=read_only))
+
+    def _push_child(self, screen: Screen[Any]) -> None:
+        self._child = screen
+        self.app.push_screen(screen)
+
+    def on_screen_resume(self) -> None:
+        child = self._child
+        if child is not None and child not in self.app.screen_stack and self.app.screen is self:
+            self._child = None
+            if self.summary is not None:
+                self.reload()
+
     def reload(self) -> None:
         self._open(self.row.id)
 
@@ -241,10 +296,13 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         roles = self.services.staff.roles
-        if action == "prescription":
-            return True if allowed(roles, Action.OST_DECISION) else None  # dimmed: a hint
-        if action == "episode":
-            return True if allowed(roles, Action.MANAGE_EPISODES) else None
+        if action in CLINICAL_KEYS and not allowed(roles, Action.VIEW_CLINICAL):
+            return False  # reception: no clinical keys at all
+        if action in CLINICAL_KEYS and action != "care_plan" and self.summary is None:
+            return None  # still opening (or refused)
+        needs = WRITE_KEYS.get(action)
+        if needs is not None:
+            return True if allowed(roles, needs) else None  # dimmed: a hint
         return True
 
     def action_edit(self) -> None:
@@ -303,5 +361,50 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     def action_care_plan(self) -> None:
         from screens.care_plan import CarePlanScreen
 
-        name = fmt.name_text(self.row.family_name, self.row.given_name)
-        self.app.push_screen(CarePlanScreen(self.row.id, name))
+        self.app.push_screen(CarePlanScreen(self.row.id, self._patient_name()))
+
+    def action_review(self) -> None:
+        if not self._may(Action.EDIT_CARE) or self.summary is None:
+            return
+        from screens.review.kind import ReviewKindModal
+
+        summary = self.summary
+
+        def chosen(kind: str | None) -> None:
+            if kind is None:
+                return
+            from screens.review import ReviewScreen
+
+            self._push_child(ReviewScreen(patient_id=summary.record.id, kind=kind))
+
+        self.app.push_screen(
+            ReviewKindModal(summary.record.status, summary.episode is not None), chosen
+        )
+
+    def action_history(self) -> None:
+        history = self.query_one(ReviewHistory)
+        if history.display:
+            history.focus()
+
+    def action_letters(self) -> None:
+        from screens.letters import LettersScreen
+
+        self._push_child(LettersScreen(self.row))  # "Letters sent" changes when one is produced
+
+    def _patient_name(self) -> str:
+        return fmt.name_text(self.row.family_name, self.row.given_name)
+
+    def action_linkage(self) -> None:
+        from screens.linkage import LinkageScreen
+
+        self.app.push_screen(LinkageScreen(self.row.id, self._patient_name()), self._changed)
+
+    def action_family(self) -> None:
+        from screens.family import FamilyScreen
+
+        self.app.push_screen(FamilyScreen(self.row.id, self._patient_name()), self._changed)
+
+    def action_health(self) -> None:
+        from screens.health import HealthScreen
+
+        self.app.push_screen(HealthScreen(self.row.id, self._patient_name()), self._changed)

@@ -11,7 +11,7 @@ import datetime as dt
 from console import format as fmt
 from console.rules.durations import spoken
 from console.rules.vocab import EXIT_REASONS, MEDICINE_LABEL, Medicine
-from console.services.summary_dto import Dose, PatientSummary
+from console.services.summary_dto import Dose, PatientSummary, ReviewPoint
 
 ALERT_NAMES = {
     "R": "review",
@@ -22,6 +22,16 @@ ALERT_NAMES = {
     "L": "linkage",
     "C": "check-up",
     "E": "re-engage",
+}
+
+
+# Short kind names for the review history's first line.
+KIND_SHORT = {
+    "start": "Start",
+    "strategic": "Strategic",
+    "interim": "Interim",
+    "exit": "Exit",
+    "post_exit_checkup": "Check-up",
 }
 
 
@@ -162,3 +172,57 @@ def letters_text(s: PatientSummary) -> str:
         printed = f"; printed {letter.printed_at[:10]}" if letter.printed_at else "; not printed"
         rows.append(f"{_label(letter.template).capitalize()} · produced {produced}{printed}")
     return "\n".join(rows)
+
+
+def next_due_text(s: PatientSummary, today: dt.date) -> tuple[str, str, dt.date | None]:
+    """(label, value, date it is judged by) for the details' "next" line: a patient on
+    post-exit check-ups has a next check-up ("check-up 2 of 8"), not a next review."""
+    record = s.record
+    if record.status == "post_exit_checkups":
+        due = s.next_checkup_due
+        if due is None:
+            return "Next check-up", "not scheduled", None
+        number = f" · check-up {s.checkups_done + 1} of {s.checkups_planned}"
+        return (
+            "Next check-up",
+            f"{fmt.date_text(due)} · {fmt.due_text(due, today)}"
+            + (number if s.checkups_planned else ""),
+            due,
+        )
+    due = record.next_review_due
+    if due is None:
+        return "Next review", "not scheduled", None
+    return "Next review", f"{fmt.date_text(due)} · {fmt.due_text(due, today)}", due
+
+
+def _ost_text(point: ReviewPoint) -> str:
+    if point.ost_decision == "pending":
+        return "OST decision pending"
+    if point.ost_decision:
+        return f"OST {_label(point.ost_decision)}"
+    if point.kind == "post_exit_checkup":
+        return ""
+    return "OST not decided yet" if point.draft else "no OST decision"
+
+
+def _value(value: int | None, out_of: str = "") -> str:
+    return "—" if value is None else f"{value}{out_of}"
+
+
+def history_lines(point: ReviewPoint) -> tuple[str, str]:
+    """Two lines of at most 73 characters (the list is 74 wide at 80 columns): when,
+    what, who, the OST decision; then the BARC-10 total and the key TOP values. A draft
+    says so in words."""
+    kind = KIND_SHORT.get(point.kind, _label(point.kind).capitalize())
+    if point.draft:
+        kind += ", draft"
+    held = point.held_by or "not recorded"
+    if len(held) > 16:
+        held = held[:15] + "…"
+    first = f"{fmt.date_text(point.date):<11}  {kind:<16}  {held:<16}  {_ost_text(point)}"
+    second = (
+        f"  BARC-10 {_value(point.barc10_total)} · opiate days {_value(point.opiates_days)}"
+        f" · alcohol days {_value(point.alcohol_days)}"
+        f" · quality of life {_value(point.quality_of_life, '/20')}"
+    )
+    return first.rstrip(), second

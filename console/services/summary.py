@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from console.rules.alerts import AlertFacts, alerts
 from console.rules.flags import ListCaches, drift_reasons
 from console.rules.ost import continuous_start
-from console.rules.vocab import EXIT_REASONS, ExitGroup
+from console.rules.schedule import CHECKUPS
+from console.rules.vocab import DRUG_PANEL, EXIT_REASONS, ExitGroup
 from console.services import summary_dto as d
 from console.services.errors import NotFound
 from console.services.patients import to_record
@@ -45,25 +46,21 @@ class SummaryService:
             rx = q.prescriptions(session=session, patient_id=patient_id)
             doses = tuple(_dose(p) for p in rx)
             # Addenda applied: trends and alerts use corrected values (SPEC §2).
-            review_rows = review_queries.corrected(
+            all_rows = review_queries.corrected(
                 session=session, rows=q.reviews(session=session, patient_id=patient_id)
             )
+            review_rows = [r for r in all_rows if r["status"] == "finalised"]
+            health_rows = q.health(session=session, patient_id=patient_id)
             latest_test = next((r for r in reversed(review_rows) if r["drug_test_id"]), None)
-            test = (
-                q.drug_test(session=session, test_id=latest_test["drug_test_id"])
-                if latest_test
-                else None
-            )
             facts = _facts(
                 patient,
                 today=today,
                 episodes=episodes,
                 rx=rx,
                 reviews=review_rows,
-                test=test,
-                test_date=latest_test["review_date"] if latest_test else None,
+                test=latest_test,
                 agreed=q.agreed_plan_exists(session=session, patient_id=patient_id),
-                health=q.health(session=session, patient_id=patient_id),
+                health=health_rows,
                 threshold=threshold,
             )
             summary = d.PatientSummary(
@@ -79,11 +76,17 @@ class SummaryService:
                 family=tuple(
                     _supporter(r) for r in q.family(session=session, patient_id=patient_id)
                 ),
-                health=tuple(_health(r) for r in q.health(session=session, patient_id=patient_id)),
+                health=tuple(_health(r) for r in health_rows),
                 letters=tuple(
                     d.LetterSent(r["template_key"], r["produced_at"], r["printed_at"])
                     for r in q.letters(session=session, patient_id=patient_id)
                 ),
+                history=tuple(_point(r) for r in reversed(all_rows)),
+                next_checkup_due=patient.next_checkup_due,
+                checkups_done=_checkups_done(episodes, review_rows),
+                # Rows from before the count was kept (and the demo) hold 0: the rule's 8.
+                checkups_planned=patient.checkups_planned
+                or (CHECKUPS if patient.status == "post_exit_checkups" else 0),
             )
             tx.audit("patient.open", entity="patient", entity_id=patient_id, patient_id=patient_id)
         return summary
@@ -95,9 +98,8 @@ def _facts(
     today: pendulum.Date,
     episodes: list[d.Episode],
     rx: Sequence[sa.RowMapping],
-    reviews: Sequence[sa.RowMapping],
-    test: sa.RowMapping | None,
-    test_date: object,
+    reviews: Sequence[dict[str, Any]],
+    test: dict[str, Any] | None,
     agreed: bool,
     health: Sequence[sa.RowMapping],
     threshold: int,
@@ -125,10 +127,9 @@ def _facts(
         last_strategic_review=p.last_strategic_review,
         has_open_episode=any(e.end is None for e in episodes),
         agreed_plan=agreed,
-        drug_results={
-            k: v for k, v in (test or {}).items() if isinstance(v, str) and k != "specimen"
-        },
-        drug_test_date=test_date,  # type: ignore[arg-type]
+        # The latest finalised review with a test, its results corrected by addenda.
+        drug_results={s: test[f"drug_{s}"] for s in DRUG_PANEL} if test else {},
+        drug_test_date=test["review_date"] if test else None,
         medicine=current["medicine"] if current else "",
         dose_mg=current["dose_mg"] if current else None,
         interval=current["interval"] if current else "daily",
@@ -157,6 +158,16 @@ def _facts(
     )
 
 
+def _checkups_done(episodes: list[d.Episode], reviews: Sequence[dict[str, Any]]) -> int:
+    """Finalised post-exit check-ups since the last exit ("check-up 3 of 8")."""
+    last_exit = next((e.end for e in reversed(episodes) if e.end is not None), None)
+    if last_exit is None:
+        return 0
+    return sum(
+        1 for r in reviews if r["kind"] == "post_exit_checkup" and r["review_date"] >= last_exit
+    )
+
+
 def _episode(r: sa.RowMapping) -> d.Episode:
     return d.Episode(
         r["start_date"],
@@ -179,7 +190,7 @@ def _dose(r: sa.RowMapping) -> d.Dose:
     )
 
 
-def _point(r: sa.RowMapping) -> d.ReviewPoint:
+def _point(r: dict[str, Any]) -> d.ReviewPoint:
     return d.ReviewPoint(
         id=r["id"],
         kind=r["kind"],
@@ -192,6 +203,7 @@ def _point(r: sa.RowMapping) -> d.ReviewPoint:
         psych_health=r["psych_health"],
         physical_health=r["physical_health"],
         quality_of_life=r["quality_of_life"],
+        status=r["status"],
     )
 
 

@@ -33,6 +33,11 @@ class ReviewPoint:
     psych_health: int | None
     physical_health: int | None
     quality_of_life: int | None
+    status: str = "finalised"  # or "draft" (the history lists drafts too)
+
+    @property
+    def draft(self) -> bool:
+        return self.status != "finalised"
 
 
 @dataclass(frozen=True)
@@ -88,11 +93,18 @@ class PatientSummary:
     doses: tuple[Dose, ...]  # oldest first; the last open one is current
     ost_since: dt.date | None  # start of the current continuous run
     alerts: tuple[Alert, ...]
-    reviews: tuple[ReviewPoint, ...]  # finalised, oldest first
+    reviews: tuple[ReviewPoint, ...]  # finalised, oldest first, addenda applied (trends)
     links: tuple[Link, ...]
     family: tuple[Supporter, ...]
     health: tuple[HealthEvent, ...]
     letters: tuple[LetterSent, ...]
+    # Every review, drafts too, newest first (the review history).
+    history: tuple[ReviewPoint, ...] = ()
+    # Post-exit check-ups: the next one's due date, how many are finalised since the last
+    # exit, and how many are planned (8, plus 4 per renewal).
+    next_checkup_due: dt.date | None = None
+    checkups_done: int = 0
+    checkups_planned: int = 0
 
     @property
     def current_dose(self) -> Dose | None:

@@ -14,9 +14,12 @@ from console.app import RecoveryConsole
 from console.services import Services
 from console.services.dto import PatientRow
 from screens.episode import EpisodeModal, PrescriptionModal
+from screens.letters import LettersScreen
 from screens.patient_form import PatientFormScreen
 from screens.patient_list import PatientListScreen
 from screens.patient_summary import SECTIONS, PatientSummaryScreen
+from screens.review import ReviewScreen
+from screens.summary_history import ReviewHistory
 from screens.widgets.trend import BLOCKS, Trend, latest_text, sparkline
 from tests.ui.helpers import settle, type_search
 
@@ -79,7 +82,7 @@ async def test_summary_shows_every_section_and_scrolls(populated: Services) -> N
         assert "/28" in str(screen.query_one("#t-opiates", Trend).render())
         assert "/20" in str(screen.query_one("#t-qol", Trend).render())
         for key, _heading in SECTIONS:
-            if key not in ("alerts", "progress"):
+            if key not in ("alerts", "progress", "history"):
                 assert _text(screen, f"#{key}"), key
         body = screen.query_one("#body", VerticalScroll)
         assert app.focused is body
@@ -213,6 +216,192 @@ async def test_reception_can_edit_demographics_only(
         assert isinstance(app.screen, PatientSummaryScreen)
         await pilot.press("escape")
         assert isinstance(app.screen, PatientListScreen)
+
+
+def _post_exit(services: Services) -> PatientRow:
+    for row in services.patients.search("", limit=60).rows:
+        if row.status == "post_exit_checkups":
+            return row
+    raise AssertionError("the demonstration caseload should hold a post-exit patient")
+
+
+async def test_review_history_lists_drafts_and_opens_reviews(populated: Services) -> None:
+    row = _rich(populated)
+    draft = populated.reviews.start(row.id, "interim")
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        summary = screen.summary
+        assert summary is not None
+        history = screen.query_one(ReviewHistory)
+        assert history.option_count == len(summary.history) == len(summary.reviews) + 1
+        first = str(history.get_option_at_index(0).prompt)
+        assert first.startswith("23 Nov 2026  Interim, draft")
+        assert "BARC-10" in first and "opiate days" in first
+        latest = summary.reviews[-1]
+        second = str(history.get_option_at_index(1).prompt)
+        assert second.startswith(f"{latest.date.day} {latest.date:%b %Y}  ")
+        assert "draft" not in second and latest.held_by[:10] in second
+        assert "OST" in second  # a decision, "pending" or "no OST decision"
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.focused is history and history.highlighted == 0
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.review_id == latest.id and review.read_only
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and app.focused is history
+        assert history.highlighted == 1  # the place is kept across the reload
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.review_id == draft.id and not review.read_only  # carry on with it
+
+
+async def test_letters_key_opens_the_patients_letters(populated: Services) -> None:
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, row)
+        await pilot.press("l")
+        await settle(pilot)
+        letters = app.screen
+        assert isinstance(letters, LettersScreen) and letters.row.id == row.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, PatientSummaryScreen)
+
+
+async def test_post_exit_patient_shows_the_next_checkup(populated: Services) -> None:
+    row = _post_exit(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        summary = screen.summary
+        assert summary is not None and summary.next_checkup_due is not None
+        assert _text(screen, "#l-next-review") == "Next check-up"
+        value = _text(screen, "#f-next-review")
+        due = summary.next_checkup_due
+        assert value.startswith(f"{due.day} {due:%b %Y} · ")
+        assert value.endswith(f" · check-up {summary.checkups_done + 1} of 8")
+        assert "not scheduled" not in value
+
+
+async def test_review_key_asks_the_kind_then_opens_a_new_review(app: RecoveryConsole) -> None:
+    from screens.review.kind import ReviewKindModal
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "943 476 5919")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        summary = app.screen
+        assert isinstance(summary, PatientSummaryScreen)
+        await pilot.press("x")  # an open episode, so the usual kinds are offered
+        await settle(pilot)
+        app.screen.query_one("#start_date", Input).value = "02/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is summary
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewKindModal)
+        await pilot.press("escape")  # cancelled: nothing opens
+        await settle(pilot)
+        assert app.screen is summary
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("enter")  # strategic, the default
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.patient_id == summary.row.id and review.kind == "strategic"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is summary
+        first = str(summary.query_one(ReviewHistory).get_option_at_index(0).prompt)
+        assert first.startswith("23 Nov 2026  Strategic, draft")
+
+
+@pytest.mark.parametrize("key", ["k", "f", "h", "c"])
+async def test_linkage_family_health_and_plan_keys_open_their_screens(
+    populated: Services, key: str
+) -> None:
+    from screens.care_plan import CarePlanScreen
+    from screens.family import FamilyScreen
+    from screens.health import HealthScreen
+    from screens.linkage import LinkageScreen
+
+    kinds = {"k": LinkageScreen, "f": FamilyScreen, "h": HealthScreen, "c": CarePlanScreen}
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        summary = await _open(pilot, row)
+        await pilot.press(key)
+        await settle(pilot)
+        opened = app.screen
+        assert isinstance(opened, kinds[key])
+        assert opened.patient_id == row.id
+        assert opened.patient_name == f"{row.family_name.upper()}, {row.given_name}"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is summary
+
+
+async def test_summary_reloads_when_the_family_screen_reports_a_change(
+    populated: Services,
+) -> None:
+    from console.services.health_dto import SupporterInput
+
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        summary = await _open(pilot, row)
+        assert "Kim Quarrington" not in _text(summary, "#family")
+        await pilot.press("f")
+        await settle(pilot)
+        populated.family.add(row.id, SupporterInput("Kim Quarrington", "sister"))
+        app.screen.dismiss(True)
+        await settle(pilot)
+        assert app.screen is summary
+        assert "Kim Quarrington (sister)" in _text(summary, "#family")
+
+
+@pytest.mark.parametrize(
+    ("role", "review", "history", "letters"),
+    [
+        ("reception", False, False, True),
+        ("admin", None, True, True),
+        ("recovery_worker", True, True, True),
+    ],
+)
+async def test_summary_keys_follow_the_role(
+    as_role: Callable[[str], Services],
+    role: str,
+    review: bool | None,
+    history: bool,
+    letters: bool,
+) -> None:
+    app = RecoveryConsole(as_role(role))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "943 476 5919")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        assert screen.check_action("review", ()) is review
+        for action in ("history", "linkage", "family", "health", "care_plan"):
+            assert screen.check_action(action, ()) is history, action
+        assert screen.check_action("letters", ()) is letters
+        if review is not True:
+            await pilot.press("r")  # refused or hidden: nothing opens
+            await settle(pilot)
+            assert app.screen is screen
 
 
 # -- snapshots ----------------------------------------------------------------------------
