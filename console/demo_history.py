@@ -171,6 +171,7 @@ class Caseload(CareRecords):
             "hbv_course_completed": day(hbv),
             "injecting_recorded": day(injecting),
             "next_checkup_due": day(checkup),
+            "checkups_planned": 8 if latest.end is not None and latest.reason in SUCCESS else 0,
             "next_linkage_followup": day(followup),
             "agreed_plan_substance_goal": day(plan_goal),
             "is_demo": True,

@@ -66,7 +66,7 @@ SPECS: tuple[tuple[Any, tuple[str, ...]], ...] = (
         status recovery_start children_under_16 safe_storage_discussed family_involvement
         injecting_status next_review_due last_strategic_review last_ost_decision episode_start
         ost_continuous_start current_medicine current_dose_mg last_barc10_total last_naloxone
-        last_hcv_test hbv_course_completed injecting_recorded next_checkup_due
+        last_hcv_test hbv_course_completed injecting_recorded next_checkup_due checkups_planned
         next_linkage_followup agreed_plan_substance_goal is_demo""")),
     (Episode, _columns("""
         id patient_id start_date referral_source problem_substances end_date exit_reason""")),
