@@ -139,11 +139,14 @@ class PatientListScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "PatientTable"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "app.help", "Help", key_display="?", id="patient-list.help"),
         Binding("slash", "focus_search", "Search", id="patient-list.search"),
         Binding("enter", "open", "Open", id="patient-list.open"),
         Binding("n", "new_patient", "New", id="patient-list.new-patient"),
         Binding("f", "filters", "Filter", id="patient-list.filter"),
-        Binding("s", "sort", "Sort", id="patient-list.sort"),
+        Binding(
+            "s", "sort", "Sort", id="patient-list.sort", show=False
+        ),  # named on the "Showing" line
         Binding("l", "letter", "Letter", id="patient-list.letter"),
         Binding("w", "worklist", "Worklist", id="patient-list.worklist"),
         Binding("r", "review", "Review", id="patient-list.review"),

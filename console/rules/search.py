@@ -90,4 +90,6 @@ class ListFilter:
         return text[0].upper() + text[1:]
 
     def order_words(self) -> str:
-        return "sorted by next review, soonest first" if self.by_review else "sorted by name"
+        return (
+            "sorted by next review, soonest first (s)" if self.by_review else "sorted by name (s)"
+        )
