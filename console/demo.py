@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from console import demo_data
 from console.demo_history import TABLES, Caseload, Team
+from console.rules.names import fold_key
 from console.rules.nhs_number import check_digit
 from console.rules.vocab import Role
 from db import bulk
@@ -121,7 +122,7 @@ def _resources(conn: sa.Connection) -> list[tuple[int, str]]:
     table = table_of(Resource)
     first = bulk.next_id(conn, table)
     rows = [
-        (first + i, kind.value, name, name.lower(), where, when, contact)
+        (first + i, kind.value, name, fold_key(name)[:120], where, when, contact)
         for i, (kind, name, where, when, contact) in enumerate(demo_data.RESOURCES)
     ]
     columns = ("id", "kind", "name", "name_key", "where", "when", "contact")

@@ -138,7 +138,7 @@ def _shown(app: RecoveryConsole) -> str:
 async def test_status_and_keyworker_filters_combine(app: RecoveryConsole) -> None:
     async with app.run_test() as pilot:
         await settle(pilot)
-        assert _shown(app) == "Showing: All patients · sorted by name"
+        assert _shown(app) == "Showing: All patients · sorted by name (s)"
         everyone = len(table(app).rows)
         modal = await _filters(pilot, status="in_treatment")
         rows = table(app).rows
@@ -148,7 +148,7 @@ async def test_status_and_keyworker_filters_combine(app: RecoveryConsole) -> Non
         await _filters(pilot, keyworker=str(kw.id))
         rows = table(app).rows
         assert rows and all(r.keyworker == kw.name and r.status == "in_treatment" for r in rows)
-        assert _shown(app) == f"Showing: In treatment · keyworker: {kw.name} · sorted by name"
+        assert _shown(app) == f"Showing: In treatment · keyworker: {kw.name} · sorted by name (s)"
         await _filters(pilot, keyworker="mine")  # the demo gave 'tester' no patients
         assert table(app).rows == []
         assert "keyworker: mine" in table(app).empty_text
@@ -166,14 +166,14 @@ async def test_flagged_and_overdue_filters_with_a_search(app: RecoveryConsole) -
         await _filters(pilot, flagged="flagged")
         flagged = table(app).rows
         assert flagged and all(r.flags for r in flagged)
-        assert _shown(app) == "Showing: Flagged · sorted by name"
+        assert _shown(app) == "Showing: Flagged · sorted by name (s)"
         await _filters(pilot, due="overdue")
         today = app.services.clock.today()
         rows = table(app).rows
         assert rows and all(
             r.next_review_due is not None and r.next_review_due < today and r.flags for r in rows
         )
-        assert _shown(app) == "Showing: Review overdue · flagged · sorted by name"
+        assert _shown(app) == "Showing: Review overdue · flagged · sorted by name (s)"
         name = rows[0].family_name
         await type_search(pilot, name[:4])
         assert all(r.flags and r.next_review_due < today for r in table(app).rows)  # type: ignore[operator]
@@ -185,7 +185,7 @@ async def test_s_sorts_by_next_review_and_pages_on(app: RecoveryConsole) -> None
         await settle(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert "sorted by next review, soonest first" in _shown(app)
+        assert "sorted by next review, soonest first (s)" in _shown(app)
         await pilot.press("end")  # loads the following pages
         await settle(pilot)
         await pilot.press("end")
@@ -198,7 +198,7 @@ async def test_s_sorts_by_next_review_and_pages_on(app: RecoveryConsole) -> None
         assert len({r.id for r in rows}) == len(rows)
         await pilot.press("s")
         await settle(pilot)
-        assert "sorted by name" in _shown(app)
+        assert "sorted by name (s)" in _shown(app)
 
 
 async def test_wide_terminal_shows_keyworker_time_in_treatment_and_last_review(

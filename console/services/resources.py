@@ -1,0 +1,146 @@
+"""The practice's recovery resources directory (SPEC §2): search, add, edit, retire.
+
+The directory is small (tens of rows), so a search reads the kind's rows and matches
+in Python: the folded name as a prefix, or any word of the name or of where.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from console.rules.names import fold_key
+from console.rules.vocab import ResourceKind
+from console.services.base import Tx
+from console.services.errors import Invalid, NotFound
+from console.services.linkage_dto import KIND_LABEL, ResourceInput, ResourceRow
+from console.services.roles import Action
+from db.models import Resource
+from db.queries import linkage as q
+
+if TYPE_CHECKING:
+    from console.services import Services
+
+WHAT = "resource"
+LIMITS = {"name": 120, "where": 200, "when": 120, "contact": 120, "notes": 500}
+
+
+def _words(text: str) -> list[str]:
+    return [key for key in (fold_key(w) for w in text.replace("/", " ").split()) if key]
+
+
+def matches(text: str, name: str, where: str) -> bool:
+    """Every word typed is the start of the whole name or of a word of the name or where."""
+    whole = fold_key(name)
+    if whole.startswith(fold_key(text)):
+        return True
+    words = _words(name) + _words(where)
+    return all(any(w.startswith(t) for w in words) for t in _words(text))
+
+
+def check(data: ResourceInput) -> ResourceInput:
+    """The clean input, or Invalid naming each field that is wrong."""
+    errors: dict[str, str] = {}
+    if data.kind not in {k.value for k in ResourceKind}:
+        errors["kind"] = "choose a kind from the list"
+    clean = {key: " ".join(getattr(data, key).split()) for key in LIMITS}
+    clean["notes"] = data.notes.strip()  # notes may keep their line breaks
+    if not clean["name"]:
+        errors["name"] = "a name is required"
+    for key, limit in LIMITS.items():
+        if len(clean[key]) > limit:
+            errors[key] = f"at most {limit} characters"
+    if errors:
+        raise Invalid(errors)
+    return ResourceInput(kind=data.kind, **clean)
+
+
+def to_row(r: Resource | sa.Row[Any]) -> ResourceRow:
+    return ResourceRow(
+        id=r.id,
+        kind=r.kind,
+        name=r.name,
+        where=r.where,
+        when=r.when,
+        contact=r.contact,
+        notes=r.notes,
+        active=bool(r.active),
+        version=r.version,
+    )
+
+
+class ResourceService:
+    def __init__(self, services: Services) -> None:
+        self._s = services
+
+    def search(
+        self,
+        text: str = "",
+        kind: str | None = None,
+        *,
+        include_inactive: bool = False,
+        limit: int = 50,
+    ) -> list[ResourceRow]:
+        with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
+            rows = q.resources(session=session, kind=kind, include_inactive=include_inactive)
+        found = [to_row(r) for r in rows if not text.strip() or matches(text, r.name, r.where)]
+        return found[:limit]
+
+    def add(self, data: ResourceInput) -> ResourceRow:
+        clean = check(data)
+        with self._s.uow.write(self._s.staff, Action.EDIT_RESOURCES) as tx:
+            _refuse_duplicate(tx, clean.kind, clean.name, None)
+            row = Resource(
+                kind=clean.kind,
+                name=clean.name,
+                name_key=fold_key(clean.name)[:120],
+                where=clean.where,
+                when=clean.when,
+                contact=clean.contact,
+                notes=clean.notes,
+            )
+            tx.session.add(row)
+            tx.session.flush()
+            tx.audit("resource.add", entity=WHAT, entity_id=row.id, detail={"kind": clean.kind})
+            return to_row(row)
+
+    def edit(self, resource_id: int, version: int, data: ResourceInput) -> ResourceRow:
+        clean = check(data)
+        with self._s.uow.write(self._s.staff, Action.EDIT_RESOURCES) as tx:
+            row = _get(tx, resource_id)
+            tx.check_version(row, version, WHAT, self._s.clock.tz)
+            if row.active:
+                _refuse_duplicate(tx, clean.kind, clean.name, resource_id)
+            changed = sorted(k for k in (*LIMITS, "kind") if getattr(row, k) != getattr(clean, k))
+            for key in (*LIMITS, "kind"):
+                setattr(row, key, getattr(clean, key))
+            row.name_key = fold_key(clean.name)[:120]
+            tx.audit("resource.edit", entity=WHAT, entity_id=row.id, detail={"fields": changed})
+            return to_row(row)
+
+    def set_active(self, resource_id: int, version: int, active: bool) -> ResourceRow:
+        """Retire a resource (kept for the links that name it) or restore it."""
+        with self._s.uow.write(self._s.staff, Action.EDIT_RESOURCES) as tx:
+            row = _get(tx, resource_id)
+            tx.check_version(row, version, WHAT, self._s.clock.tz)
+            if active and not row.active:
+                _refuse_duplicate(tx, row.kind, row.name, resource_id)
+            row.active = active
+            tx.audit("resource.retire", entity=WHAT, entity_id=row.id, detail={"active": active})
+            return to_row(row)
+
+
+def _get(tx: Tx, resource_id: int) -> Resource:
+    row = tx.session.get(Resource, resource_id, with_for_update=True)
+    if row is None:
+        raise NotFound("no such resource")
+    return row
+
+
+def _refuse_duplicate(tx: Tx, kind: str, name: str, own_id: int | None) -> None:
+    key = fold_key(name)
+    for other in q.active_keys(session=tx.session, kind=kind):
+        if other["id"] != own_id and fold_key(other["name"]) == key:
+            label = KIND_LABEL.get(kind, kind)
+            raise Invalid({"name": f"an active {label} resource already has this name"})
