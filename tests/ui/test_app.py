@@ -94,6 +94,23 @@ async def test_palette_jumps_to_a_patient(app: RecoveryConsole) -> None:
         assert screen.record is not None and screen.record.nhs_number == "9434765919"
 
 
+async def test_palette_opens_the_resources_directory_by_name(app: RecoveryConsole) -> None:
+    from screens.resources import ResourcesScreen
+
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"resources")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "Recovery resources directory" in " ".join(str(o.prompt) for o in _options(app)):
+                break
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ResourcesScreen)
+
+
 def _options(app: RecoveryConsole) -> list[object]:
     from textual.widgets import OptionList
 
