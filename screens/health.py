@@ -86,7 +86,7 @@ class HealthForm(ServiceForm[HealthRow]):
         today = self.services.clock.today().format("DD/MM/YYYY")
         kinds = [(rules.KIND_LABEL[k], k.value) for k in FORM_KINDS]
         yield from self.field(
-            "What", Select(kinds, value=self.kind, allow_blank=False, id="kind", compact=True)
+            "What", Select(kinds, value=self.kind, allow_blank=False, id="kind")
         )
         yield from self.field("Date", Input(today, id="check_date", compact=True))
         yield from self.field(
@@ -95,7 +95,6 @@ class HealthForm(ServiceForm[HealthRow]):
                 [(label, value) for value, label in rules.RESULTS[self.kind]],
                 prompt="choose the result",
                 id="result",
-                compact=True,
             ),
         )
         yield from self.field(

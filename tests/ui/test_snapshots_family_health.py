@@ -85,3 +85,11 @@ def test_health_form_error(snap_compare: SnapCompare, populated: Services) -> No
     app = RecoveryConsole(populated)
     run = opened(lambda: HealthScreen(pid, NAME), "a", "ctrl+s")
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
+
+
+def test_health_form_list_open(snap_compare: SnapCompare, populated: Services) -> None:
+    """The list of checks drops down framed, not over the form's own text."""
+    pid = known_id(populated)
+    app = RecoveryConsole(populated)
+    run = opened(lambda: HealthScreen(pid, NAME), "a", "enter")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
