@@ -63,7 +63,8 @@ def due_lines(view: HealthView, today: object) -> list[str]:
             rules.hbv_doses(events),
             hbv_status.result if hbv_status else "",
         ),
-        rules.hcv_text(view.last_hcv_test, view.injecting_status, today),  # type: ignore[arg-type]
+        rules.hcv_next_step(events)
+        or rules.hcv_text(view.last_hcv_test, view.injecting_status, today),  # type: ignore[arg-type]
         rules.hiv_text(rules.latest(events, K.HIV_TEST)),
         rules.site_text(rules.latest(events, K.SITE_CHECK), view.injecting_status),
         rules.naloxone_text(view.last_naloxone, today),  # type: ignore[arg-type]
@@ -85,9 +86,7 @@ class HealthForm(ServiceForm[HealthRow]):
     def fields(self) -> ComposeResult:
         today = self.services.clock.today().format("DD/MM/YYYY")
         kinds = [(rules.KIND_LABEL[k], k.value) for k in FORM_KINDS]
-        yield from self.field(
-            "What", Select(kinds, value=self.kind, allow_blank=False, id="kind")
-        )
+        yield from self.field("What", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
         yield from self.field("Date", Input(today, id="check_date", compact=True))
         yield from self.field(
             "Result",

@@ -222,6 +222,36 @@ def hcv_text(last: dt.date | None, injecting_status: str, today: dt.date) -> str
     return text + f" — retest by {_date(_years(last, 1))} (injecting)"
 
 
+# After a positive antibody the next step is an RNA test, then treatment: a retest date
+# would hide that step (hazard H27).
+HCV_PATHWAY = (K.HCV_ANTIBODY.value, K.HCV_RNA.value, K.HCV_TREATMENT.value)
+
+
+def hcv_next_step(events: Iterable[Event]) -> str | None:
+    """What the hepatitis C pathway needs next, or None when only routine retesting is."""
+    steps = [e for e in events if e.kind in HCV_PATHWAY and e.result != "refused"]
+    if not steps:
+        return None
+    # same-day records read in pathway order: antibody, then RNA, then treatment
+    last = max(steps, key=lambda e: (e.date, HCV_PATHWAY.index(e.kind)))
+    when = _date(last.date)
+    if last.result == "awaiting":
+        test = "antibody" if last.kind == K.HCV_ANTIBODY else "RNA (PCR)"
+        return f"Hepatitis C: {test} test taken {when}, result awaited"
+    if last.kind == K.HCV_ANTIBODY and last.result == "positive":
+        return f"Hepatitis C: antibody positive {when} — RNA (PCR) test due"
+    if last.kind == K.HCV_RNA and last.result == "detected":
+        return f"Hepatitis C: RNA detected {when} — refer for treatment"
+    if last.kind == K.HCV_TREATMENT and last.result in ("referred", "started"):
+        return f"Hepatitis C: {result_label(K.HCV_TREATMENT, last.result)} {when}"
+    if last.kind == K.HCV_TREATMENT and last.result in ("not_completed", "declined"):
+        return (
+            f"Hepatitis C: {result_label(K.HCV_TREATMENT, last.result)} {when}"
+            " — offer treatment again"
+        )
+    return None
+
+
 def hbv_text(completed: dt.date | None, doses: int, status: str) -> str:
     if completed is not None:
         return f"Hepatitis B: course completed {_date(completed)}"

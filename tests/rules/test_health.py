@@ -115,3 +115,30 @@ def test_due_wording() -> None:
         "Injecting: currently injecting (recorded 1 Jun 2026)"
     )
     assert h.injecting_text("", None) == "Injecting: not recorded — ask"
+
+
+def test_hcv_pathway_says_the_next_step_not_a_retest_date() -> None:
+    ab_pos = E("hcv_antibody", D(2026, 11, 2), "positive")
+    assert (
+        h.hcv_next_step([ab_pos])
+        == "Hepatitis C: antibody positive 2 Nov 2026 — RNA (PCR) test due"
+    )
+    rna_pos = E("hcv_rna", D(2026, 11, 2), "detected")  # same day: RNA follows antibody
+    assert h.hcv_next_step([rna_pos, ab_pos]) == (
+        "Hepatitis C: RNA detected 2 Nov 2026 — refer for treatment"
+    )
+    referred = E("hcv_treatment", D(2026, 11, 9), "referred")
+    assert h.hcv_next_step([ab_pos, rna_pos, referred]) == (
+        "Hepatitis C: referred for treatment 9 Nov 2026"
+    )
+    declined = E("hcv_treatment", D(2026, 11, 9), "declined")
+    assert h.hcv_next_step([rna_pos, declined]).endswith("offer treatment again")  # type: ignore[union-attr]
+    cleared = E("hcv_rna", D(2026, 11, 20), "not_detected")
+    assert h.hcv_next_step([ab_pos, cleared]) is None  # routine retesting applies
+    awaiting = E("hcv_rna", D(2026, 11, 20), "awaiting")
+    assert h.hcv_next_step([ab_pos, awaiting]) == (
+        "Hepatitis C: RNA (PCR) test taken 20 Nov 2026, result awaited"
+    )
+    refused = E("hcv_rna", D(2026, 11, 20), "refused")
+    assert h.hcv_next_step([ab_pos, refused]).endswith("RNA (PCR) test due")  # type: ignore[union-attr]
+    assert h.hcv_next_step([E("hcv_antibody", D(2026, 1, 1), "negative")]) is None
