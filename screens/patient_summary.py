@@ -355,8 +355,11 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         return False
 
     def _changed(self, result: object) -> None:
-        if result is not None:
-            self.reload()
+        if result is None:
+            return
+        if getattr(result, "prescription_stopped", False):
+            self.notify("Treatment completed: the prescription was stopped on the end date.")
+        self.reload()
 
     def action_care_plan(self) -> None:
         from screens.care_plan import CarePlanScreen

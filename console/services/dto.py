@@ -135,6 +135,7 @@ class EpisodeChange:
     episode_start: dt.date | None
     next_review_due: dt.date | None
     next_checkup_due: dt.date | None
+    prescription_stopped: bool = False
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from console.services.dto import (
     SafetyInput,
 )
 from console.services.errors import Invalid, NotFound, Refused
-from console.services.roles import Action
+from console.services.roles import Action, allowed
 from db.models import Episode, Patient, Prescription
 
 if TYPE_CHECKING:
@@ -171,6 +171,16 @@ class EpisodeService:
                 raise Invalid({"end_date": "this patient has no open episode"})
             if end_date < episode.start_date:
                 raise Invalid({"end_date": "the end date is before the episode started"})
+            # A completion ends substitute prescribing: the console must not go on showing
+            # a dose as current, and only a prescriber may stop it (hazard H28).
+            stops = group is ExitGroup.SUCCESSFUL and _open_prescription(tx.session, patient_id)
+            if stops and not allowed(self._s.staff.roles, Action.OST_DECISION):
+                raise Invalid(
+                    {
+                        "exit_reason": "a completed treatment stops the current prescription:"
+                        " a clinician must record this exit"
+                    }
+                )
             episode.end_date = end_date
             episode.exit_reason = exit_reason
             episode.version += 1
@@ -182,6 +192,8 @@ class EpisodeService:
                 patient.status = PatientStatus.DECEASED.value
                 _end_open_prescription(tx.session, patient_id, end_date)
             elif group is ExitGroup.SUCCESSFUL:
+                if stops:
+                    _end_open_prescription(tx.session, patient_id, end_date)
                 patient.status = PatientStatus.POST_EXIT_CHECKUPS.value
                 patient.checkups_planned = CHECKUPS
                 patient.next_checkup_due = checkup_dates(end_date)[0]
@@ -194,9 +206,13 @@ class EpisodeService:
                 entity="episode",
                 entity_id=episode.id,
                 patient_id=patient_id,
-                detail={"end": end_date.isoformat(), "exit_reason": exit_reason},
+                detail={
+                    "end": end_date.isoformat(),
+                    "exit_reason": exit_reason,
+                    "prescription_stopped": bool(stops),
+                },
             )
-            return _change(patient)
+            return _change(patient, prescription_stopped=bool(stops))
 
     # -- prescriptions --------------------------------------------------------------
     def change_prescription(self, patient_id: int, data: PrescriptionInput) -> EpisodeChange:
@@ -393,6 +409,16 @@ def _safety(row: Prescription) -> PrescriptionSafety:
     )
 
 
+def _open_prescription(session: Session, patient_id: int) -> bool:
+    found = session.exec(
+        select(Prescription.id).where(
+            Prescription.patient_id == patient_id,
+            Prescription.end_date.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    return found is not None
+
+
 def _end_open_prescription(session: Session, patient_id: int, on: dt.date) -> None:
     for row in session.exec(
         select(Prescription).where(
@@ -420,7 +446,7 @@ def _refresh_ost(session: Session, patient: Patient, today: dt.date) -> None:
     patient.current_dose_mg = current.dose_mg if current else None
 
 
-def _change(patient: Patient) -> EpisodeChange:
+def _change(patient: Patient, *, prescription_stopped: bool = False) -> EpisodeChange:
     assert patient.id is not None
     return EpisodeChange(
         patient_id=patient.id,
@@ -428,4 +454,5 @@ def _change(patient: Patient) -> EpisodeChange:
         episode_start=patient.episode_start,
         next_review_due=patient.next_review_due,
         next_checkup_due=patient.next_checkup_due,
+        prescription_stopped=prescription_stopped,
     )

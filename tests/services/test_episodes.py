@@ -104,6 +104,42 @@ def test_successful_exit_schedules_checkups(
     assert _events(engine)[-1] == ("episode.end", jo)
 
 
+def test_a_completed_treatment_stops_the_prescription(
+    services: Services, clin: Services, as_staff: StaffFactory, engine: Engine, jo: int
+) -> None:
+    clin.episodes.start(jo, dt.date(2025, 1, 10))
+    clin.episodes.change_prescription(jo, METHADONE)
+    worker = as_staff("recovery_worker")
+    with pytest.raises(Invalid) as refused:  # only a prescriber may stop it
+        worker.episodes.end(jo, dt.date(2026, 11, 23), "80")
+    assert "a clinician must record this exit" in refused.value.errors["exit_reason"]
+    assert _patient(engine, jo)["status"] == "in_treatment"  # nothing half-written
+    change = clin.episodes.end(jo, dt.date(2026, 11, 23), "80")
+    assert change.prescription_stopped
+    row = _patient(engine, jo)
+    assert row["current_medicine"] == "" and row["ost_continuous_start"] is None
+    assert _doses(engine, jo) == [(60.0, "2026-11-23", "2026-11-23")]
+
+
+def test_a_worker_may_record_a_completion_without_a_prescription(
+    services: Services, as_staff: StaffFactory, engine: Engine, jo: int
+) -> None:
+    worker = as_staff("recovery_worker")
+    worker.episodes.start(jo, dt.date(2025, 1, 10))
+    change = worker.episodes.end(jo, dt.date(2026, 11, 23), "80")
+    assert change.status == "post_exit_checkups" and not change.prescription_stopped
+
+
+def test_a_transfer_leaves_the_prescription_to_the_prescriber(
+    services: Services, clin: Services, engine: Engine, jo: int
+) -> None:
+    clin.episodes.start(jo, dt.date(2025, 1, 10))
+    clin.episodes.change_prescription(jo, METHADONE)
+    change = clin.episodes.end(jo, dt.date(2026, 11, 23), "83")
+    assert not change.prescription_stopped
+    assert _patient(engine, jo)["current_medicine"] == "methadone_oral"
+
+
 @pytest.mark.parametrize(
     ("code", "status"), [("85", "discharged"), ("88", "discharged"), ("83", "discharged")]
 )

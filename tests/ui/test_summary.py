@@ -176,6 +176,29 @@ async def test_prescription_change_refuses_a_dose_in_the_wrong_unit(
         assert "Methadone 35 mg daily" in _text(screen, "#treatment")
 
 
+async def test_completing_treatment_stops_the_prescription_and_says_so(
+    populated: Services,
+) -> None:
+    row = next(r for r in populated.patients.search("", limit=60).rows if r.medicine)
+    app = RecoveryConsole(populated)
+    told: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: told.append(message) or notify(message, **kw)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        assert screen.summary is not None and screen.summary.episode is not None
+        await pilot.press("x")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, EpisodeModal)
+        modal.query_one("#exit_reason", Select).value = "80"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Not on OST; last" in _text(screen, "#treatment")
+        assert "Treatment completed: the prescription was stopped on the end date." in told
+
+
 async def test_prescription_is_dimmed_for_a_recovery_worker(
     as_role: Callable[[str], Services],
 ) -> None:
