@@ -23,7 +23,7 @@ from screens.review import fields as f
 from screens.review import messages as m
 from screens.review.collect import collect
 from screens.review.finalised import Finalised
-from screens.review.live import Line, LiveFigures
+from screens.review.live import Line, LiveFigures, is_barc_item
 from screens.review.saving import Saving
 from screens.review.sections import (
     CHECKUP,
@@ -191,7 +191,12 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         spec = self._spec(event.widget)
-        if spec is not None:
+        if spec is None:
+            return
+        field_id = event.widget.id or ""
+        if is_barc_item(field_id) and self.barc_text:
+            self.query_one("#hint", Line).update(self.barc_hint(field_id))
+        else:
             self.query_one("#hint", Line).update(spec.hint)
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:

@@ -76,8 +76,13 @@ async def test_full_review_by_keyboard(app: RecoveryConsole, populated: Services
         assert value(app, "top-alcohol_days") == "1"  # the weeks' sum, live
         # BARC-10: ten answers, the total and the change since the last review.
         await pilot.press("f4")
-        for _ in range(10):
+        for _ in range(9):
             await pilot.press("5", "tab")
+        hint = screen.query_one("#hint", Line)
+        assert hint.text == "Item 10: 1–6 · Total: needs all ten (9 of 10 answered) · range 10–60"
+        await pilot.press("5")  # the total stays in sight on the last item, live
+        assert hint.text.startswith("Item 10: 1–6 · Total 50 of 60")
+        await pilot.press("tab")
         total = screen.query_one("#barc-total", Line).text
         previous = draft.previous.barc10_total if draft.previous else None
         assert "Total 50 of 60" in total
