@@ -216,6 +216,8 @@ def test_the_date_index_walk_is_chosen_for_common_prefixes(
 
 def test_next_review_order_is_indexed(services: Services, engine: Engine) -> None:
     """No temporary sort of the register for a page in next-review order."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("query plans checked on SQLite")
     for shape, values in ((("limit",), {}), (("limit", "statuses"), {"statuses": ["x"]})):
         stmt = queries._statement(shape, "due", True)
         compiled = stmt.compile(engine)
