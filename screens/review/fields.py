@@ -281,7 +281,7 @@ DISPENSING = FieldSpec(
     "Oral medicines: supervised, daily, multi-day or weekly pick-up; none for the injection",
     _picked("choose how it is dispensed", frozenset(d.value for d in Dispensing)),
 )
-NEED = FieldSpec("Answer", "Yes or No: enter opens the list, y or n picks", _yes_no_answer)
+NEED = FieldSpec("Answer", "Yes or No: press y or n (enter opens the list)", _yes_no_answer)
 DOSE = FieldSpec("New dose", "New dose in mg (more than 0)", parse_dose)
 TEXT = FieldSpec("Text", "Free text", lambda t: t.strip() or BLANK)
 

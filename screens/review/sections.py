@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from textual import events
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Select
@@ -51,6 +53,25 @@ def needs_new_prescription(decision: str, medicine: str) -> bool:
 
 def select_text(value: object) -> str:
     return "" if value is Select.NULL or value is None else str(value)
+
+
+class LetterSelect(Select[str]):
+    """A closed list takes an option by its first letter (y, n …) without opening."""
+
+    def __init__(self, options: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(options, **kwargs)
+        self.letters = options
+
+    def on_key(self, event: events.Key) -> None:
+        char = (event.character or "").lower()
+        if self.expanded or not char.isalpha():
+            return
+        for label, value in self.letters:
+            if label.lower().startswith(char):
+                self.value = value
+                event.stop()
+                event.prevent_default()
+                return
 
 
 class ReviewSections:
@@ -155,7 +176,7 @@ class ReviewSections:
         value = self.register(spec, field_id, value)
         if self._dry:
             return _SKETCH
-        return Select(
+        return LetterSelect(
             options,
             value=value if value else Select.NULL,
             prompt=prompt,

@@ -379,8 +379,7 @@ async def open_checkup(pilot: Pilot[None], answers: str) -> ReviewScreen:
         await pilot.press("4", "tab")
     await pilot.press("f3")
     for letter in answers:
-        await pick(pilot, letter)
-        await pilot.press("tab")
+        await pilot.press(letter, "tab")  # a closed Yes/No list takes y or n at once
     await pilot.press("ctrl+f", "ctrl+f")
     await settle(pilot)
     return screen
