@@ -46,11 +46,20 @@ def medicine_text(medicine: str) -> str:
         return _label(medicine).capitalize()
 
 
+# "daily, weekly" would read as two frequencies: the dispensing says what is collected.
+DISPENSING_TEXT = {
+    "supervised": "supervised",
+    "daily_pickup": "daily pick-up",
+    "multi_day_pickup": "multi-day pick-up",
+    "weekly": "weekly pick-up",
+}
+
+
 def dose_line(dose: Dose) -> str:
     """ "Methadone 40 mg daily, supervised, Westgate Pharmacy" """
     parts = [f"{medicine_text(dose.medicine)} {fmt.dose_text(dose.dose_mg)} {dose.interval}"]
     if dose.dispensing:
-        parts.append(_label(dose.dispensing))
+        parts.append(DISPENSING_TEXT.get(dose.dispensing, _label(dose.dispensing)))
     if dose.pharmacy:
         parts.append(dose.pharmacy)
     return ", ".join(parts)

@@ -94,3 +94,21 @@ def test_names_and_status() -> None:
     assert fmt.name_text("Ó Súilleabháin", "Aoife") == "Ó SÚILLEABHÁIN, Aoife"
     assert fmt.status_text("post_exit_checkups") == "Post-exit check-ups"
     assert fmt.address_text("1 High St", "", "Wakefield WF1 1AA") == "1 High St, Wakefield WF1 1AA"
+
+
+@pytest.mark.parametrize(
+    ("medicine", "interval", "dispensing", "text"),
+    [
+        ("methadone_oral", "daily", "weekly", "Methadone 70 mg daily, weekly pick-up, Armley"),
+        ("methadone_oral", "daily", "supervised", "Methadone 70 mg daily, supervised, Armley"),
+        ("methadone_oral", "daily", "multi_day_pickup", "daily, multi-day pick-up, Armley"),
+    ],
+)
+def test_dose_line_names_the_dispensing(
+    medicine: str, interval: str, dispensing: str, text: str
+) -> None:
+    from console.services.summary_dto import Dose
+    from screens.summary_sections import dose_line
+
+    dose = Dose(medicine, 70, interval, dispensing, "Armley", TODAY, None)
+    assert dose_line(dose).endswith(text)
