@@ -52,6 +52,8 @@ def store(session: Session, row: Review, data: d.ReviewInput) -> None:
     row.barc10_declined = data.barc10_declined
     row.ost_decision, row.ost_rationale = data.ost_decision, data.ost_rationale.strip()
     row.new_dose_mg, row.new_dose_from = data.new_dose_mg, data.new_dose_from
+    row.new_medicine = data.new_medicine
+    row.new_interval, row.new_dispensing = data.new_interval, data.new_dispensing
     row.next_review_date = data.next_review_date
     row.next_review_reason = data.next_review_reason.strip()
     checkup = row.kind == ReviewKind.POST_EXIT_CHECKUP

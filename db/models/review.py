@@ -28,6 +28,10 @@ class Review(SQLModel, table=True):
     ost_decided_at: str = Field(default="", max_length=40)
     new_dose_mg: float | None = None
     new_dose_from: dt.date | None = None
+    # A start decision's prescription, kept on the draft until finalising writes it.
+    new_medicine: str = Field(default="", max_length=30)
+    new_interval: str = Field(default="", max_length=10)
+    new_dispensing: str = Field(default="", max_length=20)
     next_review_date: dt.date | None = None
     next_review_reason: str = Field(default="", max_length=200)
     barc10_declined: bool = False

@@ -318,6 +318,30 @@ def _without_prescription(services: Services) -> int:
     return record.id
 
 
+def test_a_draft_keeps_the_start_prescription(clinician: Services, services: Services) -> None:
+    """A dropped connection loses nothing: the medicine, interval and dispensing of a
+    start decision come back with the reopened draft."""
+    pid = _without_prescription(services)
+    draft = clinician.reviews.start(pid, "start")
+    values = replace(
+        draft.values,
+        ost_decision="start",
+        new_dose_mg=30.0,
+        new_dose_from=TODAY,
+        new_medicine="methadone_oral",
+        new_interval="daily",
+        new_dispensing="supervised",
+    )
+    clinician.reviews.save_draft(draft.id, draft.version, values)
+    again = clinician.reviews.get(draft.id).values
+    assert (again.new_medicine, again.new_interval, again.new_dispensing) == (
+        "methadone_oral",
+        "daily",
+        "supervised",
+    )
+    assert again.new_dose_mg == 30.0
+
+
 def test_ost_start_prescribes_the_chosen_medicine(clinician: Services, services: Services) -> None:
     pid = _without_prescription(services)
     draft = clinician.reviews.start(pid, "start")
