@@ -56,7 +56,8 @@ class Finalised(_Base):
 
     # -- a pending OST decision ---------------------------------------------------------
     def action_ost_decision(self) -> None:
-        self.app.push_screen(OstDecisionModal(), self._decided)
+        medicine = self.draft.medicine if self.draft is not None else ""
+        self.app.push_screen(OstDecisionModal(medicine), self._decided)
 
     def _decided(self, entered: dict[str, object] | None) -> None:
         if entered is not None:

@@ -8,16 +8,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
+from console.rules.vocab import MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
 from screens.review import fields as f
+from screens.review.sections import needs_new_prescription, select_text
+
+# The new prescription's lists, as the review form offers them.
+CHOICES = {
+    "m-medicine": ([(MEDICINE_LABEL[m], m.value) for m in Medicine], "medicine (to start)"),
+    "m-interval": ([(i.value, i.value) for i in DoseInterval], "interval"),
+    "m-dispensing": (
+        [(d.value.replace("_", " "), d.value) for d in Dispensing],
+        "dispensing (none for the injection)",
+    ),
+}
 
 
 class OstDecisionModal(ModalScreen[dict[str, object] | None]):
-    """Dismisses with decision, rationale, new_dose_mg and new_dose_from, or None."""
+    """Dismisses with decision, rationale, new_dose_mg and new_dose_from (and, for a
+    start, new_medicine, new_interval and new_dispensing), or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="ost-decision.cancel"),
+        Binding("ctrl+s", "save", "Save", id="ost-decision.save", priority=True),
     ]
     DEFAULT_CSS = """
     OstDecisionModal { align: center middle; }
@@ -26,7 +40,13 @@ class OstDecisionModal(ModalScreen[dict[str, object] | None]):
     }
     OstDecisionModal Input { margin-bottom: 1; }
     OstDecisionModal #ost-error { text-style: bold; }
+    OstDecisionModal Select { margin-bottom: 1; }
+    OstDecisionModal #m-new { height: auto; }
     """
+
+    def __init__(self, medicine: str = "") -> None:
+        super().__init__()
+        self.medicine = medicine  # the current prescription's; "" when there is none
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -39,13 +59,32 @@ class OstDecisionModal(ModalScreen[dict[str, object] | None]):
             yield Input(
                 placeholder="new dose mg (reduce, increase, start)", id="m-dose", compact=True
             )
+            with Vertical(id="m-new"):
+                for key, (options, prompt) in CHOICES.items():
+                    yield Select(options, prompt=prompt, id=key, compact=True)
             yield Input(placeholder="new dose from dd/mm/yyyy", id="m-from", compact=True)
-            yield Static("enter on the last field saves · escape cancels", id="ost-error")
+            yield Static("enter on the last field or ctrl+s saves · escape cancels", id="ost-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#m-new").display = False
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "m-decision":
+            return
+        try:
+            decision = f.DECISION.parse(event.value)
+        except ValueError:
+            return
+        # A start (or a first dose) names the medicine, as on the review form.
+        self.query_one("#m-new").display = needs_new_prescription(str(decision), self.medicine)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "m-from":
             self.focus_next()
             return
+        self.action_save()
+
+    def action_save(self) -> None:
         texts = {w.id: w.value for w in self.query(Input)}
         try:
             decision = f.DECISION.parse(texts["m-decision"] or "")
@@ -54,14 +93,17 @@ class OstDecisionModal(ModalScreen[dict[str, object] | None]):
         except ValueError as error:
             self.query_one("#ost-error", Static).update(f"✗ {error}")
             return
-        self.dismiss(
-            {
-                "decision": "" if decision is f.BLANK else decision,
-                "rationale": (texts["m-rationale"] or "").strip(),
-                "new_dose_mg": None if dose is f.BLANK else dose,
-                "new_dose_from": None if start is f.BLANK else start,
-            }
-        )
+        entered: dict[str, object] = {
+            "decision": "" if decision is f.BLANK else decision,
+            "rationale": (texts["m-rationale"] or "").strip(),
+            "new_dose_mg": None if dose is f.BLANK else dose,
+            "new_dose_from": None if start is f.BLANK else start,
+        }
+        if self.query_one("#m-new").display:
+            for key in CHOICES:
+                name = "new_" + key.removeprefix("m-")
+                entered[name] = select_text(self.query_one(f"#{key}", Select).value)
+        self.dismiss(entered)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, Select, Static
 
 from console.app import RecoveryConsole
 from console.rules import top
@@ -234,6 +234,49 @@ async def test_clinician_records_a_pending_decision(
         await settle(pilot)
         assert "OST decision recorded by" in message(app), message(app)
     assert worker.reviews.get(done.id).values.ost_decision == "continue_maintenance"
+
+
+async def test_a_pending_start_is_decided_with_its_medicine(
+    app: RecoveryConsole, populated: Services, as_role: Callable[[str], Services]
+) -> None:
+    """A clinician deciding a start left pending names the medicine in the modal."""
+    from console.services.dto import PatientInput
+    from console.services.review_dto import ReviewInput
+    from screens.review.ost_modal import OstDecisionModal
+
+    record = populated.patients.register(PatientInput("401 023 2137", "Nobody", "Al", "01/01/1970"))
+    populated.episodes.start(record.id, TODAY)
+    worker = as_role("recovery_worker")
+    draft = worker.reviews.start(record.id, "start")
+    done = worker.reviews.finalise(
+        draft.id,
+        draft.version,
+        ReviewInput(
+            top_not_answered=frozenset(i.key for i in top.ITEMS),
+            barc10_declined=True,
+            next_review_date=draft.values.next_review_date,
+        ),
+    )
+    assert done.ost_decision == "pending"
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ReviewScreen(review_id=done.id, read_only=True))
+        await settle(pilot)
+        await pilot.press("o", "s")
+        modal = app.screen
+        assert isinstance(modal, OstDecisionModal)
+        assert modal.query_one("#m-new").display  # a start names its medicine
+        modal.query_one("#m-dose", Input).value = "30"
+        modal.query_one("#m-from", Input).value = "23/11/2026"
+        modal.query_one("#m-medicine", Select).value = "methadone_oral"
+        modal.query_one("#m-interval", Select).value = "daily"
+        modal.query_one("#m-dispensing", Select).value = "supervised"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "OST decision recorded by" in message(app), message(app)
+    summary = populated.summary.open(record.id)
+    assert summary.current_dose is not None
+    assert (summary.current_dose.medicine, summary.current_dose.dose_mg) == ("methadone_oral", 30)
 
 
 def test_form_keeps_not_answered_apart_from_zero(
