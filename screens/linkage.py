@@ -87,6 +87,9 @@ class LinkForm(FormModal[LinkRow]):
         self.patient_id = patient_id
         self.patient_name = patient_name
         self.rows: list[ResourceRow] = []
+        # Taken with enter, never by highlighting: the first row must not be linked
+        # just because it was at the top of the list.
+        self.chosen: ResourceRow | None = None
 
     def compose(self) -> ComposeResult:
         today = self.services.clock.today()
@@ -96,7 +99,7 @@ class LinkForm(FormModal[LinkRow]):
             yield Static(self.patient_name, classes="modal-patient", markup=False)
             yield Input(placeholder="search the directory: name, word or place", id="pick-search")
             yield OptionList(id="resource")
-            yield Static("Chosen: none", id="chosen", markup=False)
+            yield Static("Chosen: none (enter on a resource takes it)", id="chosen", markup=False)
             yield Static("", id="e-resource", classes="error", markup=False)
             yield from self.field(
                 "Method",
@@ -142,14 +145,15 @@ class LinkForm(FormModal[LinkRow]):
     def _search_submitted(self) -> None:
         self.query_one("#resource", OptionList).focus()
 
-    @on(OptionList.OptionHighlighted, "#resource")
-    def _highlighted(self) -> None:
-        row = self.chosen
-        self.query_one("#chosen", Static).update(f"Chosen: {row.name if row else 'none'}")
-
     @on(OptionList.OptionSelected, "#resource")
     def _picked(self) -> None:
-        self.query_one("#method", Select).focus()
+        self.chosen = self._highlighted_row()
+        row = self.chosen
+        text = f"Chosen: {row.name}" if row else "Chosen: none (enter on a resource takes it)"
+        self.query_one("#chosen", Static).update(text)
+        if row is not None:
+            self.show_error("resource", "")
+            self.query_one("#method", Select).focus()
 
     def on_key(self, event: events.Key) -> None:
         # Down from the search box moves into the list, as on the patient list.
@@ -165,7 +169,7 @@ class LinkForm(FormModal[LinkRow]):
             self.post_message(self.Found(rows))
 
     def on_link_form_found(self, message: Found) -> None:
-        keep = self.chosen
+        keep = self._highlighted_row()
         self.rows = message.rows
         options = self.query_one("#resource", OptionList)
         options.clear_options()
@@ -179,10 +183,8 @@ class LinkForm(FormModal[LinkRow]):
             options.highlighted = options.get_option_index(str(keep.id))
         else:
             options.highlighted = 0
-        self._highlighted()
 
-    @property
-    def chosen(self) -> ResourceRow | None:
+    def _highlighted_row(self) -> ResourceRow | None:
         options = self.query_one("#resource", OptionList)
         if options.highlighted is None or not self.rows:
             return None
@@ -192,7 +194,7 @@ class LinkForm(FormModal[LinkRow]):
     def call(self, errors: dict[str, str]) -> Callable[[], LinkRow] | None:
         resource = self.chosen
         if resource is None:
-            errors["resource"] = "choose a resource from the list"
+            errors["resource"] = "choose a resource: enter on it in the list"
         method = self.query_one("#method", Select).value
         if method is Select.NULL:
             errors["method"] = "choose how the patient was linked"

@@ -136,6 +136,8 @@ async def test_link_form_errors_are_shown_beside_their_fields(
         await settle(pilot)
         assert app.screen is form  # not saved
         assert "choose how the patient was linked" in text(app, "#e-method")
+        # the highlighted first row is not taken until enter is pressed on it
+        assert "choose a resource" in text(app, "#e-resource")
         await pilot.press("down", "enter")  # a resource is highlighted; choose it
         form.query_one("#method", Select).value = "accompanied"
         await pilot.press("ctrl+s")

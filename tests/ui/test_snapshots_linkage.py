@@ -51,7 +51,7 @@ def test_resources_directory_searched(snap_compare: SnapCompare, populated: Serv
 def test_link_form_refused(snap_compare: SnapCompare, populated: Services) -> None:
     pid = known_id(populated)
     app = RecoveryConsole(populated)
-    # saved with no method chosen: the message sits under the method
+    # saved with nothing chosen: each message sits under its field
     run = opened(lambda: LinkageScreen(pid, NAME), "a", "ctrl+s")
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
 
