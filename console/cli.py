@@ -157,7 +157,10 @@ def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tu
             "upgrade the console before using it",
             REFUSED,
         )
-    if state is SchemaState.OLDER and command != "init":
+    # `init` upgrades; so does opening the console as the practice's admin (it is the
+    # same decision, and `make run` after an update should not stop there).
+    upgrades = command in ("init", None)
+    if state is SchemaState.OLDER and not upgrades:
         raise CliError(
             "this database needs upgrading: ask the practice manager to run "
             "'recovery-console init'",
@@ -176,6 +179,8 @@ def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tu
         raise CliError(str(exc), REFUSED) from exc
     if state is SchemaState.OLDER:
         _upgrade_older(services, engine)
+        if command is None:
+            print("Database upgraded to this version of Recovery Console.", file=sys.stderr)
     return services, identity.bootstrapped
 
 
@@ -187,7 +192,11 @@ def _upgrade_older(services: Services, engine: Engine) -> None:
     try:
         services.uow.require(services.staff, Action.DATA_ADMIN)
     except Forbidden as exc:
-        raise CliError(str(exc), REFUSED) from exc
+        raise CliError(
+            "this database needs upgrading: ask the practice manager to run "
+            "'recovery-console init'",
+            REFUSED,
+        ) from exc
     saved = backup_before_upgrade(engine)
     if saved is not None:
         print(f"Backed up to {saved} before upgrading.", file=sys.stderr)

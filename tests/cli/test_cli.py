@@ -160,3 +160,42 @@ def test_audit_verify_finds_a_cut_tail(db: Path) -> None:
     result = run("--db", str(db), "audit", "verify")
     assert result.returncode == PROBLEM
     assert "cut from the end" in result.stderr
+
+
+def _older(tmp_path: Path) -> Path:
+    from db.migrate import upgrade
+
+    path = tmp_path / "older.db"
+    engine = make_engine(path, create=True)
+    upgrade(engine, "0004_checkups")
+    engine.dispose()
+    return path
+
+
+def test_older_database_is_upgraded_by_the_admin_opening_the_console(tmp_path: Path) -> None:
+    from console.cli import _open
+    from console.config import MachineSettings
+    from db.migrate import SchemaState, schema_state
+
+    path = _older(tmp_path)
+    result = run("--db", str(path), "staff", "list")  # a command never upgrades
+    assert result.returncode == REFUSED and "needs upgrading" in result.stderr
+    settings = MachineSettings(database=str(path), database_source="--db")
+    services, _ = _open(settings, create=False, command=None)  # what the console does
+    assert schema_state(services.engine) is SchemaState.CURRENT
+    assert list(tmp_path.glob("older.db*.bak"))  # a checked copy from before the upgrade
+
+
+def test_older_database_is_not_upgraded_by_other_staff(tmp_path: Path) -> None:
+    from console.identity import os_login
+    from console.services import Services
+
+    path = _older(tmp_path)
+    engine = make_engine(path, create=False)
+    Services(engine, login=os_login("")).identify()  # the first account, then not admin
+    with writer(engine).begin() as conn:
+        conn.exec_driver_sql("UPDATE staff SET roles = 'reception'")
+    engine.dispose()
+    result = run("--db", str(path))  # the console: refused before any screen opens
+    assert result.returncode == REFUSED
+    assert "ask the practice manager to run 'recovery-console init'" in result.stderr
