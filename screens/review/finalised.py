@@ -56,22 +56,13 @@ class Finalised(_Base):
 
     # -- a pending OST decision ---------------------------------------------------------
     def action_ost_decision(self) -> None:
-        medicine = self.draft.medicine if self.draft is not None else ""
-        self.app.push_screen(OstDecisionModal(medicine), self._decided)
+        if self.draft is not None:
+            modal = OstDecisionModal(self.draft.id, self.draft.medicine)
+            self.app.push_screen(modal, self._decided)
 
-    def _decided(self, entered: dict[str, object] | None) -> None:
-        if entered is not None:
-            self._record_decision(entered)
-
-    @work(thread=True, exclusive=True, group="addendum", exit_on_error=False)
-    def _record_decision(self, entered: dict[str, object]) -> None:
-        assert self.draft is not None
-        try:
-            draft = self.services.reviews.record_ost_decision(self.draft.id, **entered)  # type: ignore[arg-type]
-        except ServiceError as error:
-            self.post_message(m.Failed(error))
-            return
-        self.post_message(m.Corrected(draft))
+    def _decided(self, draft: ReviewDraft | None) -> None:
+        if draft is not None:
+            self.post_message(m.Corrected(draft))
 
     def on_review_screen_corrected(self, message: m.Corrected) -> None:
         decided = self.draft is not None and self.draft.values.ost_decision != (

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from console.rules.vocab import MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
+from console.services.errors import Invalid, ServiceError
+from console.services.review_dto import ReviewDraft
 from screens.review import fields as f
 from screens.review.sections import needs_new_prescription, select_text
 
@@ -25,9 +29,9 @@ CHOICES = {
 }
 
 
-class OstDecisionModal(ModalScreen[dict[str, object] | None]):
-    """Dismisses with decision, rationale, new_dose_mg and new_dose_from (and, for a
-    start, new_medicine, new_interval and new_dispensing), or None."""
+class OstDecisionModal(ModalScreen[ReviewDraft | None]):
+    """Records the decision through the service and dismisses with the review, or None.
+    A refusal keeps the modal open with what was typed and the reasons."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="ost-decision.cancel"),
@@ -44,8 +48,14 @@ class OstDecisionModal(ModalScreen[dict[str, object] | None]):
     OstDecisionModal #m-new { height: auto; }
     """
 
-    def __init__(self, medicine: str = "") -> None:
+    class Refused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, review_id: int, medicine: str = "") -> None:
         super().__init__()
+        self.review_id = review_id
         self.medicine = medicine  # the current prescription's; "" when there is none
 
     def compose(self) -> ComposeResult:
@@ -103,7 +113,24 @@ class OstDecisionModal(ModalScreen[dict[str, object] | None]):
             for key in CHOICES:
                 name = "new_" + key.removeprefix("m-")
                 entered[name] = select_text(self.query_one(f"#{key}", Select).value)
-        self.dismiss(entered)
+        self.query_one("#ost-error", Static).update("Saving…")
+        self._record(entered)
+
+    @work(thread=True, exclusive=True, group="ost-decision", exit_on_error=False)
+    def _record(self, entered: dict[str, Any]) -> None:
+        reviews = self.app.services.reviews  # type: ignore[attr-defined]
+        try:
+            draft = reviews.record_ost_decision(self.review_id, **entered)
+        except Invalid as error:
+            self.post_message(self.Refused("✗ " + "; ".join(error.errors.values())))
+            return
+        except ServiceError as error:
+            self.post_message(self.Refused(f"✗ {error}"))
+            return
+        self.app.call_from_thread(self.dismiss, draft)
+
+    def on_ost_decision_modal_refused(self, message: Refused) -> None:
+        self.query_one("#ost-error", Static).update(message.text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -267,12 +267,19 @@ async def test_a_pending_start_is_decided_with_its_medicine(
         assert isinstance(modal, OstDecisionModal)
         assert modal.query_one("#m-new").display  # a start names its medicine
         modal.query_one("#m-dose", Input).value = "30"
-        modal.query_one("#m-from", Input).value = "23/11/2026"
         modal.query_one("#m-medicine", Select).value = "methadone_oral"
         modal.query_one("#m-interval", Select).value = "daily"
         modal.query_one("#m-dispensing", Select).value = "supervised"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        # refused by the service: the modal stays, with what was typed and why
+        assert app.screen is modal
+        assert "the date the new dose starts" in str(modal.query_one("#ost-error", Static).render())
+        assert modal.query_one("#m-dose", Input).value == "30"
+        modal.query_one("#m-from", Input).value = "23/11/2026"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is not modal
         assert "OST decision recorded by" in message(app), message(app)
     summary = populated.summary.open(record.id)
     assert summary.current_dose is not None
