@@ -263,7 +263,7 @@ class HealthScreen(ConsoleScreen[bool | None]):
                 fmt.date_text(e.date),
                 SHORT.get(e.kind, e.kind),
                 cut(rules.result_label(e.kind, e.result), 24),
-                cut(e.detail, 28) or "—",
+                cut(e.detail, 23) or "—",
                 key=str(e.id),
             )
         if not view.events:
