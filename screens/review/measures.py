@@ -53,7 +53,8 @@ def top(b: ReviewSections) -> Iterator[Widget]:
                 ),
             ]
         else:
-            cells.append(Static(item.label[:21], classes="label"))
+            label = item.label if len(item.label) <= 21 else item.label[:20] + "…"
+            cells.append(Static(label, classes="label"))  # the hint line has it whole
         columns = top_rules.column_names(item)
         answer = columns[-1 if item.kind is not top_rules.ItemKind.DAYS else 4]
         for column in columns:
