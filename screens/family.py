@@ -26,6 +26,7 @@ from console.services import Services
 from console.services.errors import Invalid, ServiceError
 from console.services.health_dto import FamilyView, SupporterInput, SupporterRow
 from screens.host import ConsoleScreen
+from screens.widgets.tickbox import TickBox
 
 T = TypeVar("T")
 MARKER = "▶"
@@ -43,19 +44,6 @@ def cut(text: str, width: int) -> str:
 
 def yes_no(value: bool) -> str:
     return "yes" if value else "no"
-
-
-class TickBox(Checkbox):
-    """A checkbox whose state shows as a character, not by colour alone: X or blank."""
-
-    def __init__(self, label: str, value: bool = False, *, id: str) -> None:
-        super().__init__(label, value, id=id, compact=True)
-        self.BUTTON_INNER = "X" if value else " "
-
-    def watch_value(self) -> None:
-        self.BUTTON_INNER = "X" if self.value else " "
-        super().watch_value()
-        self.refresh()
 
 
 class Saved(Message):

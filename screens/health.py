@@ -21,8 +21,9 @@ from console.rules import validate
 from console.rules.vocab import HealthCheckKind as K
 from console.services.errors import Invalid, ServiceError
 from console.services.health_dto import HealthInput, HealthRow, HealthView
-from screens.family import ChoiceModal, ServiceForm, TickBox, cut
+from screens.family import ChoiceModal, ServiceForm, cut
 from screens.host import ConsoleScreen
+from screens.widgets.tickbox import TickBox
 
 # The form's kinds, most often recorded first; the injecting status has its own key.
 FORM_KINDS = (

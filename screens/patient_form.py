@@ -25,6 +25,7 @@ from console.services.dto import PatientInput, PatientRecord
 from console.services.errors import Invalid, ServiceError, Stale
 from screens import validators as v
 from screens.host import ConsoleScreen
+from screens.widgets.tickbox import TickBox
 
 # (field, label, placeholder / allowed range shown to the user)
 TEXT_FIELDS = (
@@ -101,11 +102,10 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
                     yield Static("", id="e-sex", classes="error", markup=False)
             with Horizontal(classes="field"):
                 yield Label("Consent", classes="label")
-                yield Checkbox(
+                yield TickBox(
                     "letters to the home address",
                     r.consent_letters_home if r else False,
                     id="consent_letters_home",
-                    compact=True,
                 )
         yield Footer()
 
