@@ -462,3 +462,11 @@ def test_list_with_filter_snapshot(snap_compare: SnapCompare, populated: Service
         await settle(pilot)
 
     assert snap_compare(RecoveryConsole(populated), terminal_size=SIZE, run_before=run_before)
+
+
+def test_end_episode_modal_refused_snapshot(snap_compare: SnapCompare, populated: Services) -> None:
+    """Ending an episode with no NDTMS exit reason chosen: the message sits beside it."""
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    run = _summary_run_before(row, "x", "ctrl+s")
+    assert snap_compare(app, terminal_size=SIZE, run_before=run)
