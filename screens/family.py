@@ -2,30 +2,28 @@
 
 Every change is one service call in a thread worker; the list reloads after it. The forms
 call the service themselves, so a refused save keeps the input and shows the reason
-beside its field. `ServiceForm` and `ChoiceModal` are shared with the health screen.
+beside its field. `RecordForm` and `ChoiceModal` are shared with the health screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, Generic, TypeVar
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from console.rules import validate
-from console.services import Services
 from console.services.errors import Invalid, ServiceError
 from console.services.health_dto import FamilyView, SupporterInput, SupporterRow
 from screens.host import ConsoleScreen
+from screens.widgets.form import ServiceForm, cut
 from screens.widgets.tickbox import TickBox
 
 T = TypeVar("T")
@@ -37,108 +35,32 @@ INVOLVEMENT_TEXT = {
 }
 
 
-def cut(text: str, width: int) -> str:
-    """Text shortened to a column's width, with an ellipsis saying so."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def yes_no(value: bool) -> str:
     return "yes" if value else "no"
 
 
-class Saved(Message):
-    def __init__(self, result: object) -> None:
-        super().__init__()
-        self.result = result
-
-
-class ServiceForm(ModalScreen[T | None], Generic[T]):
-    """Label, field and error line per field; ctrl+s saves through the service, escape
-    cancels. A refusal leaves the form open with the input and the reasons."""
+class RecordForm(ServiceForm[T]):
+    """A form about one patient: its title, the patient's name, then the fields."""
 
     CSS_PATH = "family.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-    ]
-    FIELDS: tuple[str, ...] = ()
     title_text = ""
 
     def __init__(self, subtitle: str) -> None:
         super().__init__()
         self.subtitle = subtitle
 
-    @property
-    def services(self) -> Services:
-        return self.app.services  # type: ignore[attr-defined,no-any-return]
-
     def compose(self) -> ComposeResult:
         with Vertical(classes="form"):
             yield Static(self.title_text, classes="form-title", markup=False)
             yield Static(self.subtitle, classes="form-patient", markup=False)
             yield from self.fields()
-            yield Static("", id="form-message", markup=False)
-            yield Static("ctrl+s Save   esc Cancel", classes="keys")
+            yield from self.form_footer()
 
     def fields(self) -> ComposeResult:
         yield from ()
 
-    def field(self, label: str, widget: Widget) -> ComposeResult:
-        with Horizontal(classes="field"):
-            yield Label(label, classes="label")
-            yield widget
-        yield Static("", id=f"e-{widget.id}", classes="error", markup=False)
 
-    def show_error(self, key: str, message: str) -> None:
-        try:
-            line = self.query_one(f"#e-{key}", Static)
-        except Exception:
-            self.query_one("#form-message", Static).update(f"! {message}")
-            return
-        line.update(f"! {message}" if message else "")
-        line.set_class(bool(message), "-shown")
-
-    def action_save(self) -> None:
-        for key in self.FIELDS:
-            self.show_error(key, "")
-        self.query_one("#form-message", Static).update("")
-        try:
-            call = self.call()
-        except validate.FieldError as exc:
-            self.show_error(str(exc.args[1]) if len(exc.args) > 1 else "", str(exc.args[0]))
-            return
-        self._run(call)
-
-    def call(self) -> Callable[[], T]:
-        raise NotImplementedError
-
-    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
-    def _run(self, call: Callable[[], T]) -> None:
-        self.post_message(Saved(call()))
-
-    def on_saved(self, message: Saved) -> None:
-        self.dismiss(message.result)  # type: ignore[arg-type]
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR or event.worker.error is None:
-            return
-        error = event.worker.error
-        line = self.query_one("#form-message", Static)
-        if isinstance(error, Invalid):
-            for key, message in error.errors.items():
-                self.show_error(key, message)
-            line.update("Not saved: please correct the marked fields.")
-        elif isinstance(error, ServiceError):
-            line.update(str(error))
-        else:
-            line.update("Not saved: unexpected error.")
-            self.app.report_error(error)  # type: ignore[attr-defined]
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class SupporterForm(ServiceForm[SupporterRow]):
+class SupporterForm(RecordForm[SupporterRow]):
     """Add (`row` None) or edit a family member or supporter."""
 
     FIELDS = ("name", "relationship", "contact")
@@ -188,7 +110,7 @@ class SupporterForm(ServiceForm[SupporterRow]):
             ),
         )
 
-    def call(self) -> Callable[[], SupporterRow]:
+    def call(self, errors: dict[str, str]) -> Callable[[], SupporterRow]:
         data = SupporterInput(
             self.query_one("#name", Input).value,
             self.query_one("#relationship", Input).value,

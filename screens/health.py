@@ -21,8 +21,9 @@ from console.rules import validate
 from console.rules.vocab import HealthCheckKind as K
 from console.services.errors import Invalid, ServiceError
 from console.services.health_dto import HealthInput, HealthRow, HealthView
-from screens.family import ChoiceModal, ServiceForm, cut
+from screens.family import ChoiceModal, RecordForm
 from screens.host import ConsoleScreen
+from screens.widgets.form import cut
 from screens.widgets.tickbox import TickBox
 
 # The form's kinds, most often recorded first; the injecting status has its own key.
@@ -72,7 +73,7 @@ def due_lines(view: HealthView, today: object) -> list[str]:
     ]
 
 
-class HealthForm(ServiceForm[HealthRow]):
+class HealthForm(RecordForm[HealthRow]):
     """Record one health check: the result list follows the kind chosen."""
 
     FIELDS = ("kind", "check_date", "result", "detail")
@@ -122,7 +123,7 @@ class HealthForm(ServiceForm[HealthRow]):
         if row is not None:
             row.display = kind == K.NALOXONE  # type: ignore[attr-defined]
 
-    def call(self) -> Callable[[], HealthRow]:
+    def call(self, errors: dict[str, str]) -> Callable[[], HealthRow]:
         text = self.query_one("#check_date", Input).value
         try:
             when = validate.date(text, today=self.services.clock.today())
@@ -140,7 +141,7 @@ class HealthForm(ServiceForm[HealthRow]):
         return lambda: health.record(pid, data)
 
 
-class RemoveForm(ServiceForm[bool]):
+class RemoveForm(RecordForm[bool]):
     """A correction: remove a record entered in error, saying why."""
 
     FIELDS = ("reason",)
@@ -162,7 +163,7 @@ class RemoveForm(ServiceForm[bool]):
             "Reason", Input(placeholder="why it is wrong", id="reason", compact=True)
         )
 
-    def call(self) -> Callable[[], bool]:
+    def call(self, errors: dict[str, str]) -> Callable[[], bool]:
         reason = self.query_one("#reason", Input).value
         health, row = self.services.health, self.row
 

@@ -37,7 +37,8 @@ from console.services.linkage_dto import (
 from console.services.roles import Action, allowed
 from screens import validators as v
 from screens.host import ConsoleScreen
-from screens.resources import FormModal, cut, may
+from screens.resources import may
+from screens.widgets.form import ServiceForm, cut
 
 CSS = ["resources.tcss", "linkage.tcss"]
 METHOD_SHORT = {
@@ -70,7 +71,7 @@ def dates(today: Callable[[], pendulum.Date], future: bool) -> v.Rule:
     return v.Rule(parse_date) if future else v.date(today)
 
 
-class LinkForm(FormModal[LinkRow]):
+class LinkForm(ServiceForm[LinkRow]):
     """`a`: pick a resource from the directory, the method (no default) and a follow-up."""
 
     CSS_PATH = CSS
@@ -216,7 +217,7 @@ class LinkForm(FormModal[LinkRow]):
         return lambda: linkage.link(pid, rid, str(method), linked_on, follow)
 
 
-class OutcomeForm(FormModal[LinkRow]):
+class OutcomeForm(ServiceForm[LinkRow]):
     """`o`: record what happened; only the dates the outcome needs are shown."""
 
     CSS_PATH = CSS

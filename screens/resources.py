@@ -1,13 +1,13 @@
 """The recovery resources directory (SPEC §2, §3.5): search as you type, add, edit, retire.
 
-`FormModal` is shared with the linkage screen: the form calls the service itself in a
-worker, so a refused save keeps the input open and shows each reason beside its field.
+The add/edit form is a `ServiceForm` (screens/widgets/form.py), as on the linkage,
+family and health screens.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, Generic, TypeVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -15,28 +15,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
-from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Static
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.rules.validate import FieldError
 from console.rules.vocab import ResourceKind
 from console.services import Services
-from console.services.errors import Invalid, ServiceError
+from console.services.errors import ServiceError
 from console.services.linkage_dto import KIND_LABEL, KIND_SHORT, ResourceInput, ResourceRow
 from console.services.resources import LIMITS
 from console.services.roles import Action, allowed, needed
 from screens import validators as v
 from screens.host import ConsoleScreen
+from screens.widgets.form import Saved, ServiceForm, cut
 
 T = TypeVar("T")
-
-
-def cut(text: str, width: int) -> str:
-    """One line of at most `width` characters, with an ellipsis when cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def may(screen: Screen[object], services: Services, action: Action) -> bool:
@@ -47,106 +41,12 @@ def may(screen: Screen[object], services: Services, action: Action) -> bool:
     return False
 
 
-class Saved(Message):
-    def __init__(self, result: object) -> None:
-        super().__init__()
-        self.result = result
-
-
-class FormModal(ModalScreen[T | None], Generic[T]):
-    """Label, field and error line per field; ctrl+s saves through the service; escape
-    cancels. A refusal leaves the form open with the input and the reasons."""
-
-    CSS_PATH = "resources.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="form.cancel"),
-    ]
-    FIELDS: tuple[str, ...] = ()
-
-    @property
-    def services(self) -> Services:
-        return self.app.services  # type: ignore[attr-defined,no-any-return]
-
-    def field(self, label: str, widget: Widget, *, note: str = "") -> ComposeResult:
-        with Horizontal(classes="field", id=f"row-{widget.id}"):
-            yield Label(label, classes="label")
-            yield widget
-            if note:
-                yield Static(note, classes="note", markup=False)
-        yield Static("", id=f"e-{widget.id}", classes="error", markup=False)
-
-    def form_footer(self) -> ComposeResult:
-        yield Static("", id="form-message", markup=False)
-        yield Static("ctrl+s Save   esc Cancel", classes="keys")
-
-    @on(Input.Blurred)
-    def _checked(self, event: Input.Blurred) -> None:
-        result = event.validation_result
-        message = "" if result is None or result.is_valid else result.failure_descriptions[0]
-        self.show_error(event.input.id or "", message)
-
-    def show_error(self, key: str, message: str) -> None:
-        found = self.query(f"#e-{key}")
-        if not found:
-            self.say(message)
-            return
-        error = found.first(Static)
-        error.update(f"! {message}" if message else "")
-        error.set_class(bool(message), "-shown")
-
-    def say(self, message: str) -> None:
-        self.query_one("#form-message", Static).update(message)
-
-    def action_save(self) -> None:
-        for key in self.FIELDS:
-            self.show_error(key, "")
-        self.say("")
-        errors: dict[str, str] = {}
-        call = self.call(errors)
-        if errors or call is None:
-            for key, message in errors.items():
-                self.show_error(key, message)
-            self.say("Not saved: please correct the marked fields.")
-            return
-        self.say("Saving…")
-        self._run(call)
-
-    def call(self, errors: dict[str, str]) -> Callable[[], T] | None:
-        """The service call to make, or None with `errors` filled in by field."""
-        raise NotImplementedError
-
-    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
-    def _run(self, call: Callable[[], T]) -> None:
-        self.post_message(Saved(call()))
-
-    def on_saved(self, message: Saved) -> None:
-        message.stop()
-        self.dismiss(message.result)  # type: ignore[arg-type]
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR or event.worker.error is None:
-            return
-        error = event.worker.error
-        if isinstance(error, Invalid):
-            for key, message in error.errors.items():
-                self.show_error(key, message)
-            self.say("Not saved: please correct the marked fields.")
-        elif isinstance(error, ServiceError):
-            self.say(str(error))
-        else:
-            self.say("Not saved: unexpected error.")
-            self.app.notify(f"Unexpected {type(error).__name__}.", severity="error", timeout=10)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ResourceForm(FormModal[ResourceRow]):
+class ResourceForm(ServiceForm[ResourceRow]):
     """Add a resource (`row` None) or edit one."""
 
     FIELDS = ("kind", "name", "where", "when", "contact", "notes")
     AUTO_FOCUS = "#kind"
+    CSS_PATH = "resources.tcss"
 
     def __init__(self, row: ResourceRow | None = None) -> None:
         super().__init__()

@@ -1,0 +1,133 @@
+"""The modal form every area's add/edit dialogue is built on: a label, a field and an
+error line per field; ctrl+s saves through the service in a worker, escape cancels.
+
+The form calls the service itself, so a refused save keeps the input open and shows each
+reason beside its field (or on the message line when no field owns it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar, Generic, TypeVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static
+from textual.worker import Worker, WorkerState
+
+from console.rules.validate import FieldError
+from console.services import Services
+from console.services.errors import Invalid, ServiceError
+
+T = TypeVar("T")
+NOT_SAVED = "Not saved: please correct the marked fields."
+
+
+def cut(text: str, width: int) -> str:
+    """One line of at most `width` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class Saved(Message):
+    def __init__(self, result: object) -> None:
+        super().__init__()
+        self.result = result
+
+
+class ServiceForm(ModalScreen[T | None], Generic[T]):
+    """Subclasses compose with `field()` and `form_footer()`, and say in `call()` which
+    service call saves the form (or fill `errors`, or raise FieldError naming a field)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+    FIELDS: tuple[str, ...] = ()
+
+    @property
+    def services(self) -> Services:
+        return self.app.services  # type: ignore[attr-defined,no-any-return]
+
+    def field(self, label: str, widget: Widget, *, note: str = "") -> ComposeResult:
+        with Horizontal(classes="field", id=f"row-{widget.id}"):
+            yield Label(label, classes="label")
+            yield widget
+            if note:
+                yield Static(note, classes="note", markup=False)
+        yield Static("", id=f"e-{widget.id}", classes="error", markup=False)
+
+    def form_footer(self) -> ComposeResult:
+        yield Static("", id="form-message", markup=False)
+        yield Static("ctrl+s Save   esc Cancel", classes="keys")
+
+    @on(Input.Blurred)
+    def _checked(self, event: Input.Blurred) -> None:
+        result = event.validation_result
+        message = "" if result is None or result.is_valid else result.failure_descriptions[0]
+        self.show_error(event.input.id or "", message)
+
+    def show_error(self, key: str, message: str) -> bool:
+        """The message beside its field; False when no field owns it."""
+        found = self.query(f"#e-{key}") if key else None
+        if not found:
+            return False
+        error = found.first(Static)
+        error.update(f"! {message}" if message else "")
+        error.set_class(bool(message), "-shown")
+        return True
+
+    def say(self, message: str) -> None:
+        self.query_one("#form-message", Static).update(message)
+
+    def refuse(self, errors: dict[str, str]) -> None:
+        unplaced = [m for key, m in errors.items() if not self.show_error(key, m)]
+        self.say(" ".join(f"! {m}" for m in unplaced) if unplaced else NOT_SAVED)
+
+    def action_save(self) -> None:
+        for key in self.FIELDS:
+            self.show_error(key, "")
+        self.say("")
+        errors: dict[str, str] = {}
+        try:
+            call = self.call(errors)
+        except FieldError as exc:
+            errors[str(exc.args[1]) if len(exc.args) > 1 else ""] = str(exc.args[0])
+            call = None
+        if errors or call is None:
+            self.refuse(errors)
+            return
+        self.say("Saving…")
+        self._run(call)
+
+    def call(self, errors: dict[str, str]) -> Callable[[], T] | None:
+        """The service call to make, or None with `errors` filled in by field."""
+        raise NotImplementedError
+
+    @work(thread=True, exclusive=True, group="form", exit_on_error=False)
+    def _run(self, call: Callable[[], T]) -> None:
+        self.post_message(Saved(call()))
+
+    def on_saved(self, message: Saved) -> None:
+        message.stop()
+        self.dismiss(message.result)  # type: ignore[arg-type]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR or event.worker.error is None:
+            return
+        error = event.worker.error
+        if isinstance(error, Invalid):
+            self.refuse(error.errors)
+        elif isinstance(error, ServiceError):
+            self.say(str(error))
+        else:
+            self.say("Not saved: unexpected error.")
+            self.app.report_error(error)  # type: ignore[attr-defined]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
