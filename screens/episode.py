@@ -13,21 +13,18 @@ from typing import ClassVar
 
 import pendulum
 from rich.segment import Segment
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Input, Label, Select, SelectionList, Static
+from textual.widgets import Input, Select, SelectionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
-from textual.worker import Worker, WorkerState
 
 from console import format as fmt
 from console.rules import validate
 from console.rules.vocab import EXIT_REASONS, MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
-from console.services import Services
 from console.services.dto import (
     EpisodeChange,
     PatientRecord,
@@ -36,34 +33,19 @@ from console.services.dto import (
     SafetyInput,
 )
 from console.services.episodes import GABAPENTINOIDS, MISSED_MAX, QTC_RANGE, SEDATIVES
-from console.services.errors import Invalid, ServiceError
 from console.services.summary_dto import Dose, Episode
 from screens import validators as v
+from screens.widgets.form import ServiceForm
 
 
-class ChangeDone(Message):
-    def __init__(self, change: EpisodeChange) -> None:
-        super().__init__()
-        self.change = change
-
-
-class _ChangeModal(ModalScreen[EpisodeChange | None]):
-    """Shared behaviour: title, fields with an error line each, ctrl+s, escape."""
+class _ChangeModal(ServiceForm[EpisodeChange]):
+    """A modal over the summary about one patient: a heading naming them, then fields."""
 
     CSS_PATH = "episode.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="episode.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="episode.cancel"),
-    ]
-    FIELDS: tuple[str, ...] = ()
 
     def __init__(self, record: PatientRecord) -> None:
         super().__init__()
         self.record = record
-
-    @property
-    def services(self) -> Services:
-        return self.app.services  # type: ignore[attr-defined,no-any-return]
 
     def heading(self, what: str) -> ComposeResult:
         r = self.record
@@ -75,73 +57,11 @@ class _ChangeModal(ModalScreen[EpisodeChange | None]):
             markup=False,
         )
 
-    def field(self, label: str, widget: Input | Select[str]) -> ComposeResult:
-        with Horizontal(classes="field"):
-            yield Label(label, classes="label")
-            yield widget
-        yield Static("", id=f"e-{widget.id}", classes="error", markup=False)
-
-    def footer_lines(self) -> ComposeResult:
-        yield Static("", id="modal-message", markup=False)
-        yield Static("ctrl+s Save   esc Cancel", classes="keys")
-
-    @on(Input.Blurred)
-    def _checked(self, event: Input.Blurred) -> None:
-        result = event.validation_result
-        message = "" if result is None or result.is_valid else result.failure_descriptions[0]
-        self.show_error(event.input.id or "", message)
-
-    def show_error(self, key: str, message: str) -> None:
-        try:
-            error = self.query_one(f"#e-{key}", Static)
-        except Exception:
-            self.query_one("#modal-message", Static).update(message)
-            return
-        error.update(message)
-        error.set_class(bool(message), "-shown")
-
     def date_value(self, key: str) -> dt.date:
         text = self.query_one(f"#{key}", Input).value
         value = validate.date(text, today=self.services.clock.today())
         assert value is not None
         return value
-
-    def action_save(self) -> None:
-        for key in self.FIELDS:
-            self.show_error(key, "")
-        try:
-            call = self.call()
-        except validate.FieldError as exc:
-            self.show_error(str(exc.args[1]) if len(exc.args) > 1 else "", str(exc.args[0]))
-            return
-        self._run(call)
-
-    def call(self) -> Callable[[], EpisodeChange]:
-        raise NotImplementedError
-
-    @work(thread=True, exclusive=True, group="change", exit_on_error=False)
-    def _run(self, call: Callable[[], EpisodeChange]) -> None:
-        self.post_message(ChangeDone(call()))
-
-    def on_change_done(self, message: ChangeDone) -> None:
-        self.dismiss(message.change)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR or event.worker.error is None:
-            return
-        error = event.worker.error
-        if isinstance(error, Invalid):
-            for key, message in error.errors.items():
-                self.show_error(key, message)
-            self.query_one("#modal-message", Static).update("Not saved.")
-        elif isinstance(error, ServiceError):
-            self.query_one("#modal-message", Static).update(str(error))
-        else:
-            self.query_one("#modal-message", Static).update("Not saved: unexpected error.")
-            self.app.notify(f"{type(error).__name__}: {error}", severity="error", timeout=10)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 def _checked_date(modal: _ChangeModal, key: str) -> dt.date:
@@ -197,12 +117,12 @@ class EpisodeModal(_ChangeModal):
                     "Exit reason",
                     Select(choices, prompt="choose an NDTMS reason", id="exit_reason"),
                 )
-            yield from self.footer_lines()
+            yield from self.form_footer()
 
     def _today(self) -> pendulum.Date:
         return self.services.clock.today()
 
-    def call(self) -> Callable[[], EpisodeChange]:
+    def call(self, errors: dict[str, str]) -> Callable[[], EpisodeChange]:
         episodes = self.services.episodes
         pid = self.record.id
         if self.episode is None:
@@ -229,17 +149,15 @@ class PrescriptionModal(_ChangeModal):
         Binding("ctrl+t", "safety", "Safety details", id="episode.safety", priority=True),
     ]
 
-    def footer_lines(self) -> ComposeResult:
-        yield Static("", id="modal-message", markup=False)
+    def form_footer(self) -> ComposeResult:
+        yield Static("", id="form-message", markup=False)
         yield Static(
             "ctrl+s Save   ctrl+t Safety: missed doses, ECG, sedatives   esc Cancel", classes="keys"
         )
 
     def action_safety(self) -> None:
         if self.current is None:
-            self.query_one("#modal-message", Static).update(
-                "No current prescription: save one first, then record its safety details."
-            )
+            self.say("No current prescription: save one first, then record its safety details.")
             return
 
         def saved(change: EpisodeChange | None) -> None:
@@ -305,12 +223,12 @@ class PrescriptionModal(_ChangeModal):
                 "Start date",
                 Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
             )
-            yield from self.footer_lines()
+            yield from self.form_footer()
 
     def _today(self) -> pendulum.Date:
         return self.services.clock.today()
 
-    def call(self) -> Callable[[], EpisodeChange]:
+    def call(self, errors: dict[str, str]) -> Callable[[], EpisodeChange]:
         text = self.query_one("#dose_mg", Input).value.strip()
         try:
             dose = float(text)
@@ -421,7 +339,7 @@ class SafetyModal(_ChangeModal):
             yield from self.field(
                 "Other", Input(placeholder="e.g. zopiclone", id="sedatives", compact=True)
             )
-            yield from self.footer_lines()
+            yield from self.form_footer()
 
     def on_mount(self) -> None:
         self.query_one("#benzodiazepines", SelectionList).border_title = "Benzodiazepines"
@@ -435,9 +353,7 @@ class SafetyModal(_ChangeModal):
     def on_safety_loaded(self, message: SafetyLoaded) -> None:
         safety = self.loaded = message.safety
         if safety is None:
-            self.query_one("#modal-message", Static).update(
-                "No current prescription: record one first (p on the summary)."
-            )
+            self.say("No current prescription: record one first (p on the summary).")
             return
         self.query_one("#missed_doses_in_row", Input).value = str(safety.missed_doses_in_row)
         self.query_one("#ecg_date", Input).value = (
@@ -463,7 +379,7 @@ class SafetyModal(_ChangeModal):
         typed = self.query_one("#sedatives", Input).value.split(",")
         return tuple(chosen + [t for t in typed if t.strip()])
 
-    def call(self) -> Callable[[], EpisodeChange]:
+    def call(self, errors: dict[str, str]) -> Callable[[], EpisodeChange]:
         data = SafetyInput(
             missed_doses_in_row=self.query_one("#missed_doses_in_row", Input).value,
             ecg_date=self.query_one("#ecg_date", Input).value,
