@@ -32,7 +32,7 @@ from console.services.dto import (
     PrescriptionSafety,
     SafetyInput,
 )
-from console.services.episodes import GABAPENTINOIDS, MISSED_MAX, QTC_RANGE, SEDATIVES
+from console.services.prescription_checks import GABAPENTINOIDS, MISSED_MAX, QTC_RANGE, SEDATIVES
 from console.services.summary_dto import Dose, Episode
 from screens import validators as v
 from screens.widgets.form import ServiceForm

@@ -15,7 +15,7 @@ from console.rules import review as rules
 from console.rules.vocab import DRUG_PANEL, DoseInterval, OstDecision, ReviewKind
 from console.services import review_dto as d
 from console.services.dto import PrescriptionInput
-from console.services.episodes import ORAL, check_prescription
+from console.services.prescription_checks import ORAL, check_prescription
 from db.models import (
     Barc10,
     Corroboration,
