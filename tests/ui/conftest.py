@@ -80,3 +80,12 @@ def as_role(populated: Services, ui_engine: Engine, clock: FixedClock) -> Callab
 @pytest.fixture
 def app(populated: Services) -> RecoveryConsole:
     return RecoveryConsole(populated)
+
+
+@pytest.fixture(autouse=True)
+def _no_timed_autosave(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same pixels every run: a review's debounced autosave would land at a random moment
+    (a test of the autosave sets its own delay)."""
+    from screens.review import screen as review_screen
+
+    monkeypatch.setattr(review_screen, "AUTOSAVE_SECONDS", 3600)

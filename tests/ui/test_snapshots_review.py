@@ -13,16 +13,10 @@ from textual.pilot import Pilot
 from console.app import RecoveryConsole
 from console.services import Services
 from screens.review import ReviewKindModal, ReviewScreen
-from screens.review import screen as review_screen
 from tests.ui.helpers import settle
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
-
-
-@pytest.fixture(autouse=True)
-def _no_timed_autosave(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(review_screen, "AUTOSAVE_SECONDS", 3600)
 
 
 def _review(*keys: str, patient_id: int = 1, kind: str = "strategic") -> Callable[..., object]:
