@@ -10,19 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
-from textual.worker import Worker, WorkerState
 
-from console.services.errors import Invalid, ServiceError
 from console.services.health_dto import FamilyView, SupporterInput, SupporterRow
-from screens.host import ConsoleScreen
+from screens.patient_records import PatientRecordsScreen
 from screens.widgets.form import ServiceForm, cut
 from screens.widgets.tickbox import TickBox
 
@@ -162,11 +159,12 @@ class ChoiceModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class FamilyScreen(ConsoleScreen[bool | None]):
+class FamilyScreen(PatientRecordsScreen[FamilyView]):
     """The patient's family and supporters; dismisses True on escape if anything changed."""
 
     CSS_PATH = "family.tcss"
     AUTO_FOCUS = "#members"
+    TABLE = "#members"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "Add", id="family.add"),
         Binding("e", "edit", "Edit", id="family.edit"),
@@ -174,20 +172,6 @@ class FamilyScreen(ConsoleScreen[bool | None]):
         Binding("i", "involvement", "Involvement", id="family.involvement"),
         Binding("escape", "back", "Back", id="family.back"),
     ]
-
-    class Loaded(Message):
-        def __init__(self, view: FamilyView, note: str, changed: bool = False) -> None:
-            super().__init__()
-            self.view = view
-            self.note = note
-            self.changed = changed
-
-    def __init__(self, patient_id: int, patient_name: str) -> None:
-        super().__init__()
-        self.patient_id = patient_id
-        self.patient_name = patient_name
-        self.view: FamilyView | None = None
-        self.changed = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -199,50 +183,11 @@ class FamilyScreen(ConsoleScreen[bool | None]):
         yield Static("", id="message", markup=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#members").loading = True
-        self._load()
-
-    # -- loading and saving ---------------------------------------------------------
-    @work(thread=True, exclusive=True, group="family", exit_on_error=False)
-    def _load(self, note: str = "") -> None:
-        self.post_message(self.Loaded(self.services.family.for_patient(self.patient_id), note))
-
-    @work(thread=True, exclusive=True, group="family", exit_on_error=False)
-    def _write(self, call: Callable[[], object], note: str) -> None:
-        call()
-        view = self.services.family.for_patient(self.patient_id)
-        self.post_message(self.Loaded(view, note, changed=True))
-
-    def _done(self, note: str) -> Callable[[object], None]:
-        def reload(result: object) -> None:
-            if result is not None:
-                self.changed = True
-                self._load(note)
-
-        return reload
-
-    def on_family_screen_loaded(self, message: Loaded) -> None:
-        self.query_one("#members").loading = False
-        self.changed = self.changed or message.changed
-        self._show(message.view)
-        self._say(message.note)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR or event.worker.error is None:
-            return
-        self.query_one("#members").loading = False
-        error = event.worker.error
-        if isinstance(error, Invalid):
-            self._say("; ".join(error.errors.values()), error=True)
-        elif isinstance(error, ServiceError):
-            self._say(str(error), error=True)
-        else:
-            self.host.report_error(error)
+    def fetch(self) -> FamilyView:
+        return self.services.family.for_patient(self.patient_id)
 
     # -- showing --------------------------------------------------------------------
-    def _show(self, view: FamilyView) -> None:
-        self.view = view
+    def show_view(self, view: FamilyView) -> None:
         table: DataTable[str] = self.query_one("#members", DataTable)
         keep = table.cursor_row
         table.clear()
@@ -269,11 +214,6 @@ class FamilyScreen(ConsoleScreen[bool | None]):
             )
         hint = " Press a to add someone, or i to record the answer." if view.can_edit else ""
         return f"No family or supporters recorded. Involvement: {answer}.{hint}"
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        line = self.query_one("#message", Static)
-        line.update(f"! {text}" if error and text else text)
-        line.set_class(error, "-error")
 
     @property
     def current(self) -> SupporterRow | None:
@@ -341,6 +281,3 @@ class FamilyScreen(ConsoleScreen[bool | None]):
             self._write(lambda: family.set_involvement(pid, value), "Involvement recorded.")
 
         self.app.push_screen(ChoiceModal("Family involvement", choices), answer)
-
-    def action_back(self) -> None:
-        self.dismiss(True if self.changed else None)

@@ -8,21 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
-from textual.worker import Worker, WorkerState
 
 from console import format as fmt
 from console.rules import health as rules
 from console.rules import validate
 from console.rules.vocab import HealthCheckKind as K
-from console.services.errors import Invalid, ServiceError
 from console.services.health_dto import HealthInput, HealthRow, HealthView
 from screens.family import ChoiceModal, RecordForm
-from screens.host import ConsoleScreen
+from screens.patient_records import PatientRecordsScreen
 from screens.widgets.form import cut
 from screens.widgets.tickbox import TickBox
 
@@ -174,31 +171,18 @@ class RemoveForm(RecordForm[bool]):
         return remove
 
 
-class HealthScreen(ConsoleScreen[bool | None]):
+class HealthScreen(PatientRecordsScreen[HealthView]):
     """The patient's health checks; dismisses True on escape if anything changed."""
 
     CSS_PATH = ["family.tcss", "health.tcss"]
     AUTO_FOCUS = "#events"
+    TABLE = "#events"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "record", "Record check", id="health.record"),
         Binding("i", "injecting", "Injecting", id="health.injecting"),
         Binding("delete", "remove", "Remove", key_display="del", id="health.remove"),
         Binding("escape", "back", "Back", id="health.back"),
     ]
-
-    class Loaded(Message):
-        def __init__(self, view: HealthView, note: str, changed: bool = False) -> None:
-            super().__init__()
-            self.view = view
-            self.note = note
-            self.changed = changed
-
-    def __init__(self, patient_id: int, patient_name: str) -> None:
-        super().__init__()
-        self.patient_id = patient_id
-        self.patient_name = patient_name
-        self.view: HealthView | None = None
-        self.changed = False
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -211,50 +195,11 @@ class HealthScreen(ConsoleScreen[bool | None]):
         yield Static("", id="message", markup=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#events").loading = True
-        self._load()
-
-    # -- loading and saving ---------------------------------------------------------
-    @work(thread=True, exclusive=True, group="health", exit_on_error=False)
-    def _load(self, note: str = "", changed: bool = False) -> None:
-        view = self.services.health.for_patient(self.patient_id)
-        self.post_message(self.Loaded(view, note, changed))
-
-    @work(thread=True, exclusive=True, group="health", exit_on_error=False)
-    def _write(self, call: Callable[[], object], note: str) -> None:
-        call()
-        view = self.services.health.for_patient(self.patient_id)
-        self.post_message(self.Loaded(view, note, changed=True))
-
-    def _done(self, note: str) -> Callable[[object], None]:
-        def reload(result: object) -> None:
-            if result is not None:
-                self._load(note, changed=True)
-
-        return reload
-
-    def on_health_screen_loaded(self, message: Loaded) -> None:
-        self.query_one("#events").loading = False
-        self.changed = self.changed or message.changed
-        self._show(message.view)
-        self._say(message.note)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is not WorkerState.ERROR or event.worker.error is None:
-            return
-        self.query_one("#events").loading = False
-        error = event.worker.error
-        if isinstance(error, Invalid):
-            self._say("; ".join(error.errors.values()), error=True)
-        elif isinstance(error, ServiceError):
-            self._say(str(error), error=True)
-        else:
-            self.host.report_error(error)
+    def fetch(self) -> HealthView:
+        return self.services.health.for_patient(self.patient_id)
 
     # -- showing --------------------------------------------------------------------
-    def _show(self, view: HealthView) -> None:
-        self.view = view
+    def show_view(self, view: HealthView) -> None:
         today = self.services.clock.today()
         self.query_one("#due", Static).update("\n".join(due_lines(view, today)))
         table: DataTable[str] = self.query_one("#events", DataTable)
@@ -283,11 +228,6 @@ class HealthScreen(ConsoleScreen[bool | None]):
             text = f"{rules.KIND_LABEL.get(row.kind, row.kind)}{by}"
             text += f" · {row.detail}" if row.detail else ""
         self.query_one("#detail", Static).update(text)
-
-    def _say(self, text: str, *, error: bool = False) -> None:
-        line = self.query_one("#message", Static)
-        line.update(f"! {text}" if error and text else text)
-        line.set_class(error, "-error")
 
     @property
     def current(self) -> HealthRow | None:
@@ -331,6 +271,3 @@ class HealthScreen(ConsoleScreen[bool | None]):
         row = self.current
         if row is not None and self.check_action("remove", ()) is True:
             self.app.push_screen(RemoveForm(self.patient_name, row), self._done("Removed."))
-
-    def action_back(self) -> None:
-        self.dismiss(True if self.changed else None)
