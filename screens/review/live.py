@@ -46,7 +46,6 @@ class LiveFigures(_Base):
 
     draft: ReviewDraft | None
     sections: ReviewSections | None
-    barc_text = ""
 
     def _barc_total(self) -> None:
         if self.sections is None or self.draft is None:
@@ -73,7 +72,6 @@ class LiveFigures(_Base):
             text = f"Total {total} of 60{since}"
         for line in self.query("#barc-total").results(Line):
             line.update(text)
-        self.barc_text = text
         focused = self.app.focused
         if focused is not None and is_barc_item(focused.id):
             self.query_one("#hint", Line).update(self.barc_hint(focused.id or ""))
@@ -81,7 +79,8 @@ class LiveFigures(_Base):
     def barc_hint(self, field_id: str) -> str:
         """The item's range with the running total: the total line above scrolls away at
         80x24 while the last items are answered."""
-        return f"Item {field_id.removeprefix('barc-')}: 1–6 · {self.barc_text}"
+        total = self.query_one("#barc-total", Line).text
+        return f"Item {field_id.removeprefix('barc-')}: 1–6 · {total}"
 
     def _drug_flags(self) -> None:
         if self.draft is None or self.sections is None:

@@ -194,7 +194,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
         if spec is None:
             return
         field_id = event.widget.id or ""
-        if is_barc_item(field_id) and self.barc_text:
+        if is_barc_item(field_id):
             self.query_one("#hint", Line).update(self.barc_hint(field_id))
         else:
             self.query_one("#hint", Line).update(spec.hint)
