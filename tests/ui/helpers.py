@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 
 from console.app import RecoveryConsole
+from console.services import Services
 from screens.widgets.patient_table import PatientTable
 
 
@@ -27,3 +30,22 @@ def table(app: RecoveryConsole) -> PatientTable:
 
 def names(app: RecoveryConsole) -> list[str]:
     return [f"{r.family_name}, {r.given_name}" for r in table(app).rows]
+
+
+def known_id(services: Services) -> int:
+    """The patient every UI fixture registers (KNOWN in tests/ui/conftest.py)."""
+    return services.patients.search("Quarrington").rows[0].id
+
+
+def opened(screen: Callable[[], object], *presses: str) -> Callable[[Pilot[None]], object]:
+    """A snapshot's run_before: push the screen, then press the keys."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(screen())  # type: ignore[arg-type]
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+        await settle(pilot)
+
+    return run_before

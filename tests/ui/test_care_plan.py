@@ -17,7 +17,7 @@ from screens.care_plan import CarePlanScreen
 from screens.care_plan.forms import AgreeModal, GoalFormModal, StatusModal
 from screens.care_plan.versions import CompareScreen, VersionsScreen
 from tests.conftest import TODAY
-from tests.ui.helpers import settle, type_search
+from tests.ui.helpers import known_id, settle, type_search
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
@@ -25,10 +25,6 @@ CUT = GoalInput(
     "substance_use", "Cut down methadone to 30 mg", "Reduce 5 mg a month", "A. Patel", "27/03/2027"
 )
 SMART = GoalInput("mutual_aid_peer_support", "Keep going to SMART on Tuesdays", "", "Leah", "")
-
-
-def known_id(services: Services) -> int:
-    return services.patients.search("Quarrington").rows[0].id
 
 
 def plan(services: Services) -> PlanView:

@@ -13,13 +13,9 @@ from console.services import Services
 from console.services.health_dto import HealthInput, SupporterInput
 from screens.family import ChoiceModal, FamilyScreen, SupporterForm
 from screens.health import HealthForm, HealthScreen
-from tests.ui.helpers import settle, type_search
+from tests.ui.helpers import known_id, settle, type_search
 
 NAME = "QUARRINGTON, Leah"
-
-
-def known_id(services: Services) -> int:
-    return services.patients.search("Quarrington").rows[0].id
 
 
 async def open_screen(pilot: Pilot[None], screen: FamilyScreen | HealthScreen) -> list[object]:

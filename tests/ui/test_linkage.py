@@ -15,15 +15,11 @@ from db.models import Patient
 from screens.linkage import LinkageScreen
 from screens.linkage_forms import LinkForm, OutcomeForm
 from screens.resources import ResourceForm, ResourcesScreen
-from tests.ui.helpers import settle
+from tests.ui.helpers import known_id, settle
 
 SIZE = (80, 24)
 TODAY = dt.date(2026, 11, 23)
 NAME = "QUARRINGTON, Leah"
-
-
-def known_id(services: Services) -> int:
-    return services.patients.search("Quarrington").rows[0].id
 
 
 def cells(app: RecoveryConsole) -> list[str]:

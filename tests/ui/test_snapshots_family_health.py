@@ -6,35 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from textual.pilot import Pilot
-
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.health_dto import HealthInput, SupporterInput
 from screens.family import FamilyScreen
 from screens.health import HealthScreen
-from tests.ui.helpers import settle
+from tests.ui.helpers import known_id, opened
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
 NAME = "QUARRINGTON, Leah"
 D = dt.date
-
-
-def known_id(services: Services) -> int:
-    return services.patients.search("Quarrington").rows[0].id
-
-
-def opened(screen: Callable[[], object], *presses: str) -> Callable[[Pilot[None]], object]:
-    async def run_before(pilot: Pilot[None]) -> None:
-        await settle(pilot)
-        pilot.app.push_screen(screen())  # type: ignore[arg-type]
-        await settle(pilot)
-        for key in presses:
-            await pilot.press(key)
-        await settle(pilot)
-
-    return run_before
 
 
 def with_family(services: Services) -> int:
