@@ -24,7 +24,14 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from console import format as fmt
 from console.rules import validate
-from console.rules.vocab import EXIT_REASONS, MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
+from console.rules.vocab import (
+    DISPENSING_LABEL,
+    EXIT_REASONS,
+    MEDICINE_LABEL,
+    Dispensing,
+    DoseInterval,
+    Medicine,
+)
 from console.services.dto import (
     EpisodeChange,
     PatientRecord,
@@ -209,7 +216,7 @@ class PrescriptionModal(_ChangeModal):
             yield from self.field(
                 "Dispensing",
                 Select(
-                    [(d.value.replace("_", " "), d.value) for d in Dispensing],
+                    [(DISPENSING_LABEL[d], d.value) for d in Dispensing],
                     value=c.dispensing if c and c.dispensing else Select.NULL,
                     prompt="none (injection)",
                     id="dispensing",

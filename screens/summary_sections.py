@@ -10,7 +10,7 @@ import datetime as dt
 
 from console import format as fmt
 from console.rules.durations import spoken
-from console.rules.vocab import EXIT_REASONS, MEDICINE_LABEL, Medicine
+from console.rules.vocab import DISPENSING_LABEL, EXIT_REASONS, MEDICINE_LABEL, Medicine
 from console.services.summary_dto import Dose, PatientSummary, ReviewPoint
 
 ALERT_NAMES = {
@@ -46,20 +46,11 @@ def medicine_text(medicine: str) -> str:
         return _label(medicine).capitalize()
 
 
-# "daily, weekly" would read as two frequencies: the dispensing says what is collected.
-DISPENSING_TEXT = {
-    "supervised": "supervised",
-    "daily_pickup": "daily pick-up",
-    "multi_day_pickup": "multi-day pick-up",
-    "weekly": "weekly pick-up",
-}
-
-
 def dose_line(dose: Dose) -> str:
     """ "Methadone 40 mg daily, supervised, Westgate Pharmacy" """
     parts = [f"{medicine_text(dose.medicine)} {fmt.dose_text(dose.dose_mg)} {dose.interval}"]
     if dose.dispensing:
-        parts.append(DISPENSING_TEXT.get(dose.dispensing, _label(dose.dispensing)))
+        parts.append(DISPENSING_LABEL.get(dose.dispensing, _label(dose.dispensing)))
     if dose.pharmacy:
         parts.append(dose.pharmacy)
     return ", ".join(parts)

@@ -16,7 +16,14 @@ from console.format import nhs
 from console.letters import fields
 from console.letters.model import LetterContent, Letterhead, Table
 from console.rules.durations import spoken
-from console.rules.vocab import DOMAIN_LABEL, MEDICINE_LABEL, Domain, Medicine, PatientStatus
+from console.rules.vocab import (
+    DISPENSING_LABEL,
+    DOMAIN_LABEL,
+    MEDICINE_LABEL,
+    Domain,
+    Medicine,
+    PatientStatus,
+)
 
 ROLE_TITLE = (
     ("clinician", "Clinician"),
@@ -24,12 +31,7 @@ ROLE_TITLE = (
     ("admin", "Practice manager"),
     ("reception", "Reception"),
 )
-DISPENSING = {
-    "supervised": "Supervised consumption",
-    "daily_pickup": "Daily pick-up",
-    "multi_day_pickup": "Multi-day pick-up",
-    "weekly": "Weekly",
-}
+DISPENSING = {key.value: label.capitalize() for key, label in DISPENSING_LABEL.items()}
 GOAL_STATUS = {
     "not_started": "Not started",
     "in_progress": "In progress",

@@ -54,6 +54,15 @@ class Dispensing(StrEnum):
     WEEKLY = "weekly"
 
 
+# Said as what is collected: "daily, weekly" would read as two frequencies.
+DISPENSING_LABEL = {
+    Dispensing.SUPERVISED: "supervised consumption",
+    Dispensing.DAILY_PICKUP: "daily pick-up",
+    Dispensing.MULTI_DAY_PICKUP: "multi-day pick-up",
+    Dispensing.WEEKLY: "weekly pick-up",
+}
+
+
 class Domain(StrEnum):
     SUBSTANCE_USE = "substance_use"
     PHYSICAL_HEALTH = "physical_health"

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from console import format as fmt
 from console.rules.vocab import (
+    DISPENSING_LABEL,
     DOMAIN_LABEL,
     MEDICINE_LABEL,
     Dispensing,
@@ -118,7 +119,7 @@ def ost(b: ReviewSections) -> Iterator[Widget]:
         _pick_row(b, "Interval", f.INTERVAL, "ost-interval", v.new_interval, locked,
                   [(i.value, i.value) for i in DoseInterval], "choose"),
         _pick_row(b, "Dispensing", f.DISPENSING, "ost-dispensing", v.new_dispensing, locked,
-                  [(d.value.replace("_", " "), d.value) for d in Dispensing], "none (injection)"),
+                  [(DISPENSING_LABEL[d], d.value) for d in Dispensing], "none (injection)"),
         id="ost-new",
     )  # fmt: skip
     new.display = needs_new_prescription(v.ost_decision, draft.medicine)

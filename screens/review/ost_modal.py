@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
-from console.rules.vocab import MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
+from console.rules.vocab import DISPENSING_LABEL, MEDICINE_LABEL, Dispensing, DoseInterval, Medicine
 from console.services.errors import Invalid, ServiceError
 from console.services.review_dto import ReviewDraft
 from screens.review import fields as f
@@ -23,7 +23,7 @@ CHOICES = {
     "m-medicine": ([(MEDICINE_LABEL[m], m.value) for m in Medicine], "medicine (to start)"),
     "m-interval": ([(i.value, i.value) for i in DoseInterval], "interval"),
     "m-dispensing": (
-        [(d.value.replace("_", " "), d.value) for d in Dispensing],
+        [(DISPENSING_LABEL[d], d.value) for d in Dispensing],
         "dispensing (none for the injection)",
     ),
 }

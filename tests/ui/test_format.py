@@ -100,7 +100,12 @@ def test_names_and_status() -> None:
     ("medicine", "interval", "dispensing", "text"),
     [
         ("methadone_oral", "daily", "weekly", "Methadone 70 mg daily, weekly pick-up, Armley"),
-        ("methadone_oral", "daily", "supervised", "Methadone 70 mg daily, supervised, Armley"),
+        (
+            "methadone_oral",
+            "daily",
+            "supervised",
+            "Methadone 70 mg daily, supervised consumption, Armley",
+        ),
         ("methadone_oral", "daily", "multi_day_pickup", "daily, multi-day pick-up, Armley"),
     ],
 )
