@@ -17,7 +17,7 @@ from textual.screen import Screen
 
 from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
-from screens.patient_list import PatientListScreen
+from screens.patients.list import PatientListScreen
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -131,7 +131,7 @@ class RecoveryConsole(App[None]):
 
     # -- shared by the screens ------------------------------------------------------
     def open_patient(self, row: PatientRow) -> None:
-        from screens.patient_summary import PatientSummaryScreen
+        from screens.patients.summary import PatientSummaryScreen
 
         self.push_screen(PatientSummaryScreen(row))
 

@@ -55,14 +55,14 @@ AREAS: tuple[tuple[str, str, str, str, Action], ...] = (
     (
         "Worklist",
         "Reviews, check-ups and follow-ups due",
-        "screens.worklist",
+        "screens.worklist.worklist",
         "WorklistScreen",
         Action.VIEW_CLINICAL,
     ),
     (
         "Recovery resources directory",
         "Mutual aid groups and local services: search, add, edit",
-        "screens.resources",
+        "screens.linkage.resources",
         "ResourcesScreen",
         Action.VIEW_CLINICAL,
     ),

@@ -12,8 +12,8 @@ from textual.widgets import Input, Static
 from console.app import RecoveryConsole
 from console.services import Services
 from screens.help import HelpScreen
-from screens.patient_list import PatientListScreen
-from screens.patient_summary import PatientSummaryScreen
+from screens.patients.list import PatientListScreen
+from screens.patients.summary import PatientSummaryScreen
 from tests.ui.helpers import settle, type_search
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,7 +95,7 @@ async def test_palette_jumps_to_a_patient(app: RecoveryConsole) -> None:
 
 
 async def test_palette_opens_the_resources_directory_by_name(app: RecoveryConsole) -> None:
-    from screens.resources import ResourcesScreen
+    from screens.linkage.resources import ResourcesScreen
 
     async with app.run_test() as pilot:
         await settle(pilot)

@@ -11,8 +11,8 @@ from textual.widgets import DataTable, Input, Select, Static
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.health_dto import HealthInput, SupporterInput
-from screens.family import ChoiceModal, FamilyScreen, SupporterForm
-from screens.health import HealthForm, HealthScreen
+from screens.patients.family import ChoiceModal, FamilyScreen, SupporterForm
+from screens.patients.health import HealthForm, HealthScreen
 from tests.ui.helpers import known_id, settle, type_search
 
 NAME = "QUARRINGTON, Leah"

@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 from console.app import RecoveryConsole
 from console.services import Services
 from screens.first_run import FirstRunScreen
-from screens.patient_list import PatientListScreen
+from screens.patients.list import PatientListScreen
 from tests.ui.helpers import settle, table
 
 

@@ -113,7 +113,7 @@ def test_dose_line_names_the_dispensing(
     medicine: str, interval: str, dispensing: str, text: str
 ) -> None:
     from console.services.summary_dto import Dose
-    from screens.summary_sections import dose_line
+    from screens.patients.summary_sections import dose_line
 
     dose = Dose(medicine, 70, interval, dispensing, "Armley", TODAY, None)
     assert dose_line(dose).endswith(text)

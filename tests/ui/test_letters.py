@@ -17,8 +17,8 @@ from console.services import Services
 from console.services.dto import PatientInput
 from console.services.letters import LetterOutput
 from db.models import Patient
-from screens.admin_templates import TemplateEditScreen
-from screens.letters import LettersScreen
+from screens.admin.templates import TemplateEditScreen
+from screens.letters.letters import LettersScreen
 from tests.ui.helpers import settle, type_search
 
 SnapCompare = Callable[..., bool]

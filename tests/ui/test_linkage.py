@@ -12,9 +12,9 @@ from textual.widgets import DataTable, Input, Select, Static
 from console.app import RecoveryConsole
 from console.services import Services
 from db.models import Patient
-from screens.linkage import LinkageScreen
-from screens.linkage_forms import LinkForm, OutcomeForm
-from screens.resources import ResourceForm, ResourcesScreen
+from screens.linkage.forms import LinkForm, OutcomeForm
+from screens.linkage.linkage import LinkageScreen
+from screens.linkage.resources import ResourceForm, ResourcesScreen
 from tests.ui.helpers import known_id, settle
 
 SIZE = (80, 24)

@@ -13,7 +13,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Input
 
-import screens.patient_list as patient_list
+import screens.patients.list as patient_list
 import screens.widgets.search_box as search_box
 from console.app import RecoveryConsole
 from console.services import Services
@@ -102,8 +102,8 @@ async def test_a_slow_page_does_not_hold_the_letter(
 def test_start_up_loads_the_list_screen_only() -> None:
     code = (
         "import sys, console.app\n"
-        "late = ['screens.patient_summary', 'screens.review', 'screens.letters', "
-        "'screens.care_plan', 'screens.worklist', 'screens.first_run', 'screens.help', "
+        "late = ['screens.patients.summary', 'screens.review', 'screens.letters.letters', "
+        "'screens.care_plan', 'screens.worklist.worklist', 'screens.first_run', 'screens.help', "
         "'reportlab', 'alembic']\n"
         "loaded = [m for m in late if m in sys.modules]\n"
         "assert not loaded, loaded\n"

@@ -12,9 +12,9 @@ from console.app import RecoveryConsole
 from console.clock import FixedClock
 from console.services import Services
 from console.services.dto import PatientInput
-from screens.patient_form import PatientFormScreen
-from screens.patient_list import PatientListScreen
-from screens.patient_summary import PatientSummaryScreen
+from screens.patients.form import PatientFormScreen
+from screens.patients.list import PatientListScreen
+from screens.patients.summary import PatientSummaryScreen
 from screens.validators import date, nhs_number, postcode
 from tests.ui.conftest import KNOWN
 from tests.ui.helpers import settle, type_search

@@ -13,9 +13,9 @@ from console.rules.names import fold_key
 from console.rules.search import ListFilter
 from console.services import Services
 from console.services.dto import PatientPage
-from screens.episode import SafetyModal
-from screens.patient_list import FilterModal, PatientListScreen
-from screens.patient_summary import PatientSummaryScreen
+from screens.patients.episode import SafetyModal
+from screens.patients.list import FilterModal, PatientListScreen
+from screens.patients.summary import PatientSummaryScreen
 from screens.widgets.patient_table import time_in_treatment
 from tests.ui.helpers import names, settle, table, type_search
 

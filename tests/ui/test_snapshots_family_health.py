@@ -9,8 +9,8 @@ from collections.abc import Callable
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.health_dto import HealthInput, SupporterInput
-from screens.family import FamilyScreen
-from screens.health import HealthScreen
+from screens.patients.family import FamilyScreen
+from screens.patients.health import HealthScreen
 from tests.ui.helpers import known_id, opened
 
 SnapCompare = Callable[..., bool]

@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 from console.app import RecoveryConsole
 from console.services import Services
-from screens.linkage import LinkageScreen
-from screens.resources import ResourcesScreen
+from screens.linkage.linkage import LinkageScreen
+from screens.linkage.resources import ResourcesScreen
 from tests.ui.helpers import known_id, opened
 
 SnapCompare = Callable[..., bool]

@@ -11,7 +11,7 @@ from textual.widgets import Select
 
 from console.app import RecoveryConsole
 from console.services import Services
-from screens.patient_list import FilterModal
+from screens.patients.list import FilterModal
 from tests.ui.helpers import settle
 
 SnapCompare = Callable[..., bool]

@@ -13,13 +13,13 @@ from textual.widgets import Input, Select, Static
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.dto import PatientRow
-from screens.episode import EpisodeModal, PrescriptionModal
-from screens.letters import LettersScreen
-from screens.patient_form import PatientFormScreen
-from screens.patient_list import PatientListScreen
-from screens.patient_summary import SECTIONS, PatientSummaryScreen
+from screens.letters.letters import LettersScreen
+from screens.patients.episode import EpisodeModal, PrescriptionModal
+from screens.patients.form import PatientFormScreen
+from screens.patients.list import PatientListScreen
+from screens.patients.summary import SECTIONS, PatientSummaryScreen
+from screens.patients.summary_history import ReviewHistory
 from screens.review import ReviewScreen
-from screens.summary_history import ReviewHistory
 from screens.widgets.trend import BLOCKS, Trend, latest_text, sparkline
 from tests.ui.helpers import settle, type_search
 
@@ -355,9 +355,9 @@ async def test_linkage_family_health_and_plan_keys_open_their_screens(
     populated: Services, key: str
 ) -> None:
     from screens.care_plan import CarePlanScreen
-    from screens.family import FamilyScreen
-    from screens.health import HealthScreen
-    from screens.linkage import LinkageScreen
+    from screens.linkage.linkage import LinkageScreen
+    from screens.patients.family import FamilyScreen
+    from screens.patients.health import HealthScreen
 
     kinds = {"k": LinkageScreen, "f": FamilyScreen, "h": HealthScreen, "c": CarePlanScreen}
     row = _rich(populated)

@@ -12,7 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from console.services.summary_dto import ReviewPoint
-from screens.summary_sections import history_lines
+from screens.patients.summary_sections import history_lines
 
 
 class ReviewHistory(OptionList):

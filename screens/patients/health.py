@@ -18,8 +18,8 @@ from console.rules import health as rules
 from console.rules import validate
 from console.rules.vocab import HealthCheckKind as K
 from console.services.health_dto import HealthInput, HealthRow, HealthView
-from screens.family import ChoiceModal, RecordForm
-from screens.patient_records import PatientRecordsScreen
+from screens.patients.family import ChoiceModal, RecordForm
+from screens.patients.records import PatientRecordsScreen
 from screens.widgets.form import cut
 from screens.widgets.tickbox import TickBox
 

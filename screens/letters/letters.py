@@ -158,7 +158,7 @@ class LettersScreen(ConsoleScreen[None]):
         self._produce(preview.template_key)
 
     def action_edit_template(self) -> None:
-        from screens.admin_templates import TemplateEditScreen
+        from screens.admin.templates import TemplateEditScreen
 
         current = self.query_one("#templates", OptionList).highlighted_option
         if current is not None and current.id:

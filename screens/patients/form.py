@@ -45,7 +45,7 @@ SEX_CHOICES = [(s.value.capitalize(), s.value) for s in Sex]
 
 
 class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
-    CSS_PATH = "patient_form.tcss"
+    CSS_PATH = "form.tcss"
     AUTO_FOCUS = "#nhs_number"
 
     BINDINGS: ClassVar[list[BindingType]] = [

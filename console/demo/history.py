@@ -16,10 +16,10 @@ from typing import Any
 import pendulum
 import sqlalchemy as sa
 
-from console import demo_data as data
-from console.demo_care import CareRecords
-from console.demo_measures import Profile, Visit
-from console.demo_records import PATIENT_COLUMNS, SPECS, TABLES, add_months
+from console.demo import data as data
+from console.demo.care import CareRecords
+from console.demo.measures import Profile, Visit
+from console.demo.records import PATIENT_COLUMNS, SPECS, TABLES, add_months
 from console.rules.vocab import EXIT_REASONS, ExitGroup, Medicine, ReviewKind
 from console.rules.vocab import PatientStatus as Status
 

@@ -7,8 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from console import demo_data as data
-from console.demo_measures import CURRENTLY, EVER_INJECTED, Measures
+from console.demo import data as data
+from console.demo.measures import CURRENTLY, EVER_INJECTED, Measures
 from console.rules.names import fold_key
 from console.rules.vocab import Domain, LinkageMethod
 

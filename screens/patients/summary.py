@@ -23,9 +23,9 @@ from console.services.dto import PatientRecord, PatientRow
 from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
 from console.services.summary_dto import PatientSummary
-from screens import summary_sections as text
 from screens.host import ConsoleScreen
-from screens.summary_history import ReviewHistory
+from screens.patients import summary_sections as text
+from screens.patients.summary_history import ReviewHistory
 from screens.widgets.trend import Trend
 
 FIELDS = (
@@ -76,7 +76,7 @@ WRITE_KEYS = {
 
 
 class PatientSummaryScreen(ConsoleScreen[None]):
-    CSS_PATH = "patient_summary.tcss"
+    CSS_PATH = "summary.tcss"
     AUTO_FOCUS = "#body"
 
     # The footer holds what fits at 80 columns; the rest are in `?` help and the headings.
@@ -319,7 +319,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self._edit(message.record)
 
     def _edit(self, record: PatientRecord) -> None:
-        from screens.patient_form import PatientFormScreen
+        from screens.patients.form import PatientFormScreen
 
         def saved(result: PatientRecord | None) -> None:
             if result is None:
@@ -333,14 +333,14 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     def action_episode(self) -> None:
         if not self._may(Action.MANAGE_EPISODES) or self.summary is None:
             return
-        from screens.episode import EpisodeModal
+        from screens.patients.episode import EpisodeModal
 
         self.app.push_screen(EpisodeModal(self.summary.record, self.summary.episode), self._changed)
 
     def action_prescription(self) -> None:
         if not self._may(Action.OST_DECISION) or self.summary is None:
             return
-        from screens.episode import PrescriptionModal
+        from screens.patients.episode import PrescriptionModal
 
         self.app.push_screen(
             PrescriptionModal(self.summary.record, self.summary.current_dose), self._changed
@@ -390,7 +390,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             history.focus()
 
     def action_letters(self) -> None:
-        from screens.letters import LettersScreen
+        from screens.letters.letters import LettersScreen
 
         self._push_child(LettersScreen(self.row))  # "Letters sent" changes when one is produced
 
@@ -398,16 +398,16 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         return fmt.name_text(self.row.family_name, self.row.given_name)
 
     def action_linkage(self) -> None:
-        from screens.linkage import LinkageScreen
+        from screens.linkage.linkage import LinkageScreen
 
         self.app.push_screen(LinkageScreen(self.row.id, self._patient_name()), self._changed)
 
     def action_family(self) -> None:
-        from screens.family import FamilyScreen
+        from screens.patients.family import FamilyScreen
 
         self.app.push_screen(FamilyScreen(self.row.id, self._patient_name()), self._changed)
 
     def action_health(self) -> None:
-        from screens.health import HealthScreen
+        from screens.patients.health import HealthScreen
 
         self.app.push_screen(HealthScreen(self.row.id, self._patient_name()), self._changed)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pendulum
 import sqlalchemy as sa
 
-from console import demo_data
-from console.demo_history import TABLES, Caseload, Team
+from console.demo import data as demo_data
+from console.demo.history import TABLES, Caseload, Team
 from console.rules.names import fold_key
 from console.rules.nhs_number import check_digit
 from console.rules.vocab import Role

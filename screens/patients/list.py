@@ -30,7 +30,7 @@ MINE = "mine"
 class FilterModal(ModalScreen[ListFilter | None]):
     """`f`: status, keyworker, review due and (clinical staff only) flagged, together."""
 
-    CSS_PATH = "patient_list.tcss"
+    CSS_PATH = "list.tcss"
     AUTO_FOCUS = "#f-status"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "apply", "Apply", id="patient-list.filters.apply", priority=True),
@@ -135,7 +135,7 @@ class FilterModal(ModalScreen[ListFilter | None]):
 
 
 class PatientListScreen(ConsoleScreen[None]):
-    CSS_PATH = "patient_list.tcss"
+    CSS_PATH = "list.tcss"
     AUTO_FOCUS = "PatientTable"
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -361,14 +361,14 @@ class PatientListScreen(ConsoleScreen[None]):
         self._apply(replace(self.list_filter, by_review=not self.list_filter.by_review))
 
     def action_letter(self) -> None:
-        from screens.letters import LettersScreen
+        from screens.letters.letters import LettersScreen
 
         row = self.table.current
         if row is not None:
             self.app.push_screen(LettersScreen(row))
 
     def action_worklist(self) -> None:
-        from screens.worklist import WorklistScreen
+        from screens.worklist.worklist import WorklistScreen
 
         self.app.push_screen(WorklistScreen())
 
@@ -381,7 +381,7 @@ class PatientListScreen(ConsoleScreen[None]):
         self.host.open_patient(row)
 
     def action_new_patient(self) -> None:
-        from screens.patient_form import PatientFormScreen
+        from screens.patients.form import PatientFormScreen
 
         def registered(record: PatientRecord | None) -> None:
             if record is None:

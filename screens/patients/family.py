@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, DataTable, Footer, Header, Input, OptionLi
 from textual.widgets.option_list import Option
 
 from console.services.health_dto import FamilyView, SupporterInput, SupporterRow
-from screens.patient_records import PatientRecordsScreen
+from screens.patients.records import PatientRecordsScreen
 from screens.widgets.form import ServiceForm, cut
 from screens.widgets.tickbox import TickBox
 

@@ -30,8 +30,8 @@ from console.services.linkage_dto import (
 )
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
-from screens.linkage_forms import CSS, LinkForm, OutcomeForm, short_date
-from screens.resources import may
+from screens.linkage.forms import CSS, LinkForm, OutcomeForm, short_date
+from screens.linkage.resources import may
 from screens.widgets.form import cut
 
 METHOD_SHORT = {
@@ -212,7 +212,7 @@ class LinkageScreen(ConsoleScreen[bool | None]):
         return done
 
     def action_directory(self) -> None:
-        from screens.resources import ResourcesScreen
+        from screens.linkage.resources import ResourcesScreen
 
         def back(changed: bool | None) -> None:
             if changed:  # a renamed resource shows its new name here too

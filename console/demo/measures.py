@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
-from console import demo_data as data
-from console.demo_records import TOP_ITEMS, TOTALS_AT, Records
+from console.demo import data as data
+from console.demo.records import TOP_ITEMS, TOTALS_AT, Records
 from console.rules import top
 from console.rules.vocab import InjectingStatus, ReviewKind
 

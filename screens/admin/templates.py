@@ -21,7 +21,7 @@ from screens.host import ConsoleScreen
 
 
 class TemplateEditScreen(ConsoleScreen[bool]):
-    CSS_PATH = "admin_templates.tcss"
+    CSS_PATH = "templates.tcss"
     AUTO_FOCUS = "#body"
 
     BINDINGS: ClassVar[list[BindingType]] = [
