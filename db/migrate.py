@@ -10,13 +10,14 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision this code knows; a test checks it against the scripts' head.
-HEAD = "0005_review_new_medicine"
+HEAD = "0006_date_of_death"
 KNOWN = (
     "0001_baseline",
     "0002_given_name_index",
     "0003_top_not_answered",
     "0004_checkups",
     "0005_review_new_medicine",
+    "0006_date_of_death",
 )
 
 

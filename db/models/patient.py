@@ -46,6 +46,9 @@ class Patient(SQLModel, table=True):
     # "none_to_involve" or "declines" when no family record is the considered answer.
     family_involvement: str = Field(default="", max_length=20)
     injecting_status: str = Field(default="", max_length=12)
+    # Set by recording a death (migration 0006); the status it replaced, for a correction.
+    date_of_death: dt.date | None = None
+    status_before_death: str = Field(default="", max_length=20)
 
     # Row caches (SPEC §2), kept right by the transaction that changes their source.
     next_review_due: dt.date | None = Field(default=None, index=True)
