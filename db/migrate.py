@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision this code knows; a test checks it against the scripts' head.
-HEAD = "0006_date_of_death"
+HEAD = "0007_review_draft_texts"
 KNOWN = (
     "0001_baseline",
     "0002_given_name_index",
@@ -18,6 +18,7 @@ KNOWN = (
     "0004_checkups",
     "0005_review_new_medicine",
     "0006_date_of_death",
+    "0007_review_draft_texts",
 )
 
 

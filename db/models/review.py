@@ -41,6 +41,9 @@ class Review(SQLModel, table=True):
     need_help_now: bool | None = None
     # A post-exit check-up with a "yes": "accepted" (a new episode opened) or "declined".
     reentry: str = Field(default="", max_length=10)
+    # A draft's values kept as typed because they could not be stored as values (out of
+    # range, unparsed, a later next date without its reason): JSON, key → text.
+    draft_texts: str = Field(default="", sa_type=sa.Text, sa_column_kwargs={"server_default": ""})
     version: int = 1
 
 
