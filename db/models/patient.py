@@ -69,6 +69,22 @@ class Patient(SQLModel, table=True):
     checkups_planned: int = 0
     next_linkage_followup: dt.date | None = Field(default=None, index=True)
     agreed_plan_substance_goal: dt.date | None = None
+    # Alert caches (migration 0008): every alert letter decided from this row alone.
+    agreed_plan_on: dt.date | None = None
+    hbv_not_needed: dt.date | None = None
+    unsuccessful_exit: dt.date | None = None
+    ecg_date: dt.date | None = None
+    missed_doses_in_row: int = 0
+    sedatives: str = Field(default="", max_length=200)
+    barc10_previous: int | None = None
+    top_opioid_use: dt.date | None = None
+    top_shared: dt.date | None = None
+    last_unexpected_test: dt.date | None = None
+    # A prescription change dated in the future takes effect on this date with no write.
+    dose_change_on: dt.date | None = None
+    pending_medicine: str = Field(default="", max_length=40)
+    pending_dose_mg: float | None = None
+    pending_ost_start: dt.date | None = None
 
     is_demo: bool = False
     version: int = 1
