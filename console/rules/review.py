@@ -55,16 +55,22 @@ def check_barc10(answers: Sequence[int | None]) -> dict[str, str]:
 
 
 def check_drug_test(
-    specimen: str, test_date: dt.date | None, results: Mapping[str, str], review_date: dt.date
+    specimen: str,
+    test_date: dt.date | None,
+    results: Mapping[str, str],
+    review_date: dt.date,
+    *,
+    final: bool = True,
 ) -> dict[str, str]:
     errors: dict[str, str] = {}
     tested = any(results.get(s, TestResult.NOT_TESTED) != TestResult.NOT_TESTED for s in DRUG_PANEL)
     if not (specimen or tested or test_date):
         return errors
-    if specimen not in {s.value for s in Specimen}:
+    if specimen not in {s.value for s in Specimen} and (final or specimen):
         errors["drug_specimen"] = "specimen: urine or oral fluid"
     if test_date is None:
-        errors["drug_date"] = "date of the test"
+        if final:
+            errors["drug_date"] = "date of the test"
     elif test_date > review_date:
         errors["drug_date"] = "the test cannot be after the review"
     for substance, result in results.items():
@@ -75,30 +81,58 @@ def check_drug_test(
     return errors
 
 
-def check_ost(choice: OstChoice, review_date: dt.date) -> dict[str, str]:
+def check_ost(choice: OstChoice, review_date: dt.date, *, final: bool = True) -> dict[str, str]:
+    """The decision's rules; a draft (`final=False`) is checked for wrong values only, not
+    for what is still missing (the rationale, the new dose)."""
     errors: dict[str, str] = {}
     if not choice.decision:
         return errors
     if choice.decision not in {d.value for d in OstDecision}:
         return {"ost_decision": "choose one of the listed decisions"}
-    if choice.decision == OstDecision.CONTINUE_MAINTENANCE and not choice.rationale.strip():
+    if (
+        final
+        and choice.decision == OstDecision.CONTINUE_MAINTENANCE
+        and not choice.rationale.strip()
+    ):
         errors["ost_rationale"] = "a rationale is required to continue maintenance"
     if choice.decision in DOSE_CHANGES:
-        if choice.new_dose_mg is None or choice.new_dose_mg <= 0:
+        dose = choice.new_dose_mg
+        if (dose is not None and dose <= 0) or (final and dose is None):
             errors["new_dose_mg"] = "the new dose in mg (more than 0)"
-        if choice.new_dose_from is None:
+        if final and choice.new_dose_from is None:
             errors["new_dose_from"] = "the date the new dose starts"
     if choice.new_dose_from is not None and choice.new_dose_from < review_date:
         errors["new_dose_from"] = "the new dose cannot start before the review"
     return errors
 
 
-def rule_next_due(kind: str, review_date: dt.date, current_due: dt.date | None) -> dt.date:
-    """The schedule rule's date: six calendar months on after a start or strategic review;
-    an interim or other review leaves the current due date (or six months if none)."""
-    if kind in MOVES_SCHEDULE or current_due is None:
+def rule_next_due(
+    kind: str,
+    review_date: dt.date,
+    last_start_or_strategic: dt.date | None,
+    episode_start: dt.date | None = None,
+) -> dt.date:
+    """The schedule rule's date, the same for every kind of review: six calendar months
+    after the latest finalised start or strategic review — this one, for a start or
+    strategic review. With none in this episode yet, the start review's own deadline (28
+    days after the episode start); with no episode either, six months on."""
+    if kind in MOVES_SCHEDULE:
         return schedule.next_strategic_due(review_date)
-    return current_due
+    if last_start_or_strategic is not None and (
+        episode_start is None or last_start_or_strategic >= episode_start
+    ):
+        return schedule.next_strategic_due(last_start_or_strategic)
+    if episode_start is not None:
+        return schedule.start_review_due(episode_start)
+    return schedule.next_strategic_due(review_date)
+
+
+def needs_reason(chosen: dt.date | None, reason: str, rule: dt.date) -> bool:
+    """The invariant every writing path keeps: a date later than the rule's is stored
+    only with its reason."""
+    return (
+        chosen is not None and schedule.later_date_needs_reason(chosen, rule) and not reason.strip()
+    )
 
 
 def check_next_review(
@@ -108,7 +142,7 @@ def check_next_review(
         return {}
     if chosen < review_date:
         return {"next_review_date": "cannot be before the review"}
-    if schedule.later_date_needs_reason(chosen, rule) and not reason.strip():
+    if needs_reason(chosen, reason, rule):
         return {"next_review_reason": f"later than the rule's {rule:%d/%m/%Y}: give a reason"}
     return {}
 

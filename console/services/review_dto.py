@@ -60,6 +60,10 @@ class ReviewInput:
     new_medicine: str = ""
     new_interval: str = ""  # daily for oral medicines; weekly or monthly for the injection
     new_dispensing: str = ""  # oral medicines: supervised, daily pick-up …
+    # Texts the form could not turn into values (an out-of-range 9 days in a week, a
+    # half-typed date), by value name (a TOP column, barc10_q3, next_review_date …): a
+    # draft keeps them as typed; finalise refuses while any is left.
+    raw: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,8 @@ class ReviewDraft:
     checkups_planned: int = 0
     problem_substances: str = ""
     reentry: str = ""
+    # A draft's values kept as text and why (value name → message), shown marked.
+    marks: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def finalised(self) -> bool:
@@ -145,6 +151,8 @@ class SavedReview:
     finalised_at: str
     # A finalised check-up that answered yes to a need-for-treatment question.
     offers_reentry: bool = False
+    # A draft's values kept as text, not yet values, and why (value name → message).
+    marks: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def finalised(self) -> bool:

@@ -77,7 +77,7 @@ def store(session: Session, row: Review, data: d.ReviewInput) -> None:
             conn.execute(st[f"{name}_insert"], {"review_id": rid, **values})
     for name in ("test", "cor", "goal"):
         conn.execute(st[f"{name}_delete"], {"rid": rid})
-    if data.drug_test is not None and data.drug_test.specimen:
+    if data.drug_test is not None:  # a draft keeps results typed before the specimen
         t = data.drug_test
         results = {s: t.results.get(s, "not_tested") for s in DRUG_PANEL}
         conn.execute(

@@ -13,6 +13,7 @@ from console.rules import review as rules
 from console.rules.drug_tests import expected_positive
 from console.rules.schedule import CHECKUPS
 from console.rules.vocab import DRUG_PANEL, ReviewKind, ReviewStatus, Role
+from console.services import review_draft
 from console.services import review_dto as d
 from console.services.roles import Action, allowed
 from db.models import Patient, Review
@@ -24,6 +25,7 @@ def to_draft(
 ) -> d.ReviewDraft:
     assert row.id is not None
     rid = row.id
+    texts, marks = review_draft.from_json(row.draft_texts)
     top_row = q.top(session=session, review_id=rid)
     top_values = {c: top_row[c] for c in top.COLUMNS if top_row and top_row[c] is not None}
     barc = q.barc(session=session, review_id=rid)
@@ -63,6 +65,7 @@ def to_draft(
         need_weekly_use=row.need_weekly_use,
         need_problems=row.need_problems,
         need_help_now=row.need_help_now,
+        raw=texts,
     )
     number, substances = _checkup(session, row, patient)
     goals = () if number else q.current_plan_goals(session=session, patient_id=row.patient_id)
@@ -83,7 +86,9 @@ def to_draft(
         medicine=rx.medicine if rx else "",
         dose_mg=rx.dose_mg if rx else None,
         expected_positive=expected_positive(rx.medicine if rx else "", sedatives),
-        rule_next_due=rules.rule_next_due(row.kind, row.review_date, patient.next_review_due)
+        rule_next_due=rules.rule_next_due(
+            row.kind, row.review_date, patient.last_strategic_review, patient.episode_start
+        )
         if row.status == ReviewStatus.DRAFT
         else (row.next_review_date or row.review_date),
         ost_decided_by=q.staff_name(session=session, staff_id=row.ost_decided_by),
@@ -105,6 +110,7 @@ def to_draft(
         checkups_planned=(patient.checkups_planned or CHECKUPS) if number else 0,
         problem_substances=substances,
         reentry=row.reentry,
+        marks=marks,
     )
 
 

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from console.rules import barc10, top
+from console.rules import barc10
 from console.rules import review as rules
-from console.rules.vocab import GoalStatus, OstDecision, PatientStatus, ReviewKind, ReviewStatus
+from console.rules.vocab import OstDecision, PatientStatus, ReviewKind, ReviewStatus, Role
 from console.services import checkups
+from console.services import review_checks as checks
+from console.services import review_draft as draft
 from console.services import review_dto as d
 from console.services import review_views as v
 from console.services.errors import Invalid, NotFound, Refused
@@ -26,7 +28,7 @@ from console.services.review_store import (
     store,
 )
 from console.services.review_store import new_medicine as new_medicine_of
-from console.services.roles import Action, allowed
+from console.services.roles import Action
 from db.models import Patient, Review, ReviewAddendum
 from db.queries import reviews as q
 
@@ -35,9 +37,6 @@ if TYPE_CHECKING:
 
     from console.services import Services
     from console.services.base import Tx
-
-GOAL_STATUSES = {s.value for s in GoalStatus}
-SOURCES = frozenset({"pharmacy", "keyworker", "family_member", "specialist_service", "other"})
 
 
 class ReviewService:
@@ -62,15 +61,15 @@ class ReviewService:
                 episode_id = self._may_start(tx.session, patient, kind)
                 today = self._s.clock.today()
                 checkup = kind == ReviewKind.POST_EXIT_CHECKUP
+                due, reason = (None, "") if checkup else checks.carried(kind, today, patient)
                 row = Review(
                     patient_id=patient_id,
                     episode_id=episode_id,
                     kind=kind,
                     review_date=today,
                     held_by=self._s.staff.id,
-                    next_review_date=None
-                    if checkup
-                    else rules.rule_next_due(kind, today, patient.next_review_due),
+                    next_review_date=due,
+                    next_review_reason=reason,
                 )
                 tx.session.add(row)
                 tx.session.flush()
@@ -103,12 +102,35 @@ class ReviewService:
 
     # -- writing ----------------------------------------------------------------------
     def save_draft(self, review_id: int, version: int, data: d.ReviewInput) -> d.SavedReview:
+        """Always saves what was typed (SPEC §2): a value that is out of range, does not
+        parse, or breaks a rule only finalise enforces is kept as its text, marked."""
         with self._s.uow.write(self._s.staff, Action.EDIT_CARE) as tx:
             row, patient = self._editable(tx, review_id, version)
-            data = self._checked(tx.session, row, patient, data)
+            texts = draft.bounded(data.raw)
+            errors = checks.errors(*self._who(), tx.session, row, patient, data, final=False)
+            if "ost_decision" in errors and data.ost_decision in {o.value for o in OstDecision}:
+                raise Invalid({"ost_decision": errors["ost_decision"]})  # the role, not a value
+            data, demoted = draft.demote(data, errors, row.review_date)
+            data, undated = draft.undated_test(data)
+            data = replace(data, review_date=data.review_date or row.review_date)
+            texts |= undated | demoted
+            marks = {k: v for k, v in errors.items() if k in demoted or k in draft.KEEP}
+            if "next_review_reason" in errors:
+                marks["next_review_date"] = errors["next_review_reason"]
             store(tx.session, row, data)
+            row.draft_texts = draft.texts_json(texts, marks)
             tx.audit("review.save", entity="review", entity_id=review_id, patient_id=row.patient_id)
-            return self._saved(row)
+            return replace(self._saved(row), marks=marks)
+
+    def check_finalise(self, review_id: int, data: d.ReviewInput) -> dict[str, str]:
+        """Everything that would stop `finalise`, without writing (empty = complete)."""
+        with self._s.uow.read(self._s.staff, Action.EDIT_CARE) as session:
+            row = self._row(session, review_id)
+            patient = session.get(Patient, row.patient_id)
+            assert patient is not None
+            if row.status != ReviewStatus.DRAFT:
+                raise Refused("This review is finalised: a correction is an addendum.")
+            return checks.final_errors(*self._who(), session, row, patient, data)[1]
 
     def finalise(self, review_id: int, version: int, data: d.ReviewInput) -> d.SavedReview:
         staff = self._s.staff
@@ -116,24 +138,16 @@ class ReviewService:
             row, patient = self._editable(tx, review_id, version)
             if row.kind == ReviewKind.POST_EXIT_CHECKUP:
                 data = self._checked(tx.session, row, patient, data, final=True)
+                if data.raw:
+                    raise Invalid({k: checks.NOT_A_VALUE for k in data.raw})
+                row.draft_texts = ""
                 offers = checkups.finalise_checkup(tx, row, patient, data)
                 return replace(self._saved(row), offers_reentry=offers)
-            if not data.ost_decision and not allowed(staff.roles, Action.OST_DECISION):
-                data = replace(data, ost_decision=OstDecision.PENDING.value)
-            goals = q.current_plan_goals(session=tx.session, patient_id=row.patient_id)
-            data = self._checked(tx.session, row, patient, data, final=True, goals=goals)
-            missing = rules.missing_for_finalise(
-                top_values=data.top,
-                top_not_answered=data.top_not_answered,
-                barc_answers=data.barc10,
-                barc_declined=data.barc10_declined,
-                goal_keys=[g.goal_key for g in goals],
-                reviewed_goals=frozenset(data.goals),
-                next_review_date=data.next_review_date,
-                ost_decision=data.ost_decision,
-            )
-            if missing:
-                raise Invalid(missing)
+            data, errors, goals = checks.final_errors(*self._who(), tx.session, row, patient, data)
+            if errors:
+                raise Invalid(errors)
+            data = replace(data, review_date=data.review_date or row.review_date)
+            row.draft_texts = ""
             store(tx.session, row, data)
             at = tx.at.in_timezone("UTC").isoformat()
             row.status = ReviewStatus.FINALISED.value
@@ -252,6 +266,10 @@ class ReviewService:
             return v.to_draft(tx.session, row, patient, self._s.staff.roles)
 
     # -- helpers ----------------------------------------------------------------------
+    def _who(self) -> tuple[dt.date, frozenset[Role]]:
+        """Today and the staff member's roles, which the checks depend on."""
+        return self._s.clock.today(), self._s.staff.roles
+
     def _saved(self, row: Review) -> d.SavedReview:
         assert row.id is not None
         decided = row.ost_decided_by is not None and row.ost_decided_by == self._s.staff.id
@@ -292,64 +310,26 @@ class ReviewService:
         goals: Sequence[sa.Row[Any]] | None = None,
     ) -> d.ReviewInput:
         """Every range and rule at once; Invalid maps each field to its message."""
-        review_date = data.review_date or row.review_date
-        errors: dict[str, str] = {}
-        if review_date > self._s.clock.today():
-            errors["review_date"] = "a review cannot be dated in the future"
-        errors |= rules.check_top(data.top)
-        bad_na = data.top_not_answered - top.ITEM_BY_KEY.keys()
-        if bad_na:
-            errors["top_not_answered"] = "not TOP items: " + ", ".join(sorted(bad_na))
-        if len(data.barc10) != len(barc10.ITEMS):
-            errors["barc10"] = "ten answers"
-        else:
-            errors |= rules.check_barc10(data.barc10)
-        if data.drug_test is not None:
-            t = data.drug_test
-            errors |= rules.check_drug_test(t.specimen, t.test_date, t.results, review_date)
-        for n, c in enumerate(data.corroborations):
-            if c.source not in SOURCES:
-                errors[f"corroboration_{n}"] = "choose a source"
-            elif not c.said.strip():
-                errors[f"corroboration_{n}"] = "what the source said"
-        if row.kind == ReviewKind.POST_EXIT_CHECKUP:
-            # The short form: no goals, OST decision or next review date (SPEC §4).
-            if data.goals:
-                errors["goals"] = "a check-up does not review care plan goals"
-            if data.ost_decision:
-                errors["ost_decision"] = "a check-up records no OST decision"
-            if errors:
-                raise Invalid(errors)
-            return replace(
-                data, review_date=review_date, next_review_date=None, next_review_reason=""
-            )
-        if data.goals:
-            if goals is None:
-                goals = q.current_plan_goals(session=session, patient_id=row.patient_id)
-            goal_keys = {g.goal_key for g in goals}
-            for key, g in data.goals.items():
-                if key not in goal_keys:
-                    errors[f"goal.{key}"] = "not a goal of the current plan"
-                elif g.status not in GOAL_STATUSES:
-                    errors[f"goal.{key}"] = "not started, in progress, achieved or dropped"
-        if data.ost_decision not in ("", OstDecision.PENDING) and not allowed(
-            self._s.staff.roles, Action.OST_DECISION
-        ):
-            errors["ost_decision"] = "only a clinician records an OST decision: mark it pending"
-        choice = rules.OstChoice(
-            data.ost_decision, data.ost_rationale, data.new_dose_mg, data.new_dose_from
-        )
-        errors |= rules.check_ost(choice, review_date)
-        if needs_new_medicine(session, row.patient_id, data.ost_decision):
-            for key, message in check_new_medicine(data, final).items():
-                errors.setdefault(key, message)
-        rule = rules.rule_next_due(row.kind, review_date, patient.next_review_due)
-        errors |= rules.check_next_review(
-            data.next_review_date, data.next_review_reason, rule, review_date
+        errors = checks.errors(
+            self._s.clock.today(),
+            self._s.staff.roles,
+            session,
+            row,
+            patient,
+            data,
+            final=final,
+            goals=goals,
         )
         if errors:
             raise Invalid(errors)
-        return replace(data, review_date=review_date)
+        if row.kind == ReviewKind.POST_EXIT_CHECKUP:
+            return replace(
+                data,
+                review_date=data.review_date or row.review_date,
+                next_review_date=None,
+                next_review_reason="",
+            )
+        return replace(data, review_date=data.review_date or row.review_date)
 
     @staticmethod
     def _caches(row: Review, patient: Patient, data: d.ReviewInput) -> None:

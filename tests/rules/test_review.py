@@ -32,7 +32,15 @@ def test_barc10_answers() -> None:
 def test_next_review_rule_and_reason() -> None:
     rule = rules.rule_next_due("strategic", REVIEWED, None)
     assert rule == dt.date(2027, 2, 28)  # 31 Aug + 6 calendar months
-    assert rules.rule_next_due("interim", REVIEWED, dt.date(2027, 1, 5)) == dt.date(2027, 1, 5)
+    # Every kind: six months after the latest finalised start or strategic review (an
+    # interim review's rule is not the stored due date, issue 12 defect 4).
+    last = dt.date(2026, 6, 10)
+    assert rules.rule_next_due("interim", REVIEWED, last) == dt.date(2026, 12, 10)
+    assert rules.rule_next_due("exit", REVIEWED, last, dt.date(2026, 1, 5)) == dt.date(2026, 12, 10)
+    # None in this episode yet (the last was before it): the start review's 28 days.
+    started = dt.date(2026, 8, 1)
+    assert rules.rule_next_due("interim", REVIEWED, last, started) == dt.date(2026, 8, 29)
+    assert rules.rule_next_due("interim", REVIEWED, None) == dt.date(2027, 2, 28)
     assert rules.check_next_review(dt.date(2027, 1, 1), "", rule, REVIEWED) == {}
     later = rules.check_next_review(dt.date(2027, 3, 1), "", rule, REVIEWED)
     assert later == {"next_review_reason": "later than the rule's 28/02/2027: give a reason"}

@@ -107,23 +107,66 @@ def test_draft_saves_and_reopens_with_partial_input(clinician: Services, patient
     assert again.expected_positive == frozenset({"methadone"})
 
 
-def test_out_of_range_values_are_refused_with_their_range(
+def test_out_of_range_values_are_kept_as_text_in_a_draft_and_refused_at_finalise(
     clinician: Services, patient_id: int
 ) -> None:
+    """A draft always saves (issue 13): an out-of-range value is kept as its text, marked
+    with its range, never stored as a value; finalise refuses it with the range."""
     draft = clinician.reviews.start(patient_id, "strategic")
     bad = ReviewInput(
         top={"alcohol_w1": 8, "opiates_days": 29, "psych_health": 21, "shared_needle": 3},
         barc10=(7,) + (None,) * 9,
+        raw={"crack_w1": "3x"},  # a text the form could not read at all
     )
+    saved = clinician.reviews.save_draft(draft.id, draft.version, bad)
+    assert saved.marks["alcohol_w1"] == "days must be 0–7 a week"
+    assert saved.marks["opiates_days"] == "total days must be 0–28"
+    assert saved.marks["psych_health"] == "rating 0–20"
+    assert saved.marks["shared_needle"] == "answer yes or no"
+    assert saved.marks["barc10_q1"].startswith("answer 1–6")
+    again = clinician.reviews.get(draft.id)
+    assert again.values.top == {} and again.values.barc10[0] is None  # no bad value stored
+    assert again.values.raw == {
+        "alcohol_w1": "8",
+        "opiates_days": "29",
+        "psych_health": "21",
+        "shared_needle": "3",
+        "barc10_q1": "7",
+        "crack_w1": "3x",
+    }
+    assert again.marks == saved.marks
     with pytest.raises(Invalid) as caught:
-        clinician.reviews.save_draft(draft.id, draft.version, bad)
-    errors = caught.value.errors
-    assert errors["alcohol_w1"] == "days must be 0–7 a week"
-    assert errors["opiates_days"] == "total days must be 0–28"
-    assert errors["psych_health"] == "rating 0–20"
-    assert errors["shared_needle"] == "answer yes or no"
-    assert errors["barc10_q1"].startswith("answer 1–6")
-    assert clinician.reviews.get(draft.id).version == draft.version  # nothing written
+        clinician.reviews.finalise(
+            draft.id, saved.version, replace(complete(), raw=again.values.raw)
+        )
+    assert caught.value.errors["crack_w1"] == "as typed: not a value yet"
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.finalise(draft.id, saved.version, bad)
+    assert caught.value.errors["alcohol_w1"] == "days must be 0–7 a week"
+    assert clinician.reviews.get(draft.id).status == "draft"
+
+
+def test_a_draft_saves_whatever_finalise_would_still_refuse(
+    clinician: Services, patient_id: int
+) -> None:
+    """Only finalise enforces completeness: a continue decision with no rationale, a dose
+    change with no dose, a drug result with no specimen or date are all kept."""
+    draft = clinician.reviews.start(patient_id, "strategic")
+    data = ReviewInput(
+        ost_decision="continue_maintenance",
+        drug_test=DrugTestInput("", None, {"opiates": "positive"}),
+        corroborations=(CorroborationInput("pharmacy", ""),),
+    )
+    saved = clinician.reviews.save_draft(draft.id, draft.version, data)
+    assert saved.marks == {}
+    values = clinician.reviews.get(draft.id).values
+    assert values.ost_decision == "continue_maintenance"
+    assert values.drug_test is None and values.raw == {"drug_opiates": "positive"}  # undated
+    assert values.corroborations == (CorroborationInput("pharmacy", ""),)
+    missing = clinician.reviews.check_finalise(draft.id, replace(data, raw=values.raw))
+    assert missing["ost_rationale"] == "a rationale is required to continue maintenance"
+    assert {"drug_specimen", "drug_date", "corroboration_0", "top.alcohol"} <= missing.keys()
+    assert clinician.reviews.get(draft.id).version == saved.version  # the check wrote nothing
 
 
 def test_finalise_lists_what_is_missing(clinician: Services, patient_id: int) -> None:
@@ -187,11 +230,16 @@ def test_next_review_six_calendar_months_on(
     saved = clinician.reviews.save_draft(draft.id, draft.version, data)
     assert clinician.reviews.get(draft.id).rule_next_due == dt.date(2027, 2, 28)  # 31 Aug + 6
     later = replace(data, next_review_date=dt.date(2027, 3, 15))
+    kept = clinician.reviews.save_draft(draft.id, saved.version, later)
+    assert "give a reason" in kept.marks["next_review_date"]
+    again = clinician.reviews.get(draft.id)
+    assert again.values.next_review_date is None  # never stored later without its reason
+    assert again.values.raw["next_review_date"] == "15/03/2027"  # but kept as typed
     with pytest.raises(Invalid) as caught:
-        clinician.reviews.save_draft(draft.id, saved.version, later)
+        clinician.reviews.finalise(draft.id, kept.version, later)
     assert "give a reason" in caught.value.errors["next_review_reason"]
     ok = replace(later, next_review_reason="patient abroad until March")
-    clinician.reviews.save_draft(draft.id, saved.version, ok)
+    clinician.reviews.save_draft(draft.id, kept.version, ok)
     assert clinician.reviews.get(draft.id).values.next_review_date == dt.date(2027, 3, 15)
 
 
@@ -375,11 +423,11 @@ def test_ost_start_prescribes_the_chosen_medicine(clinician: Services, services:
     assert caught.value.errors["new_dispensing"] == "oral medicines need a dispensing arrangement"
     # A draft is saved before the medicine is chosen; once chosen, it is checked.
     saved = clinician.reviews.save_draft(draft.id, draft.version, start)
-    with pytest.raises(Invalid) as caught:
-        clinician.reviews.save_draft(
-            draft.id, saved.version, replace(start, new_medicine="methadone_oral")
-        )
-    assert caught.value.errors == {"new_dispensing": "oral medicines need a dispensing arrangement"}
+    saved = clinician.reviews.save_draft(
+        draft.id, saved.version, replace(start, new_medicine="methadone_oral")
+    )  # kept, and marked: finalise refuses it
+    assert saved.marks == {"new_dispensing": "oral medicines need a dispensing arrangement"}
+    assert clinician.reviews.get(draft.id).values.new_medicine == "methadone_oral"
     done = clinician.reviews.finalise(
         draft.id,
         saved.version,
