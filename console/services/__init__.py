@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from console.services.auditlog import AuditService
     from console.services.careplans import CarePlanService
     from console.services.checkups import CheckupService
+    from console.services.deaths import DeathService
     from console.services.demo import DemoService
     from console.services.episodes import EpisodeService
     from console.services.family import FamilyService
@@ -193,6 +194,12 @@ class Services:
         from console.services.checkups import CheckupService
 
         return CheckupService(self)
+
+    @cached_property
+    def deaths(self) -> DeathService:
+        from console.services.deaths import DeathService
+
+        return DeathService(self)
 
 
 __all__ = ["Identity", "Services", "audit"]

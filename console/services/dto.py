@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from console.rules.vocab import Role
 
@@ -89,6 +90,13 @@ class PatientInput:
     email: str = ""
     consent_letters_home: bool = False
     recovery_start: str = ""
+    preferred_contact: str = ""  # one of vocab.CONTACT_METHODS, or "" for no preference
+    consent_family_contact: bool = False
+    consent_share_specialist: bool = False
+    keyworker_id: int | None = None
+    # Household (clinician or recovery worker): None leaves what is stored unchanged.
+    children_under_16: str | None = None
+    safe_storage_discussed: str | None = None  # DD/MM/YYYY, or "" for not discussed
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,13 @@ class PatientRecord:
     recovery_start: dt.date | None
     next_review_due: dt.date | None
     version: int
+    preferred_contact: str = ""
+    consent_family_contact: bool = False
+    consent_share_specialist: bool = False
+    keyworker_id: int | None = None
+    children_under_16: int = 0
+    safe_storage_discussed: dt.date | None = None
+    date_of_death: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -162,3 +177,32 @@ class PrescriptionSafety:
     qtc_ms: int | None
     sedatives: tuple[str, ...]
     version: int  # pass back to record_safety so a newer save is not overwritten
+
+
+class PrescriptionOutcome(StrEnum):
+    """What ending an episode does to an open prescription."""
+
+    NONE = "none"  # no open prescription
+    STOPS = "stops"  # ended on the end date, in the same transaction
+    LEAVES = "leaves"  # left open: a clinician must stop or transfer it
+    REFUSED = "refused"  # a completion while prescribed, recorded by a non-prescriber
+
+
+@dataclass(frozen=True)
+class EndOutcome:
+    """Said on the end screen before it asks: `prescription` reads "Methadone 75 mg daily"."""
+
+    outcome: PrescriptionOutcome
+    prescription: str
+
+
+@dataclass(frozen=True)
+class DeathChange:
+    """What recording (or correcting) a death did, for the screen to say."""
+
+    patient_id: int
+    status: str
+    date_of_death: dt.date | None
+    episode_closed: bool = False
+    prescription_stopped: bool = False
+    episode_reopened: bool = False

@@ -17,13 +17,17 @@ from console.rules.schedule import CHECKUPS, checkup_dates, start_review_due
 from console.rules.vocab import (
     DEATH_EXIT_CODE,
     EXIT_REASONS,
+    MEDICINE_LABEL,
     ExitGroup,
+    Medicine,
     PatientStatus,
 )
 from console.services.base import Tx
 from console.services.dto import (
+    EndOutcome,
     EpisodeChange,
     PrescriptionInput,
+    PrescriptionOutcome,
     PrescriptionSafety,
     SafetyInput,
 )
@@ -73,56 +77,21 @@ class EpisodeService:
             errors["exit_reason"] = "choose an NDTMS exit reason from the list"
         if errors:
             raise Invalid(errors)
-        group = EXIT_REASONS[exit_reason][1]
         with self._s.uow.write(self._s.staff, Action.MANAGE_EPISODES) as tx:
-            patient = _patient(tx.session, patient_id)
-            episode = _open_episode(tx.session, patient_id)
-            if episode is None:
-                raise Invalid({"end_date": "this patient has no open episode"})
-            if end_date < episode.start_date:
-                raise Invalid({"end_date": "the end date is before the episode started"})
-            # A completion ends substitute prescribing: the console must not go on showing
-            # a dose as current, and only a prescriber may stop it (hazard H28).
-            stops = group is ExitGroup.SUCCESSFUL and _open_prescription(tx.session, patient_id)
-            if stops and not allowed(self._s.staff.roles, Action.OST_DECISION):
-                raise Invalid(
-                    {
-                        "exit_reason": "a completed treatment stops the current prescription:"
-                        " a clinician must record this exit"
-                    }
-                )
-            episode.end_date = end_date
-            episode.exit_reason = exit_reason
-            episode.version += 1
-            patient.episode_start = None
-            patient.next_review_due = None
-            patient.next_review_reason = ""
-            patient.next_checkup_due = None
-            if exit_reason == DEATH_EXIT_CODE:
-                patient.status = PatientStatus.DECEASED.value
-                _end_open_prescription(tx.session, patient_id, end_date)
-            elif group is ExitGroup.SUCCESSFUL:
-                if stops:
-                    _end_open_prescription(tx.session, patient_id, end_date)
-                patient.status = PatientStatus.POST_EXIT_CHECKUPS.value
-                patient.checkups_planned = CHECKUPS
-                patient.next_checkup_due = checkup_dates(end_date)[0]
-            else:  # unsuccessful (re-engagement alert from the exit) or a quiet transfer
-                patient.status = PatientStatus.DISCHARGED.value
-            _refresh_ost(tx.session, patient, today)
-            patient.version += 1
-            tx.audit(
-                "episode.end",
-                entity="episode",
-                entity_id=episode.id,
-                patient_id=patient_id,
-                detail={
-                    "end": end_date.isoformat(),
-                    "exit_reason": exit_reason,
-                    "prescription_stopped": bool(stops),
-                },
-            )
-            return _change(patient, prescription_stopped=bool(stops))
+            patient, stopped = close_episode(tx, patient_id, end_date, exit_reason, today)
+            return _change(patient, prescription_stopped=stopped)
+
+    def end_outcome(self, patient_id: int, exit_reason: str) -> EndOutcome:
+        """What ending the open episode with this reason would do to the prescription, by
+        the same rule `end` applies, for the end screen to say before it asks."""
+        with self._s.uow.read(self._s.staff, Action.MANAGE_EPISODES) as session:
+            row = _current_prescription(session, patient_id)
+        if exit_reason not in EXIT_REASONS:
+            return EndOutcome(PrescriptionOutcome.NONE, "")
+        may = allowed(self._s.staff.roles, Action.OST_DECISION)
+        outcome = prescription_outcome(exit_reason, row is not None, may)
+        text = "" if row is None else dose_words(row.medicine, row.dose_mg, row.interval)
+        return EndOutcome(outcome, text)
 
     # -- prescriptions --------------------------------------------------------------
     def change_prescription(self, patient_id: int, data: PrescriptionInput) -> EpisodeChange:
@@ -276,6 +245,93 @@ def open_episode(
         detail={"start": start_date.isoformat()},
     )
     return patient
+
+
+def prescription_outcome(exit_reason: str, has_open: bool, may_prescribe: bool) -> str:
+    """What an exit does to an open prescription (hazards H28, H40).
+
+    Death stops it whoever records the death: the patient can no longer take it, so this
+    is not a prescribing decision. A completed treatment stops it, and only a prescriber
+    may record that; other exits (unsuccessful, transfers) leave it to the prescriber.
+    """
+    if not has_open:
+        return PrescriptionOutcome.NONE
+    if exit_reason == DEATH_EXIT_CODE:
+        return PrescriptionOutcome.STOPS
+    if EXIT_REASONS[exit_reason][1] is ExitGroup.SUCCESSFUL:
+        return PrescriptionOutcome.STOPS if may_prescribe else PrescriptionOutcome.REFUSED
+    return PrescriptionOutcome.LEAVES
+
+
+def close_episode(
+    tx: Tx, patient_id: int, end_date: dt.date, exit_reason: str, today: dt.date
+) -> tuple[Patient, bool]:
+    """End the open episode inside the caller's write transaction (inputs already checked):
+    the status, schedule and OST caches follow the exit reason. Returns the patient and
+    whether an open prescription was stopped. Also used by recording a death."""
+    patient = _patient(tx.session, patient_id)
+    episode = _open_episode(tx.session, patient_id)
+    if episode is None:
+        raise Invalid({"end_date": "this patient has no open episode"})
+    if end_date < episode.start_date:
+        raise Invalid({"end_date": "the end date is before the episode started"})
+    has_open = _open_prescription(tx.session, patient_id)
+    outcome = prescription_outcome(
+        exit_reason, has_open, allowed(tx.staff.roles, Action.OST_DECISION)
+    )
+    if outcome == PrescriptionOutcome.REFUSED:
+        # A completion ends substitute prescribing: the console must not go on showing
+        # a dose as current, and only a prescriber may stop it (hazard H28).
+        raise Invalid(
+            {
+                "exit_reason": "a completed treatment stops the current prescription:"
+                " a clinician must record this exit"
+            }
+        )
+    stops = outcome == PrescriptionOutcome.STOPS
+    episode.end_date = end_date
+    episode.exit_reason = exit_reason
+    episode.version += 1
+    patient.episode_start = None
+    patient.next_review_due = None
+    patient.next_review_reason = ""
+    patient.next_checkup_due = None
+    group = EXIT_REASONS[exit_reason][1]
+    if exit_reason == DEATH_EXIT_CODE:
+        from console.services.deaths import mark_deceased
+
+        mark_deceased(tx.session, patient, end_date)
+    elif group is ExitGroup.SUCCESSFUL:
+        if stops:
+            _end_open_prescription(tx.session, patient_id, end_date)
+        patient.status = PatientStatus.POST_EXIT_CHECKUPS.value
+        patient.checkups_planned = CHECKUPS
+        patient.next_checkup_due = checkup_dates(end_date)[0]
+    else:  # unsuccessful (re-engagement alert from the exit) or a quiet transfer
+        patient.status = PatientStatus.DISCHARGED.value
+    _refresh_ost(tx.session, patient, today)
+    patient.version += 1
+    tx.audit(
+        "episode.end",
+        entity="episode",
+        entity_id=episode.id,
+        patient_id=patient_id,
+        detail={
+            "end": end_date.isoformat(),
+            "exit_reason": exit_reason,
+            "prescription_stopped": stops,
+        },
+    )
+    return patient, stops
+
+
+def dose_words(medicine: str, dose_mg: float, interval: str) -> str:
+    """ "Methadone 75 mg daily", as the end screen names the prescription."""
+    try:
+        label = MEDICINE_LABEL[Medicine(medicine)]
+    except ValueError:
+        label = medicine.replace("_", " ").capitalize()
+    return f"{label} {dose_mg:g} mg {interval}".strip()
 
 
 def _patient(session: Session, patient_id: int) -> Patient:

@@ -211,6 +211,9 @@ class LetterService:
                 continue
             name = f"{f.patient['family_name']}, {f.patient['given_name']}"
             nhs = str(f.patient["nhs_number"])
+            if f.patient["status"] == "deceased":  # before any date: death stops every letter
+                skipped.append(Skipped(pid, name, "recorded as deceased", nhs))
+                continue
             key = recall_key(f.patient, today)
             if key is None:
                 skipped.append(Skipped(pid, name, "no review or check-up date is set", nhs))

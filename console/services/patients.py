@@ -220,4 +220,11 @@ def to_record(row: Patient) -> PatientRecord:
         recovery_start=row.recovery_start,
         next_review_due=row.next_review_due,
         version=row.version,
+        preferred_contact=row.preferred_contact,
+        consent_family_contact=row.consent_family_contact,
+        consent_share_specialist=row.consent_share_specialist,
+        keyworker_id=row.keyworker_id,
+        children_under_16=row.children_under_16,
+        safe_storage_discussed=row.safe_storage_discussed,
+        date_of_death=row.date_of_death,
     )

@@ -15,6 +15,8 @@ class Action(StrEnum):
     EDIT_CARE = "edit care plans, reviews, health checks, linkage and family"
     OST_DECISION = "record an OST decision or prescription change"
     MANAGE_EPISODES = "start and end episodes"
+    RECORD_DEATH = "record a death or correct one recorded in error"
+    EDIT_HOUSEHOLD = "record children in the household and the safe-storage discussion"
     EDIT_RESOURCES = "edit the resources directory"
     PRODUCE_LETTER = "produce a letter for a patient"
     REPRINT_LETTER = "reprint letters and run batch recalls"
@@ -33,6 +35,8 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.EDIT_CARE: frozenset({C, W}),
     Action.OST_DECISION: frozenset({C}),
     Action.MANAGE_EPISODES: frozenset({C, W}),
+    Action.RECORD_DEATH: frozenset({C, W}),
+    Action.EDIT_HOUSEHOLD: frozenset({C, W}),
     Action.EDIT_RESOURCES: frozenset({C, W, A}),
     Action.PRODUCE_LETTER: frozenset({C, W, A}),
     Action.REPRINT_LETTER: frozenset({C, W, A, R}),

@@ -239,10 +239,8 @@ def test_role_matrix(
 def test_death_stops_everything(worker: Services, as_staff: StaffFactory, exited: int) -> None:
     draft = worker.reviews.start(exited, "post_exit_checkup")
     saved = worker.reviews.finalise(draft.id, draft.version, answers(need_help_now=True))
-    with Session(worker.engine) as s, s.begin():
-        p = s.get(Patient, exited)
-        assert p is not None
-        p.status, p.next_checkup_due = "deceased", None
+    worker.deaths.record(exited, TODAY)  # from the record: no episode is open
+    assert _patient(worker, exited).next_checkup_due is None
     for kind in ("post_exit_checkup", "strategic", "start"):
         with pytest.raises(Invalid) as caught:
             worker.reviews.start(exited, kind)

@@ -20,6 +20,8 @@ SPEC_TABLE = [
     (Action.EDIT_CARE, 1, 1, 0, 0),
     (Action.OST_DECISION, 1, 0, 0, 0),
     (Action.MANAGE_EPISODES, 1, 1, 0, 0),
+    (Action.RECORD_DEATH, 1, 1, 0, 0),
+    (Action.EDIT_HOUSEHOLD, 1, 1, 0, 0),
     (Action.EDIT_RESOURCES, 1, 1, 1, 0),
     (Action.PRODUCE_LETTER, 1, 1, 1, 0),
     (Action.REPRINT_LETTER, 1, 1, 1, 1),
