@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     recall.add_argument("--out", type=Path, metavar="FILE", help="default: the letters folder")
     recall.add_argument("--print", action="store_true", help="send it to the configured printer")
 
+    from console import cli_operations
+
+    cli_operations.add_backup_parser(sub)
+
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_sub.add_parser("verify", help="check the whole hash chain")
@@ -127,9 +131,16 @@ def _run(args: argparse.Namespace) -> int:
         "export": _export,
         "audit": _audit,
         "letters": _letters,
+        "backup": _operations("backup"),
     }
     handler = handlers[args.command]
     return handler(services, settings, args)
+
+
+def _operations(name: str):  # type: ignore[no-untyped-def]
+    from console import cli_operations
+
+    return getattr(cli_operations, name)
 
 
 def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tuple[Services, bool]:
@@ -150,6 +161,7 @@ def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tu
         ) from exc
     except Exception as exc:  # a URL that cannot be used: say which setting, not the password
         raise CliError(f"cannot open the database ({type(exc).__name__})", BAD_INPUT) from exc
+    _hold_open(engine, settings)
     state = schema_state(engine)
     if state is SchemaState.NEWER:
         raise CliError(
@@ -182,6 +194,20 @@ def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tu
         if command is None:
             print("Database upgraded to this version of Recovery Console.", file=sys.stderr)
     return services, identity.bootstrapped
+
+
+def _hold_open(engine: Engine, settings: MachineSettings) -> None:
+    """Count this process among those with the database open (a restore waits for none)."""
+    from db import locks
+    from db.engine import sqlite_path
+
+    path = sqlite_path(str(engine.url))
+    if path is None:
+        return
+    try:
+        locks.hold(path, group=settings.group)
+    except locks.RestoreUnderWay as exc:
+        raise CliError(str(exc), REFUSED) from exc
 
 
 def _upgrade_older(services: Services, engine: Engine) -> None:

@@ -26,6 +26,7 @@ from db.models import Staff
 
 if TYPE_CHECKING:
     from console.services.auditlog import AuditService
+    from console.services.backup import BackupService
     from console.services.careplans import CarePlanService
     from console.services.checkups import CheckupService
     from console.services.deaths import DeathService
@@ -122,6 +123,12 @@ class Services:
         from console.services.summary import SummaryService
 
         return SummaryService(self)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from console.services.backup import BackupService
+
+        return BackupService(self)
 
     @cached_property
     def transfer(self) -> TransferService:

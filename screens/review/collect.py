@@ -16,7 +16,7 @@ from console.services.review_dto import (
     TopValue,
 )
 from screens.review import fields as f
-from screens.review.sections import CORROBORATION_ROWS, needs_new_prescription
+from screens.review.parts import CORROBORATION_ROWS, needs_new_prescription
 
 
 def collect(
@@ -67,6 +67,8 @@ def collect(
     decision = str(value("ost-decision") or "")
     new = needs_new_prescription(decision, draft.medicine)
     need = {k: value(f"need-{k}") for k in ("weekly", "problems", "help")}
+    # What did not parse goes with the draft as typed, so nothing typed is lost.
+    raw = {key_of(fid): texts.get(fid, "") for fid in errors if texts.get(fid, "").strip()}
     data = ReviewInput(
         review_date=value("review-date") or draft.values.review_date,  # type: ignore[arg-type]
         top=top_values,
@@ -89,8 +91,49 @@ def collect(
         new_medicine=str(value("ost-medicine") or "") if new else "",
         new_interval=str(value("ost-interval") or "") if new else "",
         new_dispensing=str(value("ost-dispensing") or "") if new else "",
+        raw=raw,
     )
     return data, errors
+
+
+_FIELD_KEYS = {
+    "review_date": "review-date",
+    "other_substance_name": "top-other_substance_name",
+    "barc10_declined": "barc-declined",
+    "new_medicine": "ost-medicine",
+    "new_interval": "ost-interval",
+    "new_dispensing": "ost-dispensing",
+    "need_weekly_use": "need-weekly",
+    "need_problems": "need-problems",
+    "need_help_now": "need-help",
+    "ost_decision": "ost-decision",
+    "ost_rationale": "ost-rationale",
+    "new_dose_mg": "ost-dose",
+    "new_dose_from": "ost-from",
+    "next_review_date": "next-date",
+    "next_review_reason": "next-reason",
+}
+_KEY_OF_FIELD = {v: k for k, v in _FIELD_KEYS.items()}
+# Form field prefixes and the service's value names they stand for.
+_PREFIXES = (
+    ("goal-status-", "goal."),
+    ("goal-note-", "goal_note."),
+    ("cor-source-", "corroboration_"),
+    ("cor-said-", "corroboration_said_"),
+    ("barc-", "barc10_q"),
+    ("drug-", "drug_"),
+    ("top-", ""),
+)
+
+
+def key_of(field_id: str) -> str:
+    """The service's name for a form field's value: the inverse of field_of."""
+    if field_id in _KEY_OF_FIELD:
+        return _KEY_OF_FIELD[field_id]
+    for prefix, key in _PREFIXES:
+        if field_id.startswith(prefix):
+            return key + field_id.removeprefix(prefix)
+    return field_id
 
 
 def field_of(service_key: str) -> str:
@@ -106,23 +149,14 @@ def field_of(service_key: str) -> str:
         return "barc-1"
     if service_key.startswith("goal."):
         return f"goal-status-{service_key.removeprefix('goal.')}"
+    if service_key.startswith("goal_note."):
+        return f"goal-note-{service_key.removeprefix('goal_note.')}"
+    if service_key.startswith("corroboration_said_"):
+        return f"cor-said-{service_key.removeprefix('corroboration_said_')}"
+    if service_key in _FIELD_KEYS:
+        return _FIELD_KEYS[service_key]
     if service_key.startswith("drug_"):
         return f"drug-{service_key.removeprefix('drug_')}"
     if service_key.startswith("corroboration_"):
         return f"cor-source-{service_key.removeprefix('corroboration_')}"
-    return {
-        "review_date": "review-date",
-        "other_substance_name": "top-other_substance_name",
-        "new_medicine": "ost-medicine",
-        "new_interval": "ost-interval",
-        "new_dispensing": "ost-dispensing",
-        "need_weekly_use": "need-weekly",
-        "need_problems": "need-problems",
-        "need_help_now": "need-help",
-        "ost_decision": "ost-decision",
-        "ost_rationale": "ost-rationale",
-        "new_dose_mg": "ost-dose",
-        "new_dose_from": "ost-from",
-        "next_review_date": "next-date",
-        "next_review_reason": "next-reason",
-    }.get(service_key, "")
+    return ""

@@ -22,7 +22,7 @@ from console.rules.vocab import (
 )
 from screens.review import fields as f
 from screens.review.live import Line
-from screens.review.parts import heading, note
+from screens.review.parts import heading, needs_new_prescription, note
 
 if TYPE_CHECKING:
     from screens.review.sections import ReviewSections
@@ -82,8 +82,6 @@ def plan(b: ReviewSections) -> Iterator[Widget]:
 
 
 def ost(b: ReviewSections) -> Iterator[Widget]:
-    from screens.review.sections import needs_new_prescription
-
     draft = b.draft
     v = draft.values
     yield heading("OST decision (clinicians)")

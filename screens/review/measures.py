@@ -16,7 +16,13 @@ from console.rules import top as top_rules
 from console.rules.vocab import DRUG_PANEL
 from screens.review import fields as f
 from screens.review.live import Line
-from screens.review.parts import heading, note, result_text, specimen_text
+from screens.review.parts import (
+    CORROBORATION_ROWS,
+    heading,
+    note,
+    result_text,
+    specimen_text,
+)
 
 if TYPE_CHECKING:
     from screens.review.sections import ReviewSections
@@ -111,8 +117,6 @@ def tests(b: ReviewSections) -> Iterator[Widget]:
 
 
 def corroboration(b: ReviewSections) -> Iterator[Widget]:
-    from screens.review.sections import CORROBORATION_ROWS
-
     rows = list(b.draft.values.corroborations)
     yield heading("Independent corroboration")
     yield note("Source: p pharmacy · k keyworker · f family member · s specialist · o other")

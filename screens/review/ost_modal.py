@@ -16,7 +16,7 @@ from console.rules.vocab import DISPENSING_LABEL, MEDICINE_LABEL, Dispensing, Do
 from console.services.errors import Invalid, ServiceError
 from console.services.review_dto import ReviewDraft
 from screens.review import fields as f
-from screens.review.sections import needs_new_prescription, select_text
+from screens.review.parts import needs_new_prescription, select_text
 
 # The new prescription's lists, as the review form offers them.
 CHOICES = {

@@ -1,4 +1,4 @@
-"""Recording a review (SPEC §3.4): one form in sections, reached by alt+1…7 or F1…F7;
+"""Recording a review (SPEC §3.4): one form in sections, reached by F1…F7 or the picker;
 each field checked as it is left and on save; the draft saves itself as fields change.
 A post-exit check-up is the short form: TOP substance use, BARC-10, need for treatment."""
 
@@ -19,21 +19,29 @@ from textual.worker import Worker, WorkerState
 from console import format as fmt
 from console.services.review_dto import ReviewDraft, ReviewInput
 from screens.host import ConsoleScreen
+from screens.review import decisions, measures
 from screens.review import fields as f
 from screens.review import messages as m
 from screens.review.collect import collect
 from screens.review.finalised import Finalised
 from screens.review.live import Line, LiveFigures, is_barc_item
+from screens.review.parts import needs_new_prescription, select_text
+from screens.review.pick import SectionPicking
 from screens.review.saving import Saving
-from screens.review.sections import (
-    CHECKUP,
-    SECTIONS,
-    ReviewSections,
-    needs_new_prescription,
-    select_text,
-)
+from screens.review.sections import CHECKUP, SECTIONS, Builder, ReviewSections
 
 AUTOSAVE_SECONDS = 1.5
+# Each section's builder, by section key: handed to the registry (ReviewSections).
+BUILDERS: dict[str, Builder] = {
+    "top": measures.top,
+    "tests": measures.tests,
+    "corroboration": measures.corroboration,
+    "barc10": measures.barc10,
+    "plan": decisions.plan,
+    "ost": decisions.ost,
+    "next": decisions.next_review,
+    "need": decisions.need,
+}
 KIND_LABEL = {
     "start": "Start review",
     "strategic": "Strategic review",
@@ -45,7 +53,7 @@ FIELDS = (Input, Select)
 SCREENFUL = 16  # a section's rows that fill the form at 80x24, mounted first
 
 
-class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
+class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen[None]):
     """`ReviewScreen(patient_id=…, kind=…)` starts or reopens a draft; `ReviewScreen(
     review_id=…, read_only=True)` shows any review (finalised ones are always read-only)."""
 
@@ -54,9 +62,11 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save draft", id="review.save", priority=True),
         Binding("ctrl+f", "finalise", "Finalise", id="review.finalise", priority=True),
+        # No alt+digit: many terminals and tmux send alt+2 as ESC 2, which Textual reads
+        # as a character typed into the field (issue 13).
         *[
             Binding(
-                f"alt+{n},f{n}",
+                f"f{n}",
                 f"section({n})",
                 "Sections" if n == 1 else name,
                 show=n == 1,
@@ -66,6 +76,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
             )
             for n, (_, name) in enumerate(SECTIONS, start=1)
         ],
+        Binding("ctrl+g", "pick_section", "Go to section", id="review.pick-section"),
         Binding("a", "addendum", "Addendum", id="review.addendum"),
         Binding("o", "ost_decision", "OST decision", id="review.ost-decision"),
         Binding("e", "reentry", "Offer episode", id="review.reentry"),
@@ -102,6 +113,9 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
         self._marks: dict[str, str] = {}
         self._reentry_open = False
         self._later: dict[str, list[Widget]] = {}  # rows of a section not yet mounted
+        self._local: dict[str, str] = {}
+        self._typed = False
+        self._go_after = ""
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -131,7 +145,8 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
         self.draft = draft
         self._version = draft.version
         self.read_only = self.read_only or draft.finalised
-        self.sections = ReviewSections(draft, self.read_only, self.services.clock.today())
+        self.sections = ReviewSections(draft, self.read_only, self.services.clock.today(), BUILDERS)
+        kept = self._kept_texts(draft)
         first = self.sections.keys[0]
         switcher = ContentSwitcher(*self.sections.containers(), initial=first, id="switcher")
         await self.query_one("#form").mount(switcher)
@@ -142,6 +157,9 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
         self._loading = False
         self.refresh_bindings()
         self._focus_first(first)
+        if kept:
+            self._mark(kept)
+            self._say(f"✗ {len(kept)} kept as typed, not yet values: marked ✗.", error=True)
         if draft.kind != CHECKUP and not draft.can_decide_ost and not self.read_only:
             self._say("Hint: the OST decision is for clinicians; it will be marked pending.")
 
@@ -236,6 +254,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, ConsoleScreen[None]):
         sections.texts[field_id] = text
         if self._loading or self.read_only:
             return
+        self._typed = True
         if field_id.startswith("barc-"):
             self._barc_total()
         elif field_id.startswith("drug-"):

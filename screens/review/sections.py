@@ -13,8 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from console.rules.review import DOSE_CHANGES
-from console.rules.vocab import OstDecision, ReviewKind
+from console.rules.vocab import ReviewKind
 from console.services.review_dto import ReviewDraft
 from screens.review import fields as f
 
@@ -30,7 +29,6 @@ FULL_SECTIONS = (
 )
 CHECKUP_SECTIONS = (("top", "TOP"), ("barc10", "BARC-10"), ("need", "Need for treatment"))
 SECTIONS = FULL_SECTIONS  # the most a form has: one key binding each
-CORROBORATION_ROWS = 3
 Specs = dict[str, f.FieldSpec]
 Builder = Callable[["ReviewSections"], Iterable[Widget]]
 
@@ -44,15 +42,6 @@ _SKETCH = _Sketch()
 
 def sections_for(kind: str) -> tuple[tuple[str, str], ...]:
     return CHECKUP_SECTIONS if kind == CHECKUP else FULL_SECTIONS
-
-
-def needs_new_prescription(decision: str, medicine: str) -> bool:
-    """A start, or a dose change with no prescription now, names the medicine to give."""
-    return decision == OstDecision.START or (decision in DOSE_CHANGES and not medicine)
-
-
-def select_text(value: object) -> str:
-    return "" if value is Select.NULL or value is None else str(value)
 
 
 class LetterSelect(Select[str]):
@@ -77,9 +66,15 @@ class LetterSelect(Select[str]):
 class ReviewSections:
     """Builds one draft's sections and remembers every field's spec, text and section."""
 
-    def __init__(self, draft: ReviewDraft, read_only: bool, today: dt.date) -> None:
-        from screens.review import decisions, measures  # the builders use this class
-
+    def __init__(
+        self,
+        draft: ReviewDraft,
+        read_only: bool,
+        today: dt.date,
+        builders: dict[str, Builder],
+    ) -> None:
+        # The builders are handed in (screens/review/screen.py) so this registry never
+        # imports the sections that use it: no import circle.
         self.draft = draft
         self.read_only = read_only
         self.today = today
@@ -87,16 +82,6 @@ class ReviewSections:
         self.specs: Specs = {}
         self.texts: dict[str, str] = {}  # field id → text, mounted or not
         self.where: dict[str, str] = {}  # field id → section key
-        builders: dict[str, Builder] = {
-            "top": measures.top,
-            "tests": measures.tests,
-            "corroboration": measures.corroboration,
-            "barc10": measures.barc10,
-            "plan": decisions.plan,
-            "ost": decisions.ost,
-            "next": decisions.next_review,
-            "need": decisions.need,
-        }
         self._builders = builders
         # A dry run learns every field's spec, text and section without building the
         # Inputs (building ~250 of them was most of the form's opening time).

@@ -1,0 +1,57 @@
+"""The practice manager's commands: `backup`, `restore` and `export record` (SPEC §6).
+
+Parsers and handlers live here so that console/cli.py stays a short dispatcher; the
+work itself is in the services (console/services/backup.py, restore.py,
+subject_access.py). Exit statuses are those of console.cli.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from console.cli import BAD_INPUT, OK, PROBLEM, REFUSED, CliError
+
+if TYPE_CHECKING:
+    from console.config import MachineSettings
+    from console.services import Services
+
+
+def add_backup_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    backup = sub.add_parser("backup", help="a verified backup of the database")
+    backup.add_argument("file", type=Path, metavar="FILE|DIR")
+    backup.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="write a dated backup into the folder DIR and keep only the newest N",
+    )
+    backup.add_argument("--force", action="store_true", help="replace an existing FILE")
+
+
+def backup(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.backup import NotSqlite, OutputExists, VerificationFailed
+    from console.services.errors import Forbidden, ServiceError
+
+    try:
+        if args.keep is not None:
+            done = services.backups.scheduled(args.file, args.keep, group=settings.group)
+        else:
+            if not args.file.parent.is_dir():
+                raise CliError(f"no such folder: {args.file.parent}", BAD_INPUT)
+            done = services.backups.backup(args.file, force=args.force, group=settings.group)
+    except (Forbidden, NotSqlite) as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    except VerificationFailed as exc:
+        raise CliError(f"backup failed verification, nothing was kept: {exc}", PROBLEM) from exc
+    except (OutputExists, ServiceError) as exc:
+        raise CliError(str(exc), BAD_INPUT) from exc
+    megabytes = done.bytes / 1_000_000
+    print(
+        f"Backup good: {done.path} ({megabytes:,.1f} MB; integrity check passed; audit log "
+        f"intact, {done.verified.events:,} events; head anchored in {done.anchor.name})."
+    )
+    for old in done.pruned:
+        print(f"Removed the older backup {old.name}.")
+    return OK
