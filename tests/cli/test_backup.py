@@ -152,7 +152,7 @@ def test_others_keep_writing_during_a_backup(sqlite_url: str, tmp_path: Path) ->
     engine = make_engine(sqlite_url, create=False)
     services = Services(engine, login="tester")
     services.identify()
-    services.staff_admin.add("writer", "Writer", ["reception"])
+    services.staff_admin.add("writer", "Writer", ["admin"])
     worker = subprocess.Popen(
         [sys.executable, "-m", "tests.services.concurrent_writer", sqlite_url, "writer", "1", "60"]
     )
