@@ -59,3 +59,7 @@ def email() -> Rule:
 
 def text(limit: int) -> Rule:
     return Rule(lambda value: validate.optional_text(value, limit=limit))
+
+
+def children() -> Rule:
+    return Rule(validate.children)

@@ -146,3 +146,34 @@ def patient_fields(
         clean["family_key"] = fold_key(str(clean["family_name"]))
         clean["given_key"] = fold_key(str(clean["given_name"]))
     return clean, errors
+
+
+CHILDREN_MAX = 20
+
+
+def children(text: str) -> int:
+    """Children under 16 living in the household: a whole number, 0–20 (blank is 0)."""
+    value = text.strip()
+    if not value:
+        return 0
+    if not value.isdigit() or int(value) > CHILDREN_MAX:
+        raise FieldError(f"children under 16: a whole number, 0–{CHILDREN_MAX}")
+    return int(value)
+
+
+def preferred_contact(text: str, *, phone: str, email: str, letters_home: bool) -> str:
+    """One of CONTACT_METHODS, or "" for none; the way chosen must be one that can be used."""
+    from console.rules.vocab import CONTACT_METHODS
+
+    value = text.strip().lower()
+    if not value:
+        return ""
+    if value not in CONTACT_METHODS:
+        raise FieldError("choose phone, text, email or letter")
+    if value in ("phone", "text") and not phone:
+        raise FieldError(f"{CONTACT_METHODS[value].lower()} needs a phone number")
+    if value == "email" and not email:
+        raise FieldError("email needs an email address")
+    if value == "letter" and not letters_home:
+        raise FieldError("a letter needs consent to letters at the home address")
+    return value

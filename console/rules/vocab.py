@@ -228,3 +228,11 @@ EXIT_REASONS: dict[str, tuple[str, ExitGroup]] = {
     "89": ("incomplete — client died", ExitGroup.UNSUCCESSFUL),
 }
 DEATH_EXIT_CODE = "89"
+
+# How the patient prefers to be contacted (SPEC §2); "" is no preference recorded.
+CONTACT_METHODS: dict[str, str] = {
+    "phone": "Phone call",
+    "text": "Text message",
+    "email": "Email",
+    "letter": "Letter",
+}

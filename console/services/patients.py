@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from console.rules import search as search_rules
 from console.rules import validate
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from console.services import Services
 
 PAGE = 60
+HOUSEHOLD_DEFAULTS: dict[str, object] = {"children_under_16": 0, "safe_storage_discussed": None}
 
 
 class PatientService:
@@ -153,6 +155,7 @@ class PatientService:
     def register(self, data: PatientInput) -> PatientRecord:
         clean = self._validate(data)
         with self._s.uow.write(self._s.staff, Action.REGISTER_PATIENT) as tx:
+            self._check_people(tx.session, clean, None)
             if tx.session.exec(
                 select(Patient.id).where(Patient.nhs_number == clean["nhs_number"])
             ).first():
@@ -172,6 +175,7 @@ class PatientService:
             if row is None:
                 raise NotFound("no such patient")
             tx.check_version(row, version, "patient record", self._s.clock.tz)
+            self._check_people(tx.session, clean, row)
             clash = tx.session.exec(
                 select(Patient.id).where(
                     Patient.nhs_number == clean["nhs_number"], Patient.id != patient_id
@@ -194,10 +198,52 @@ class PatientService:
             return to_record(row)
 
     def _validate(self, data: PatientInput) -> dict[str, object]:
-        clean, errors = validate.patient_fields(asdict(data), today=self._s.clock.today())
+        today = self._s.clock.today()
+        clean, errors = validate.patient_fields(asdict(data), today=today)
+        if not {"phone", "email"} & errors.keys():
+            try:
+                clean["preferred_contact"] = validate.preferred_contact(
+                    data.preferred_contact,
+                    phone=str(clean["phone"]),
+                    email=str(clean["email"]),
+                    letters_home=data.consent_letters_home,
+                )
+            except validate.FieldError as exc:
+                errors["preferred_contact"] = str(exc)
+        clean["consent_family_contact"] = bool(data.consent_family_contact)
+        clean["consent_share_specialist"] = bool(data.consent_share_specialist)
+        clean["keyworker_id"] = data.keyworker_id
+        household: dict[str, Callable[[str], object]] = {
+            "children_under_16": validate.children,
+            "safe_storage_discussed": lambda t: validate.date(t, today=today, required=False),
+        }
+        for key, check in household.items():
+            text = getattr(data, key)
+            if text is None:  # not on the form (reception): the stored value stays
+                continue
+            try:
+                clean[key] = check(text)
+            except validate.FieldError as exc:
+                errors[key] = str(exc)
         if errors:
             raise Invalid(errors)
         return clean
+
+    def _check_people(
+        self, session: Session, clean: dict[str, object], row: Patient | None
+    ) -> None:
+        """The keyworker is active staff; household details are a clinician's or recovery
+        worker's to change (SPEC §1), so a change by anyone else is refused."""
+        keyworker = clean["keyworker_id"]
+        unchanged = row is not None and keyworker == row.keyworker_id
+        if keyworker is not None and not unchanged:
+            staff = session.get(Staff, keyworker)
+            if staff is None or not staff.active:
+                raise Invalid({"keyworker_id": "choose an active member of staff"})
+        before = {k: getattr(row, k) if row else v for k, v in HOUSEHOLD_DEFAULTS.items()}
+        changed = [k for k in HOUSEHOLD_DEFAULTS if k in clean and clean[k] != before[k]]
+        if changed and not allowed(self._s.staff.roles, Action.EDIT_HOUSEHOLD):
+            raise Forbidden(Action.EDIT_HOUSEHOLD.value, needed(Action.EDIT_HOUSEHOLD))
 
 
 def to_record(row: Patient) -> PatientRecord:
