@@ -88,7 +88,9 @@ def test_children_raise_the_safe_storage_alert_and_a_discussion_clears_it(
     ]
 
 
-def test_each_detail_is_checked_beside_its_field(services: Services, as_staff: StaffFactory) -> None:
+def test_each_detail_is_checked_beside_its_field(
+    services: Services, as_staff: StaffFactory
+) -> None:
     worker = as_staff("recovery_worker")
     gone = as_staff("clinician")
     services.staff_admin.set(gone.staff.login, active=False)
