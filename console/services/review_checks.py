@@ -127,9 +127,19 @@ def final_errors(
         next_review_date=data.next_review_date,
         ost_decision=data.ost_decision,
     )
+    if after_exit(row_kind=row.kind, patient=patient):
+        # The exit review of an episode already ended: nothing is due after it.
+        missing.pop("next_review_date", None)
+        if data.next_review_date is not None:
+            found["next_review_date"] = "the episode has ended: leave the next review blank"
     for key, message in missing.items():
         found.setdefault(key, message)
     return data, found, goals
+
+
+def after_exit(*, row_kind: str, patient: Patient) -> bool:
+    """An exit review recorded after its episode closed (no episode is open now)."""
+    return row_kind == ReviewKind.EXIT and patient.episode_start is None
 
 
 def carried(kind: str, today: dt.date, patient: Patient) -> tuple[dt.date, str]:

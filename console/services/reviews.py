@@ -62,6 +62,8 @@ class ReviewService:
                 today = self._s.clock.today()
                 checkup = kind == ReviewKind.POST_EXIT_CHECKUP
                 due, reason = (None, "") if checkup else checks.carried(kind, today, patient)
+                if checks.after_exit(row_kind=kind, patient=patient):
+                    due, reason = None, ""  # the episode has ended: no next review
                 row = Review(
                     patient_id=patient_id,
                     episode_id=episode_id,
@@ -87,6 +89,11 @@ class ReviewService:
                 raise Invalid({"kind": "a check-up is for a patient on post-exit check-ups"})
             return None
         episode = q.latest_episode(session=session, patient_id=patient.id)
+        if kind == ReviewKind.EXIT and episode is not None and episode["end_date"] is not None:
+            # The episode just closed takes its exit review, once.
+            if exit_review_of(session, int(episode["id"])) is not None:
+                raise Invalid({"kind": "the last episode already has its exit review"})
+            return int(episode["id"])
         if episode is None or episode["end_date"] is not None:
             raise Invalid({"kind": "this patient is not in treatment (no open episode)"})
         return int(episode["id"])
@@ -367,3 +374,14 @@ class ReviewService:
                 row.review_date, patient.injecting_recorded or row.review_date
             )
             patient.version += 1
+
+
+def exit_review_of(session: Session, episode_id: int) -> int | None:
+    """The exit review (draft or finalised) of an episode, if one was started."""
+    found = session.execute(
+        sa.select(Review.id).where(
+            Review.episode_id == episode_id,  # type: ignore[arg-type]
+            Review.kind == ReviewKind.EXIT.value,  # type: ignore[arg-type]
+        )
+    ).first()
+    return None if found is None else int(found[0])
