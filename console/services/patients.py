@@ -22,6 +22,7 @@ from console.services.dto import (
 )
 from console.services.errors import Forbidden, Invalid, NotFound
 from console.services.roles import Action, allowed, needed
+from db.changes import ChangeWatch
 from db.models import Patient, Staff
 from db.queries import patients as queries
 
@@ -35,6 +36,7 @@ HOUSEHOLD_DEFAULTS: dict[str, object] = {"children_under_16": 0, "safe_storage_d
 class PatientService:
     def __init__(self, services: Services) -> None:
         self._s = services
+        self._watch: ChangeWatch | None = None
 
     # -- the list -------------------------------------------------------------------
     def search(
@@ -113,6 +115,19 @@ class PatientService:
             sort_key=key,
             keyworker=m["keyworker_name"] or "",
         )
+
+    def list_version(self) -> int:
+        """A number that moves whenever anything was committed, by this console or another:
+        the list polls it and re-runs its page query only when it moved. It carries no
+        patient data (db/changes.py: one dedicated connection, no table scanned)."""
+        if self._watch is None:
+            self._watch = ChangeWatch(self._s.engine)
+        return self._watch.version()
+
+    def close_watch(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
 
     def keyworkers(self) -> tuple[Keyworker, ...]:
         """Active staff, by name, for the list's keyworker filter."""
