@@ -20,9 +20,10 @@ from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Stat
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
-from console.rules.vocab import Sex
-from console.services.dto import PatientInput, PatientRecord
+from console.rules.vocab import CONTACT_METHODS, Sex
+from console.services.dto import Keyworker, PatientInput, PatientRecord
 from console.services.errors import Invalid, ServiceError, Stale
+from console.services.roles import Action, allowed
 from screens import validators as v
 from screens.host import ConsoleScreen
 from screens.widgets.tickbox import TickBox
@@ -42,6 +43,20 @@ TEXT_FIELDS = (
     ("recovery_start", "Recovery since", "DD/MM/YYYY, optional"),
 )
 SEX_CHOICES = [(s.value.capitalize(), s.value) for s in Sex]
+NONE = "none"  # the choice for "no preference" / "none assigned" (a Select needs a value)
+CONTACT_CHOICES = [("No preference", NONE), *[(t, k) for k, t in CONTACT_METHODS.items()]]
+# Household: a clinician's or recovery worker's to record (SPEC §1); others do not see it.
+HOUSEHOLD_FIELDS = (
+    ("children_under_16", "Children <16", "living in the household, 0–20"),
+    ("safe_storage_discussed", "Safe storage", "date discussed DD/MM/YYYY, blank if not"),
+)
+ERROR_KEYS = (
+    *(key for key, _l, _h in TEXT_FIELDS),
+    "sex",
+    "preferred_contact",
+    "keyworker_id",
+    *(key for key, _l, _h in HOUSEHOLD_FIELDS),
+)
 
 
 class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
@@ -58,10 +73,16 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
             super().__init__()
             self.record = record
 
+    class Keyworkers(Message):
+        def __init__(self, staff: tuple[Keyworker, ...]) -> None:
+            super().__init__()
+            self.staff = staff
+
     def __init__(self, record: PatientRecord | None = None) -> None:
         super().__init__()
         self.record = record
         self.saving = False
+        self.household = False  # set on compose from the role
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -100,14 +121,61 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
                             compact=True,
                         )
                     yield Static("", id="e-sex", classes="error", markup=False)
-            with Horizontal(classes="field"):
-                yield Label("Consent", classes="label")
-                yield TickBox(
-                    "letters to the home address",
-                    r.consent_letters_home if r else False,
-                    id="consent_letters_home",
-                )
+            yield from self._choice("Contact", CONTACT_CHOICES, "preferred_contact")
+            consents = (
+                ("Consent", "letters to the home address", "consent_letters_home"),
+                ("", "contact with named family", "consent_family_contact"),
+                ("", "sharing with the specialist service", "consent_share_specialist"),
+            )
+            for label, text, key in consents:
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="label")
+                    yield TickBox(text, bool(getattr(r, key)) if r else False, id=key)
+            yield from self._choice("Keyworker", [("None assigned", NONE)], "keyworker_id")
+            self.household = allowed(self.services.staff.roles, Action.EDIT_HOUSEHOLD)
+            if self.household:
+                for key, label, hint in HOUSEHOLD_FIELDS:
+                    with Horizontal(classes="field"):
+                        yield Label(label, classes="label")
+                        yield Input(
+                            self._initial(key),
+                            placeholder=hint,
+                            id=key,
+                            compact=True,
+                            validators=self._validators(key),
+                            validate_on={"blur", "submitted"},
+                        )
+                    yield Static("", id=f"e-{key}", classes="error", markup=False)
         yield Footer()
+
+    def _choice(self, label: str, choices: list[tuple[str, str]], key: str) -> ComposeResult:
+        r = self.record
+        value = NONE
+        if r is not None and key == "preferred_contact" and r.preferred_contact:
+            value = r.preferred_contact
+        if r is not None and key == "keyworker_id" and r.keyworker_id is not None:
+            value = str(r.keyworker_id)  # kept while the staff list loads
+            choices = [*choices, ("…", value)]
+        with Horizontal(classes="field"):
+            yield Label(label, classes="label")
+            yield Select(choices, value=value, allow_blank=False, id=key, compact=True)
+        yield Static("", id=f"e-{key}", classes="error", markup=False)
+
+    def on_mount(self) -> None:
+        self._load_keyworkers()
+
+    @work(thread=True, exclusive=True, group="keyworkers", exit_on_error=False)
+    def _load_keyworkers(self) -> None:
+        self.post_message(self.Keyworkers(self.services.patients.keyworkers()))
+
+    def on_patient_form_screen_keyworkers(self, message: Keyworkers) -> None:
+        choices = [("None assigned", NONE), *[(k.name, str(k.id)) for k in message.staff]]
+        current = self.record.keyworker_id if self.record else None
+        if current is not None and all(k.id != current for k in message.staff):
+            choices.append(("a former member of staff", str(current)))  # kept as it was
+        select = self.query_one("#keyworker_id", Select)
+        select.set_options(choices)
+        select.value = NONE if current is None else str(current)
 
     def _initial(self, key: str) -> str:
         r = self.record
@@ -115,7 +183,7 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
             return ""
         if key == "nhs_number":
             return fmt.nhs(r.nhs_number)
-        if key in ("date_of_birth", "recovery_start"):
+        if key in ("date_of_birth", "recovery_start", "safe_storage_discussed"):
             value = getattr(r, key)
             return value.strftime("%d/%m/%Y") if value else ""
         return str(getattr(r, key))
@@ -134,6 +202,8 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
             "phone": v.phone(),
             "email": v.email(),
             "recovery_start": v.date(today, required=False),
+            "children_under_16": v.children(),
+            "safe_storage_discussed": v.date(today, required=False),
         }
         return [checks[key]]
 
@@ -153,7 +223,9 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
     def show_errors(self, errors: dict[str, str]) -> None:
         """The service's errors beside their fields; the first invalid field gets focus."""
         first = None
-        for key, _label, _hint in (*TEXT_FIELDS, ("sex", "", "")):
+        for key in ERROR_KEYS:
+            if not self.query(f"#{key}"):
+                continue  # a household field not on this member of staff's form
             message = errors.get(key, "")
             self._show_error(key, message)
             widget = self.query_one(f"#{key}")
@@ -167,10 +239,21 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
 
     def values(self) -> PatientInput:
         texts = {key: self.query_one(f"#{key}", Input).value for key, _l, _h in TEXT_FIELDS}
+        household: dict[str, str | None] = {
+            key: self.query_one(f"#{key}", Input).value if self.household else None
+            for key, _l, _h in HOUSEHOLD_FIELDS
+        }
+        contact = str(self.query_one("#preferred_contact", Select).value)
+        keyworker = str(self.query_one("#keyworker_id", Select).value)
         return PatientInput(
             **texts,
+            **household,  # type: ignore[arg-type]
             sex=str(self.query_one("#sex", Select).value),
             consent_letters_home=self.query_one("#consent_letters_home", Checkbox).value,
+            consent_family_contact=self.query_one("#consent_family_contact", Checkbox).value,
+            consent_share_specialist=self.query_one("#consent_share_specialist", Checkbox).value,
+            preferred_contact="" if contact == NONE else contact,
+            keyworker_id=None if keyworker == NONE else int(keyworker),
         )
 
     # -- saving -------------------------------------------------------------------------
@@ -178,7 +261,8 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
         if self.saving:
             return
         errors: dict[str, str] = {}
-        for key, _label, _hint in TEXT_FIELDS:
+        typed = (*TEXT_FIELDS, *(HOUSEHOLD_FIELDS if self.household else ()))
+        for key, _label, _hint in typed:
             field = self.query_one(f"#{key}", Input)
             result = field.validate(field.value)
             if result is not None and not result.is_valid:
