@@ -54,6 +54,8 @@ class RecoveryConsole(App[None]):
         # Not priority: an Input keeps q (A7), so typing "Quinn" never quits.
         Binding("q", "quit", "Quit", id="app.quit-q"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        # "Go to" an area from any screen (an Input keeps g; a screen's own g wins).
+        Binding("g", "go_to", "Go to", show=False, id="app.go-to"),
         Binding(
             "ctrl+p", "command_palette", "Commands", show=False, id="app.commands", priority=True
         ),
@@ -131,9 +133,9 @@ class RecoveryConsole(App[None]):
 
     # -- shared by the screens ------------------------------------------------------
     def open_patient(self, row: PatientRow) -> None:
-        from screens.patients.summary import PatientSummaryScreen
+        from screens.navigation import Navigator
 
-        self.push_screen(PatientSummaryScreen(row))
+        Navigator(self).open_summary(row)
 
     def report_error(self, error: BaseException) -> None:
         """One place where a failed worker reaches the user (STYLE P5)."""
@@ -154,6 +156,11 @@ class RecoveryConsole(App[None]):
             icon.icon = "▸"
 
     # -- global keys ----------------------------------------------------------------
+    def action_go_to(self) -> None:
+        from screens.navigation import Navigator
+
+        Navigator(self).go_to()
+
     def action_help(self) -> None:
         from screens.help import HelpScreen, keys_of
 

@@ -4,7 +4,6 @@ open an area of the console by name."""
 from __future__ import annotations
 
 import asyncio
-import importlib
 from collections.abc import Callable
 from functools import partial
 from typing import cast
@@ -13,8 +12,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console import format as fmt
 from console.services.errors import ServiceError
-from console.services.roles import Action, allowed
 from screens.host import ConsoleHost
+from screens.navigation import Navigator
 
 LIMIT = 8
 
@@ -50,40 +49,15 @@ class PatientProvider(Provider):
             )
 
 
-# Areas reached from anywhere: (title, help, module, class name, action the role needs).
-AREAS: tuple[tuple[str, str, str, str, Action], ...] = (
-    (
-        "Worklist",
-        "Reviews, check-ups and follow-ups due",
-        "screens.worklist.worklist",
-        "WorklistScreen",
-        Action.VIEW_CLINICAL,
-    ),
-    (
-        "Recovery resources directory",
-        "Mutual aid groups and local services: search, add, edit",
-        "screens.linkage.resources",
-        "ResourcesScreen",
-        Action.VIEW_CLINICAL,
-    ),
-)
-
-
 class AreaProvider(Provider):
     """Open an area of the console by name (SPEC §3: the palette opens any screen)."""
 
     def _areas(self) -> list[tuple[str, str, Callable[[], None]]]:
-        app = cast(ConsoleHost, self.app)
-        roles = app.services.staff.roles
-        found = []
-        for title, help_text, module, name, action in AREAS:
-            if allowed(roles, action):
-                found.append((title, help_text, partial(self._open, module, name)))
+        nav = Navigator(self.app)
+        found = [("Patient list (home)", "Back to the patient list", nav.home)]
+        for area in nav.areas():
+            found.append((area.title, area.help, partial(nav.open_area, area.key)))
         return found
-
-    def _open(self, module: str, name: str) -> None:
-        screen_type = getattr(importlib.import_module(module), name)
-        self.app.push_screen(screen_type())
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._areas():

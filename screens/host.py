@@ -8,6 +8,7 @@ from textual.screen import Screen
 
 from console.services import Services
 from console.services.dto import PatientPage, PatientRow
+from screens.navigation import Navigator
 
 ResultT = TypeVar("ResultT")
 
@@ -23,7 +24,8 @@ class ConsoleHost(Protocol):
 
 
 class ConsoleScreen(Screen[ResultT]):
-    """A screen of this console: `self.host` is the App, `self.services` its services."""
+    """A screen of this console: `self.host` is the App, `self.services` its services,
+    `self.nav` the way to other areas."""
 
     @property
     def host(self) -> ConsoleHost:
@@ -32,3 +34,19 @@ class ConsoleScreen(Screen[ResultT]):
     @property
     def services(self) -> Services:
         return self.host.services
+
+    @property
+    def nav(self) -> Navigator:
+        return Navigator(self.app)
+
+    # Set by the navigation layer on the screen it opens as an area's top (the worklist,
+    # the directory): `escape` there goes home (SPEC §3).
+    area_top = False
+
+    def holds_input(self) -> bool:
+        """True while the screen holds typed work: going home stops here rather than
+        throw it away (a form overrides this)."""
+        return False
+
+    def action_home(self) -> None:
+        self.nav.home()

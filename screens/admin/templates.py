@@ -85,5 +85,8 @@ class TemplateEditScreen(ConsoleScreen[bool]):
         self.query_one("#status", Static).update("Checking the fields…")
         self._save(self.query_one("#body", TextArea).text)
 
+    def holds_input(self) -> bool:
+        return True  # the template's text is on screen: going home would discard it
+
     def action_close(self) -> None:
         self.dismiss(self.saved)

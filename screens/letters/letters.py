@@ -158,11 +158,9 @@ class LettersScreen(ConsoleScreen[None]):
         self._produce(preview.template_key)
 
     def action_edit_template(self) -> None:
-        from screens.admin.templates import TemplateEditScreen
-
         current = self.query_one("#templates", OptionList).highlighted_option
         if current is not None and current.id:
-            self.app.push_screen(TemplateEditScreen(current.id), self._edited)
+            self.nav.open_template_editor(current.id, self._edited)
 
     def _edited(self, saved: bool | None) -> None:
         if saved:

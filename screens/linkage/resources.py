@@ -306,4 +306,7 @@ class ResourcesScreen(ConsoleScreen[bool | None]):
         if self.query_one("#search", Input).has_focus:
             self.action_focus_table()
             return
-        self.dismiss(True if self.changed else None)
+        if self.area_top:
+            self.nav.home()
+        else:
+            self.dismiss(True if self.changed else None)

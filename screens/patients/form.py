@@ -307,5 +307,8 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
     def _message(self, text: str) -> None:
         self.query_one("#form-message", Static).update(text)
 
+    def holds_input(self) -> bool:
+        return True  # a form on screen: going home would discard it
+
     def action_cancel(self) -> None:
         self.dismiss(None)

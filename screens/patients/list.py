@@ -140,7 +140,8 @@ class PatientListScreen(ConsoleScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "app.help", "Help", key_display="?", id="patient-list.help"),
-        Binding("slash", "focus_search", "Search", id="patient-list.search"),
+        # The search line says "(press /)": the full footer has no room for it too.
+        Binding("slash", "focus_search", "Search", id="patient-list.search", show=False),
         Binding("enter", "open", "Open", id="patient-list.open"),
         Binding("n", "new_patient", "New", id="patient-list.new-patient"),
         Binding("f", "filters", "Filter", id="patient-list.filter"),
@@ -148,9 +149,12 @@ class PatientListScreen(ConsoleScreen[None]):
             "s", "sort", "Sort", id="patient-list.sort", show=False
         ),  # named on the "Showing" line
         Binding("l", "letter", "Letter", id="patient-list.letter"),
-        Binding("w", "worklist", "Worklist", id="patient-list.worklist"),
+        Binding("w", "worklist", "Worklist", id="patient-list.worklist", show=False),
         Binding("r", "review", "Review", id="patient-list.review"),
         Binding("c", "care_plan", "Plan", id="patient-list.care-plan"),
+        # The footer is full at 80 columns: areas are one "go to" key away (w still opens
+        # the worklist directly).
+        Binding("g", "app.go_to", "Go to", id="patient-list.go-to"),
         # From the search box back to the list (A7: the box keeps printable keys).
         Binding("escape,down", "focus_table", "Back to list", id="patient-list.to-list"),
     ]
@@ -361,16 +365,12 @@ class PatientListScreen(ConsoleScreen[None]):
         self._apply(replace(self.list_filter, by_review=not self.list_filter.by_review))
 
     def action_letter(self) -> None:
-        from screens.letters.letters import LettersScreen
-
         row = self.table.current
         if row is not None:
-            self.app.push_screen(LettersScreen(row))
+            self.nav.open_letters(row)
 
     def action_worklist(self) -> None:
-        from screens.worklist.worklist import WorklistScreen
-
-        self.app.push_screen(WorklistScreen())
+        self.nav.open_worklist()
 
     def action_open(self) -> None:
         row = self.table.current
@@ -402,24 +402,11 @@ class PatientListScreen(ConsoleScreen[None]):
         self.app.push_screen(PatientFormScreen(), registered)
 
     def action_care_plan(self) -> None:
-        from console import format as fmt
-        from screens.care_plan import CarePlanScreen
-
         row = self.table.current
         if row is not None:
-            name = fmt.name_text(row.family_name, row.given_name)
-            self.app.push_screen(CarePlanScreen(row.id, name))
+            self.nav.open_care_plan(row.id, fmt.name_text(row.family_name, row.given_name))
 
     def action_review(self) -> None:
-        from screens.review import ReviewKindModal, ReviewScreen
-
         row = self.table.current
-        if row is None:
-            return
-
-        def chosen(kind: str | None) -> None:
-            if kind is not None:
-                self.app.push_screen(ReviewScreen(patient_id=row.id, kind=kind))
-
-        # Only the kinds that apply now: a check-up after exit, reviews during treatment.
-        self.app.push_screen(ReviewKindModal(row.status, row.episode_start is not None), chosen)
+        if row is not None:
+            self.nav.new_review(row.id, row.status, row.episode_start is not None)

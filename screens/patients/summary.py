@@ -254,16 +254,14 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         )
 
     def on_review_history_chosen(self, message: ReviewHistory.Chosen) -> None:
-        from screens.review import ReviewScreen
-
         point = message.point
         # A draft opens to carry on with it, for those who may edit reviews.
         read_only = not point.draft or not allowed(self.services.staff.roles, Action.EDIT_CARE)
-        self._push_child(ReviewScreen(review_id=point.id, read_only=read_only))
+        self._track(self.nav.open_review(review_id=point.id, read_only=read_only))
 
-    def _push_child(self, screen: Screen[Any]) -> None:
+    def _track(self, screen: Screen[Any]) -> None:
+        """Reload when this child screen closes (its writes feed the summary)."""
         self._child = screen
-        self.app.push_screen(screen)
 
     def on_screen_resume(self) -> None:
         child = self._child
@@ -362,27 +360,14 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self.reload()
 
     def action_care_plan(self) -> None:
-        from screens.care_plan import CarePlanScreen
-
-        self.app.push_screen(CarePlanScreen(self.row.id, self._patient_name()))
+        self.nav.open_care_plan(self.row.id, self._patient_name())
 
     def action_review(self) -> None:
         if not self._may(Action.EDIT_CARE) or self.summary is None:
             return
-        from screens.review.kind import ReviewKindModal
-
-        summary = self.summary
-
-        def chosen(kind: str | None) -> None:
-            if kind is None:
-                return
-            from screens.review import ReviewScreen
-
-            self._push_child(ReviewScreen(patient_id=summary.record.id, kind=kind))
-
-        self.app.push_screen(
-            ReviewKindModal(summary.record.status, summary.episode is not None), chosen
-        )
+        record = self.summary.record
+        in_episode = self.summary.episode is not None
+        self.nav.new_review(record.id, record.status, in_episode, opened=self._track)
 
     def action_history(self) -> None:
         history = self.query_one(ReviewHistory)
@@ -390,17 +375,13 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             history.focus()
 
     def action_letters(self) -> None:
-        from screens.letters.letters import LettersScreen
-
-        self._push_child(LettersScreen(self.row))  # "Letters sent" changes when one is produced
+        self._track(self.nav.open_letters(self.row))  # "Letters sent" changes when one is made
 
     def _patient_name(self) -> str:
         return fmt.name_text(self.row.family_name, self.row.given_name)
 
     def action_linkage(self) -> None:
-        from screens.linkage.linkage import LinkageScreen
-
-        self.app.push_screen(LinkageScreen(self.row.id, self._patient_name()), self._changed)
+        self.nav.open_linkage(self.row.id, self._patient_name(), self._changed)
 
     def action_family(self) -> None:
         from screens.patients.family import FamilyScreen

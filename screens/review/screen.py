@@ -384,6 +384,9 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         else:
             section.focus()
 
+    def holds_input(self) -> bool:
+        return self._dirty and not self.read_only
+
     def action_back(self) -> None:
         if self._dirty and not self.read_only and self.draft is not None:
             data, errors = self._collect()

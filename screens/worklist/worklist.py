@@ -39,7 +39,7 @@ class WorklistScreen(ConsoleScreen[None]):
     AUTO_FOCUS = "#work"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.back", "Back", id="worklist.back"),
+        Binding("escape", "home", "Back", id="worklist.back"),
         Binding("space", "toggle", "Select", id="worklist.select"),
         Binding("a", "select_recalls", "Select recalls", id="worklist.select-recalls"),
         Binding("b", "batch", "Batch letters", id="worklist.batch"),

@@ -1,0 +1,1 @@
+"""Administration: letter templates (staff, practice details and the audit viewer to come)."""

@@ -1,0 +1,1 @@
+"""Letters: choose a template, preview, produce and print."""

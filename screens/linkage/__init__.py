@@ -1,0 +1,1 @@
+"""Recovery linkage: the resources directory, a patient's links and their outcomes."""

@@ -1,0 +1,1 @@
+"""The worklist: reviews, check-ups and follow-ups due, and batch recall letters."""
