@@ -57,9 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import patients from a CSV file")
     imp.add_argument("what", choices=["patients"])
     imp.add_argument("file", type=Path)
-    exp = sub.add_parser("export", help="export patients to a CSV file")
-    exp.add_argument("what", choices=["patients"])
-    exp.add_argument("file", type=Path)
+    exp = sub.add_parser(
+        "export",
+        help="export patients to a CSV file, or one patient's record (subject access)",
+        usage="%(prog)s patients FILE | record NHS_NUMBER FILE [options]",
+    )
+    exp.add_argument("what", choices=["patients", "record"])
+    exp.add_argument("file", type=Path, metavar="FILE|NHS_NUMBER")
+    exp.add_argument("record_file", type=Path, nargs="?", metavar="FILE", help=argparse.SUPPRESS)
+    exp.add_argument("--force", action="store_true", help="replace an existing FILE")
 
     letters = sub.add_parser("letters", help="letters in batches")
     letters_sub = letters.add_subparsers(dest="letters_command", metavar="ACTION", required=True)
@@ -70,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from console import cli_operations
 
+    cli_operations.add_export_record_options(exp)
     cli_operations.add_backup_parser(sub)
 
     audit = sub.add_parser("audit", help="the audit log")
@@ -296,6 +303,10 @@ def _import(services: Services, settings: MachineSettings, args: argparse.Namesp
 
 
 def _export(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    if args.what == "record":
+        return _operations("export_record")(services, settings, args)
+    if args.record_file is not None:
+        raise CliError("export patients takes one FILE", BAD_INPUT)
     from console.services.errors import Forbidden
 
     if not args.file.parent.is_dir():

@@ -55,3 +55,43 @@ def backup(services: Services, settings: MachineSettings, args: argparse.Namespa
     for old in done.pruned:
         print(f"Removed the older backup {old.name}.")
     return OK
+
+
+def add_export_record_options(export: argparse.ArgumentParser) -> None:
+    """`export record NHS_NUMBER FILE`: the options beside `export patients FILE`."""
+    export.add_argument(
+        "--format", choices=["pdf", "json"], default="pdf", help="export record: pdf or json"
+    )
+    export.add_argument(
+        "--include-third-parties",
+        action="store_true",
+        help="export record: include family and supporters' details and corroboration text",
+    )
+
+
+def export_record(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.errors import Forbidden, Invalid, NotFound, ServiceError
+    from console.services.subject_access import OutputExists
+
+    if args.record_file is None:
+        raise CliError("export record takes an NHS number and a FILE", BAD_INPUT)
+    try:
+        done = services.subject_access.export(
+            str(args.file),
+            args.record_file,
+            fmt=args.format,
+            third_parties=args.include_third_parties,
+            force=args.force,
+        )
+    except Forbidden as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    except (Invalid, NotFound, OutputExists, ServiceError) as exc:
+        raise CliError(str(exc), BAD_INPUT) from exc
+    withheld = (
+        f"{done.withheld:,} third-party details withheld" if done.withheld else "nothing withheld"
+    )
+    print(
+        f"Record exported to {done.path} ({done.format.upper()}, readable by you only; "
+        f"{withheld}). The export is recorded in the audit log."
+    )
+    return OK

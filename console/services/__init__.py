@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from console.services.resources import ResourceService
     from console.services.reviews import ReviewService
     from console.services.staff import StaffService
+    from console.services.subject_access import SubjectAccessService
     from console.services.summary import SummaryService
     from console.services.transfer import TransferService
     from console.services.worklist import WorklistService
@@ -129,6 +130,12 @@ class Services:
         from console.services.backup import BackupService
 
         return BackupService(self)
+
+    @cached_property
+    def subject_access(self) -> SubjectAccessService:
+        from console.services.subject_access import SubjectAccessService
+
+        return SubjectAccessService(self)
 
     @cached_property
     def transfer(self) -> TransferService:

@@ -23,6 +23,7 @@ class Action(StrEnum):
     VIEW_REPORTS = "view reports and practice indicators"
     ADMINISTER = "manage staff, letter templates and practice settings"
     DATA_ADMIN = "import, export, back up, restore, verify the audit log or migrate"
+    SUBJECT_ACCESS = "export a patient's whole record for a subject access request"
 
 
 C, W, A, R = Role.CLINICIAN, Role.RECOVERY_WORKER, Role.ADMIN, Role.RECEPTION
@@ -43,6 +44,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_REPORTS: frozenset({C, W, A}),
     Action.ADMINISTER: frozenset({A}),
     Action.DATA_ADMIN: frozenset({A}),
+    Action.SUBJECT_ACCESS: frozenset({A}),
 }
 
 

@@ -28,6 +28,7 @@ SPEC_TABLE = [
     (Action.VIEW_REPORTS, 1, 1, 1, 0),
     (Action.ADMINISTER, 0, 0, 1, 0),
     (Action.DATA_ADMIN, 0, 0, 1, 0),
+    (Action.SUBJECT_ACCESS, 0, 0, 1, 0),
 ]
 ROLES = [Role.CLINICIAN, Role.RECOVERY_WORKER, Role.ADMIN, Role.RECEPTION]
 
