@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from console.rules.flags import FLAG_MEANING
+from console.rules.flags import CUT, FLAG_MEANING, MORE_MEANING
 
 KEY_WIDTH = 9
 COLUMN_WIDTH = 35
@@ -66,7 +66,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         flags = Text()
-        for letter, meaning in FLAG_MEANING.items():
+        for letter, meaning in {**FLAG_MEANING, CUT: MORE_MEANING}.items():
             flags.append(f" {letter}", style="bold")
             flags.append("  " + "\n    ".join(textwrap.wrap(meaning, 64)) + "\n")
         flags.rstrip()

@@ -1,16 +1,19 @@
-"""The alerts of SPEC §4, each with its reason, from facts gathered by the summary service.
+"""The alerts of SPEC §4, each with its reason; the list's flags are their letters.
 
-Pure: the facts are plain values; `today` comes from the practice clock.
+`facts` reads the patient row caches (`console.rules.caches.RowCaches`), so the summary
+(caches derived from the source rows) and the list (caches as stored) decide every alert
+by the same function. Pure: the facts are plain values; `today` comes from the clock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 
 import pendulum
 
-from console.rules.drug_tests import unexpected
+from console.rules.caches import RowCaches, effective
 
 
 @dataclass(frozen=True)
@@ -25,9 +28,11 @@ class AlertFacts:
     next_review_due: dt.date | None = None
     last_strategic_review: dt.date | None = None
     has_open_episode: bool = False
+    start_review_due: bool = False  # the open episode has no start or strategic review yet
     agreed_plan: bool = False
-    # latest review that has a drug test, and the prescription it is judged against
-    drug_results: dict[str, str] = field(default_factory=dict)
+    # the latest drug test's unexpected results (judged against the prescription(s) in
+    # force on the test's date) and the test's date
+    drug_problems: tuple[str, ...] = ()
     drug_test_date: dt.date | None = None
     medicine: str = ""
     dose_mg: float | None = None
@@ -36,10 +41,9 @@ class AlertFacts:
     missed_doses_in_row: int = 0
     ecg_date: dt.date | None = None
     last_naloxone: dt.date | None = None
-    latest_top_opiate_days: int | None = None
-    latest_top_injected_days: int | None = None
+    latest_top_opioid_use: bool = False
+    injecting: bool = False  # currently, by the latest health record or TOP
     latest_top_shared: bool = False
-    injecting_status: str = ""
     last_hcv_test: dt.date | None = None
     hbv_course_completed: dt.date | None = None
     hbv_not_needed: bool = False  # immune, acquired immunity, or refused
@@ -65,25 +69,24 @@ def alerts(f: AlertFacts, today: pendulum.Date) -> list[Alert]:
             - pendulum.date(f.next_review_due.year, f.next_review_due.month, f.next_review_due.day)
         ).days
         last = f" (last {f.last_strategic_review:%-d %b %Y})" if f.last_strategic_review else ""
-        found.append(
-            Alert("R", f"Strategic review overdue by {days} day{'s' if days != 1 else ''}{last}")
-        )
+        kind = "Start review" if f.start_review_due else "Strategic review"
+        if f.start_review_due:
+            last = ""
+        found.append(Alert("R", f"{kind} overdue by {days} day{'s' if days != 1 else ''}{last}"))
     if f.has_open_episode and not f.agreed_plan:
         found.append(Alert("R", "No agreed care plan"))
     for reason in f.drift:
         found.append(Alert("D", f"On OST two years or more: {reason}"))
-    if f.drug_results:
-        for problem in unexpected(f.drug_results, f.medicine, f.sedatives):
-            when = f" ({f.drug_test_date:%-d %b %Y})" if f.drug_test_date else ""
-            found.append(Alert("T", f"Unexpected drug test result: {problem}{when}"))
-    opioid_risk = bool(f.medicine) or bool(f.latest_top_opiate_days)
+    when = f" ({f.drug_test_date:%-d %b %Y})" if f.drug_test_date else ""
+    for problem in f.drug_problems:
+        found.append(Alert("T", f"Unexpected drug test result: {problem}{when}"))
+    opioid_risk = bool(f.medicine) or f.latest_top_opioid_use
     if opioid_risk and (f.last_naloxone is None or f.last_naloxone < year_ago):
         since = (
             f"last supplied {f.last_naloxone:%-d %b %Y}" if f.last_naloxone else "never supplied"
         )
         found.append(Alert("H", f"Naloxone not supplied in 12 months ({since})"))
-    injecting = f.injecting_status == "currently" or bool(f.latest_top_injected_days)
-    if injecting and (f.last_hcv_test is None or f.last_hcv_test < year_ago):
+    if f.injecting and (f.last_hcv_test is None or f.last_hcv_test < year_ago):
         since = f"last {f.last_hcv_test:%-d %b %Y}" if f.last_hcv_test else "never tested"
         found.append(Alert("H", f"Hepatitis C not tested in 12 months while injecting ({since})"))
     if f.hbv_course_completed is None and not f.hbv_not_needed:
@@ -130,3 +133,81 @@ def alerts(f: AlertFacts, today: pendulum.Date) -> list[Alert]:
             )
         )
     return found
+
+
+@lru_cache(maxsize=8)
+def _limits(today: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date, pendulum.Date]:
+    """One year, two years and six months back: worked out once per day, not once per row."""
+    return today.subtract(years=1), today.subtract(years=2), today.subtract(months=6)
+
+
+def drift_reasons(c: RowCaches, today: pendulum.Date) -> list[str]:
+    """SPEC §4 drift guard on the cached dates (as they stand today): each reason holds
+    until put right."""
+    c = effective(c, today)
+    if not c.current_medicine or c.ost_continuous_start is None:
+        return []
+    _, two_years_ago, six_months_ago = _limits(today)
+    if c.ost_continuous_start > two_years_ago:
+        return []
+    reasons = []
+    if (
+        c.last_strategic_review is None
+        or not c.last_ost_decision
+        or c.last_ost_decision == "pending"
+    ):
+        reasons.append("the latest strategic review has no recorded OST decision")
+    if c.last_strategic_review is None or c.last_strategic_review < six_months_ago:
+        reasons.append("the latest strategic review is more than six months old")
+    if c.agreed_plan_substance_goal is None:
+        reasons.append("the agreed care plan has no live substance-use goal")
+    return reasons
+
+
+def facts(
+    c: RowCaches,
+    today: pendulum.Date,
+    *,
+    threshold: int = 6,
+    drug_problems: tuple[str, ...] | None = None,
+) -> AlertFacts:
+    """Every alert's facts from the row caches (as they stand today). `drug_problems`:
+    the latest test's unexpected results in words (the summary has them); without them
+    a cached unexpected test is one alert naming its date."""
+    now = effective(c, today)
+    problems: tuple[str, ...] = ()
+    if now.last_unexpected_test is not None:
+        problems = drug_problems or ("see the latest test",)
+    in_treatment = now.episode_start is not None
+    return AlertFacts(
+        status=now.status,
+        next_review_due=now.next_review_due,
+        last_strategic_review=now.last_strategic_review,
+        has_open_episode=in_treatment,
+        start_review_due=in_treatment
+        and (now.last_strategic_review is None or now.last_strategic_review < now.episode_start),
+        agreed_plan=now.agreed_plan_on is not None,
+        drug_problems=problems,
+        drug_test_date=now.last_unexpected_test,
+        medicine=now.current_medicine,
+        dose_mg=now.current_dose_mg,
+        sedatives=tuple(s.strip() for s in now.sedatives.split(",") if s.strip()),
+        missed_doses_in_row=now.missed_doses_in_row,
+        ecg_date=now.ecg_date,
+        last_naloxone=now.last_naloxone,
+        latest_top_opioid_use=now.top_opioid_use is not None,
+        injecting=now.injecting_recorded is not None,
+        latest_top_shared=now.top_shared is not None,
+        last_hcv_test=now.last_hcv_test,
+        hbv_course_completed=now.hbv_course_completed,
+        hbv_not_needed=now.hbv_not_needed is not None,
+        barc_latest=now.last_barc10_total if now.barc10_previous is not None else None,
+        barc_previous=now.barc10_previous,
+        barc_threshold=threshold,
+        children_under_16=now.children_under_16,
+        safe_storage_discussed=now.safe_storage_discussed,
+        next_linkage_followup=now.next_linkage_followup,
+        next_checkup_due=now.next_checkup_due,
+        unsuccessful_exit=now.unsuccessful_exit,
+        drift=tuple(drift_reasons(now, today)),
+    )

@@ -23,20 +23,22 @@ BENZODIAZEPINES = (
 )
 
 
-def expected_positive(medicine: str, sedatives: Iterable[str] = ()) -> frozenset[str]:
-    """The panel substances the current prescription should make positive."""
-    expected = set()
-    if medicine in MEDICINE_SHOWS:
-        expected.add(MEDICINE_SHOWS[medicine])
+def expected_positive(
+    medicine: str | Iterable[str], sedatives: Iterable[str] = ()
+) -> frozenset[str]:
+    """The panel substances the prescription(s) in force should make positive."""
+    medicines = (medicine,) if isinstance(medicine, str) else tuple(medicine)
+    expected = {MEDICINE_SHOWS[m] for m in medicines if m in MEDICINE_SHOWS}
     if any(s.strip().lower() in BENZODIAZEPINES for s in sedatives):
         expected.add("benzodiazepines")
     return frozenset(expected)
 
 
 def unexpected(
-    results: Mapping[str, str], medicine: str, sedatives: Iterable[str] = ()
+    results: Mapping[str, str], medicine: str | Iterable[str], sedatives: Iterable[str] = ()
 ) -> list[str]:
-    """Plain sentences, one per unexpected result, in panel order."""
+    """Plain sentences, one per unexpected result, in panel order, judged against the
+    prescription(s) in force on the test's date."""
     expected = expected_positive(medicine, tuple(sedatives))
     found = []
     for substance in DRUG_PANEL:

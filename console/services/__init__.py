@@ -27,6 +27,7 @@ from db.models import Staff
 if TYPE_CHECKING:
     from console.services.auditlog import AuditService
     from console.services.backup import BackupService
+    from console.services.caches import CacheService
     from console.services.careplans import CarePlanService
     from console.services.checkups import CheckupService
     from console.services.deaths import DeathService
@@ -214,6 +215,12 @@ class Services:
         from console.services.deaths import DeathService
 
         return DeathService(self)
+
+    @cached_property
+    def caches(self) -> CacheService:
+        from console.services.caches import CacheService
+
+        return CacheService(self)
 
 
 __all__ = ["Identity", "Services", "audit"]

@@ -140,24 +140,6 @@ def comparison(
     return Comparison(infos[0], infos[1], tuple(r for _, r in rows))
 
 
-def refresh_cache(session: Session, patient_id: int) -> None:
-    """Patient.agreed_plan_substance_goal: the agreed date if that plan has a live
-    substance-use goal, else NULL (the drift guard and the flags read it)."""
-    patient = session.get(Patient, patient_id)
-    assert patient is not None
-    agreed = [
-        p for p in q.plans(session=session, patient_id=patient_id) if p.status == PlanStatus.AGREED
-    ]
-    value = None
-    if agreed:
-        plan = agreed[-1]
-        goals = q.goals(session=session, plan_id=plan.id or 0)
-        if rules.has_live_substance_goal((g.domain, g.status) for g in goals):
-            value = plan.agreed_on
-    patient.agreed_plan_substance_goal = value
-    session.add(patient)
-
-
 def _domain_index(value: str) -> int:
     try:
         return DOMAINS.index(Domain(value))

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from console.rules import careplan as rules
 from console.rules.vocab import GoalStatus, PlanStatus
+from console.services import caches
 from console.services import careplan_read as read
 from console.services.base import Tx
 from console.services.careplan_dto import (
@@ -159,7 +160,7 @@ class CarePlanService:
                 )
             )
             tx.session.flush()
-            read.refresh_cache(tx.session, patient_id)
+            caches.refresh_patient(tx, patient_id)
             self._audit(tx, "careplan.goal.status", plan, patient_id, goal_key, status=status.value)
             return self._view(tx.session, patient_id)
 
@@ -208,7 +209,7 @@ class CarePlanService:
             plan.patient_comment = str(clean["comment"])
             plan.agreed_by = tx.staff.id
             tx.session.flush()
-            read.refresh_cache(tx.session, patient_id)
+            caches.refresh_patient(tx, patient_id)
             tx.audit(
                 "careplan.agree",
                 entity="care_plan",

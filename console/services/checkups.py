@@ -12,6 +12,7 @@ from console.rules import barc10
 from console.rules import review as rules
 from console.rules.schedule import CHECKUPS, CHECKUPS_PER_RENEWAL, checkup_due_after
 from console.rules.vocab import EXIT_REASONS, ExitGroup, PatientStatus, ReviewKind, ReviewStatus
+from console.services import caches
 from console.services import review_dto as d
 from console.services.dto import EpisodeChange
 from console.services.episodes import open_episode
@@ -94,6 +95,7 @@ def finalise_checkup(tx: Tx, row: Review, patient: Patient, data: d.ReviewInput)
     if due is None:
         patient.status = PatientStatus.DISCHARGED.value
     patient.version += 1
+    caches.refresh(tx.session, patient, tx.at.date())
     offers = rules.offers_reentry(needs(data))
     tx.audit(
         "review.finalise",
@@ -186,6 +188,7 @@ class CheckupService:
             patient.status = PatientStatus.POST_EXIT_CHECKUPS.value
             patient.next_checkup_due = checkup_due_after(pos.exit_date, planned, pos.done)
             patient.version += 1
+            caches.refresh(tx.session, patient, tx.at.date())
             tx.audit(
                 "checkups.renew",
                 entity="patient",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from console.rules.ost import continuous_start
 from console.rules.schedule import CHECKUPS, checkup_dates, start_review_due
 from console.rules.vocab import (
     DEATH_EXIT_CODE,
@@ -22,6 +22,7 @@ from console.rules.vocab import (
     Medicine,
     PatientStatus,
 )
+from console.services import caches
 from console.services.base import Tx
 from console.services.dto import (
     EndOutcome,
@@ -110,7 +111,8 @@ class EpisodeService:
             previous = tx.session.exec(
                 select(Prescription).where(
                     Prescription.patient_id == patient_id,
-                    Prescription.end_date.is_(None),  # type: ignore[union-attr]
+                    # open, or ending later (a stop a review dated to come)
+                    or_(Prescription.end_date.is_(None), Prescription.end_date > today),  # type: ignore[union-attr,operator]
                 )
             ).all()
             same = (data.medicine, data.dose_mg, data.interval, data.dispensing)
@@ -157,7 +159,7 @@ class EpisodeService:
     def safety(self, patient_id: int) -> PrescriptionSafety | None:
         """The current prescription's safety details, for the form (None: no prescription)."""
         with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
-            row = _current_prescription(session, patient_id)
+            row = _in_force(session, patient_id, self._s.clock.today())
             return None if row is None else _safety(row)
 
     def record_safety(
@@ -176,7 +178,8 @@ class EpisodeService:
             patient = _patient(tx.session, patient_id)
             if patient.status == PatientStatus.DECEASED:
                 raise Refused("This patient is recorded as deceased: nothing can be recorded.")
-            row = _current_prescription(tx.session, patient_id)
+            today = self._s.clock.today()
+            row = _in_force(tx.session, patient_id, today)
             if row is None:
                 raise Refused("There is no current prescription: record one first (p).")
             if version is not None:
@@ -186,6 +189,17 @@ class EpisodeService:
             changed = sorted(k for k, v in clean.items() if getattr(row, k) != v)
             for key, value in clean.items():
                 setattr(row, key, value)
+            # a dose change dated later carries the ECG and sedatives, as a new dose does
+            for later in tx.session.exec(
+                select(Prescription).where(
+                    Prescription.patient_id == patient_id,
+                    Prescription.start_date > row.start_date,
+                )
+            ):
+                later.ecg_date, later.qtc_ms = row.ecg_date, row.qtc_ms
+                later.sedatives = row.sedatives
+                later.version += 1
+            _refresh_ost(tx.session, patient, today)
             ecg = clean["ecg_date"]
             tx.audit(
                 "prescription.safety",
@@ -237,6 +251,7 @@ def open_episode(
     patient.next_checkup_due = None  # re-entry stops the check-up schedule
     patient.version += 1
     tx.session.flush()
+    _refresh_ost(tx.session, patient, tx.at.date())
     tx.audit(
         "episode.start",
         entity="episode",
@@ -363,6 +378,20 @@ def _current_prescription(session: Session, patient_id: int) -> Prescription | N
     ).first()
 
 
+def _in_force(session: Session, patient_id: int, today: dt.date) -> Prescription | None:
+    """The dose row in force today (not one a review dated to start later)."""
+    return session.exec(
+        select(Prescription)
+        .where(
+            Prescription.patient_id == patient_id,
+            Prescription.start_date <= today,
+            or_(Prescription.end_date.is_(None), Prescription.end_date > today),  # type: ignore[union-attr,operator]
+        )
+        .order_by(Prescription.start_date.desc(), Prescription.id.desc())  # type: ignore[attr-defined,union-attr]
+        .limit(1)
+    ).first()
+
+
 def _safety(row: Prescription) -> PrescriptionSafety:
     return PrescriptionSafety(
         medicine=row.medicine,
@@ -386,10 +415,12 @@ def _open_prescription(session: Session, patient_id: int) -> bool:
 
 
 def _end_open_prescription(session: Session, patient_id: int, on: dt.date) -> None:
+    """End every row still running on `on`, and any dated to start later (a dose change
+    planned by a review), so nothing is in force after it."""
     for row in session.exec(
         select(Prescription).where(
             Prescription.patient_id == patient_id,
-            Prescription.end_date.is_(None),  # type: ignore[union-attr]
+            or_(Prescription.end_date.is_(None), Prescription.end_date > on),  # type: ignore[union-attr,operator]
         )
     ):
         row.end_date = max(on, row.start_date)
@@ -397,19 +428,8 @@ def _end_open_prescription(session: Session, patient_id: int, on: dt.date) -> No
 
 
 def _refresh_ost(session: Session, patient: Patient, today: dt.date) -> None:
-    """Recompute the OST caches from every prescription row of the patient."""
-    session.flush()
-    rows = session.exec(
-        select(Prescription)
-        .where(Prescription.patient_id == patient.id)
-        .order_by(Prescription.start_date, Prescription.id)  # type: ignore[arg-type]
-    ).all()
-    patient.ost_continuous_start = continuous_start(
-        [(r.start_date, r.end_date) for r in rows], today
-    )
-    current = next((r for r in reversed(rows) if r.end_date is None or r.end_date > today), None)
-    patient.current_medicine = current.medicine if current else ""
-    patient.current_dose_mg = current.dose_mg if current else None
+    """Every row cache from the source rows (the one function every path calls)."""
+    caches.refresh(session, patient, today)
 
 
 def _change(patient: Patient, *, prescription_stopped: bool = False) -> EpisodeChange:

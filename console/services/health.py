@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from console.rules import health as rules
 from console.rules.vocab import HealthCheckKind, InjectingStatus
+from console.services import caches
 from console.services.errors import Invalid, NotFound
 from console.services.health_dto import HealthInput, HealthRow, HealthView
 from console.services.roles import Action, allowed
@@ -73,7 +74,7 @@ class HealthService:
             kept = {"kind": row.kind, "date": row.check_date.isoformat(), "result": row.result}
             tx.session.delete(row)
             tx.session.flush()
-            _refresh(tx.session, patient, row.kind)
+            _refresh(tx, patient, row.kind)
             tx.audit(
                 "health.remove",
                 entity="health_check",
@@ -97,7 +98,7 @@ class HealthService:
         )
         tx.session.add(row)
         tx.session.flush()
-        _refresh(tx.session, patient, kind)
+        _refresh(tx, patient, kind)
         assert row.id is not None
         tx.audit(
             "health.injecting" if kind == HealthCheckKind.INJECTING_STATUS else "health.record",
@@ -143,8 +144,9 @@ def _patient(session: Session, patient_id: int) -> Patient:
     return row
 
 
-def _refresh(session: Session, patient: Patient, kind: str) -> None:
-    """Recompute the health caches on the patient row from its events.
+def _refresh(tx: Tx, patient: Patient, kind: str) -> None:
+    """The injecting status from the events, then every row cache (the naloxone, hepatitis
+    and injecting dates among them) from the source rows (`caches.refresh`).
 
     The injecting status is left alone while no injecting event exists (it may have come
     from an import), unless the event just added or removed was one.
@@ -152,25 +154,15 @@ def _refresh(session: Session, patient: Patient, kind: str) -> None:
     assert patient.id is not None
     events = [
         rules.Event(r["kind"], _as_date(r["check_date"]), r["result"])
-        for r in q.facts(session=session, patient_id=patient.id)
+        for r in q.facts(session=tx.session, patient_id=patient.id)
     ]
-    values: dict[str, object] = {
-        "last_naloxone": rules.last_naloxone(events),
-        "last_hcv_test": rules.last_hcv_test(events),
-        "hbv_course_completed": rules.hbv_completed(events),
-    }
     injecting = HealthCheckKind.INJECTING_STATUS
     if kind == injecting or any(e.kind == injecting for e in events):
-        status, recorded = rules.injecting(events)
-        values["injecting_status"] = status
-        values["injecting_recorded"] = recorded
-    changed = False
-    for field, value in values.items():
-        if getattr(patient, field) != value:
-            setattr(patient, field, value)
-            changed = True
-    if changed:
-        patient.version += 1
+        status, _ = rules.injecting(events)
+        if patient.injecting_status != status:
+            patient.injecting_status = status
+            patient.version += 1
+    caches.refresh(tx.session, patient, tx.at.date())
 
 
 def _as_date(value: object) -> dt.date:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from console.rules.vocab import LinkageMethod, LinkageOutcome, PatientStatus
+from console.services import caches
 from console.services.base import Tx
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.linkage_dto import LinkRow
@@ -191,10 +192,11 @@ def _patient(tx: Tx, patient_id: int) -> Patient:
 
 
 def _refresh(tx: Tx, patient: Patient) -> None:
-    """Recompute the follow-up cache from the links (flushed), and bump the row."""
+    """Recompute the row caches (the follow-up among them) from the source rows, and bump
+    the row (an open link form sees the change)."""
     assert patient.id is not None
-    patient.next_linkage_followup = q.next_followup(session=tx.session, patient_id=patient.id)
-    patient.version += 1
+    if not caches.refresh(tx.session, patient, tx.at.date()):
+        patient.version += 1  # (a refresh that changed a cache has moved it already)
 
 
 def _read(tx: Tx, link_id: int) -> LinkRow:

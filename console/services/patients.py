@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from console.rules import caches as cache_rules
 from console.rules import search as search_rules
 from console.rules import validate
-from console.rules.flags import ListCaches, flag_limits, list_flags
+from console.rules.flags import flag_limits, list_flags, review_overdue
 from console.services.dto import (
     Keyworker,
     PageKey,
@@ -27,6 +28,8 @@ from db.models import Patient, Staff
 from db.queries import patients as queries
 
 if TYPE_CHECKING:
+    import pendulum
+
     from console.services import Services
 
 PAGE = 60
@@ -69,9 +72,12 @@ class PatientService:
             yesterday = today.subtract(days=1)
             due_by = yesterday if due_by is None else min(due_by, yesterday)
         flag_dates = None
+        threshold = self._threshold() if clinical else 6
         if flagged:
             year_ago, two_years_ago, six_months_ago = flag_limits(today)
-            flag_dates = queries.FlagDates(today, year_ago, two_years_ago, six_months_ago)
+            flag_dates = queries.FlagDates(
+                today, year_ago, two_years_ago, six_months_ago, threshold
+            )
         criteria = queries.Criteria(
             family_prefix=terms.family_prefix,
             given_prefix=terms.given_prefix,
@@ -86,19 +92,30 @@ class PatientService:
         )
         with self._s.uow.read(staff, Action.VIEW_LIST) as session:
             rows = queries.search(session=session, criteria=criteria, limit=limit + 1, after=after)
-        page = [self._row(r, key, today, clinical) for key, r in rows[:limit]]
+        page = [self._row(r, key, today, clinical, threshold) for key, r in rows[:limit]]
         return PatientPage(tuple(page), text, more=len(rows) > limit)
+
+    def _threshold(self) -> int:
+        """The practice's BARC-10 fall threshold (the S flag), read once per page."""
+        with self._s.uow.read(self._s.staff, Action.VIEW_LIST) as session:
+            return queries.barc10_threshold(session=session)
 
     @staticmethod
     def _row(
-        r: sa.Row[tuple[object, ...]], key: PageKey, today: object, clinical: bool
+        r: sa.Row[tuple[object, ...]],
+        key: PageKey,
+        today: pendulum.Date,
+        clinical: bool,
+        threshold: int,
     ) -> PatientRow:
         m = r._mapping
-        caches = ListCaches(**{f: m[f] for f in ListCaches.__dataclass_fields__})
-        flags = list_flags(caches, today)  # type: ignore[arg-type]
-        if not clinical:
+        # the caches as they stand today: a dose change dated today or earlier is in force
+        caches = cache_rules.effective(cache_rules.from_row(r), today)
+        if clinical:
+            flags = list_flags(caches, today, threshold)  # the alert letters, uncut
+        else:
             # Reception sees "review due" only: no OST, no clinical flags (SPEC §1).
-            flags = "R" if "R" in flags else ""
+            flags = "R" if review_overdue(caches, today) else ""
         return PatientRow(
             id=m["id"],
             nhs_number=m["nhs_number"],
@@ -107,8 +124,8 @@ class PatientService:
             date_of_birth=m["date_of_birth"],
             status=m["status"],
             next_review_due=m["next_review_due"],
-            medicine=(m["current_medicine"] or "") if clinical else None,
-            dose_mg=m["current_dose_mg"] if clinical else None,
+            medicine=caches.current_medicine if clinical else None,
+            dose_mg=caches.current_dose_mg if clinical else None,
             episode_start=m["episode_start"] if clinical else None,
             last_review=m["last_strategic_review"] if clinical else None,
             flags=flags,

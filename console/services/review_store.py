@@ -12,9 +12,11 @@ import sqlalchemy as sa
 
 from console.rules import barc10, top
 from console.rules import review as rules
-from console.rules.vocab import DRUG_PANEL, DoseInterval, OstDecision, ReviewKind
+from console.rules.careplan import REASON_LIMIT
+from console.rules.vocab import DRUG_PANEL, DoseInterval, GoalStatus, OstDecision, ReviewKind
 from console.services import review_dto as d
 from console.services.dto import PrescriptionInput
+from console.services.errors import Invalid
 from console.services.prescription_checks import ORAL, check_prescription
 from db.models import (
     Barc10,
@@ -149,7 +151,15 @@ def goal_events(
                     "by_staff": tx.staff.id,
                 }
             )
-            moves.append({"gid": goal.id, "new_status": review.status})
+            dropped = review.status == GoalStatus.DROPPED
+            moves.append(
+                {
+                    "key": goal.goal_key,
+                    "pid": row.patient_id,
+                    "new_status": review.status,
+                    "drop_reason": review.note[:REASON_LIMIT] if dropped else "",
+                }
+            )
     if events:
         conn = tx.session.connection()
         conn.execute(_statements()["event_insert"], events)
@@ -197,6 +207,15 @@ def prescribe(tx: Tx, row: Review, patient: Patient, start: PrescriptionInput | 
     if decision not in rules.DOSE_CHANGES and decision not in rules.ENDS_OST:
         return
     when = row.new_dose_from or row.review_date
+    pending = q.pending_change(session=tx.session, patient_id=row.patient_id, after=tx.at.date())
+    if pending is not None:
+        # One change at a time: a second would be hidden behind the first (hazard H31).
+        raise Invalid(
+            {
+                "new_dose_from": f"a prescription change from {pending:%-d %b %Y} is already"
+                " planned: record this one once it has started"
+            }
+        )
     current = q.current_prescription(session=tx.session, patient_id=row.patient_id)
     if decision in rules.DOSE_CHANGES and row.new_dose_mg is not None:
         if current is not None:
@@ -222,9 +241,6 @@ def prescribe(tx: Tx, row: Review, patient: Patient, start: PrescriptionInput | 
         )
         tx.session.add(new)
         tx.session.flush()
-        patient.current_medicine, patient.current_dose_mg = new.medicine, new.dose_mg
-        if current is None or patient.ost_continuous_start is None:
-            patient.ost_continuous_start = when
         tx.audit(
             "prescription.change",
             entity="prescription",
@@ -241,8 +257,6 @@ def prescribe(tx: Tx, row: Review, patient: Patient, start: PrescriptionInput | 
     elif decision in rules.ENDS_OST and current is not None:
         current.end_date = when
         current.version += 1
-        patient.current_medicine, patient.current_dose_mg = "", None
-        patient.ost_continuous_start = None
         tx.audit(
             "prescription.stop",
             entity="prescription",

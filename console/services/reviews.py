@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from console.rules import barc10
 from console.rules import review as rules
 from console.rules.vocab import OstDecision, PatientStatus, ReviewKind, ReviewStatus, Role
-from console.services import checkups
+from console.services import caches, checkups
 from console.services import review_checks as checks
 from console.services import review_draft as draft
 from console.services import review_dto as d
@@ -164,7 +163,7 @@ class ReviewService:
                 row.ost_decided_by, row.ost_decided_at = staff.id, at
                 start = new_medicine_of(data) if data.new_medicine else None
                 prescribe(tx, row, patient, start)
-            self._caches(row, patient, data)
+            caches.refresh(tx.session, patient, tx.at.date())
             tx.audit(
                 "review.finalise",
                 entity="review",
@@ -216,12 +215,7 @@ class ReviewService:
             row.ost_decided_at = tx.at.in_timezone("UTC").isoformat()
             row.version += 1
             prescribe(tx, row, patient, start)
-            if (
-                row.kind in rules.MOVES_SCHEDULE
-                and row.review_date == patient.last_strategic_review
-            ):
-                patient.last_ost_decision = decision
-                patient.version += 1
+            caches.refresh(tx.session, patient, tx.at.date())
             tx.audit(
                 "review.ost_decision",
                 entity="review",
@@ -261,7 +255,7 @@ class ReviewService:
             tx.session.flush()
             patient = tx.session.get(Patient, row.patient_id, with_for_update=True)
             assert patient is not None
-            self._recache_after_addendum(tx.session, row, patient, field, new_value)
+            caches.refresh(tx.session, patient, tx.at.date())
             row.version += 1
             tx.audit(
                 "review.addendum",
@@ -337,43 +331,6 @@ class ReviewService:
                 next_review_reason="",
             )
         return replace(data, review_date=data.review_date or row.review_date)
-
-    @staticmethod
-    def _caches(row: Review, patient: Patient, data: d.ReviewInput) -> None:
-        """The patient row's caches, in the finalising transaction (SPEC §2)."""
-        patient.next_review_due = data.next_review_date
-        patient.next_review_reason = data.next_review_reason.strip()
-        if row.kind in rules.MOVES_SCHEDULE and (
-            patient.last_strategic_review is None
-            or row.review_date >= patient.last_strategic_review
-        ):
-            patient.last_strategic_review = row.review_date
-            patient.last_ost_decision = row.ost_decision
-        total = barc10.total(data.barc10)
-        if total is not None:
-            patient.last_barc10_total = total
-        injected = rules.values_total(data.top, "injected")
-        if injected:
-            patient.injecting_recorded = max(
-                row.review_date, patient.injecting_recorded or row.review_date
-            )
-        patient.version += 1
-
-    def _recache_after_addendum(
-        self, session: Session, row: Review, patient: Patient, field: str, value: str
-    ) -> None:
-        assert row.id is not None
-        if field.startswith("barc10_q"):
-            if q.latest_finalised_id(session=session, patient_id=row.patient_id) == row.id:
-                patient.last_barc10_total = barc10.total(
-                    q.corrected_barc(session=session, review_id=row.id)
-                )
-                patient.version += 1
-        elif field.startswith("injected_") and q.parse_value(field, value):
-            patient.injecting_recorded = max(
-                row.review_date, patient.injecting_recorded or row.review_date
-            )
-            patient.version += 1
 
 
 def exit_review_of(session: Session, episode_id: int) -> int | None:

@@ -7,25 +7,22 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from console.rules.alerts import AlertFacts, alerts
-from console.rules.flags import ListCaches, drift_reasons
+from console.rules import caches as cache_rules
+from console.rules.alerts import alerts
+from console.rules.alerts import facts as alert_facts
 from console.rules.ost import continuous_start
 from console.rules.schedule import CHECKUPS
-from console.rules.vocab import DRUG_PANEL, EXIT_REASONS, ExitGroup
 from console.services import summary_dto as d
 from console.services.errors import NotFound
 from console.services.patients import to_record
 from console.services.roles import Action
 from db.models import Patient, PracticeSettings
+from db.queries import caches as cache_queries
 from db.queries import reviews as review_queries
 from db.queries import summary as q
 
 if TYPE_CHECKING:
-    import pendulum
-
     from console.services import Services
-
-HBV_NOT_NEEDED = {"already_immunised", "acquired_immunity", "refused"}
 
 
 class SummaryService:
@@ -51,17 +48,16 @@ class SummaryService:
             )
             review_rows = [r for r in all_rows if r["status"] == "finalised"]
             health_rows = q.health(session=session, patient_id=patient_id)
-            latest_test = next((r for r in reversed(review_rows) if r["drug_test_id"]), None)
-            facts = _facts(
-                patient,
-                today=today,
-                episodes=episodes,
-                rx=rx,
-                reviews=review_rows,
-                test=latest_test,
-                agreed=q.agreed_plan_exists(session=session, patient_id=patient_id),
-                health=health_rows,
+            # Every alert from the caches derived from the source rows now, by the same
+            # functions the list's flags and `recovery-console check` use.
+            sources = cache_queries.sources(session=session, patient=patient)
+            test = cache_rules.latest_test(sources.reviews)
+            problems = cache_rules.test_problems(test, sources.prescriptions) if test else []
+            facts = alert_facts(
+                cache_rules.derive(sources, today),
+                today,
                 threshold=threshold,
+                drug_problems=tuple(problems),
             )
             summary = d.PatientSummary(
                 record=to_record(patient),
@@ -90,72 +86,6 @@ class SummaryService:
             )
             tx.audit("patient.open", entity="patient", entity_id=patient_id, patient_id=patient_id)
         return summary
-
-
-def _facts(
-    p: Patient,
-    *,
-    today: pendulum.Date,
-    episodes: list[d.Episode],
-    rx: Sequence[sa.RowMapping],
-    reviews: Sequence[dict[str, Any]],
-    test: dict[str, Any] | None,
-    agreed: bool,
-    health: Sequence[sa.RowMapping],
-    threshold: int,
-) -> AlertFacts:
-    current = rx[-1] if rx and rx[-1]["end_date"] is None else None
-    with_top = [
-        r for r in reviews if r["opiates_days"] is not None or r["injected_days"] is not None
-    ]
-    top = with_top[-1] if with_top else None
-    barcs = [r["barc10_total"] for r in reviews if r["barc10_total"] is not None]
-    last_exit = next((e for e in reversed(episodes) if e.end is not None), None)
-    unsuccessful = (
-        last_exit.end
-        if last_exit
-        and not any(e.end is None for e in episodes)
-        and EXIT_REASONS.get(last_exit.exit_reason, ("", ExitGroup.NEUTRAL))[1]
-        is ExitGroup.UNSUCCESSFUL
-        else None
-    )
-    hbv_status = next((h["result"] for h in health if h["kind"] == "hep_b_status"), "")
-    caches = ListCaches(**{f: getattr(p, f) for f in ListCaches.__dataclass_fields__})
-    return AlertFacts(
-        status=p.status,
-        next_review_due=p.next_review_due,
-        last_strategic_review=p.last_strategic_review,
-        has_open_episode=any(e.end is None for e in episodes),
-        agreed_plan=agreed,
-        # The latest finalised review with a test, its results corrected by addenda.
-        drug_results={s: test[f"drug_{s}"] for s in DRUG_PANEL} if test else {},
-        drug_test_date=test["review_date"] if test else None,
-        medicine=current["medicine"] if current else "",
-        dose_mg=current["dose_mg"] if current else None,
-        interval=current["interval"] if current else "daily",
-        sedatives=tuple(
-            s.strip() for s in (current["sedatives"] if current else "").split(",") if s.strip()
-        ),
-        missed_doses_in_row=current["missed_doses_in_row"] if current else 0,
-        ecg_date=current["ecg_date"] if current else None,
-        last_naloxone=p.last_naloxone,
-        latest_top_opiate_days=top["opiates_days"] if top else None,
-        latest_top_injected_days=top["injected_days"] if top else None,
-        latest_top_shared=bool(top and (top["shared_needle"] or top["shared_paraphernalia"])),
-        injecting_status=p.injecting_status,
-        last_hcv_test=p.last_hcv_test,
-        hbv_course_completed=p.hbv_course_completed,
-        hbv_not_needed=hbv_status in HBV_NOT_NEEDED,
-        barc_latest=barcs[-1] if len(barcs) >= 2 else None,
-        barc_previous=barcs[-2] if len(barcs) >= 2 else None,
-        barc_threshold=threshold,
-        children_under_16=p.children_under_16,
-        safe_storage_discussed=p.safe_storage_discussed,
-        next_linkage_followup=p.next_linkage_followup,
-        next_checkup_due=p.next_checkup_due,
-        unsuccessful_exit=unsuccessful,
-        drift=tuple(drift_reasons(caches, today)),
-    )
 
 
 def _checkups_done(episodes: list[d.Episode], reviews: Sequence[dict[str, Any]]) -> int:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from console.rules.flags import ListCaches, drift_reasons
+from console.rules.caches import from_row
+from console.rules.flags import drift_reasons
 from console.rules.schedule import DUE_SOON_DAYS
 from console.services.roles import Action, allowed
 from db.queries import worklist as queries
@@ -85,14 +87,14 @@ class WorklistService:
                     add(r, r["next_linkage_followup"], "follow-up due", False)
                 rows = queries.drift_candidates(
                     session=session,
+                    today=today,
                     started_by=today.subtract(years=2),
                     review_before=today.subtract(months=6),
                     limit=limit,
                 )
                 truncated |= len(rows) == limit
                 for r in rows:
-                    caches = ListCaches(**{f: r[f] for f in ListCaches.__dataclass_fields__})
-                    if drift_reasons(caches, today):
+                    if drift_reasons(from_row(SimpleNamespace(**r)), today):
                         add(r, None, "drift guard", False)
         items = []
         for row, reasons, recall in found.values():

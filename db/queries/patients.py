@@ -12,7 +12,8 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session
 
-from db.models import Patient, Staff, table_of
+from console.rules.caches import ROW_FIELDS
+from db.models import Patient, PracticeSettings, Staff, table_of
 
 P = table_of(Patient)
 S = table_of(Staff).alias("keyworker")
@@ -27,20 +28,8 @@ LIST_COLUMNS = (
     P.c.family_key,
     P.c.given_key,
     P.c.date_of_birth,
-    P.c.status,
-    P.c.next_review_due,
-    P.c.current_medicine,
-    P.c.current_dose_mg,
-    P.c.episode_start,
-    P.c.last_strategic_review,
-    P.c.last_ost_decision,
-    P.c.ost_continuous_start,
-    P.c.agreed_plan_substance_goal,
-    P.c.last_naloxone,
-    P.c.last_hcv_test,
-    P.c.injecting_recorded,
-    P.c.next_checkup_due,
-    P.c.next_linkage_followup,
+    # every row cache the alert letters are decided from (console.rules.caches.ROW_FIELDS)
+    *(P.c[name] for name in ROW_FIELDS),
     P.c.keyworker_id,
     S.c.name.label("keyworker_name"),
 )
@@ -71,6 +60,7 @@ class FlagDates:
     year_ago: dt.date
     two_years_ago: dt.date
     six_months_ago: dt.date
+    barc10_threshold: int = 6
 
 
 PageKey = tuple[object, ...]
@@ -123,36 +113,87 @@ def _prefix(
     return sa.and_(col >= sa.bindparam(name), col < sa.bindparam(f"{name}_end"))
 
 
+def in_force(column: str, today: sa.BindParameter[dt.date]) -> sa.ColumnElement[object]:
+    """SQL twin of `console.rules.caches.effective` for one prescription cache: the
+    pending change's value once its date has come."""
+    changed = sa.and_(P.c.dose_change_on.is_not(None), P.c.dose_change_on <= today)
+    moved = sa.and_(P.c.pending_medicine != "", P.c.current_medicine != "")
+    pending: sa.ColumnElement[object] = {
+        "current_medicine": P.c.pending_medicine,
+        "current_dose_mg": P.c.pending_dose_mg,
+        "ost_continuous_start": P.c.pending_ost_start,
+        "missed_doses_in_row": sa.literal(0),
+        "ecg_date": sa.case((moved, P.c.ecg_date), else_=sa.null()),
+        "sedatives": sa.case((moved, P.c.sedatives), else_=sa.literal("")),
+    }[column]
+    return sa.case((changed, pending), else_=P.c[column])
+
+
 def _flagged() -> sa.ColumnElement[bool]:
-    """SQL twin of `console.rules.flags.list_flags(...) != ""` (a test keeps them equal)."""
+    """SQL twin of `console.rules.flags.list_flags(...) != ""`: any alert letter (a test
+    keeps them equal)."""
     today = sa.bindparam("f_today", type_=sa.Date)
     year_ago = sa.bindparam("f_year", type_=sa.Date)
-    on_ost = sa.func.coalesce(P.c.current_medicine, "") != ""
+    six_months = sa.bindparam("f_six_months", type_=sa.Date)
+    medicine = sa.func.coalesce(in_force("current_medicine", today), "")
+    on_ost = medicine != ""
+    ost_start = in_force("ost_continuous_start", today)
+    ecg = in_force("ecg_date", today)
+    safety = sa.or_(
+        sa.and_(
+            P.c.barc10_previous.is_not(None),
+            P.c.last_barc10_total.is_not(None),
+            P.c.barc10_previous - P.c.last_barc10_total >= sa.bindparam("f_barc"),
+        ),
+        P.c.top_shared.is_not(None),
+        in_force("missed_doses_in_row", today) >= 3,
+        sa.and_(
+            medicine == "methadone_oral",
+            in_force("current_dose_mg", today) > 100,
+            sa.or_(ecg.is_(None), ecg < year_ago),
+        ),
+        sa.func.coalesce(in_force("sedatives", today), "") != "",
+        sa.and_(
+            P.c.children_under_16 > 0,
+            sa.or_(P.c.safe_storage_discussed.is_(None), P.c.safe_storage_discussed < year_ago),
+        ),
+    )
+    review = sa.or_(
+        P.c.next_review_due < today,
+        sa.and_(P.c.episode_start.is_not(None), P.c.agreed_plan_on.is_(None)),
+    )
     drift = sa.and_(
         on_ost,
-        P.c.ost_continuous_start <= sa.bindparam("f_two_years", type_=sa.Date),
+        ost_start <= sa.bindparam("f_two_years", type_=sa.Date),
         sa.or_(
             P.c.last_strategic_review.is_(None),
             sa.func.coalesce(P.c.last_ost_decision, "").in_(("", "pending")),
-            P.c.last_strategic_review < sa.bindparam("f_six_months", type_=sa.Date),
+            P.c.last_strategic_review < six_months,
             P.c.agreed_plan_substance_goal.is_(None),
         ),
     )
     health = sa.or_(
-        sa.and_(on_ost, sa.or_(P.c.last_naloxone.is_(None), P.c.last_naloxone < year_ago)),
+        sa.and_(
+            sa.or_(on_ost, P.c.top_opioid_use.is_not(None)),
+            sa.or_(P.c.last_naloxone.is_(None), P.c.last_naloxone < year_ago),
+        ),
         sa.and_(
             P.c.injecting_recorded.is_not(None),
             sa.or_(P.c.last_hcv_test.is_(None), P.c.last_hcv_test < year_ago),
         ),
+        sa.and_(P.c.hbv_course_completed.is_(None), P.c.hbv_not_needed.is_(None)),
     )
     return sa.and_(
         P.c.status != "deceased",
         sa.or_(
-            P.c.next_review_due < today,  # R
+            safety,  # S
+            P.c.last_unexpected_test.is_not(None),  # T
+            review,  # R
             drift,  # D
             health,  # H
+            P.c.next_linkage_followup <= today,  # L
             P.c.next_checkup_due <= today,  # C
-            P.c.next_linkage_followup <= today,  # F
+            P.c.unsuccessful_exit >= six_months,  # E
         ),
     )
 
@@ -255,6 +296,7 @@ def search(
             f_year=f.year_ago,
             f_two_years=f.two_years_ago,
             f_six_months=f.six_months_ago,
+            f_barc=f.barc10_threshold,
         )
     word = criteria.either_prefix
     if criteria.by_review:
@@ -321,6 +363,13 @@ def _count_statement(names: tuple[str, ...]) -> sa.Select[tuple[int]]:
     where = [_prefix(NAME_KEYS[name], name) for name in names]
     matches = sa.select(sa.literal(1)).select_from(P).where(*where).limit(SCAN_FROM).subquery()
     return sa.select(sa.func.count()).select_from(matches)
+
+
+def barc10_threshold(*, session: Session) -> int:
+    """The practice's BARC-10 fall threshold (6 until set)."""
+    t = table_of(PracticeSettings)
+    value = session.connection().execute(sa.select(t.c.barc10_fall_threshold)).scalar()
+    return int(value) if value is not None else 6
 
 
 def count_all(*, session: Session) -> int:

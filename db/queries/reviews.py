@@ -137,12 +137,19 @@ def _plan_goals() -> sa.Select[Any]:
 
 @cache
 def goal_status_update() -> sa.Update:
-    """One executemany for the goals a finalise moves: status and version (stale check)."""
-    g = table_of(Goal)
+    """One executemany for the goals a finalise moves: status, drop reason and version
+    (stale check), in every plan version the goal is in (as a status change from the care
+    plan moves it), so the agreed plan the drift guard reads moves too."""
+    g, p = table_of(Goal), table_of(CarePlan)
+    plans = sa.select(p.c.id).where(p.c.patient_id == sa.bindparam("pid"))
     return (
         g.update()
-        .where(g.c.id == sa.bindparam("gid"))
-        .values(status=sa.bindparam("new_status"), version=g.c.version + 1)
+        .where(g.c.goal_key == sa.bindparam("key"), g.c.care_plan_id.in_(plans.scalar_subquery()))
+        .values(
+            status=sa.bindparam("new_status"),
+            drop_reason=sa.bindparam("drop_reason"),
+            version=g.c.version + 1,
+        )
     )
 
 
@@ -208,6 +215,20 @@ def current_prescription(*, session: Session, patient_id: int) -> Prescription |
         .order_by(Prescription.start_date.desc(), Prescription.id.desc())  # type: ignore[attr-defined]
         .limit(1)
     ).scalar()
+
+
+def pending_change(*, session: Session, patient_id: int, after: dt.date) -> dt.date | None:
+    """The first date after `after` on which a prescription row starts or ends."""
+    rx = table_of(Prescription)
+    starts = sa.select(sa.func.min(rx.c.start_date)).where(
+        rx.c.patient_id == patient_id, rx.c.start_date > after
+    )
+    ends = sa.select(sa.func.min(rx.c.end_date)).where(
+        rx.c.patient_id == patient_id, rx.c.end_date > after
+    )
+    conn = session.connection()
+    days = [d for d in (conn.execute(starts).scalar(), conn.execute(ends).scalar()) if d]
+    return min(days) if days else None
 
 
 def staff_name(*, session: Session, staff_id: int | None) -> str:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from db.models import Patient, table_of
-from db.queries.patients import FROM, LIST_COLUMNS
+from db.queries.patients import FROM, LIST_COLUMNS, in_force
 
 P = table_of(Patient)
 COLUMNS = (*LIST_COLUMNS, P.c.consent_letters_home)
@@ -55,21 +55,29 @@ def followups_due(*, session: Session, by: dt.date, limit: int | None) -> Rows:
 
 
 def drift_candidates(
-    *, session: Session, started_by: dt.date, review_before: dt.date, limit: int | None
+    *,
+    session: Session,
+    today: dt.date,
+    started_by: dt.date,
+    review_before: dt.date,
+    limit: int | None,
 ) -> Rows:
-    """On OST continuously since `started_by` or earlier with a drift reason (SPEC §4).
+    """On OST today, continuously since `started_by` or earlier, with a drift reason (SPEC
+    §4): everyone the list's D flag covers (any status but deceased), the dose in force
+    today included.
 
     Walks ix_patient_status_next_review in order (no sort), so LIMIT stops the read early;
     the service re-checks each row with console.rules.flags.drift_reasons. An index on
     (status, ost_continuous_start) would make this a pure range read (needs a migration).
     """
+    on = sa.literal(today, sa.Date)
     stmt = (
         sa.select(*COLUMNS)
         .select_from(FROM)
         .where(
-            P.c.status == "in_treatment",
-            P.c.current_medicine != "",
-            P.c.ost_continuous_start <= started_by,
+            P.c.status != "deceased",
+            sa.func.coalesce(in_force("current_medicine", on), "") != "",
+            in_force("ost_continuous_start", on) <= started_by,
             sa.or_(
                 P.c.last_strategic_review.is_(None),
                 P.c.last_strategic_review < review_before,

@@ -21,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from console import format as fmt
+from console.rules.flags import shown
 from console.services.dto import PageKey, PatientPage, PatientRow
 
 MARKER = "▶"  # the cursor row is marked by a character too, so it shows without colour
@@ -114,7 +115,7 @@ def cell_text(row: PatientRow, key: str, today: dt.date, width: int = 0) -> str:
         return keyworker_text(row.keyworker, width) or "—"
     if key == "next":
         return fmt.due_text(row.next_review_due, today)
-    return row.flags
+    return shown(row.flags)  # S T R D H L C E order; `+` when some are cut
 
 
 def _fit(text: str, column: Column) -> str:

@@ -104,6 +104,8 @@ def caseload(services: Services, engine: Engine) -> Services:
     """PEOPLE with review dates, keyworkers and one flag of each kind on some of them."""
     register_all(services)
     me = services.staff.id
+    with engine.begin() as conn:  # hepatitis B done for all, so H means only what is set
+        conn.execute(sa.update(table_of(Patient)).values(hbv_course_completed=dt.date(2020, 1, 1)))
     _set(engine, "Smith", "Jo", next_review_due=TODAY - dt.timedelta(days=12), keyworker_id=me)
     _set(engine, "Smith", "Adam", next_review_due=TODAY + dt.timedelta(days=40))
     _set(engine, "Smithson", "Leah", next_review_due=TODAY + dt.timedelta(days=3))

@@ -2,14 +2,18 @@ from __future__ import annotations
 
 import pendulum
 
-from console.rules.flags import ListCaches, drift_reasons, list_flags
+from console.rules.caches import RowCaches
+from console.rules.flags import FLAG_MEANING, drift_reasons, list_flags, shown
 
 TODAY = pendulum.date(2026, 11, 23)
 
 
-def caches(**changes: object) -> ListCaches:
+def caches(**changes: object) -> RowCaches:
     base: dict[str, object] = dict(
         status="in_treatment",
+        episode_start=pendulum.date(2025, 6, 1),
+        agreed_plan_on=pendulum.date(2026, 9, 1),
+        hbv_course_completed=pendulum.date(2020, 1, 1),
         next_review_due=pendulum.date(2027, 3, 1),
         current_medicine="methadone_oral",
         ost_continuous_start=pendulum.date(2025, 6, 1),
@@ -23,7 +27,7 @@ def caches(**changes: object) -> ListCaches:
         next_linkage_followup=None,
     )
     base.update(changes)
-    return ListCaches(**base)  # type: ignore[arg-type]
+    return RowCaches(**base)  # type: ignore[arg-type]
 
 
 def test_a_patient_with_everything_in_order_has_no_flags() -> None:
@@ -65,3 +69,41 @@ def test_deceased_patients_have_no_flags() -> None:
 
 def test_health_flag_for_naloxone_on_ost() -> None:
     assert list_flags(caches(last_naloxone=pendulum.date(2025, 11, 22)), TODAY) == "H"
+
+
+def test_flags_are_the_alert_letters_in_order_and_cut_to_four() -> None:
+    every = caches(
+        missed_doses_in_row=3,  # S
+        last_unexpected_test=pendulum.date(2026, 11, 20),  # T
+        next_review_due=pendulum.date(2026, 11, 1),  # R
+        ost_continuous_start=pendulum.date(2019, 1, 1),
+        last_ost_decision="",  # D
+        last_naloxone=None,  # H
+        next_linkage_followup=TODAY,  # L
+    )
+    assert list_flags(every, TODAY) == "STRDHL"
+    assert shown("STRDHL") == "STR+"
+    assert shown("SRDH") == "SRDH"
+    assert set(FLAG_MEANING) == set("STRDHLCE")
+
+
+def test_safety_and_test_letters_from_the_caches() -> None:
+    assert list_flags(caches(sedatives="diazepam"), TODAY) == "S"
+    assert list_flags(caches(current_dose_mg=120, ecg_date=None), TODAY) == "S"
+    assert list_flags(caches(top_shared=pendulum.date(2026, 11, 1)), TODAY) == "S"
+    assert list_flags(caches(last_barc10_total=30, barc10_previous=36), TODAY) == "S"
+    assert list_flags(caches(last_barc10_total=30, barc10_previous=36), TODAY, 7) == ""
+    assert list_flags(caches(last_unexpected_test=pendulum.date(2026, 1, 5)), TODAY) == "T"
+
+
+def test_a_dose_change_dated_later_takes_effect_on_its_date() -> None:
+    c = caches(
+        current_dose_mg=120,
+        ecg_date=pendulum.date(2024, 1, 10),
+        dose_change_on=pendulum.date(2026, 11, 30),
+        pending_medicine="methadone_oral",
+        pending_dose_mg=90,
+        pending_ost_start=pendulum.date(2025, 6, 1),
+    )
+    assert list_flags(c, TODAY) == "S"  # 120 mg today, no ECG since January 2024
+    assert list_flags(c, pendulum.date(2026, 11, 30)) == ""  # 90 mg from the 30th

@@ -209,7 +209,9 @@ def test_finalise_updates_caches_goals_and_prescription(
         assert p.last_ost_decision == "reduce"
         assert p.last_barc10_total == 40
         assert p.injecting_recorded == TODAY
-        assert (p.current_medicine, p.current_dose_mg) == ("methadone_oral", 35.0)
+        # 35 mg starts on the 30th: until then 40 mg is in force (issue 12, defect 2)
+        assert (p.current_medicine, p.current_dose_mg) == ("methadone_oral", 40)
+        assert (p.dose_change_on, p.pending_dose_mg) == (dt.date(2026, 11, 30), 35.0)
         doses = s.exec(select(Prescription).where(Prescription.patient_id == patient_id)).all()
         assert [(x.dose_mg, x.end_date) for x in doses] == [
             (40, dt.date(2026, 11, 30)),
