@@ -17,6 +17,9 @@ class PracticeSettings(SQLModel, table=True):
     signature: str = Field(default="", max_length=300)
     timezone: str = Field(default="Europe/London", max_length=60)
     barc10_fall_threshold: int = 6
+    # Letters offer other formats (Accessible Information Standard) in this sentence.
+    accessibility: str = Field(default="", max_length=300)
+    idle_minutes: int = 10  # the idle lock; a user's own config may only shorten it
     is_demo: bool = False
     version: int = 1
 

@@ -12,4 +12,7 @@ class Staff(SQLModel, table=True):
     # Comma-separated Role values, e.g. "clinician,admin".
     roles: str = Field(max_length=120)
     active: bool = True
+    # Printed under a letter's signature: GP, Nurse prescriber … or the practice's words.
+    title: str = Field(default="", max_length=60)
+    last_seen: str = Field(default="", max_length=40)  # UTC ISO text
     version: int = 1
