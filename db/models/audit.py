@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
@@ -7,6 +8,8 @@ class AuditEvent(SQLModel, table=True):
     """Append-only, hash-chained record of every write and every view of clinical detail."""
 
     __tablename__ = "audit_event"
+    # A member of staff's latest event is their last activity (administration's list).
+    __table_args__ = (sa.Index("ix_audit_event_staff_id", "staff_id", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     # UTC ISO-8601 text, so the hashed canonical form is the stored form on every backend.

@@ -14,5 +14,4 @@ class Staff(SQLModel, table=True):
     active: bool = True
     # Printed under a letter's signature: GP, Nurse prescriber … or the practice's words.
     title: str = Field(default="", max_length=60)
-    last_seen: str = Field(default="", max_length=40)  # UTC ISO text
     version: int = 1

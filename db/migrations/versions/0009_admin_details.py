@@ -1,8 +1,8 @@
-"""Administration details: a member of staff's professional title and last seen; the
-practice's accessibility line and idle-lock minutes
+"""Administration details: a member of staff's professional title; the practice's
+accessibility line and idle-lock minutes; audit events indexed by member of staff
 
-`staff.title` is printed under a letter's signature; `staff.last_seen` is when the member
-of staff last opened the console or ran a command (UTC ISO text).
+`staff.title` is printed under a letter's signature. A member of staff's last activity
+is their latest audit event, found through `ix_audit_event_staff_id`.
 `practice_settings.accessibility` is the sentence letters carry offering other formats;
 `practice_settings.idle_minutes` replaces the personal `lock_minutes` setting, so a user
 cannot lengthen the lock.
@@ -34,14 +34,6 @@ def upgrade() -> None:
                 server_default="",
             )
         )
-        batch_op.add_column(
-            sa.Column(
-                "last_seen",
-                sqlmodel.sql.sqltypes.AutoString(length=40),
-                nullable=False,
-                server_default="",
-            )
-        )
     with op.batch_alter_table("practice_settings", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -54,12 +46,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("idle_minutes", sa.Integer(), nullable=False, server_default="10")
         )
+    op.create_index("ix_audit_event_staff_id", "audit_event", ["staff_id", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_event_staff_id", table_name="audit_event")
     with op.batch_alter_table("practice_settings", schema=None) as batch_op:
         batch_op.drop_column("idle_minutes")
         batch_op.drop_column("accessibility")
     with op.batch_alter_table("staff", schema=None) as batch_op:
-        batch_op.drop_column("last_seen")
         batch_op.drop_column("title")
