@@ -20,6 +20,7 @@ KNOWN = (
     "0006_date_of_death",
     "0007_review_draft_texts",
     "0008_alert_caches",
+    "0009_admin_details",
 )
 
 
