@@ -18,6 +18,9 @@ from textual.screen import Screen
 from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
 from screens.patients.list import PatientListScreen
+from screens.terminal_keys import ignore_alt_digits
+
+ignore_alt_digits()  # ESC 2 from tmux would otherwise type "™" into a field
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -92,6 +95,9 @@ class RecoveryConsole(App[None]):
         return page
 
     def on_mount(self) -> None:
+        from screens.leaving import install_hang_up
+
+        install_hang_up(self)
         self.refresh_header()
         first_run = not self.services.practice.is_set_up()
         if first_run and allowed(self.services.staff.roles, Action.ADMINISTER):
@@ -154,6 +160,25 @@ class RecoveryConsole(App[None]):
         # Textual's palette shows an emoji; our screens keep to common font characters.
         for icon in self.screen.query(SearchIcon):
             icon.icon = "▸"
+
+    # -- leaving: what is typed is saved first (screens/leaving.py) ---------------------
+    async def action_quit(self) -> None:
+        """ctrl+q and q save each open draft first; a refused save keeps the console open
+        and says why (ctrl+q again then quits without it)."""
+        from screens.leaving import keep_input
+
+        if keep_input(self) or getattr(self, "_quit_unsaved", False):
+            self.exit()
+            return
+        self._quit_unsaved = True
+        self.notify("Press ctrl+q again to quit without saving it.", severity="warning")
+
+    def hang_up(self) -> None:
+        """The terminal has gone (SIGHUP): save the drafts through the service, painting
+        nothing; the signal handler then exits."""
+        from screens.leaving import keep_input
+
+        keep_input(self, hang_up=True)
 
     # -- global keys ----------------------------------------------------------------
     def action_go_to(self) -> None:

@@ -15,11 +15,22 @@ class Loaded(Message, namespace="review_screen"):
 
 
 class Saved(Message, namespace="review_screen"):
-    def __init__(self, saved: SavedReview, close: bool, finalised: bool) -> None:
+    def __init__(
+        self, saved: SavedReview, close: bool, finalised: bool, quiet: bool = False
+    ) -> None:
         super().__init__()
         self.saved = saved
         self.close = close
         self.finalised = finalised
+        self.quiet = quiet  # an autosave: the focus stays where it is
+
+
+class Checked(Message, namespace="review_screen"):
+    """What finalise would refuse, by form field (empty: complete)."""
+
+    def __init__(self, missing: dict[str, str]) -> None:
+        super().__init__()
+        self.missing = missing
 
 
 class Corrected(Message, namespace="review_screen"):

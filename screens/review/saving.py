@@ -4,6 +4,7 @@ message is shown on the message line and, where a field has one, beside the fiel
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -12,8 +13,9 @@ from textual import work
 from console.services.errors import Invalid, ServiceError
 from console.services.review_dto import ReviewDraft, ReviewInput
 from screens.review import messages as m
-from screens.review.collect import field_of
+from screens.review.collect import field_of, key_of
 from screens.review.live import Line
+from screens.review.missing import MissingModal
 
 if TYPE_CHECKING:
     from screens.host import ConsoleScreen as _Base
@@ -34,6 +36,9 @@ class Saving(_Base):
     _confirm_finalise: bool
     _timer: object | None
     _marks: dict[str, str]
+    _local: dict[str, str]  # the form's own messages at the last save, by field id
+    _typed: bool  # anything typed since the form opened
+    _go_after: str
     # and _say, _collect, _title, _go_to, _finalised, _autosave_seconds
 
     # -- when ---------------------------------------------------------------------------
@@ -52,25 +57,97 @@ class Saving(_Base):
         self._submit(finalise=False, close=False)
 
     def action_finalise(self) -> None:
-        if not self._confirm_finalise:
-            self._confirm_finalise = True
-            self._say("Finalise? It becomes read-only. Press ctrl+f again to finalise.")
+        """Check first: every missing item is listed at once and the form goes to the
+        first; only a complete review asks before it is finalised."""
+        if self._confirm_finalise:
+            self._confirm_finalise = False
+            self._submit(finalise=True, close=False)
             return
-        self._confirm_finalise = False
-        self._submit(finalise=True, close=False)
+        data, errors = self._collect()
+        self._say("Checking the review…")
+        self._check_finalise(data, {field_of(key_of(k)) or k: v for k, v in errors.items()})
+
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def _check_finalise(self, data: ReviewInput, local: dict[str, str]) -> None:
+        assert self.draft is not None
+        try:
+            found = self.services.reviews.check_finalise(self.draft.id, data)
+        except ServiceError as error:
+            self.post_message(m.Failed(error))
+            return
+        self.post_message(m.Checked(_merged(local, found)))
+
+    def on_review_screen_checked(self, message: m.Checked) -> None:
+        missing = message.missing
+        if not missing:
+            self._confirm_finalise = True
+            self._say("Complete. Finalise? It becomes read-only. Press ctrl+f again to finalise.")
+            return
+        self._mark(missing)
+        first = next(iter(missing))
+        self._say(f"✗ Not complete: {len(missing)} to do; the first is marked.", error=True)
+        self.app.push_screen(MissingModal(self._missing_lines(missing)), self._go_to_missing)
+        self._go_after = first
+
+    def _go_to_missing(self, field_id: str | None) -> None:
+        self.call_later(self._go_to, field_id or self._go_after)
+
+    def _missing_lines(self, missing: dict[str, str]) -> list[tuple[str, str, str]]:
+        """(field id, section, what is missing) in the form's order."""
+        assert self.sections is not None
+        names = dict(self.sections.layout)
+        order = {fid: n for n, fid in enumerate(self.sections.specs)}
+        lines = []
+        goals = (
+            {f"goal-status-{g.goal_key}": g.words for g in self.draft.goals} if self.draft else {}
+        )
+        for field_id, text in missing.items():
+            section = names.get(self.sections.section_of(field_id), "")
+            words = text.removeprefix(f"{section}: ")
+            if field_id in goals:
+                words = f"goal “{goals[field_id]}”: its status now"
+            lines.append((field_id, section, words))
+        return sorted(lines, key=lambda line: order.get(line[0], len(order)))
+
+    def _kept_texts(self, draft: ReviewDraft) -> dict[str, str]:
+        """A reopened draft shows what was kept as typed, and each with why it is marked."""
+        assert self.sections is not None
+        for key, text in draft.values.raw.items():
+            field_id = field_of(key)
+            if field_id in self.sections.texts:
+                self.sections.texts[field_id] = text
+        if self.read_only:
+            return {}
+        _data, local = self._collect()
+        return _merged(local, draft.marks)
 
     # -- how ----------------------------------------------------------------------------
     def _submit(self, *, finalise: bool, close: bool, quiet: bool = False) -> None:
+        """A draft always saves, with what did not parse kept as typed and marked; a
+        finalise goes only with nothing left to mark."""
         data, errors = self._collect()
-        if errors:
+        if errors and finalise:
             first = next(iter(errors))
             self._mark(errors)
             self._say(f"✗ {errors[first]}{_more(errors)}", error=True)
             if not quiet:
                 self.call_later(self._go_to, first)
             return
+        self._local = errors
         self._dirty = False
         self._write(data, finalise, close, quiet)
+
+    def keep_input(self) -> None:
+        """Save what is typed now, in this thread, painting nothing: before quitting, and
+        when the terminal hangs up (SPEC §2: a dropped SSH connection loses nothing).
+        Raises the service's error when the save is refused."""
+        if self.read_only or self.draft is None or self.sections is None or not self._typed:
+            return
+        data, _errors = self._collect()
+        with self._lock:
+            saved = self.services.reviews.save_draft(self.draft.id, self._version, data)
+            self._version = saved.version
+        self._dirty = False
 
     @work(thread=True, exclusive=False, group="save", exit_on_error=False)
     def _write(self, data: ReviewInput, finalise: bool, close: bool, quiet: bool = False) -> None:
@@ -86,7 +163,7 @@ class Saving(_Base):
         except ServiceError as error:
             self.post_message(m.Failed(error, quiet))
             return
-        self.post_message(m.Saved(saved, close, finalise))
+        self.post_message(m.Saved(saved, close, finalise, quiet))
 
     async def on_review_screen_saved(self, message: m.Saved) -> None:
         assert self.draft is not None
@@ -100,7 +177,8 @@ class Saving(_Base):
         )
         saved_at = self.services.clock.now().format("HH:mm")
         self._title(saved_at)
-        self._mark({})
+        kept = {} if message.finalised else _merged(self._local, saved.marks)
+        self._mark(kept)
         if message.finalised:
             self._say("Finalised. The review is now read-only; a correction is an addendum.")
             self.read_only = True
@@ -108,6 +186,15 @@ class Saving(_Base):
                 widget.disabled = True
             self.refresh_bindings()
             self._finalised(getattr(saved, "offers_reentry", False))
+        elif not self._dirty and kept:
+            first = next(iter(kept))
+            spec = self.sections.specs.get(first) if self.sections else None
+            text = kept[first]
+            if spec and not text.startswith(spec.label):
+                text = f"{spec.label}: {text}"
+            self._say(f"Draft saved {saved_at}; to correct: ✗ {text}{_more(kept)}", error=True)
+            if not message.quiet:
+                self.call_later(self._go_to, next(iter(kept)))
         elif not self._dirty:
             self._say(f"Draft saved {saved_at}.")
         if message.close:
@@ -147,6 +234,14 @@ class Saving(_Base):
             short = text.removeprefix(f"{spec.label}: ") if spec else text
             for line in self.query(f"#err-{field_id}").results(Line):
                 line.update(f"✗ {short}")
+
+
+def _merged(local: dict[str, str], service: Mapping[str, str]) -> dict[str, str]:
+    """The form's own messages (by field id) and the service's (by value name), by field."""
+    out = dict(local)
+    for key, text in service.items():
+        out.setdefault(field_of(key) or key, text)
+    return out
 
 
 def _more(errors: dict[str, str]) -> str:

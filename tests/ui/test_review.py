@@ -102,13 +102,34 @@ async def test_full_review_by_keyboard(app: RecoveryConsole, populated: Services
     assert review.finalised and review.values.barc10 == (5,) * 10
 
 
-async def test_finalise_incomplete_names_what_is_missing(app: RecoveryConsole) -> None:
+async def test_finalise_checks_first_and_lists_everything_missing(app: RecoveryConsole) -> None:
+    """ctrl+f checks before it asks: every missing item at once (section and field), and
+    the form goes to the first; nothing is asked while anything is missing."""
+    from screens.review.missing import MissingModal
+
     async with app.run_test(size=SIZE) as pilot:
-        await open_review(pilot)
-        await pilot.press("ctrl+f", "ctrl+f")
+        screen = await open_review(pilot)
+        await pilot.press("ctrl+f")
         await settle(pilot)
-        assert "✗ Not saved: TOP: Alcohol" in message(app)
+        modal = app.screen
+        assert isinstance(modal, MissingModal)
+        lines = [words for _, _, words in modal.lines]
+        sections = {section for _, section, _ in modal.lines}
+        assert lines[0] == "Alcohol: all four weeks, the total, or NA"
+        assert {"TOP", "BARC-10", "Plan", "OST"} <= sections
+        assert sum(w.startswith("goal “") for w in lines) == len(screen.draft.goals)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and not screen._confirm_finalise
+        assert "Not complete" in message(app)
         assert app.screen.focused is not None and app.screen.focused.id == "top-alcohol_w1"
+        # enter on another item goes there
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert app.screen.focused is not None
+        assert app.screen.focused.id == modal.lines[-1][0]
 
 
 async def test_read_only_review_screen(app: RecoveryConsole, populated: Services) -> None:
@@ -315,9 +336,12 @@ async def test_review_date_in_the_future_is_refused_beside_it(app: RecoveryConso
         await pilot.press(*"24/11/2026", "tab")
         assert "not in the future" in beside(app, "review-date")
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert "Review date: not in the future" in message(app)
-        assert "Draft saved" not in message(app)
+        await settle(pilot)  # the draft saves, the date kept as typed and marked
+        assert "to correct: ✗ Review date: not in the future" in message(app)
+        assert screen.draft is not None
+        kept = app.services.reviews.get(screen.draft.id)
+        assert kept.values.raw == {"review_date": "24/11/2026"}
+        assert kept.values.review_date == dt.date(2026, 11, 23)
         # An earlier review date moves the rule's next date earlier too.
         await pilot.press("f7", *"20/05/2027", "tab", "tab", *"20/11/2026", "ctrl+s")
         await settle(pilot)
@@ -362,7 +386,7 @@ async def test_ost_start_names_the_medicine(app: RecoveryConsole) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert beside(app, "ost-interval").startswith("✗"), message(app)
-        assert "Not saved" in message(app)
+        assert "Draft saved" in message(app) and "to correct: ✗ Interval" in message(app)
         await pilot.press("f6", "tab", "tab", "tab", "tab", "tab")
         assert app.screen.focused is not None and app.screen.focused.id == "ost-interval"
         await pick(pilot, "d")

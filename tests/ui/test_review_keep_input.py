@@ -1,0 +1,107 @@
+"""Never lose what staff type (issue 13): a draft keeps every value typed, out of range or
+not; quitting and hanging up save it first; ESC 2 types nothing; no alt+digit keys."""
+
+from __future__ import annotations
+
+import pkgutil
+import signal
+from importlib import import_module
+from pathlib import Path
+
+from textual._xterm_parser import XTermParser
+from textual.binding import Binding
+from textual.widgets import Input
+
+import screens
+from console.app import RecoveryConsole
+from console.services import Services
+from screens.review import ReviewScreen
+from tests.ui.helpers import settle
+from tests.ui.review_helpers import message, value
+from tests.ui.test_review import SIZE, open_review
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def _bad(app: RecoveryConsole, field_id: str) -> bool:
+    return app.screen.query_one(f"#{field_id}", Input).has_class("-bad")
+
+
+async def test_hang_up_keeps_every_typed_value(populated: Services) -> None:
+    """Typed, not saved: an out-of-range TOP value, continue maintenance with no
+    rationale, a later next review date with no reason; the terminal hangs up (the
+    SIGHUP handler). A fresh console on the same database has every value, the bad ones
+    marked."""
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.draft is not None
+        review_id = screen.draft.id
+        await pilot.press("9", "tab", "1")  # alcohol week 1: 0–7 only
+        await pilot.press("f6", "c")  # continue maintenance, no rationale
+        await pilot.press("f7", "ctrl+u", *"01/12/2027")  # later than the rule, no reason
+        await settle(pilot)
+        assert "Draft saved" not in str(screen.query_one("#title").render())
+        handler = signal.getsignal(signal.SIGHUP)
+        assert callable(handler)
+        handler(signal.SIGHUP, None)  # what the kernel's hang-up runs
+        await settle(pilot)
+    kept = populated.reviews.get(review_id)
+    assert kept.values.next_review_date is None  # never stored later without a reason
+    again = RecoveryConsole(populated)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.draft is not None and screen.draft.id == review_id
+        assert "kept as typed" in message(again)
+        assert value(again, "top-alcohol_w1") == "9" and _bad(again, "top-alcohol_w1")
+        assert value(again, "top-alcohol_w2") == "1" and not _bad(again, "top-alcohol_w2")
+        await pilot.press("f6")
+        await settle(pilot)
+        assert value(again, "ost-decision") == "continue_maintenance"
+        await pilot.press("f7")
+        await settle(pilot)
+        assert value(again, "next-date") == "01/12/2027" and _bad(again, "next-date")
+
+
+async def test_quit_saves_the_draft_first(app: RecoveryConsole, populated: Services) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.draft is not None
+        await pilot.press("3", "ctrl+q")  # the autosave is an hour away in tests
+        await settle(pilot)
+    assert populated.reviews.get(screen.draft.id).values.top["alcohol_w1"] == 3
+
+
+async def test_escape_2_from_the_terminal_types_nothing(app: RecoveryConsole) -> None:
+    """tmux sends alt+2 as ESC 2, which Textual's parser read as "™" typed into the field."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        assert screen.sections is not None
+        await pilot.press("f2")  # the specimen field, where "™u" was seen
+        await settle(pilot)
+        before = dict(screen.sections.texts)
+        parser = XTermParser()
+        for data in ("\x1b2", "\x1b3", "\x1b1"):
+            for event in [*parser.feed(data), *parser.tick()]:
+                app.post_message(event)
+        await settle(pilot)
+        assert screen.sections.texts == before
+        assert all(w.value == before.get(w.id or "", w.value) for w in screen.query(Input))
+
+
+def test_no_advertised_binding_is_alt_digit() -> None:
+    """Section keys are F1–F7 and the picker: alt+digit reaches many terminals as ESC 2."""
+    offenders = []
+    for module in pkgutil.walk_packages(screens.__path__, "screens."):
+        mod = import_module(module.name)
+        for thing in vars(mod).values():
+            for b in getattr(thing, "BINDINGS", None) or []:
+                keys = b.key if isinstance(b, Binding) else b[0]
+                for key in keys.split(","):
+                    if key.startswith("alt+") and key[4:].isdigit():
+                        offenders.append(f"{module.name}: {key}")
+    for b in RecoveryConsole.BINDINGS:
+        assert isinstance(b, Binding) and not b.key.startswith("alt+")
+    assert offenders == []
+    assert "alt+1" not in README.read_text()
+    assert all("alt+" not in k for k in ReviewScreen().keys_advertised())
