@@ -204,10 +204,8 @@ def compose(
     """Fill one letter; raises fields.TemplateError naming any value the record lacks."""
     p = facts.patient
     parts = fields.fill(template.body, values(facts, head, signer, today))
-    reference = (
-        f"{_s(p['given_name'])} {_s(p['family_name'])} · NHS number {nhs(_s(p['nhs_number']))}"
-        f" · born {long_date(p['date_of_birth'])}"  # type: ignore[arg-type]
-    )
+    who = f"{_s(p['given_name'])} {_s(p['family_name'])} · NHS number {nhs(_s(p['nhs_number']))}"
+    reference = f"{who} · born {long_date(p['date_of_birth'])}"  # type: ignore[arg-type]
     return LetterContent(
         addressee=addressee(facts, template),
         date_text=long_date(today),
@@ -218,4 +216,6 @@ def compose(
         signer_role=f"{signer.title}, {head.name}" if signer.title else head.name,
         title=template.title,
         key=template.key,
+        closing="Yours sincerely," if template.to_home_address else "Yours faithfully,",
+        patient_line=who,
     )

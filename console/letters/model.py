@@ -46,6 +46,8 @@ class LetterContent:
     signer_role: str
     title: str = ""
     key: str = ""  # the template it was made from
+    closing: str = "Yours sincerely,"  # "Yours faithfully," to a "Dear Pharmacist"
+    patient_line: str = ""  # name and NHS number, at the top of every continuation page
 
 
 def preview_text(letter: LetterContent, head: Letterhead, width: int = 72) -> str:
@@ -75,7 +77,7 @@ def preview_text(letter: LetterContent, head: Letterhead, width: int = 72) -> st
         for para_line in part.splitlines():
             lines += textwrap.wrap(para_line, width) or [""]
         lines.append("")
-    lines += ["Yours sincerely,", "", letter.signer_name]
+    lines += [letter.closing, "", letter.signer_name]
     if letter.signer_role:
         lines.append(letter.signer_role)
     return "\n".join(lines)

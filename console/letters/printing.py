@@ -12,7 +12,10 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 class PrintError(Exception):
@@ -25,6 +28,17 @@ def checksum(data: bytes) -> str:
 
 def write_private(path: Path, data: bytes, group: str | None = None) -> Path:
     """Create `path` with `data`: mode 0600, or 0640 with `group`. Refuses to overwrite."""
+    with open_private(path, group) as fh:
+        fh.write(data)
+    return path
+
+
+@contextmanager
+def open_private(path: Path, group: str | None = None) -> Iterator[BinaryIO]:
+    """A new file for writing: mode 0600, or 0640 with `group`; FileExistsError if taken.
+
+    Leaving the block flushes it to disk (fsync), so a recorded letter is really there.
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o750 if group else 0o700)
     mode = 0o640 if group else 0o600
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
@@ -32,15 +46,14 @@ def write_private(path: Path, data: bytes, group: str | None = None) -> Path:
         if group:
             os.fchown(fd, -1, grp.getgrnam(group).gr_gid)
         os.fchmod(fd, mode)  # the umask may have taken bits off; set exactly
-        with os.fdopen(fd, "wb") as fh:
-            fd = -1
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    return path
+        fh = os.fdopen(fd, "wb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def unique_path(folder: Path, stem: str) -> Path:
@@ -54,14 +67,23 @@ def unique_path(folder: Path, stem: str) -> Path:
     return path
 
 
-def send_to_printer(path: Path, printer: str) -> str:
+def job_title(what: str, count: int, stamp: str) -> str:
+    """A distinct CUPS job title: what was printed, how many, when (never a name).
+
+    cups-pdf names its output after the title, so two jobs with one title overwrite.
+    """
+    letters = "1 letter" if count == 1 else f"{count:,} letters"
+    return f"{what}, {letters}, {stamp}"
+
+
+def send_to_printer(path: Path, printer: str, title: str) -> str:
     """One CUPS job for the whole file; returns what `lp` said (the request id)."""
     lp = shutil.which("lp")
     if lp is None:
         raise PrintError("the 'lp' command is not installed (Debian package cups-client)")
     try:
         done = subprocess.run(
-            [lp, "-d", printer, "-t", "Recovery Console letter", "--", str(path)],
+            [lp, "-d", printer, "-t", title, "--", str(path)],
             capture_output=True,
             text=True,
             timeout=60,

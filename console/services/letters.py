@@ -8,10 +8,12 @@ inside the functions that render (start-up and the other commands stay free of i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Sequence
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import sqlalchemy as sa
 
@@ -21,10 +23,12 @@ from console.letters.model import LetterContent, Letterhead, preview_text
 from console.letters.printing import (
     PrintError,
     checksum,
+    job_title,
+    open_private,
     send_to_printer,
     unique_path,
-    write_private,
 )
+from console.services import letters_batch as batch
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.letters_dto import (
     LetterOutput,
@@ -55,7 +59,7 @@ __all__ = [
 ]
 
 
-RECALL_KEYS = ("review_invitation", "review_recall", "checkup_invitation")
+RECALL_KEYS = batch.RECALL_KEYS
 
 
 class LetterService:
@@ -153,6 +157,10 @@ class LetterService:
             raise Refused(content)
         return self._finish([(patient_id, content)], head, key, f"{key}-p{patient_id}", send)
 
+    def _templates_title(self, key: str) -> str:
+        shipped = fields.shipped().get(key)
+        return shipped.title if shipped is not None else key.replace("_", " ").capitalize()
+
     def _one(
         self,
         patient_id: int,
@@ -182,9 +190,12 @@ class LetterService:
         staff = self._s.staff
         signer = Signer(staff.name, frozenset(r.value for r in staff.roles))
         try:
-            return compose(facts, template, head, signer, self._s.clock.today())
+            content = compose(facts, template, head, signer, self._s.clock.today())
         except fields.MissingValues as exc:
             return exc.explain()
+        from console.letters.address import address_refusal
+
+        return address_refusal(content.addressee) or content
 
     # -- a batch of recall and invitation letters ---------------------------------------
     def recall_batch(
@@ -194,52 +205,93 @@ class LetterService:
         send: bool = False,
         out: Path | None = None,
         progress: Progress | None = None,
+        again: Collection[int] = (),
     ) -> Produced:
-        """One PDF, one letter per page, one print job; skipped patients listed with why."""
+        """One PDF, one letter per page range, one print job; the skipped listed with why.
+
+        Rendered in chunks into one file (memory stays flat). A patient who had a recall
+        letter in the last 14 days is skipped unless their id is in `again`.
+        """
         staff = self._s.staff
         today = self._s.clock.today()
+        now = self._s.clock.now()
+        since = now.subtract(days=batch.RECENT_DAYS).isoformat()
         with self._s.uow.read(staff, Action.REPRINT_LETTER) as session:
             infos = self._templates(session)
             head = _letterhead(session)
-            facts = _facts(session, patient_ids, with_clinical=False)
-        letters: list[tuple[int, LetterContent]] = []
-        skipped: list[Skipped] = []
-        for n, pid in enumerate(patient_ids, 1):
-            f = facts.get(pid)
-            if f is None:
-                skipped.append(Skipped(pid, "", "no such patient"))
-                continue
-            name = f"{f.patient['family_name']}, {f.patient['given_name']}"
-            nhs = str(f.patient["nhs_number"])
-            if f.patient["status"] == "deceased":  # before any date: death stops every letter
-                skipped.append(Skipped(pid, name, "recorded as deceased", nhs))
-                continue
-            key = recall_key(f.patient, today)
-            if key is None:
-                skipped.append(Skipped(pid, name, "no review or check-up date is set", nhs))
-                continue
-            info = infos[key]
-            template = fields.Template(info.key, info.title, info.to_home_address, info.body)
-            content = self._compose(f, template, head)
-            if isinstance(content, str):
-                skipped.append(Skipped(pid, name, content.removeprefix("No letter: "), nhs))
-            else:
-                letters.append((pid, content))
-            if progress is not None:
-                progress(n, 2 * len(patient_ids))
-        if not letters:
-            raise NothingToProduce(skipped)
-        total = len(patient_ids)
+        templates = {
+            key: fields.Template(i.key, i.title, i.to_home_address, i.body)
+            for key, i in infos.items()
+            if key in RECALL_KEYS
+        }
 
-        def rendered(n: int) -> None:
-            if progress is not None:
-                progress(total + n * total // len(letters), 2 * total)
+        def read_chunk(ids: Sequence[int]) -> tuple[dict[int, object], dict[int, str]]:
+            with self._s.uow.read(staff, Action.REPRINT_LETTER) as session:
+                facts = _facts(session, ids, with_clinical=False)
+                recent = queries.recent_letters(
+                    session=session, ids=ids, keys=RECALL_KEYS, since=since
+                )
+            return dict(facts), recent
 
-        stem = f"recall-batch-{len(letters)}"
-        produced = self._finish(letters, head, "recall_batch", stem, send, out, rendered)
-        return replace(produced, skipped=tuple(skipped))
+        stamp = f"{now.format('YYYYMMDD-HHmmss')}-recall-batch"
+        path, done = batch.write_batch(
+            patient_ids,
+            read_chunk=read_chunk,
+            choose=lambda f: recall_key(f.patient, today),  # type: ignore[attr-defined]
+            templates=templates,
+            compose=lambda f, t: self._compose(f, t, head),  # type: ignore[arg-type]
+            head=head,
+            open_file=lambda stack: self._open(stack, stamp, out),
+            again=again,
+            progress=progress,
+        )
+        try:
+            ids = self._record_batch(done, path, now.isoformat())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        titles = {key: t.title for key, t in templates.items()}
+        counts = tuple((titles[k], n) for k, n in done.counts.most_common())
+        produced = Produced(
+            path,
+            done.sha256,
+            len(done.records),
+            ids,
+            False,
+            f"Saved {path}.",
+            skipped=tuple(done.skipped),
+            title=done.title,
+            counts=counts,
+            printer=self.output.printer,
+        )
+        pids = [pid for pid, _, _ in done.records]
+        return self._maybe_print(produced, send, pids, "Recall letters", now)
+
+    def send(self, produced: Produced) -> Produced:
+        """Print a PDF just produced (after the user has confirmed what it holds)."""
+        with self._s.uow.read(self._s.staff, Action.REPRINT_LETTER) as session:
+            rows = queries.letters_by_id(session=session, ids=produced.letter_ids)
+        if not rows or any(r["path"] != str(produced.path) for r in rows):
+            raise NotFound("no such letters")
+        if _file_checksum(produced.path) != produced.sha256:
+            raise Refused("The kept PDF is missing or has changed since it was produced.")
+        what = produced.counts[0][0] if len(produced.counts) == 1 else "Recall letters"
+        pids = [int(r["patient_id"]) for r in rows]
+        return self._maybe_print(produced, True, pids, what, self._s.clock.now())
 
     # -- file, record, print -------------------------------------------------------------
+    def _open(self, stack: ExitStack, stamp: str, out: Path | None) -> tuple[Path, BinaryIO]:
+        """A new private file: `out`, or a free name in the letters folder."""
+        output = self.output
+        for _ in range(5):  # a colleague may take the same name in the same second
+            path = out or unique_path(output.folder, stamp)
+            try:
+                return path, stack.enter_context(open_private(path, output.group))
+            except FileExistsError:
+                if out is not None:
+                    raise Refused(f"{out} already exists; letters are never overwritten") from None
+        raise Refused("Could not find a free file name in the letters folder.")
+
     def _finish(
         self,
         letters: list[tuple[int, LetterContent]],
@@ -247,43 +299,85 @@ class LetterService:
         key: str,
         stem: str,
         send: bool,
-        out: Path | None = None,
-        rendered: Callable[[int], None] | None = None,
     ) -> Produced:
         from console.letters.render import render
 
-        pdf, pages = render([c for _, c in letters], head, on_letter=rendered)
+        content = letters[0][1]
+        pdf, pages = render([c for _, c in letters], head, title=content.title)
         digest = checksum(pdf)
-        output = self.output
         now = self._s.clock.now()
-        stamp = f"{now.format('YYYYMMDD-HHmmss')}-{stem}"
-        for _ in range(5):  # a colleague may take the same name in the same second
-            path = out or unique_path(output.folder, stamp)
-            try:
-                write_private(path, pdf, output.group)
-                break
-            except FileExistsError:
-                if out is not None:
-                    raise Refused(f"{out} already exists; letters are never overwritten") from None
-        else:
-            raise Refused("Could not find a free file name in the letters folder.")
+        with ExitStack() as stack:
+            path, fh = self._open(stack, f"{now.format('YYYYMMDD-HHmmss')}-{stem}", None)
+            fh.write(pdf)
         try:
             ids = self._record(letters, pages, key, path, digest, now.isoformat())
         except BaseException:
             path.unlink(missing_ok=True)
             raise
-        printed, message = False, f"Saved {path} (no printer is configured)."
-        if send and output.printer:
-            try:
-                job = send_to_printer(path, output.printer)
-            except PrintError as exc:
-                message = f"Saved {path}, but not printed: {exc}"
-            else:
-                printed, message = True, f"Printed on {output.printer} ({job}); kept at {path}."
-                self._printed(ids, [pid for pid, _ in letters], output.printer)
-        elif send is False:
-            message = f"Saved {path}."
-        return Produced(path, digest, len(letters), ids, printed, message)
+        produced = Produced(
+            path,
+            digest,
+            len(letters),
+            ids,
+            False,
+            f"Saved {path}.",
+            title=content.title,
+            counts=((content.title, 1),),
+            printer=self.output.printer,
+        )
+        return self._maybe_print(produced, send, [pid for pid, _ in letters], content.title, now)
+
+    def _maybe_print(
+        self, produced: Produced, send: bool, patient_ids: list[int], what: str, now: object
+    ) -> Produced:
+        printer = self.output.printer
+        path = produced.path
+        if not send:
+            return produced
+        if not printer:
+            return replace(produced, print_message=f"Saved {path} (no printer is configured).")
+        stamp = f"{now.format('YYYY-MM-DD HH:mm:ss')} #{produced.letter_ids[0]}"  # type: ignore[attr-defined]
+        title = job_title(what, produced.letters, stamp)
+        try:
+            job = send_to_printer(path, printer, title)
+        except PrintError as exc:
+            return replace(produced, print_message=f"Saved {path}, but not printed: {exc}")
+        self._printed(produced.letter_ids, patient_ids, printer)
+        return replace(
+            produced, printed=True, print_message=f"Printed on {printer} ({job}); kept at {path}."
+        )
+
+    def _record_batch(self, done: batch.BatchFile, path: Path, at: str) -> tuple[int, ...]:
+        """Every letter of the batch and one audit event, in one write."""
+        rows = [
+            {
+                "patient_id": pid,
+                "template_key": key,
+                "produced_by": self._s.staff.id,
+                "produced_at": at,
+                "printed_at": "",
+                "path": str(path),
+                "sha256": done.sha256,
+                "page": page,
+            }
+            for pid, key, page in done.records
+        ]
+        with self._s.uow.write(self._s.staff, Action.REPRINT_LETTER) as tx:
+            ids = queries.insert_letters(session=tx.session, rows=rows)
+            tx.audit(
+                "letter.batch",
+                entity="letter",
+                patient_ids=[pid for pid, _, _ in done.records],
+                detail={
+                    "template": "recall_batch",
+                    "sha256": done.sha256,
+                    "file": path.name,
+                    "letters": len(rows),
+                    "templates": dict(done.counts),
+                    "skipped": len(done.skipped),
+                },
+            )
+        return ids
 
     def _record(
         self,
@@ -294,9 +388,7 @@ class LetterService:
         digest: str,
         at: str,
     ) -> tuple[int, ...]:
-        batch = len(letters) > 1 or key == "recall_batch"
-        action = Action.REPRINT_LETTER if batch else Action.PRODUCE_LETTER
-        with self._s.uow.write(self._s.staff, action) as tx:
+        with self._s.uow.write(self._s.staff, Action.PRODUCE_LETTER) as tx:
             rows = [
                 Letter(
                     patient_id=pid,
@@ -313,30 +405,19 @@ class LetterService:
             tx.session.flush()
             ids = tuple(r.id for r in rows if r.id is not None)
             detail = {"template": key, "sha256": digest, "file": path.name, "letters": len(rows)}
-            if batch:
-                tx.audit(
-                    "letter.batch",
-                    entity="letter",
-                    patient_ids=[p for p, _ in letters],
-                    detail=detail,
-                )
-            else:
-                tx.audit(
-                    "letter.produce",
-                    entity="letter",
-                    entity_id=ids[0],
-                    patient_id=letters[0][0],
-                    detail=detail,
-                )
+            tx.audit(
+                "letter.produce",
+                entity="letter",
+                entity_id=ids[0],
+                patient_id=letters[0][0],
+                detail=detail,
+            )
             return ids
 
     def _printed(self, ids: Sequence[int], patient_ids: list[int], printer: str) -> None:
         at = self._s.clock.now().isoformat()
         with self._s.uow.write(self._s.staff, Action.REPRINT_LETTER) as tx:
-            for row in tx.session.exec(
-                sa.select(Letter).where(Letter.id.in_(ids))  # type: ignore[union-attr, call-overload]
-            ).scalars():
-                row.printed_at = at
+            queries.mark_printed(session=tx.session, ids=ids, at=at)
             tx.audit(
                 "letter.print",
                 entity="letter",
@@ -352,7 +433,7 @@ class LetterService:
         if row is None:
             raise NotFound("no such letter")
         path = Path(row["path"])
-        if not path.is_file() or checksum(path.read_bytes()) != row["sha256"]:
+        if _file_checksum(path) != row["sha256"]:
             raise Refused("The kept PDF is missing or has changed since it was produced.")
         if not output.printer:
             return Produced(
@@ -363,12 +444,26 @@ class LetterService:
                 False,
                 f"No printer is configured; the letter is at {path}.",
             )
+        title = self._templates_title(row["template_key"])
+        stamp = f"{self._s.clock.now().format('YYYY-MM-DD HH:mm:ss')} #{letter_id}"
         try:
-            job = send_to_printer(path, output.printer)
+            job = send_to_printer(path, output.printer, job_title(f"Reprint: {title}", 1, stamp))
         except PrintError as exc:
             raise Refused(str(exc)) from exc
         self._printed([letter_id], [row["patient_id"]], output.printer)
         return Produced(path, row["sha256"], 1, (letter_id,), True, f"Printed ({job}).")
+
+
+def _file_checksum(path: Path) -> str:
+    """SHA-256 of a kept PDF, read in blocks (a batch may be large); '' when missing."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def recall_key(patient: object, today: object) -> str | None:

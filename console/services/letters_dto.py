@@ -41,6 +41,7 @@ class Skipped:
     name: str
     reason: str
     nhs_number: str = ""
+    recent: bool = False  # a recall letter went within 14 days: may be chosen again
 
 
 class NothingToProduce(Refused):
@@ -60,3 +61,13 @@ class Produced:
     printed: bool
     print_message: str  # what lp said, or why printing failed, or where the PDF is
     skipped: tuple[Skipped, ...] = field(default_factory=tuple)
+    title: str = ""  # the PDF's title: the template, or the batch's templates and count
+    counts: tuple[tuple[str, int], ...] = ()  # (template title, letters), most first
+    printer: str = ""  # the configured printer, where it would go
+
+    def summary(self) -> str:
+        """What the PDF holds, for a confirmation: count, templates, skipped."""
+        what = ", ".join(f"{title} {n:,}" for title, n in self.counts) or self.title
+        letters = "1 letter" if self.letters == 1 else f"{self.letters:,} letters"
+        skipped = f"; {len(self.skipped):,} skipped" if self.skipped else ""
+        return f"{letters} ({what}){skipped}"

@@ -83,3 +83,52 @@ def templates(*, session: Session) -> Rows:
 def letter(*, session: Session, letter_id: int) -> sa.RowMapping | None:
     t = table_of(Letter)
     return session.connection().execute(sa.select(t).where(t.c.id == letter_id)).mappings().first()
+
+
+def letters_by_id(*, session: Session, ids: Sequence[int]) -> Rows:
+    t = table_of(Letter)
+    out: list[sa.RowMapping] = []
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        out += _all(session, sa.select(t.c.id, t.c.patient_id, t.c.path).where(t.c.id.in_(chunk)))
+    return out
+
+
+def recent_letters(
+    *, session: Session, ids: Sequence[int], keys: Sequence[str], since: str
+) -> dict[int, str]:
+    """Patients among `ids` with a letter of `keys` produced at or after `since`: latest."""
+    t = table_of(Letter)
+    out: dict[int, str] = {}
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start : start + 500]
+        stmt = (
+            sa.select(t.c.patient_id, sa.func.max(t.c.produced_at).label("at"))
+            .where(
+                t.c.patient_id.in_(chunk),
+                t.c.template_key.in_(list(keys)),
+                t.c.produced_at >= since,
+            )
+            .group_by(t.c.patient_id)
+        )
+        out.update({row["patient_id"]: row["at"] for row in _all(session, stmt)})
+    return out
+
+
+def insert_letters(*, session: Session, rows: Sequence[dict[str, object]]) -> tuple[int, ...]:
+    """Insert many Letter rows at once; their ids in the order given."""
+    if not rows:
+        return ()
+    t = table_of(Letter)
+    result = session.connection().execute(
+        sa.insert(t).returning(t.c.id, sort_by_parameter_order=True), list(rows)
+    )
+    return tuple(int(r[0]) for r in result)
+
+
+def mark_printed(*, session: Session, ids: Sequence[int], at: str) -> None:
+    t = table_of(Letter)
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        session.connection().execute(sa.update(t).where(t.c.id.in_(chunk)).values(printed_at=at))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import stat
@@ -61,10 +62,12 @@ def test_every_template_prints_name_address_nhs_number_date(caseload: Caseload, 
     assert "23 November 2026" in text
     assert "Riverside Medical Practice" in text and "B12345" in text
     assert KEY_SENTENCES[key] in text
-    assert "Yours sincerely" in text and caseload.services.staff.name in text
-    if key == "pharmacy_letter":
+    assert caseload.services.staff.name in text and "Page 1 of 1" in text
+    if key == "pharmacy_letter":  # "Dear Pharmacist": "Yours faithfully"
         assert "The Pharmacist" in text and "60 mg daily" in text
+        assert "Yours faithfully" in text and "Yours sincerely" not in text
     else:
+        assert "Yours sincerely" in text
         assert "Siobhán Ó Súilleabháin" in text
         assert "14 Mill Lane" in text and "WF1 2AB" in text
     assert pages_of(produced.path) == 1
@@ -228,10 +231,14 @@ def test_printing_sends_one_job_to_the_configured_printer(
     services.letters.output = LetterOutput(caseload.folder, printer="Letters")
     produced = services.letters.recall_batch([caseload.siobhan, caseload.kowalczyk], send=True)
     assert produced.printed and "Letters-7" in produced.print_message
-    calls = fake_lp.read_text().splitlines()
-    assert calls == [
-        repr(["-d", "Letters", "-t", "Recovery Console letter", "--", str(produced.path)])
-    ]
+    calls = [ast.literal_eval(line) for line in fake_lp.read_text().splitlines()]
+    assert len(calls) == 1  # one job for the whole batch
+    assert calls[0][:3] == ["-d", "Letters", "-t"] and calls[0][4:] == ["--", str(produced.path)]
+    # The job's title says what, how many and when (cups-pdf names its file after it),
+    # and never whose letters they are.
+    title = calls[0][3]
+    assert title.startswith("Recall letters, 2 letters, 2026-11-23 ") and "#" in title
+    assert "Súilleabháin" not in title and "Kowalczyk" not in title
     with Session(services.engine) as session:
         assert all(r.printed_at for r in session.exec(select(Letter)).all())
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "letter.print")).one()

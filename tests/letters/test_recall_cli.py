@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from sqlmodel import Session, select
 
 from console.identity import os_login
 from db.models import AuditEvent
+from tests.cli.helpers import cli
 from tests.letters.conftest import Caseload
 
 OK, PROBLEM, BAD_INPUT, REFUSED = 0, 1, 2, 3
@@ -83,7 +85,13 @@ def test_bad_input_and_nothing_due(caseload: Caseload, db: str, tmp_path: Path) 
     assert (tmp_path / "n.pdf").exists()
 
 
-def test_print_goes_to_the_configured_printer(caseload: Caseload, db: str, tmp_path: Path) -> None:
+def test_print_goes_to_the_configured_printer(
+    caseload: Caseload,
+    db: str,
+    tmp_path: Path,
+    system_config: Callable[[str], Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "lp.log"
@@ -92,14 +100,17 @@ def test_print_goes_to_the_configured_printer(caseload: Caseload, db: str, tmp_p
         "print('request id is Letters-1 (1 file(s))')\n"
     )
     (bin_dir / "lp").chmod(0o755)
-    config = Path(os.environ["XDG_CONFIG_HOME"]) / "recovery-console" / "config.toml"
-    config.parent.mkdir(parents=True)
-    config.write_text('printer = "Letters"\n')
+    system_config('printer = "Letters"\n')  # a machine setting: /etc only (issue 14)
     out = tmp_path / "recall.pdf"
-    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
-    result = run(db, "--due-within", "28", "--out", str(out), "--print", env=env)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    result = cli(
+        "--db", db, "letters", "recall", "--due-within", "28", "--out", str(out), "--print"
+    )
     assert result.returncode == OK, result.stderr
-    assert log.read_text() == f"-d Letters -t Recovery Console letter -- {out}"
+    sent = log.read_text()
+    assert sent.startswith("-d Letters -t Recall letters, 2 letters, ") and sent.endswith(
+        f" -- {out}"
+    )
     assert "Letters-1" in result.stdout
 
 
