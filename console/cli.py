@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_operations.add_export_record_options(exp)
     cli_operations.add_backup_parser(sub)
 
+    from console import cli_check
+
+    cli_check.add_parser(sub)
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_sub.add_parser("verify", help="check the whole hash chain")
@@ -137,6 +140,7 @@ def _run(args: argparse.Namespace) -> int:
         "import": _import,
         "export": _export,
         "audit": _audit,
+        "check": _check,
         "letters": _letters,
         "backup": _operations("backup"),
     }
@@ -148,6 +152,12 @@ def _operations(name: str):  # type: ignore[no-untyped-def]
     from console import cli_operations
 
     return getattr(cli_operations, name)
+
+
+def _check(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console import cli_check
+
+    return cli_check.run(services, repair=args.repair)
 
 
 def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tuple[Services, bool]:

@@ -144,7 +144,8 @@ def in_force(rx: Iterable[Rx], day: dt.date) -> Rx | None:
 
 
 def in_force_on(rx: Iterable[Rx], day: dt.date) -> list[Rx]:
-    return [r for r in rx if r.in_force(day)]
+    """Every prescription in force at some time on a day (both, on the day of a switch)."""
+    return [r for r in rx if r.start <= day and (r.end is None or r.end >= day)]
 
 
 def next_change(rx: Iterable[Rx], today: dt.date) -> dt.date | None:

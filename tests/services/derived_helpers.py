@@ -1,0 +1,127 @@
+"""Patients built through the services only, and a clock that moves, for the derived-state
+tests (issue 12) and the state machine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pendulum
+from sqlalchemy.engine import Engine
+
+from console.clock import DEFAULT_TZ
+from console.rules import top
+from console.services import Services
+from console.services.careplan_dto import AgreeInput, GoalInput
+from console.services.dto import PatientInput, PatientRow, PrescriptionInput
+from console.services.review_dto import GoalReviewInput, ReviewInput
+
+
+class MovingClock:
+    """A practice clock the test moves forward (a day at a time or more)."""
+
+    def __init__(self, at: pendulum.DateTime, tz: str = DEFAULT_TZ) -> None:
+        self.tz = tz
+        self._at = at.in_timezone(tz)
+
+    def now(self) -> pendulum.DateTime:
+        return self._at
+
+    def today(self) -> pendulum.Date:
+        return self._at.date()
+
+    def advance(self, days: int) -> None:
+        self._at = self._at.add(days=days)
+
+
+def staff(engine: Engine, clock: MovingClock, *roles: str) -> Services:
+    """Services for a member of staff with these roles (the first account is the admin)."""
+    admin = Services(engine, login="tester", clock=clock)
+    admin.identify()
+    login = "-".join(roles) or "tester"
+    if login != "tester":
+        if login not in {m.login for m in admin.staff_admin.list()}:
+            admin.staff_admin.add(login, login.title(), list(roles))
+        member = Services(engine, login=login, clock=clock)
+        member.identify()
+        return member
+    return admin
+
+
+def register(s: Services, nhs: str, family: str = "Quarrington", given: str = "Leah") -> int:
+    return s.patients.register(PatientInput(nhs, family, given, "12/03/1980")).id
+
+
+def methadone(dose: float, start: dt.date | None = None) -> PrescriptionInput:
+    return PrescriptionInput("methadone_oral", dose, dispensing="supervised", start_date=start)
+
+
+def agreed_plan(
+    s: Services, pid: int, domains: tuple[str, ...] = ("substance_use", "housing")
+) -> None:
+    view = s.careplans.open(pid)
+    for domain in domains:
+        view = s.careplans.add_goal(
+            pid,
+            view.plan_id,
+            view.row_version,
+            GoalInput(domain, f"goal for {domain}", owner="Leah"),
+        )
+    today = s.clock.today()
+    s.careplans.agree(pid, view.plan_id, view.row_version, AgreeInput(f"{today:%d/%m/%Y}", "Leah"))
+
+
+def in_treatment(
+    s: Services, nhs: str, *, since: dt.date, dose: float | None = 60, plan: bool = True
+) -> int:
+    """Registered, an episode open since `since`, on methadone from then, a plan agreed."""
+    pid = register(s, nhs)
+    s.episodes.start(pid, since)
+    if dose is not None:
+        s.episodes.change_prescription(pid, methadone(dose, since))
+    if plan:
+        agreed_plan(s, pid)
+    return pid
+
+
+def top_values(**days: int) -> dict[str, int | float | bool | None]:
+    """A complete TOP: every item answered, days as 28-day totals in week 1 (others 0)."""
+    values: dict[str, int | float | bool | None] = {}
+    for item in top.ITEMS:
+        if item.kind is top.ItemKind.DAYS:
+            values.update({f"{item.key}_w{w}": 0 for w in range(1, 5)})
+            if item.key in days:
+                values[f"{item.key}_w1"] = days[item.key]
+        elif item.kind is top.ItemKind.YES_NO:
+            values[item.key] = False
+        else:
+            values[item.key] = 12
+    return values
+
+
+def review_input(s: Services, pid: int, **changes: object) -> ReviewInput:
+    """A complete strategic review: every current goal reviewed in progress, continue."""
+    goals = {g.goal_key: GoalReviewInput("in_progress") for g in s.careplans.open(pid).goals}
+    data = ReviewInput(
+        top=top_values(),
+        barc10=(4,) * 10,
+        goals=goals,
+        ost_decision="continue_maintenance",
+        ost_rationale="stable, wants to stay on this dose",
+        next_review_date=s.clock.today().add(months=6),
+    )
+    return replace(data, **changes)  # type: ignore[arg-type]
+
+
+def finalise(s: Services, pid: int, kind: str = "strategic", **changes: object) -> int:
+    draft = s.reviews.start(pid, kind)
+    done = s.reviews.finalise(draft.id, draft.version, review_input(s, pid, **changes))
+    return done.id
+
+
+def row(s: Services, pid: int) -> PatientRow:
+    return next(r for r in s.patients.search("quarrington").rows if r.id == pid)
+
+
+def alerts(s: Services, pid: int, letter: str | None = None) -> list[str]:
+    return [a.text for a in s.summary.open(pid).alerts if letter is None or a.letter == letter]
