@@ -1,0 +1,400 @@
+"""Practice indicator selects (issue 17).
+
+Today: one pass over `patient` (SUM(CASE …) of the SQL twin of each definition in
+console.rules.indicators over the row caches), with semi-joins on indexed source tables
+for what no cache holds. A past date: the source rows as they stood on that date, read in
+bulk (one select per table), for the service to derive each patient's caches from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from console.rules import indicators as rules
+from console.rules.vocab import MUTUAL_AID_KINDS
+from db.models import (
+    Barc10,
+    CarePlan,
+    Episode,
+    FamilyMember,
+    Goal,
+    HealthCheck,
+    Linkage,
+    Patient,
+    Prescription,
+    Resource,
+    Review,
+    TopScore,
+    table_of,
+)
+from db.queries import reviews as reviews_q
+from db.queries.patients import FROM, LIST_COLUMNS, in_force
+
+P = table_of(Patient)
+E, RX, H = table_of(Episode), table_of(Prescription), table_of(HealthCheck)
+R, B, TOP = table_of(Review), table_of(Barc10), table_of(TopScore)
+L, RES, FAM = table_of(Linkage), table_of(Resource), table_of(FamilyMember)
+PLAN, GOAL = table_of(CarePlan), table_of(Goal)
+Rows = Sequence[sa.RowMapping]
+Cond = sa.ColumnElement[bool]
+
+
+def _d(day: dt.date) -> sa.ColumnElement[dt.date]:
+    return sa.literal(day, sa.Date)
+
+
+def _attended(today: dt.date) -> sa.Select[Any]:
+    return (
+        sa.select(L.c.patient_id)
+        .join(RES, RES.c.id == L.c.resource_id)
+        .where(
+            RES.c.kind.in_(sorted(MUTUAL_AID_KINDS)),
+            L.c.outcome == "attended",
+            sa.func.coalesce(L.c.first_attended, L.c.linked_on) <= _d(today),
+        )
+    )
+
+
+def _barc10_within(start: dt.date, today: dt.date) -> sa.Select[Any]:
+    return (
+        sa.select(R.c.patient_id)
+        .join(B, B.c.review_id == R.c.id)
+        .where(
+            R.c.status == "finalised",
+            B.c.total.is_not(None),
+            R.c.review_date >= _d(start),
+            R.c.review_date <= _d(today),
+        )
+    )
+
+
+def _hbv_immune(today: dt.date) -> Cond:
+    latest = (
+        sa.select(H.c.result)
+        .where(H.c.patient_id == P.c.id, H.c.kind == "hep_b_status", H.c.check_date <= _d(today))
+        .order_by(H.c.check_date.desc(), H.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    # only read when the cache says "not needed" (immune or refused) and no course is done
+    return sa.and_(P.c.hbv_not_needed.is_not(None), latest.in_(sorted(rules.HBV_IMMUNE)))
+
+
+def _in_window(lim: rules.Limits) -> sa.Select[Any]:
+    return sa.select(E.c.patient_id).where(
+        E.c.start_date <= _d(lim.window_end),
+        sa.or_(E.c.end_date.is_(None), E.c.end_date >= _d(lim.window_start)),
+    )
+
+
+def _within(col: sa.ColumnElement[Any], start: dt.date, today: dt.date) -> Cond:
+    return sa.and_(col.is_not(None), col >= _d(start), col <= _d(today))
+
+
+def _drift(lim: rules.Limits) -> Cond:
+    """SQL twin of `console.rules.alerts.drift_reasons` (for those on OST 2 years+)."""
+    return sa.or_(
+        P.c.last_strategic_review.is_(None),
+        sa.func.coalesce(P.c.last_ost_decision, "").in_(("", "pending")),
+        P.c.last_strategic_review < _d(lim.six_months),
+        P.c.agreed_plan_substance_goal.is_(None),
+    )
+
+
+def conditions(lim: rules.Limits) -> dict[str, tuple[Cond, Cond | None]]:
+    """(denominator, numerator) in SQL per key, on the caches as they stand today; the
+    numerator of `successful_completion` is None (its re-presentation test is in Python,
+    `completers`)."""
+    today = _d(lim.today)
+    alive = P.c.status != "deceased"
+    active = sa.and_(alive, P.c.episode_start.is_not(None))
+    medicine = sa.func.coalesce(in_force("current_medicine", today), "")
+    on_ost = medicine != ""
+    ost_start = in_force("ost_continuous_start", today)
+    ost_2y = sa.and_(active, on_ost, ost_start.is_not(None), ost_start <= _d(lim.two_years))
+    drift = _drift(lim)
+    return {
+        "strategic_review_6m": (
+            active,
+            _within(P.c.last_strategic_review, lim.six_months, lim.today),
+        ),
+        "agreed_care_plan": (active, P.c.agreed_plan_on.is_not(None)),
+        "barc10_6m": (active, P.c.id.in_(_barc10_within(lim.six_months, lim.today))),
+        "mutual_aid_attended": (active, P.c.id.in_(_attended(lim.today))),
+        "family_considered": (
+            active,
+            sa.or_(
+                P.c.family_involvement.in_(sorted(rules.FAMILY_CONSIDERED)),
+                P.c.id.in_(sa.select(FAM.c.patient_id)),
+            ),
+        ),
+        "hcv_tested_12m": (
+            sa.and_(active, P.c.injecting_recorded.is_not(None)),
+            _within(P.c.last_hcv_test, lim.year, lim.today),
+        ),
+        "hepb_completed": (
+            active,
+            sa.or_(
+                P.c.hbv_course_completed.is_not(None),
+                sa.case((P.c.hbv_not_needed.is_(None), False), else_=_hbv_immune(lim.today)),
+            ),
+        ),
+        "naloxone_12m": (
+            sa.and_(active, sa.or_(on_ost, P.c.top_opioid_use.is_not(None))),
+            _within(P.c.last_naloxone, lim.year, lim.today),
+        ),
+        "ost_2y_considered": (ost_2y, sa.not_(drift)),
+        "checkups_up_to_date": (
+            P.c.status == rules.POST_EXIT,
+            sa.or_(P.c.next_checkup_due.is_(None), P.c.next_checkup_due >= today),
+        ),
+        "successful_completion": (sa.and_(alive, P.c.id.in_(_in_window(lim))), None),
+    }
+
+
+def _scope(stmt: sa.Select[Any], keyworker_id: int | None) -> sa.Select[Any]:
+    return stmt if keyworker_id is None else stmt.where(P.c.keyworker_id == keyworker_id)
+
+
+def _one(cond: Cond) -> sa.ColumnElement[int]:
+    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+
+def counts(
+    *, session: Session, lim: rules.Limits, keyworker_id: int | None
+) -> dict[str, tuple[int, int]]:
+    """(numerator, denominator) per key in one pass over `patient`; the completion
+    numerator is 0 here (see `completers`)."""
+    cols: list[sa.ColumnElement[Any]] = []
+    for key, (den, num) in conditions(lim).items():
+        cols.append(_one(den).label(f"{key}__d"))
+        if num is not None:
+            cols.append(_one(sa.and_(den, num)).label(f"{key}__n"))
+    row = session.connection().execute(_scope(sa.select(*cols).select_from(P), keyworker_id))
+    m = row.mappings().one()
+    return {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS}
+
+
+def completers(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> set[int]:
+    """Patients (alive) with a successful exit in the window and no new episode started
+    within 6 months of it."""
+    n = E.alias("next_episode")
+    next_start = (
+        sa.select(sa.func.min(n.c.start_date))
+        .where(n.c.patient_id == E.c.patient_id, n.c.id != E.c.id, n.c.start_date >= E.c.end_date)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(E.c.patient_id, E.c.end_date, next_start.label("next_start"))
+        .join(P, P.c.id == E.c.patient_id)
+        .where(
+            E.c.exit_reason.in_(sorted(rules.SUCCESSFUL_EXITS)),
+            E.c.end_date >= _d(lim.window_start),
+            E.c.end_date <= _d(lim.window_end),
+            P.c.status != "deceased",
+        )
+    )
+    found: set[int] = set()
+    for m in session.connection().execute(_scope(stmt, keyworker_id)).mappings():
+        if not rules.re_presented(_date(m["end_date"]), _date_or_none(m["next_start"])):
+            found.add(int(m["patient_id"]))
+    return found
+
+
+def listing(
+    *,
+    session: Session,
+    lim: rules.Limits,
+    key: str,
+    keyworker_id: int | None,
+    meeting: bool | None,
+    ids: set[int] | None = None,
+) -> Sequence[sa.Row[Any]]:
+    """The patient list behind an indicator: its denominator, and of those the ones
+    meeting it (`meeting=True`) or not (False); `ids` is the numerator when Python
+    decides it (successful completion)."""
+    den, num = conditions(lim)[key]
+    if num is None:
+        num = P.c.id.in_(sorted(ids or ()))
+    where = den if meeting is None else sa.and_(den, num if meeting else sa.not_(num))
+    stmt = (
+        sa.select(*LIST_COLUMNS)
+        .select_from(FROM)
+        .where(where)
+        .order_by(P.c.family_key, P.c.given_key, P.c.id)
+    )
+    return session.connection().execute(_scope(stmt, keyworker_id)).all()
+
+
+def by_ids(*, session: Session, ids: set[int]) -> Sequence[sa.Row[Any]]:
+    """List rows of these patients (a past date's list), in the list's order."""
+    stmt = (
+        sa.select(*LIST_COLUMNS)
+        .select_from(FROM)
+        .where(P.c.id.in_(sorted(ids)))
+        .order_by(P.c.family_key, P.c.given_key, P.c.id)
+    )
+    return session.connection().execute(stmt).all()
+
+
+def ost_bands(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> Rows:
+    """The active caseload on OST today: continuous start and whether drift holds."""
+    den, _ = conditions(lim)["strategic_review_6m"]
+    today = _d(lim.today)
+    start = in_force("ost_continuous_start", today).label("ost_start")
+    considered = sa.case((_drift(lim), False), else_=True).label("considered")
+    stmt = sa.select(start, considered).where(
+        den, sa.func.coalesce(in_force("current_medicine", today), "") != ""
+    )
+    return session.connection().execute(_scope(stmt, keyworker_id)).mappings().all()
+
+
+# -- a past date: the source rows as they stood ----------------------------------------
+def _all(session: Session, stmt: sa.Select[Any]) -> Rows:
+    return session.connection().execute(stmt).mappings().all()
+
+
+def history(*, session: Session, as_at: dt.date, keyworker_id: int | None) -> dict[str, Any]:
+    """Every source row dated on or before `as_at`, in bulk, of the patients with an
+    episode started by then (no denominator holds anyone else), grouped by patient."""
+    on = _d(as_at)
+    who = _scope(
+        sa.select(P.c.id).where(P.c.id.in_(sa.select(E.c.patient_id).where(E.c.start_date <= on))),
+        keyworker_id,
+    ).subquery()
+    ids = sa.select(who.c.id)
+    patients = _all(
+        session,
+        sa.select(
+            P.c.id,
+            P.c.status,
+            P.c.date_of_death,
+            P.c.status_before_death,
+            P.c.checkups_planned,
+            P.c.children_under_16,
+            P.c.safe_storage_discussed,
+            P.c.family_involvement,
+        ).where(P.c.id.in_(ids)),
+    )
+    episodes = _all(
+        session,
+        sa.select(E.c.patient_id, E.c.id, E.c.start_date, E.c.end_date, E.c.exit_reason)
+        .where(E.c.patient_id.in_(ids))
+        .order_by(E.c.patient_id, E.c.start_date, E.c.id),
+    )
+    rx = _all(
+        session,
+        sa.select(RX.c.patient_id, RX.c.medicine, RX.c.dose_mg, RX.c.start_date, RX.c.end_date)
+        .where(RX.c.patient_id.in_(ids), RX.c.start_date <= on)
+        .order_by(RX.c.patient_id, RX.c.start_date, RX.c.id),
+    )
+    reviews = _all(
+        session,
+        sa.select(
+            R.c.patient_id,
+            R.c.id,
+            R.c.kind,
+            R.c.review_date,
+            R.c.episode_id,
+            R.c.finalised_at,
+            R.c.next_review_date,
+            R.c.next_review_reason,
+            R.c.ost_decision,
+            B.c.total.label("barc10_total"),
+            TOP.c.opiates_days,
+            TOP.c.injected_days,
+            TOP.c.shared_needle,
+            TOP.c.shared_paraphernalia,
+        )
+        .select_from(R)
+        .outerjoin(TOP, TOP.c.review_id == R.c.id)
+        .outerjoin(B, B.c.review_id == R.c.id)
+        .where(R.c.patient_id.in_(ids), R.c.status == "finalised", R.c.review_date <= on)
+        .order_by(R.c.patient_id, R.c.review_date, R.c.id),
+    )
+    fixed: list[Any] = []
+    for n in range(0, len(reviews), 500):  # addenda applied, as the caches have them
+        fixed += reviews_q.corrected(session=session, rows=reviews[n : n + 500])
+    health = _all(
+        session,
+        sa.select(H.c.patient_id, H.c.kind, H.c.check_date, H.c.result)
+        .where(H.c.patient_id.in_(ids), H.c.check_date <= on)
+        .order_by(H.c.patient_id, H.c.check_date, H.c.id),
+    )
+    plans = _all(
+        session,
+        sa.select(PLAN.c.patient_id, PLAN.c.id, PLAN.c.agreed_on, PLAN.c.version_no)
+        .where(
+            PLAN.c.patient_id.in_(ids),
+            PLAN.c.status == "agreed",
+            sa.or_(PLAN.c.agreed_on.is_(None), PLAN.c.agreed_on <= on),
+        )
+        .order_by(PLAN.c.patient_id, PLAN.c.version_no),
+    )
+    latest_plan = {m["patient_id"]: m for m in plans}  # the highest version wins
+    goals = _all(
+        session,
+        sa.select(GOAL.c.care_plan_id, GOAL.c.domain, GOAL.c.status).where(
+            GOAL.c.care_plan_id.in_(
+                sa.select(PLAN.c.id).where(
+                    PLAN.c.patient_id.in_(ids),
+                    PLAN.c.status == "agreed",
+                    sa.or_(PLAN.c.agreed_on.is_(None), PLAN.c.agreed_on <= on),
+                )
+            )
+        ),
+    )
+    family = {
+        int(i)
+        for i in session.connection()
+        .execute(sa.select(FAM.c.patient_id).where(FAM.c.patient_id.in_(ids)).distinct())
+        .scalars()
+    }
+    attended = {
+        int(i)
+        for i in session.connection()
+        .execute(_attended(as_at).where(L.c.patient_id.in_(ids)).distinct())
+        .scalars()
+    }
+    return {
+        "patients": patients,
+        "episodes": _group(episodes),
+        "rx": _group(rx),
+        "reviews": _group(fixed),
+        "health": _group(health),
+        "plans": latest_plan,
+        "goals": _group(goals, "care_plan_id"),
+        "family": family,
+        "attended": attended,
+    }
+
+
+def _group(rows: Sequence[Any], key: str = "patient_id") -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = defaultdict(list)
+    for m in rows:
+        out[m[key]].append(m)
+    return out
+
+
+def keyworker_id(*, session: Session, login: str) -> int | None:
+    from db.models import Staff
+
+    s = table_of(Staff)
+    found = session.connection().execute(sa.select(s.c.id).where(s.c.login == login)).first()
+    return None if found is None else int(found[0])
+
+
+def _date(value: object) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _date_or_none(value: object) -> dt.date | None:
+    return None if value is None else _date(value)
