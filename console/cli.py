@@ -47,10 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("login")
     add.add_argument("--name", required=True)
     add.add_argument("--role", action="append", required=True, dest="roles")
+    add.add_argument("--title", default="", help="professional title, e.g. GP or Nurse")
     staff_sub.add_parser("list", help="list staff")
     set_ = staff_sub.add_parser("set", help="change roles, or make an account inactive")
     set_.add_argument("login")
     set_.add_argument("--role", action="append", dest="roles")
+    set_.add_argument("--title", help="professional title printed under a signature")
     set_.add_argument("--inactive", action="store_true")
     set_.add_argument("--active", action="store_true")
 
@@ -70,8 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     letters = sub.add_parser("letters", help="letters in batches")
     letters_sub = letters.add_subparsers(dest="letters_command", metavar="ACTION", required=True)
     recall = letters_sub.add_parser("recall", help="one PDF of recall and invitation letters")
-    recall.add_argument("--due-within", type=int, required=True, metavar="DAYS")
+    recall.add_argument("--due-within", type=_days, required=True, metavar="DAYS")
     recall.add_argument("--out", type=Path, metavar="FILE", help="default: the letters folder")
+    recall.add_argument("--force", action="store_true", help="replace an existing --out FILE")
     recall.add_argument("--print", action="store_true", help="send it to the configured printer")
 
     from console import cli_operations
@@ -84,8 +87,26 @@ def build_parser() -> argparse.ArgumentParser:
     cli_check.add_parser(sub)
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
-    audit_sub.add_parser("verify", help="check the whole hash chain")
+    audit_sub.add_parser("verify", help="check the whole hash chain against its anchor")
+    anchor = audit_sub.add_parser(
+        "anchor", help="anchor the head of a chain that has no anchor (checked; audited)"
+    )
+    anchor.add_argument("--reason", required=True, help="why it had none (kept in the log)")
     return parser
+
+
+MAX_DAYS = 36_600  # a hundred years: beyond that a number of days is a typing slip
+
+
+def _days(text: str) -> int:
+    """A number of days for argparse: a bad one is a usage error (exit 2), never a crash."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    if not 0 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"a number of days from 0 to {MAX_DAYS:,}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,6 +137,8 @@ def _run(args: argparse.Namespace) -> int:
 
     try:
         settings = config.load(args.db)
+    except config.UnsafeConfigError as exc:
+        raise CliError(str(exc), REFUSED) from exc
     except config.ConfigError as exc:
         raise CliError(str(exc), BAD_INPUT) from exc
     # Files this process creates (database journals, letters, backups) stay private.
@@ -200,6 +223,7 @@ def _open(settings: MachineSettings, *, create: bool, command: str | None) -> tu
             raise CliError("the database is not set up yet: run 'recovery-console init'", BAD_INPUT)
         upgrade(engine)
     services = Services(engine, login=os_login(settings.service_account))
+    services.uow.anchor = _anchor(settings)
     try:
         identity = services.identify()
     except UnknownStaff as exc:
@@ -230,7 +254,7 @@ def _hold_open(engine: Engine, settings: MachineSettings) -> None:
 def _upgrade_older(services: Services, engine: Engine) -> None:
     from console.services.errors import Forbidden
     from console.services.roles import Action
-    from db.migrate import backup_before_upgrade, upgrade
+    from db.migrate import BackupCheckFailed, backup_before_upgrade, upgrade
 
     try:
         services.uow.require(services.staff, Action.DATA_ADMIN)
@@ -240,10 +264,31 @@ def _upgrade_older(services: Services, engine: Engine) -> None:
             "'recovery-console init'",
             REFUSED,
         ) from exc
-    saved = backup_before_upgrade(engine)
+    try:
+        saved = backup_before_upgrade(engine, _audit_check(services))
+    except BackupCheckFailed as exc:
+        raise CliError(str(exc), PROBLEM) from exc
     if saved is not None:
         print(f"Backed up to {saved} before upgrading.", file=sys.stderr)
     upgrade(engine)
+
+
+def _audit_check(services: Services):  # type: ignore[no-untyped-def]
+    """The audit chain of a backup taken before an upgrade, against the live anchor."""
+    from sqlmodel import Session
+
+    from console.services import audit
+    from console.services.anchor import AnchorError
+
+    def check(copy: Engine) -> str:
+        try:
+            mark = services.uow.anchor.read() if services.uow.anchor else None
+        except AnchorError as exc:
+            return str(exc)
+        with Session(copy) as session:
+            return audit.verify(session, mark).problem
+
+    return check
 
 
 def _init(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
@@ -274,17 +319,23 @@ def _staff(services: Services, settings: MachineSettings, args: argparse.Namespa
         if args.staff_command == "list":
             for member in services.staff_admin.list():
                 state = "" if member.active else "  (inactive)"
-                print(f"{member.login:<16} {member.name:<28} {member.roles_text}{state}")
+                title = f"  [{member.title}]" if member.title else ""
+                print(f"{member.login:<16} {member.name:<28} {member.roles_text}{title}{state}")
         elif args.staff_command == "add":
-            member = services.staff_admin.add(args.login, args.name, args.roles)
+            member = services.staff_admin.add(args.login, args.name, args.roles, args.title)
             print(f"Added {member.login} ({member.roles_text})")
         else:
             if args.active and args.inactive:
                 raise CliError("choose --active or --inactive, not both", BAD_INPUT)
-            if not (args.roles or args.active or args.inactive):
-                raise CliError("say what to change: --role ROLE, --active or --inactive", BAD_INPUT)
+            if not (args.roles or args.active or args.inactive or args.title is not None):
+                raise CliError(
+                    "say what to change: --role ROLE, --title TITLE, --active or --inactive",
+                    BAD_INPUT,
+                )
             active = True if args.active else (False if args.inactive else None)
-            member = services.staff_admin.set(args.login, roles=args.roles, active=active)
+            member = services.staff_admin.set(
+                args.login, roles=args.roles, active=active, title=args.title
+            )
             state = "" if member.active else ", inactive"
             print(f"Updated {member.login} ({member.roles_text}{state})")
     except (Invalid, NotFound) as exc:
@@ -318,11 +369,13 @@ def _export(services: Services, settings: MachineSettings, args: argparse.Namesp
     if args.record_file is not None:
         raise CliError("export patients takes one FILE", BAD_INPUT)
     from console.services.errors import Forbidden
+    from console.services.transfer import OutputExists
 
-    if not args.file.parent.is_dir():
-        raise CliError(f"no such folder: {args.file.parent}", BAD_INPUT)
+    _output_file(args.file, args.force)
     try:
-        written = services.transfer.export_patients(args.file)
+        written = services.transfer.export_patients(args.file, force=args.force)
+    except OutputExists as exc:
+        raise CliError(f"{exc}; add --force to replace it", BAD_INPUT) from exc
     except Forbidden as exc:
         raise CliError(str(exc), REFUSED) from exc
     print(f"Exported {written:,} patients to {args.file} (readable by you only).")
@@ -332,15 +385,11 @@ def _export(services: Services, settings: MachineSettings, args: argparse.Namesp
 def _letters(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
     """`letters recall`: signed by whoever runs it; skipped patients on stderr."""
     from console.format import nhs
-    from console.services.errors import Forbidden
+    from console.services.errors import Forbidden, Refused
     from console.services.letters import LetterOutput, NothingToProduce
 
-    if args.due_within < 0:
-        raise CliError("--due-within takes a number of days, 0 or more", BAD_INPUT)
-    if args.out is not None and not args.out.parent.is_dir():
-        raise CliError(f"no such folder: {args.out.parent}", BAD_INPUT)
-    if args.out is not None and args.out.exists():
-        raise CliError(f"{args.out} already exists; letters are never overwritten", BAD_INPUT)
+    if args.out is not None and _output_file(args.out, args.force):
+        args.out.unlink()  # --force: the batch is then written as a new private file
     services.letters.output = LetterOutput(settings.letters_dir, settings.printer, settings.group)
     try:
         ids = services.worklist.recall_ids(args.due_within)
@@ -352,7 +401,7 @@ def _letters(services: Services, settings: MachineSettings, args: argparse.Names
         for s in exc.skipped:
             print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)
         raise CliError(str(exc), REFUSED) from exc
-    except Forbidden as exc:
+    except (Forbidden, Refused) as exc:
         raise CliError(str(exc), REFUSED) from exc
     for s in produced.skipped:
         print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)
@@ -366,24 +415,49 @@ def _letters(services: Services, settings: MachineSettings, args: argparse.Names
 
 
 def _audit(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
-    from console.services.errors import Forbidden
+    from console.services.anchor import AnchorError
+    from console.services.errors import Forbidden, Refused
 
     try:
-        result = services.audit_log.verify(anchor=_anchor(settings))
-    except Forbidden as exc:
+        if args.audit_command == "anchor":
+            mark = services.audit_log.reanchor(args.reason)
+            print(f"Audit head anchored at event {mark.event_id:,}.")
+            return OK
+        result = services.audit_log.verify()
+    except (Forbidden, Refused, AnchorError) as exc:
         raise CliError(str(exc), REFUSED) from exc
-    if result.ok:
-        print(f"Audit log intact: {result.events:,} events.")
-        return OK
-    print(f"Audit log damaged: {result.problem}.", file=sys.stderr)
-    return PROBLEM
+    if not result.ok:
+        print(f"Audit log damaged: {result.problem}.", file=sys.stderr)
+        return PROBLEM
+    print(f"Audit log intact: {result.events:,} events.")
+    if result.anchored_at is not None and result.anchored_at != result.last_id:
+        print(f"Anchored at event {result.anchored_at:,} of {result.last_id:,}.")
+    if result.notice:
+        print(f"Note: {result.notice}.", file=sys.stderr)
+    return OK
 
 
-def _anchor(settings: MachineSettings) -> Path | None:
-    from db.engine import sqlite_path, to_url
+def _anchor(settings: MachineSettings):  # type: ignore[no-untyped-def]
+    """Beside a SQLite file, or in the state_dir named in /etc (service account, server)."""
+    from console.services import anchor
+    from db.engine import to_url
 
-    path = sqlite_path(to_url(settings.database))
-    return Path(f"{path}.audit-head") if path else None
+    return anchor.for_database(
+        to_url(settings.database), state_dir=settings.state_dir, group=settings.group
+    )
+
+
+def _output_file(path: Path, force: bool) -> bool:
+    """Refuse an output path that is unsafe or taken; True when --force will replace it."""
+    if path.is_symlink():
+        raise CliError(f"{path} is a symbolic link; give the path of a plain file", REFUSED)
+    if not path.parent.is_dir():
+        raise CliError(f"no such folder: {path.parent}", BAD_INPUT)
+    if path.exists() and not path.is_file():
+        raise CliError(f"{path} exists and is not a file", BAD_INPUT)
+    if path.exists() and not force:
+        raise CliError(f"{path} already exists; add --force to replace it", BAD_INPUT)
+    return path.exists()
 
 
 def _where(settings: MachineSettings) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import grp
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +41,10 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def _filesystem_type(path: Path) -> str:
-    """The mount type holding `path`, from /proc/mounts (longest matching mount point)."""
+def filesystem_type(path: Path) -> str:
+    """The mount type holding `path`, from /proc/mounts (longest matching mount point).
+
+    The default probe; make_engine takes another (tests: CI cannot mount NFS)."""
     try:
         mounts = Path("/proc/mounts").read_text().splitlines()
     except OSError:
@@ -59,14 +62,25 @@ def _filesystem_type(path: Path) -> str:
     return kind
 
 
-def prepare_sqlite_file(path: Path, group: str | None = None) -> None:
+FilesystemProbe = Callable[[Path], str]
+
+
+def refuse_network_filesystem(path: Path, probe: FilesystemProbe | None = None) -> None:
+    """Every command checks this, not only the one creating the file (SPEC §7)."""
+    kind = (probe or filesystem_type)(path)
+    if kind in NETWORK_FILESYSTEMS:
+        raise UnsafeDatabaseError(
+            f"{path} is on a network filesystem ({kind}); SQLite's WAL mode is not safe "
+            "there. Keep the database on a local disk, or use PostgreSQL."
+        )
+
+
+def prepare_sqlite_file(
+    path: Path, group: str | None = None, probe: FilesystemProbe | None = None
+) -> None:
     """Create the file owner-only (or owner+group), or refuse an existing unsafe one."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if _filesystem_type(path.parent) in NETWORK_FILESYSTEMS:
-        raise UnsafeDatabaseError(
-            f"{path} is on a network filesystem; SQLite's WAL mode is not safe there. "
-            "Keep the database on a local disk, or use PostgreSQL."
-        )
+    refuse_network_filesystem(path.parent, probe)
     mode = 0o660 if group else 0o600
     gid = grp.getgrnam(group).gr_gid if group else -1
     if not path.exists():
@@ -75,10 +89,13 @@ def prepare_sqlite_file(path: Path, group: str | None = None) -> None:
         os.chmod(path, mode)  # the umask may have taken bits away
         if group:
             os.chown(path, -1, gid)
-    check_sqlite_file(path, group)
+    check_sqlite_file(path, group, probe)
 
 
-def check_sqlite_file(path: Path, group: str | None = None) -> None:
+def check_sqlite_file(
+    path: Path, group: str | None = None, probe: FilesystemProbe | None = None
+) -> None:
+    refuse_network_filesystem(path, probe)
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         if not candidate.exists():
             continue
@@ -99,7 +116,11 @@ def check_sqlite_file(path: Path, group: str | None = None) -> None:
 
 
 def make_engine(
-    path_or_url: str | os.PathLike[str], *, group: str | None = None, create: bool = True
+    path_or_url: str | os.PathLike[str],
+    *,
+    group: str | None = None,
+    create: bool = True,
+    probe: FilesystemProbe | None = None,
 ) -> Engine:
     """An engine for a SQLite path or any SQLAlchemy URL.
 
@@ -113,11 +134,11 @@ def make_engine(
     path = sqlite_path(url)
     if path is not None:
         if create:
-            prepare_sqlite_file(path, group)
+            prepare_sqlite_file(path, group, probe)
         elif not path.exists():
             raise FileNotFoundError(path)
         else:
-            check_sqlite_file(path, group)
+            check_sqlite_file(path, group, probe)
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
     _configure_sqlite(engine)
     return engine

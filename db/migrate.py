@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 
@@ -76,8 +77,18 @@ def script_head() -> str:
     return head
 
 
-def backup_before_upgrade(engine: Engine) -> Path | None:
-    """A consistent copy (VACUUM INTO, never a file copy) checked before migrating."""
+class BackupCheckFailed(RuntimeError):
+    """The copy taken before an upgrade is not good; the upgrade does not go ahead."""
+
+
+# Checks a backup's audit chain: the problem found, or "" (console.services.audit does
+# the walking; the db layer does not import the services).
+AuditCheck = Callable[[Engine], str]
+
+
+def backup_before_upgrade(engine: Engine, check_audit: AuditCheck) -> Path | None:
+    """A consistent copy (VACUUM INTO, never a file copy) checked before migrating:
+    `PRAGMA integrity_check` and the whole audit chain (SPEC §7)."""
     from db.engine import sqlite_path
 
     path = sqlite_path(str(engine.url))
@@ -90,10 +101,20 @@ def backup_before_upgrade(engine: Engine) -> Path | None:
         raw.driver_connection.execute("VACUUM INTO ?", (str(target),))  # type: ignore[union-attr]
     finally:
         raw.close()
-    check = sa.create_engine(f"sqlite:///{target}")
-    with check.connect() as conn:
-        if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
-            raise RuntimeError("the backup taken before upgrading failed its integrity check")
-    check.dispose()
     target.chmod(0o600)
+    check = sa.create_engine(f"sqlite:///{target}")
+    try:
+        with check.connect() as conn:
+            if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
+                raise BackupCheckFailed(
+                    "the backup taken before upgrading failed its integrity check"
+                )
+        problem = check_audit(check)
+    finally:
+        check.dispose()
+    if problem:
+        raise BackupCheckFailed(
+            f"the backup taken before upgrading has a damaged audit log ({problem}); "
+            "the database was not upgraded"
+        )
     return target

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from console import config
 from console.clock import FixedClock
 from console.services import Services
 from db.engine import make_engine
@@ -42,6 +43,28 @@ def _isolated_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.delenv("RECOVERY_CONSOLE_DB", raising=False)
     monkeypatch.delenv("SUDO_UID", raising=False)
+    # The machine's /etc config stays out too. In-process only: the console reads no
+    # environment variable for this path, which would let anyone name their own.
+    monkeypatch.setattr(config, "SYSTEM_CONFIG", tmp_path / "etc" / "config.toml")
+
+
+@pytest.fixture
+def system_config() -> Callable[[str], Path]:
+    """Write this test's system config (root-owned, 0644, in its own root-owned folder).
+
+    The console trusts only a root-owned file, so these tests need root (CI runs as root)."""
+    if os.geteuid() != 0:
+        pytest.skip("a trusted system config must be owned by root; run the suite as root")
+
+    def write(text: str) -> Path:
+        path = config.SYSTEM_CONFIG
+        path.parent.mkdir(mode=0o755, exist_ok=True)
+        path.parent.chmod(0o755)
+        path.write_text(text)
+        path.chmod(0o644)
+        return path
+
+    return write
 
 
 @pytest.fixture(scope="session")

@@ -80,6 +80,7 @@ class Services:
             member = to_member(row)
             tx = Tx(session, member, self.clock.now())
             tx.audit("staff.bootstrap", entity="staff", entity_id=row.id, detail={"roles": "admin"})
+        self.uow.anchor_head(tx)  # the chain starts here, and so does its anchor
         self._staff = member
         return Identity(member, bootstrapped=True)
 

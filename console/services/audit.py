@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -86,27 +87,72 @@ class VerifyResult:
     events: int
     problem: str = ""
     head_hash: str = GENESIS
+    last_id: int = 0
+    anchored_at: int | None = None  # the event the anchor matched, when it did
+    notice: str = ""  # something to say even when the chain is intact
 
 
-def verify(session: Session) -> VerifyResult:
-    """Walk the chain in id order; any edit, deletion or reordering breaks a link."""
+class _Anchored(Protocol):
+    event_id: int | None
+    hash: str
+
+
+def verify(session: Session, anchor: _Anchored | None = None) -> VerifyResult:
+    """Walk the chain in id order; say what differs first (issue 14).
+
+    Any edit, deletion or reordering breaks a link or a hash; an edit with every hash
+    recomputed, or a cut tail with the head row rewritten, shows only against the anchor,
+    which may match its event anywhere in the chain (a writer may not have moved it yet)
+    but must not point past the chain's end or at an event that differs.
+    """
     prev = GENESIS
     count = 0
     last_id = 0
+    matched: int | None = None
     rows = session.exec(
         select(AuditEvent).order_by(sa.asc(AuditEvent.id)).execution_options(yield_per=5000)
     )
+
+    def failed(problem: str) -> VerifyResult:
+        return VerifyResult(False, count, problem, prev, last_id, matched)
+
     for event in rows:
         count += 1
         if event.prev_hash != prev:
-            return VerifyResult(
-                False, count, f"event {event.id}: link to the previous event is broken"
+            if last_id == 0:
+                return failed(
+                    f"event {event.id} does not start the chain: events before it were removed"
+                )
+            return failed(
+                f"event {event.id} does not link to event {last_id} before it: an event was "
+                "removed, reordered or rewritten there"
             )
         if digest(event) != event.hash:
-            return VerifyResult(False, count, f"event {event.id}: contents do not match its hash")
+            return failed(f"event {event.id} was edited: its contents do not match its hash")
+        if anchor is not None and matched is None:
+            if anchor.event_id is None and event.hash == anchor.hash:
+                matched = event.id
+            elif anchor.event_id == event.id:
+                if event.hash != anchor.hash:
+                    return failed(
+                        f"event {event.id} is not the event anchored: the chain up to it was "
+                        "rewritten (every hash recomputed)"
+                    )
+                matched = event.id
         prev = event.hash
         last_id = event.id or 0
     head = session.get(AuditHead, 1)
     if head is not None and (head.last_hash != prev or head.last_id != last_id):
-        return VerifyResult(False, count, "the chain's head does not match its last event")
-    return VerifyResult(True, count, head_hash=prev)
+        return failed(
+            f"the head row names event {head.last_id}, but the chain ends at event {last_id}"
+        )
+    if anchor is not None and matched is None:
+        if anchor.event_id is None:
+            return failed("the anchored hash is not in the chain: it was cut short or rewritten")
+        if anchor.event_id > last_id:
+            return failed(
+                f"the chain ends at event {last_id}, before the anchored event "
+                f"{anchor.event_id}: events were cut from the end"
+            )
+        return failed(f"the anchored event {anchor.event_id} is missing from the chain")
+    return VerifyResult(True, count, head_hash=prev, last_id=last_id, anchored_at=matched)

@@ -15,11 +15,11 @@ import pendulum
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from console.services import audit
+from console.services import anchor, audit
 from console.services.errors import Forbidden, Stale
 from console.services.roles import Action, allowed, needed
 from db.engine import writer
-from db.models import AuditEvent, Staff
+from db.models import AuditEvent, AuditHead, Staff
 
 if TYPE_CHECKING:
     from console.services.dto import StaffMember
@@ -38,6 +38,9 @@ class Tx:
         self.staff = staff
         self.at = at
         self.events = 0
+        self.last: anchor.Mark | None = None  # the newest event, for the anchor after commit
+        self.starts_chain = False  # this transaction wrote the chain's first event
+        self.after: anchor.Mark | None = None  # the chain's head before this transaction
 
     def audit(
         self,
@@ -49,7 +52,10 @@ class Tx:
         patient_ids: Iterable[int] = (),
         detail: dict[str, object] | None = None,
     ) -> None:
-        audit.append(
+        if self.events == 0:
+            head = self.session.get(AuditHead, 1)
+            self.after = anchor.Mark(head.last_id, head.last_hash) if head else None
+        event = audit.append(
             self.session,
             at=self.at.in_timezone("UTC").isoformat(),
             staff_id=self.staff.id,
@@ -61,6 +67,10 @@ class Tx:
             patient_ids=patient_ids,
             detail=detail,
         )
+        assert event.id is not None
+        if self.events == 0:
+            self.starts_chain = event.prev_hash == audit.GENESIS
+        self.last = anchor.Mark(event.id, event.hash)
         self.events += 1
 
     def check_version(self, row: Versioned, expected: int, what: str, tz: str) -> None:
@@ -99,6 +109,12 @@ class UnitOfWork:
     def __init__(self, engine: Any, clock: Any) -> None:
         self.engine = engine
         self.clock = clock
+        # Beside a SQLite file by default; the CLI sets it from the machine's settings.
+        self.anchor: anchor.Anchor | None = anchor.for_database(str(engine.url))
+
+    def anchor_head(self, tx: Tx) -> None:
+        """After a commit: move the anchor to the transaction's last event (issue 14)."""
+        anchor.advance_quietly(self.anchor, tx.last, create=tx.starts_chain, after=tx.after)
 
     @staticmethod
     def require(staff: StaffMember, action: Action) -> None:
@@ -121,3 +137,4 @@ class UnitOfWork:
                 yield tx
                 if tx.events == 0:
                     raise RuntimeError("a write must leave an audit event")
+            self.anchor_head(tx)

@@ -1,6 +1,13 @@
 """Patient import and export in the CSV format of reference/patients-import.md.
 
 Every row is validated before anything is written; one bad row and nothing is imported.
+Errors name the physical line a row starts on (a quoted value may span lines).
+
+Hostile files (issue 14): control characters (NUL, escapes, bidirectional overrides) and
+values over MAX_CELL characters are refused in every column, and a name may not start
+like a spreadsheet formula. On export any value starting with = + - @, tab or carriage
+return gets a leading apostrophe (OWASP's CSV-injection advice), and import takes off
+exactly that apostrophe, so a phone number `+44 …` survives export → import → export.
 """
 
 from __future__ import annotations
@@ -8,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +48,11 @@ COLUMNS = (
     "recovery_start",
 )
 REQUIRED = ("nhs_number", "family_name", "given_name", "date_of_birth")
+NAMES = ("family_name", "given_name")
+MAX_CELL = 500
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ESCAPED = re.compile(r"'+[=+\-@\t\r]")  # what export_patients escaped (one more ')
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -59,14 +73,60 @@ class ImportRejected(ServiceError):
         self.errors = errors
 
 
-def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+class OutputExists(ServiceError):
+    """The output file is there already and --force was not given."""
+
+
+Row = dict[str | None, object]
+
+
+def _read(path: Path) -> tuple[list[str], list[tuple[int, Row]]]:
+    """The header and (physical starting line, values by column) for every row."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected([RowError(1, "file", "not UTF-8 text")]) from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = list(reader.fieldnames or [])
-    return header, list(reader)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    try:
+        header = next(reader, [])
+        rows: list[tuple[int, Row]] = []
+        start = reader.line_num + 1
+        for cells in reader:
+            if cells:  # a blank line is no row
+                row: Row = {
+                    col: cells[i] if i < len(cells) else None for i, col in enumerate(header)
+                }
+                if len(cells) > len(header):
+                    row[None] = cells[len(header) :]
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        reason = f"a value is longer than {csv.field_size_limit():,} characters"
+        if "field limit" not in str(exc):
+            reason = "not readable as CSV (check the quotes)"
+        raise ImportRejected([RowError(start, "row", reason)]) from exc
+    return header, rows
+
+
+def unescape(value: str) -> str:
+    """Take off the one apostrophe export_patients put before a formula-like value."""
+    return value[1:] if _ESCAPED.match(value) else value
+
+
+def escape(value: str) -> str:
+    return "'" + value if _ESCAPED.match("'" + value) else value
+
+
+def _cell_problem(column: str, value: str) -> str:
+    bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" or ch in _BIDI), None)
+    if bad is not None:
+        return f"contains a control character (U+{ord(bad):04X}); nothing like it may be imported"
+    if len(value) > MAX_CELL:
+        return f"longer than {MAX_CELL:,} characters"
+    if column in NAMES and value.lstrip(" ").startswith(FORMULA_START):
+        return "may not start with = + - or @ (text a spreadsheet would run as a formula)"
+    return ""
 
 
 def _check_header(header: list[str]) -> list[RowError]:
@@ -93,15 +153,27 @@ class TransferService:
         errors = _check_header(header)
         if errors:
             raise ImportRejected(errors)
+        if not rows:
+            raise ImportRejected([RowError(1, "file", "no rows to import, only a header")])
         today = self._s.clock.today()
         cleaned: list[dict[str, object]] = []
         first_line: dict[str, int] = {}
-        for number, row in enumerate(rows, start=2):
+        for number, row in rows:
             if None in row:  # more cells than the header has columns
                 errors.append(RowError(number, "row", "more values than columns"))
                 continue
-            values: dict[str, object] = dict(row)
-            consent = (row.get("letters_to_home") or "no").strip().lower()
+            values: dict[str, object] = {}
+            refused = False
+            for column, raw in row.items():
+                value = unescape(str(raw)) if raw is not None else None
+                problem = _cell_problem(str(column), value) if value else ""
+                if problem:
+                    errors.append(RowError(number, str(column), problem))
+                    refused = True
+                values[str(column)] = value
+            if refused:
+                continue
+            consent = str(values.get("letters_to_home") or "no").strip().lower()
             if consent not in ("yes", "no"):
                 errors.append(RowError(number, "letters_to_home", "must be yes or no"))
             values["consent_letters_home"] = consent == "yes"
@@ -140,7 +212,8 @@ class TransferService:
                 tx.audit("patient.import", entity="patient", entity_id=row.id, patient_id=row.id)
         return len(cleaned)
 
-    def export_patients(self, path: Path) -> int:
+    def export_patients(self, path: Path, *, force: bool = False) -> int:
+        """Every patient to `path`, owner-only; an existing file only with `force`."""
         staff = self._s.staff
         with self._s.uow.read(staff, Action.DATA_ADMIN) as session:
             patients = (
@@ -151,7 +224,7 @@ class TransferService:
                 .mappings()
                 .all()
             )
-        _write_private(path, [_csv_row(p) for p in patients])
+        _write_private(path, [_csv_row(p) for p in patients], force=force)
         with self._s.uow.write(staff, Action.DATA_ADMIN) as tx:
             tx.audit(
                 "patient.export",
@@ -165,7 +238,7 @@ def _csv_row(p: sa.RowMapping) -> dict[str, str]:
     def day(value: object) -> str:
         return value.isoformat() if value is not None else ""  # type: ignore[attr-defined]
 
-    return {
+    row = {
         "nhs_number": p["nhs_number"],
         "family_name": p["family_name"],
         "given_name": p["given_name"],
@@ -180,15 +253,26 @@ def _csv_row(p: sa.RowMapping) -> dict[str, str]:
         "letters_to_home": "yes" if p["consent_letters_home"] else "no",
         "recovery_start": day(p["recovery_start"]),
     }
+    return {column: escape(str(value or "")) for column, value in row.items()}
 
 
-def _write_private(path: Path, rows: list[dict[str, str]]) -> None:
-    """Write owner-only, through a temporary file, so a failed export leaves nothing half-made."""
+def _write_private(path: Path, rows: list[dict[str, str]], *, force: bool) -> None:
+    """Write owner-only, through a temporary file, so a failed export leaves nothing half-made;
+    without `force` the file is linked into place, which fails if the name is taken."""
     temporary = path.with_name(f".{path.name}.partial")
     temporary.unlink(missing_ok=True)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with open(fd, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    temporary.replace(path)
+    try:
+        with open(fd, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+        if force:
+            temporary.replace(path)
+            return
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise OutputExists(f"{path} already exists") from None
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -109,9 +109,9 @@ def test_writes_begin_immediate_and_reads_stay_deferred(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_network_filesystem_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import db.engine as engine_module
-
-    monkeypatch.setattr(engine_module, "_filesystem_type", lambda _path: "nfs4")
+def test_network_filesystem_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnsafeDatabaseError, match="network filesystem"):
-        make_engine(tmp_path / "remote.db")
+        make_engine(tmp_path / "remote.db", probe=lambda _path: "nfs4")
+    make_engine(tmp_path / "local.db").dispose()  # the same place on a local disk is fine
+    with pytest.raises(UnsafeDatabaseError, match="network filesystem"):  # opening, too
+        make_engine(tmp_path / "local.db", create=False, probe=lambda _path: "cifs")

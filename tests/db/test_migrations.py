@@ -60,7 +60,7 @@ def test_backup_before_upgrade_is_a_checked_private_copy(tmp_path: Path) -> None
             "INSERT INTO staff (login, name, roles, active, version) "
             "VALUES ('a', 'A', 'admin', 1, 1)"
         )
-    saved = migrate.backup_before_upgrade(engine)
+    saved = migrate.backup_before_upgrade(engine, lambda _copy: "")
     assert saved is not None and saved.exists()
     assert saved.stat().st_mode & 0o077 == 0
     copy = sa.create_engine(f"sqlite:///{saved}")
