@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console import cli_check
 
     cli_check.add_parser(sub)
+    from console import cli_report
+
+    cli_report.add_parser(sub)
     audit = sub.add_parser("audit", help="the audit log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION", required=True)
     audit_sub.add_parser("verify", help="check the whole hash chain against its anchor")
@@ -164,6 +167,7 @@ def _run(args: argparse.Namespace) -> int:
         "export": _export,
         "audit": _audit,
         "check": _check,
+        "report": _report,
         "letters": _letters,
         "backup": _operations("backup"),
     }
@@ -175,6 +179,12 @@ def _operations(name: str):  # type: ignore[no-untyped-def]
     from console import cli_operations
 
     return getattr(cli_operations, name)
+
+
+def _report(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console import cli_report
+
+    return cli_report.run(services, settings, args)
 
 
 def _check(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
