@@ -1,27 +1,191 @@
-"""`make bench`: build (or reuse) the 260k-patient database and print each figure beside
-its raw baseline. RC_BENCH_PATIENTS makes a smaller run for a quick look."""
+"""`make bench`: every figure at RC_BENCH_PATIENTS (default 260,000) and at 10,000
+patients, printed as one table beside its raw baseline (docs/performance.md).
+
+    RC_BENCH_PATIENTS=10000 make bench    # the small size alone: a quick run
+    RC_BENCH_ROUNDS=20                    # samples per interactive figure (default 20)
+    RC_BENCH_IMPORT_ROWS=50000            # rows the import figure imports
+    RC_BENCH_DUE_WITHIN=14                # days for `letters recall --due-within`
+    RC_BENCH_JSON=FILE                    # also write every sample as JSON
+
+Each size works on a private copy of its cached database, in a temporary folder removed
+afterwards; the cached files are only ever read."""
 
 from __future__ import annotations
 
+import json
 import os
+import platform
+import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
 
-from bench import data, letters, reviews, search, startup, summary
+from bench import commands, data, reviews, startup
+from bench.table import Check, Figure, Row, Target, Unit, render
+
+SMALL = 10_000
+FIRST_RUNS = 3
+
+
+def child_json(*args: str) -> Any:
+    ran = commands.run_child([sys.executable, "-m", "bench.ui", *args])
+    return json.loads(ran.stdout.strip().splitlines()[-1])
+
+
+def measure(patients: int, rounds: int, due_within: int, import_rows: int) -> dict[str, Any]:
+    """Every figure's samples at one size (raw data; `rows` makes the table)."""
+    cached, how = data.database(patients)
+    size = cached.stat().st_size / 1e6
+    print(f"{patients:,} patients: {cached.name}, {size:,.0f} MB, {how or 'cached'}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder:
+        tmp = Path(folder)
+        work = data.working_copy(cached, tmp)
+        data.add_cli_login(work)
+        out: dict[str, Any] = {"patients": patients}
+        step = time.perf_counter()
+        out["screens"] = child_json("screens", str(work), str(rounds))
+        firsts = [child_json("first", str(work), str(n)) for n in range(FIRST_RUNS)]
+        out["review_first"] = [f["review_first"] for f in firsts]
+        out["console_rss"] = [f["rss_mb"] for f in firsts]
+        composed, later = firsts[0]["review_nodes"]
+        bare = [
+            child_json("bare-first", str(composed), str(max(later - composed, 0)))
+            for _ in range(FIRST_RUNS)
+        ]
+        out["review_first_bare"] = [b["first"] for b in bare]
+        print(f"  screens {time.perf_counter() - step:.0f} s", flush=True)
+        step = time.perf_counter()
+        out["startup"] = startup.measure(work)
+        out["reviews"] = reviews.measure(work)
+        print(f"  start-up, review saves {time.perf_counter() - step:.0f} s", flush=True)
+        step = time.perf_counter()
+        out["commands"] = commands.measure(cached, work, tmp, due_within, import_rows)
+        print(f"  bulk commands {time.perf_counter() - step:.0f} s", flush=True)
+    return out
+
+
+def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
+    """The table's rows from one size's samples, with the small size's for growth."""
+
+    def figures(m: dict[str, Any]) -> dict[str, tuple[Figure, Figure | None]]:
+        ours, bare = m["screens"]["ours"], m["screens"]["bare"]
+        s, c = m["startup"], m["commands"]
+        ms, rate, mb = Unit.MS, Unit.PER_S, Unit.MB
+        return {
+            "keystroke": (Figure.of(ours["keystroke"], ms), Figure.of(bare["keystroke"], ms)),
+            "summary": (Figure.of(ours["summary"], ms), Figure.of(bare["summary"], ms)),
+            "worklist": (Figure.of(ours["worklist"], ms), Figure.of(bare["worklist"], ms)),
+            "review_first": (
+                Figure.of(m["review_first"], ms),
+                Figure.of(m["review_first_bare"], ms),
+            ),
+            "review_later": (
+                Figure.of(ours["review_later"], ms),
+                Figure.of(bare["review_later"], ms),
+            ),
+            "startup": (Figure.of(s["startup"], ms), Figure.of(s["startup_bare"], ms)),
+            "save": (
+                Figure.of(m["reviews"]["save_draft"], ms),
+                Figure.of(m["reviews"]["save_raw"], ms),
+            ),
+            "finalise": (
+                Figure.of(m["reviews"]["finalise"], ms),
+                Figure.of(m["reviews"]["save_raw"], ms),
+            ),
+            "letters": (
+                Figure.of(c["letters"] / c["letters_s"], rate),
+                Figure.of(c["letters"] / c["letters_raw_s"], rate),
+            ),
+            "letters_rss": (Figure.of(c["letters_rss"], mb), Figure.of(c["letters_raw_rss"], mb)),
+            "export": (
+                Figure.of(c["exported"] / c["export_s"], rate),
+                Figure.of(c["exported"] / c["export_raw_s"], rate),
+            ),
+            "export_rss": (Figure.of(c["export_rss"], mb), Figure.of(c["export_raw_rss"], mb)),
+            "import": (
+                Figure.of(c["imported"] / c["import_s"], rate),
+                Figure.of(c["imported"] / c["import_raw_s"], rate),
+            ),
+            "import_rss": (Figure.of(c["import_rss"], mb), Figure.of(c["import_raw_rss"], mb)),
+            "console_rss": (Figure.of(m["console_rss"], mb), Figure.of(s["bare_rss"], mb)),
+        }
+
+    c = big["commands"]
+    shape = big["screens"]["ours"]
+    review_nodes = big["screens"]["ours"]["review_nodes"]
+    spec: list[tuple[str, str, tuple[Target, ...], str]] = [
+        ("keystroke", "search keystroke → list painted", (Target(Check.P95_BELOW, 16),),
+         "raw: Input + bare ScrollView render_line list, raw sqlite3 page query, same keys"),
+        ("summary", "summary, enter → painted", (Target(Check.P95_BELOW, 50),),
+         f"raw: bare screen of {shape['summary_nodes']} Statics, a worker, same count"),
+        ("worklist", "worklist, w → painted", (Target(Check.P95_BELOW, 200),),
+         f"raw: bare screen of {shape['worklist_nodes']} nodes incl. a DataTable of "
+         f"{shape['worklist_rows']:,} rows"),
+        ("review_first", "review form, first open (r + 1)", (Target(Check.MEDIAN_BELOW, 300),),
+         f"one per fresh process; raw: a bare screen of {review_nodes[0]} nodes, first push"),
+        ("review_later", "review form, later open (r + 1)", (Target(Check.P95_BELOW, 300),),
+         "raw: the same bare screen, later pushes"),
+        ("startup", "start → interactive list",
+         (Target(Check.RATIO_AT_MOST, 1.5), Target(Check.MEDIAN_BELOW, 1000)),
+         "raw: bare app importing textual, sqlmodel, pendulum, to its first frame"),
+        ("save", "review save_draft (service)", (Target(Check.P95_BELOW, 10),),
+         "raw: the same rows inserted with sqlite3 in one transaction"),
+        ("finalise", "review finalise (service)", (Target(Check.P95_BELOW, 10),), ""),
+        ("letters", f"letters recall --due-within {c.get('due_within', '')}".rstrip(),
+         (Target(Check.AT_LEAST, 300),),
+         f"{c['letters']:,.0f} letters, end to end; raw: ReportLab canvas, same count"),
+        ("letters_rss", "letters recall, peak RSS", (Target(Check.PEAK_BELOW, 200),), ""),
+        ("export", "export patients", (), f"{c['exported']:,.0f} rows; raw: sqlite3 + csv"),
+        ("export_rss", "export patients, peak RSS", (Target(Check.PEAK_BELOW, 200),), ""),
+        ("import", "import patients", (Target(Check.AT_LEAST, 10_000),),
+         f"{c['imported']:,.0f} rows into a fresh copy; raw: sqlite3 executemany"),
+        ("import_rss", "import patients, peak RSS", (Target(Check.PEAK_BELOW, 200),), ""),
+        ("console_rss", "console peak RSS after a walk", (Target(Check.PEAK_BELOW, 200),),
+         "raw: the bare start-up app's peak RSS"),
+    ]  # fmt: skip
+    ours, theirs = figures(big), figures(small) if small else {}
+    return [
+        Row(
+            name,
+            ours[key][0],
+            ours[key][1],
+            targets,
+            small=theirs[key][0] if key in theirs else None,
+            note=note,
+        )
+        for key, name, targets, note in spec
+    ]
 
 
 def main() -> int:
     patients = int(os.environ.get("RC_BENCH_PATIENTS", "260000"))
-    path, built = data.database(patients)
-    size_mb = path.stat().st_size / 1e6
-    if built is not None:
-        print(f"demo --patients {patients:,}: built in {built:.1f} s, {size_mb:.0f} MB")
-    else:
-        print(f"demo --patients {patients:,}: cached ({size_mb:.0f} MB) at {path}")
-    startup.run()
-    search.run(path)
-    summary.run(path)
-    reviews.run(path)
-    letters.run()
+    rounds = int(os.environ.get("RC_BENCH_ROUNDS", "20"))
+    due_within = int(os.environ.get("RC_BENCH_DUE_WITHIN", "14"))
+    import_rows = int(os.environ.get("RC_BENCH_IMPORT_ROWS", "50000"))
+    head = (
+        os.environ.get("RC_BENCH_COMMIT")
+        or subprocess.run(
+            ["git", "log", "-1", "--format=%h %cI"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    )
+    print(f"Recovery Console benchmarks, {platform.python_version()}, {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.1f}, commit {head or 'unknown'}")  # fmt: skip
+    sizes = [SMALL] if patients == SMALL else [SMALL, patients]
+    measured = {}
+    for size in sizes:
+        measured[size] = measure(size, rounds, due_within, import_rows)
+        measured[size]["commands"]["due_within"] = due_within
+    big = measured[patients]
+    small = measured[SMALL] if patients != SMALL else None
+    print()
+    print(f"At {patients:,} patients (growth column: the same figure at {SMALL:,}):")
+    print(render(rows(big, small)))
+    print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    dump = os.environ.get("RC_BENCH_JSON")
+    if dump:
+        Path(dump).write_text(json.dumps(measured))
     return 0
 
 

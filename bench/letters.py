@@ -1,17 +1,16 @@
-"""Letters: 1,000 personalised letters in one PDF (target 300/s or more, SPEC §8),
-beside the same letters drawn with ReportLab's raw canvas API, and the ratio."""
+"""The raw baseline for `letters recall`: the same number of personalised letters drawn
+with ReportLab's raw canvas API into one PDF (the floor for SPEC §8's 300 letters/s).
+`bench.commands` runs `raw_pdf` in a child process beside the command line's own run."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import time
 
 from console.letters import fields
 from console.letters.compose import PatientFacts, Signer, compose
 from console.letters.model import LetterContent, Letterhead
 
-COUNT = 1000
 FAMILY = ["Ó Súilleabháin", "Kowalczyk", "Wójcik", "Smith", "Patel", "Nováková", "Jones"]
 GIVEN = ["Siobhán", "Łukasz", "Agnieszka", "Jo", "Ravi", "Zoltán", "Leah"]
 HEAD = Letterhead(
@@ -23,7 +22,7 @@ HEAD = Letterhead(
 )
 
 
-def letters(count: int = COUNT) -> list[LetterContent]:
+def letters(count: int) -> list[LetterContent]:
     template = fields.shipped()["review_invitation"]
     signer = Signer("Dr Ann Example", frozenset({"clinician"}))
     today = dt.date(2026, 11, 23)
@@ -89,26 +88,6 @@ def raw_canvas(batch: list[LetterContent]) -> bytes:
     return buffer.getvalue()
 
 
-def run(count: int = COUNT) -> None:
-    from console.letters.render import render
-
-    batch = letters(count)
-    render(batch[:5], HEAD)  # fonts loaded and parsed once, as in a running console
-    raw_canvas(batch[:5])
-    started = time.perf_counter()
-    pdf, pages = render(batch, HEAD)
-    ours = time.perf_counter() - started
-    started = time.perf_counter()
-    raw_canvas(batch)
-    raw = time.perf_counter() - started
-    assert len(pages) == count
-    ours_rate, raw_rate = count / ours, count / raw
-    print(
-        f"{'letters, platypus, one PDF':<34} {ours_rate:7.0f} letters/s ({len(pdf) / 1e6:.1f} MB)"
-        f"   raw canvas {raw_rate:6.0f} letters/s   ratio {raw_rate / ours_rate:4.1f}x"
-        f"   target >= 300/s: {'met' if ours_rate >= 300 else 'NOT met'}"
-    )
-
-
-if __name__ == "__main__":
-    run()
+def raw_pdf(count: int, path: str) -> None:
+    with open(path, "wb") as fh:
+        fh.write(raw_canvas(letters(count)))

@@ -1,0 +1,158 @@
+"""The one table `make bench` prints: figure, target, raw baseline, median, p95, ratio of
+medians, met or not, and the same figure at 10,000 patients (growth)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from enum import Enum
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+class Unit(Enum):
+    MS = ("ms", False)
+    PER_S = ("/s", True)  # higher is better
+    MB = ("MB", False)
+
+    @property
+    def text(self) -> str:
+        return self.value[0]
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.value[1]
+
+
+@dataclass(frozen=True)
+class Figure:
+    values: tuple[float, ...]
+    unit: Unit
+
+    @classmethod
+    def of(cls, values: list[float] | float, unit: Unit) -> Figure:
+        seq = values if isinstance(values, list) else [values]
+        if not seq:
+            raise ValueError("a figure needs at least one sample")
+        return cls(tuple(seq), unit)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def p95(self) -> float:
+        return pct(list(self.values), 95)
+
+    @property
+    def peak(self) -> float:
+        return max(self.values)
+
+
+class Check(Enum):
+    P95_BELOW = "p95 <"
+    MEDIAN_BELOW = "median <"
+    PEAK_BELOW = "peak <"
+    AT_LEAST = "≥"
+    RATIO_AT_MOST = "ratio ≤"
+
+
+@dataclass(frozen=True)
+class Target:
+    check: Check
+    limit: float
+
+    def text(self, unit: Unit) -> str:
+        if self.check is Check.RATIO_AT_MOST:
+            return f"≤ {self.limit:g}× raw"
+        if self.check is Check.AT_LEAST:
+            return f"≥ {self.limit:,.0f}{unit.text}"
+        return f"{self.check.value} {self.limit:,.0f} {unit.text}"
+
+    def met(self, row: Row) -> bool:
+        ours = row.ours
+        if self.check is Check.P95_BELOW:
+            return ours.p95 < self.limit
+        if self.check is Check.MEDIAN_BELOW:
+            return ours.median < self.limit
+        if self.check is Check.PEAK_BELOW:
+            return ours.peak < self.limit
+        if self.check is Check.AT_LEAST:
+            return ours.median >= self.limit
+        ratio = row.ratio
+        return ratio is not None and ratio <= self.limit
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    ours: Figure
+    base: Figure | None = None
+    targets: tuple[Target, ...] = ()
+    small: Figure | None = None  # the same figure at the small size, for growth
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """Times the raw baseline's cost, from medians: time and memory ours / raw, a rate
+        raw / ours (so above 1 always means dearer than the raw limit)."""
+        if self.base is None or not self.base.median or not self.ours.median:
+            return None
+        if self.ours.unit.higher_is_better:
+            return self.base.median / self.ours.median
+        return self.ours.median / self.base.median
+
+    @property
+    def met(self) -> bool | None:
+        if not self.targets:
+            return None
+        return all(t.met(self) for t in self.targets)
+
+    @property
+    def growth(self) -> float | None:
+        if self.small is None or not self.small.median:
+            return None
+        return self.ours.median / self.small.median
+
+
+def _num(value: float, unit: Unit) -> str:
+    if unit is Unit.MS:
+        return f"{value:,.1f} ms" if value < 100 else f"{value:,.0f} ms"
+    if unit is Unit.PER_S:
+        return f"{value:,.0f}{unit.text}"
+    return f"{value:,.0f} {unit.text}"
+
+
+HEADER = ("figure", "target", "raw baseline", "median", "p95", "ratio", "met", "at 10k (growth)")
+
+
+def cells(row: Row) -> tuple[str, ...]:
+    unit = row.ours.unit
+    target = "; ".join(t.text(unit) for t in row.targets) or "—"
+    base = _num(row.base.median, row.base.unit) if row.base else "—"
+    p95 = _num(row.ours.p95, unit) if len(row.ours.values) > 1 else "—"
+    ratio = f"{row.ratio:.2f}×" if row.ratio is not None else "—"
+    met = {True: "met", False: "NOT met", None: "—"}[row.met]
+    if row.small is not None and row.growth is not None:
+        growth = f"{_num(row.small.median, unit)} (×{row.growth:.2f})"
+    else:
+        growth = "—"
+    name = f"{row.name} [n={len(row.ours.values)}]"
+    return (name, target, base, _num(row.ours.median, unit), p95, ratio, met, growth)
+
+
+def render(rows: list[Row]) -> str:
+    """A Markdown table, aligned for reading in a terminal and pasting into the docs."""
+    table = [HEADER, *[cells(r) for r in rows]]
+    widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
+
+    def line(values: tuple[str, ...]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
+    out = [line(HEADER), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(c) for c in table[1:]]
+    notes = [f"- {r.name}: {r.note}" for r in rows if r.note]
+    return "\n".join(out + (["", *notes] if notes else []))

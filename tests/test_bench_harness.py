@@ -1,0 +1,78 @@
+"""The benchmark harness: a run never writes the cached database, and the table marks
+each figure met or not met from its target."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from bench import commands, data
+from bench.table import Check, Figure, Row, Target, Unit, render
+
+
+def _state(path: Path) -> tuple[str, int, int]:
+    """The cached file's bytes, its mtime and its audit event count (through the product)."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    services = data.services_for(path)
+    try:
+        events = services.audit_log.verify().events
+    finally:
+        services.engine.dispose()
+    return digest, path.stat().st_mtime_ns, events
+
+
+def test_a_harness_step_leaves_the_cached_database_unchanged(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cached, how = data.database(50, cache=cache)
+    assert how is not None and "built" in how
+    assert data.database(50, cache=cache) == (cached, None)  # reused, not rebuilt
+    before = _state(cached)
+
+    work = data.working_copy(cached, tmp_path)
+    login = data.add_cli_login(work)
+    services = data.services_for(work)
+    row = services.patients.search("").rows[0]
+    services.summary.open(row.id)  # an audited read, as the screens make
+    services.engine.dispose()
+    ran = commands.console(work, "export", "patients", str(tmp_path / "out.csv"))
+    assert "Exported 50 patients" in ran.stdout and ran.rss_mb > 0
+
+    assert _state(cached) == before
+    # The step did write and audit, on the copy: staff added, the open, the export.
+    assert _state(work)[2] >= before[2] + 3
+    assert login
+
+
+def _row(values: list[float], target: Target, base: list[float] | None = None) -> Row:
+    unit = Unit.PER_S if target.check is Check.AT_LEAST else Unit.MS
+    return Row(
+        "figure",
+        Figure.of(values, unit),
+        Figure.of(base, unit) if base else None,
+        (target,),
+    )
+
+
+def test_the_table_marks_met_and_not_met() -> None:
+    fast = _row([5.0] * 19 + [15.0], Target(Check.P95_BELOW, 16))
+    slow = _row([5.0] * 18 + [17.0, 17.0], Target(Check.P95_BELOW, 16))
+    assert fast.met is True and slow.met is False
+    assert _row([299.0], Target(Check.AT_LEAST, 300)).met is False
+    assert _row([300.0], Target(Check.AT_LEAST, 300)).met is True
+
+    ratio = _row([150.0, 150.0], Target(Check.RATIO_AT_MOST, 1.5), base=[100.0, 100.0])
+    assert ratio.ratio == 1.5 and ratio.met is True
+    dearer = _row([151.0], Target(Check.RATIO_AT_MOST, 1.5), base=[100.0])
+    assert dearer.met is False
+    # A rate's ratio is raw / ours: above 1 means slower than the raw limit.
+    rate = _row([250.0], Target(Check.AT_LEAST, 300), base=[1000.0])
+    assert rate.ratio == 4.0
+
+    growth = Row("grows", Figure.of([12.0], Unit.MS), small=Figure.of([10.0], Unit.MS))
+    assert growth.met is None and growth.growth == 1.2
+
+    table = render([fast, slow, growth]).splitlines()
+    assert table[0].startswith("| figure")
+    assert "| met " in table[2] and "NOT met" not in table[2]
+    assert "NOT met" in table[3]
+    assert "(×1.20)" in table[4]
