@@ -479,3 +479,69 @@ def test_pending_start_names_the_medicine_when_decided(
             64.0,
             "monthly",
         )
+
+
+def _rule_invariant(engine: sa.Engine) -> list[str]:
+    """Every stored next review date (reviews and the patient row) later than the rule's
+    has its reason: the rule being six months after the latest finalised start or
+    strategic review, whatever the review's kind."""
+    from console.rules import review as review_rules
+
+    broken = []
+    with Session(engine) as s:
+        for p in s.exec(select(Patient)).all():
+            for r in s.exec(select(Review).where(Review.patient_id == p.id)).all():
+                rule = review_rules.rule_next_due(
+                    r.kind, r.review_date, p.last_strategic_review, p.episode_start
+                )
+                if review_rules.needs_reason(r.next_review_date, r.next_review_reason, rule):
+                    broken.append(f"review {r.id}")
+            if p.last_strategic_review is not None:
+                rule = review_rules.rule_next_due(
+                    "interim", TODAY, p.last_strategic_review, p.episode_start
+                )
+                if review_rules.needs_reason(p.next_review_due, p.next_review_reason, rule):
+                    broken.append(f"patient {p.id}")
+    return broken
+
+
+def test_an_interim_review_keeps_the_reason_for_a_later_date(
+    clinician: Services, patient_id: int
+) -> None:
+    """Issue 12 defect 4: the interim's rule was the stored due date, so a later date set
+    with a reason at the strategic review passed an interim review without one and the
+    reason was dropped. Checked on every writing path: start, save, finalise."""
+    later, reason = dt.date(2027, 6, 15), "abroad until June"
+    strategic = clinician.reviews.start(patient_id, "strategic")
+    clinician.reviews.finalise(
+        strategic.id,
+        strategic.version,
+        complete(next_review_date=later, next_review_reason=reason),
+    )
+    assert _rule_invariant(clinician.engine) == []
+    # start: the interim carries the due date with its reason
+    interim = clinician.reviews.start(patient_id, "interim")
+    assert interim.rule_next_due == dt.date(2027, 5, 23)  # the strategic review's + 6 months
+    assert (interim.values.next_review_date, interim.values.next_review_reason) == (later, reason)
+    assert _rule_invariant(clinician.engine) == []
+    # save: the date without its reason is kept as typed, never stored as the date
+    dropped = complete(next_review_date=later, next_review_reason="")
+    saved = clinician.reviews.save_draft(interim.id, interim.version, dropped)
+    assert "give a reason" in saved.marks["next_review_date"]
+    assert clinician.reviews.get(interim.id).values.next_review_date is None
+    assert _rule_invariant(clinician.engine) == []
+    # finalise: refused without the reason; with it, the patient row keeps both
+    with pytest.raises(Invalid) as caught:
+        clinician.reviews.finalise(interim.id, saved.version, dropped)
+    assert "later than the rule's 23/05/2027" in caught.value.errors["next_review_reason"]
+    clinician.reviews.finalise(
+        interim.id, saved.version, replace(dropped, next_review_reason=reason)
+    )
+    with Session(clinician.engine) as s:
+        p = s.get(Patient, patient_id)
+        assert p is not None and (p.next_review_due, p.next_review_reason) == (later, reason)
+    assert _rule_invariant(clinician.engine) == []
+    # and an OST decision recorded later, or an addendum, does not touch either
+    done = clinician.reviews.get(interim.id)
+    clinician.reviews.add_addendum(done.id, "psych_health", "9", "typo")
+    assert _rule_invariant(clinician.engine) == []
