@@ -11,7 +11,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlalchemy import column, insert, table
+from sqlmodel import Session, select
 
 from console.clock import Clock, SystemClock
 from console.identity import os_full_name
@@ -20,9 +21,9 @@ from console.services import audit
 from console.services.base import Tx, UnitOfWork, serialise_writers
 from console.services.dto import StaffMember
 from console.services.errors import UnknownStaff
-from console.services.staff import find_active, staff_count, to_member
+from console.services.staff import find_active, staff_count
 from db.engine import writer
-from db.models import Staff
+from db.models import PracticeSettings
 
 if TYPE_CHECKING:
     from console.services.auditlog import AuditService
@@ -48,6 +49,19 @@ if TYPE_CHECKING:
     from console.services.worklist import WorklistService
 
 
+# The staff columns of the first schema version: a plain table, so no newer column's
+# default is sent.
+FIRST_STAFF_COLUMNS = table(
+    "staff",
+    column("id"),
+    column("login"),
+    column("name"),
+    column("roles"),
+    column("active"),
+    column("version"),
+)
+
+
 @dataclass(frozen=True)
 class Identity:
     staff: StaffMember
@@ -64,7 +78,21 @@ class Services:
 
     # -- who is using the console -------------------------------------------------------
     def identify(self) -> Identity:
-        """Map the OS account to staff; on an empty database it becomes the first admin."""
+        """Map the OS account to staff; on an empty database it becomes the first admin.
+        The clock then keeps the practice's time zone ("today" is the practice's day)."""
+        identity = self._identify()
+        self.use_practice_zone()
+        return identity
+
+    def use_practice_zone(self) -> None:
+        with Session(self.engine) as session:
+            zone = session.exec(
+                select(PracticeSettings.timezone).where(PracticeSettings.id == 1)
+            ).first()
+        if zone:
+            self.clock.tz = zone
+
+    def _identify(self) -> Identity:
         with Session(self.engine) as session:
             if staff_count(session) > 0:
                 self._staff = find_active(session, self.login)
@@ -74,12 +102,19 @@ class Services:
             if staff_count(session) > 0:  # someone else bootstrapped meanwhile
                 self._staff = find_active(session, self.login)
                 return Identity(self._staff, bootstrapped=False)
-            row = Staff(login=self.login, name=os_full_name(self.login), roles=Role.ADMIN.value)
-            session.add(row)
-            session.flush()
-            member = to_member(row)
+            # Core, naming only the columns every schema version has: an older database
+            # gets its first admin before it is upgraded.
+            name = os_full_name(self.login)
+            staff_id = session.execute(
+                insert(FIRST_STAFF_COLUMNS)
+                .values(login=self.login, name=name, roles=Role.ADMIN.value, active=True, version=1)
+                .returning(FIRST_STAFF_COLUMNS.c.id)
+            ).scalar_one()
+            member = StaffMember(staff_id, self.login, name, frozenset({Role.ADMIN}))
             tx = Tx(session, member, self.clock.now())
-            tx.audit("staff.bootstrap", entity="staff", entity_id=row.id, detail={"roles": "admin"})
+            tx.audit(
+                "staff.bootstrap", entity="staff", entity_id=staff_id, detail={"roles": "admin"}
+            )
         self.uow.anchor_head(tx)  # the chain starts here, and so does its anchor
         self._staff = member
         return Identity(member, bootstrapped=True)

@@ -31,6 +31,7 @@ from console.letters.printing import (
 from console.services import letters_batch as batch
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.letters_dto import (
+    BatchPlan,
     LetterOutput,
     NothingToProduce,
     Preview,
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int], None]
 __all__ = [
+    "BatchPlan",
     "LetterOutput",
     "LetterService",
     "NothingToProduce",
@@ -212,10 +214,50 @@ class LetterService:
         Rendered in chunks into one file (memory stays flat). A patient who had a recall
         letter in the last 14 days is skipped unless their id is in `again`.
         """
+        now = self._s.clock.now()
+        parts = self._batch_parts()
+        stamp = f"{now.format('YYYYMMDD-HHmmss')}-recall-batch"
+        path, done = batch.write_batch(
+            patient_ids,
+            parts,
+            open_file=lambda stack: self._open(stack, stamp, out),
+            again=again,
+            progress=progress,
+        )
+        try:
+            ids = self._record_batch(done, path, now.isoformat())
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        counts = tuple((parts.titles[k], n) for k, n in done.counts.most_common())
+        produced = Produced(
+            path,
+            done.sha256,
+            len(done.records),
+            ids,
+            False,
+            f"Saved {path}.",
+            skipped=tuple(done.skipped),
+            title=done.title,
+            counts=counts,
+            printer=self.output.printer,
+        )
+        pids = [pid for pid, _, _ in done.records]
+        return self._maybe_print(produced, send, pids, "Recall letters", now)
+
+    def plan_batch(self, patient_ids: Sequence[int], *, again: Collection[int] = ()) -> BatchPlan:
+        """What a batch would hold (letters by template, who is skipped and why), drawn
+        from the same rules as `recall_batch` but producing nothing: for a confirmation."""
+        parts = self._batch_parts()
+        done = batch.plan_batch(patient_ids, parts, again=again)
+        counts = tuple((parts.titles[k], n) for k, n in done.counts.most_common())
+        return BatchPlan(len(done.records), counts, tuple(done.skipped), self.output.printer)
+
+    def _batch_parts(self) -> batch.BatchParts:
+        """The templates, chunk reader, chooser and composer a batch is made with."""
         staff = self._s.staff
         today = self._s.clock.today()
-        now = self._s.clock.now()
-        since = now.subtract(days=batch.RECENT_DAYS).isoformat()
+        since = self._s.clock.now().subtract(days=batch.RECENT_DAYS).isoformat()
         with self._s.uow.read(staff, Action.REPRINT_LETTER) as session:
             infos = self._templates(session)
             head = _letterhead(session)
@@ -233,39 +275,13 @@ class LetterService:
                 )
             return dict(facts), recent
 
-        stamp = f"{now.format('YYYYMMDD-HHmmss')}-recall-batch"
-        path, done = batch.write_batch(
-            patient_ids,
+        return batch.BatchParts(
             read_chunk=read_chunk,
             choose=lambda f: recall_key(f.patient, today),  # type: ignore[attr-defined]
             templates=templates,
             compose=lambda f, t: self._compose(f, t, head),  # type: ignore[arg-type]
             head=head,
-            open_file=lambda stack: self._open(stack, stamp, out),
-            again=again,
-            progress=progress,
         )
-        try:
-            ids = self._record_batch(done, path, now.isoformat())
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        titles = {key: t.title for key, t in templates.items()}
-        counts = tuple((titles[k], n) for k, n in done.counts.most_common())
-        produced = Produced(
-            path,
-            done.sha256,
-            len(done.records),
-            ids,
-            False,
-            f"Saved {path}.",
-            skipped=tuple(done.skipped),
-            title=done.title,
-            counts=counts,
-            printer=self.output.printer,
-        )
-        pids = [pid for pid, _, _ in done.records]
-        return self._maybe_print(produced, send, pids, "Recall letters", now)
 
     def send(self, produced: Produced) -> Produced:
         """Print a PDF just produced (after the user has confirmed what it holds)."""

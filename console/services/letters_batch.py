@@ -61,30 +61,38 @@ def recent_reason(produced_at: str) -> str:
         when = long_date(day)
     except (ValueError, AttributeError):
         when = "recently"
-    return (
-        f"a recall letter was produced on {when}, within {RECENT_DAYS} days; "
-        "choose the patient again to send another"
-    )
+    return f"sent a recall letter on {when}, within {RECENT_DAYS} days"
+
+
+@dataclass(frozen=True)
+class BatchParts:
+    """What a batch is made with: `read_chunk(ids)` gives each patient's facts and, for
+    those with a recent recall letter, when it was produced; `choose(facts)` the template
+    key (None: no date set); `compose(facts, template)` the letter or why not."""
+
+    read_chunk: Callable[[Sequence[int]], tuple[dict[int, object], dict[int, str]]]
+    choose: Callable[[object], str | None]
+    templates: dict[str, fields.Template]
+    compose: Compose
+    head: Letterhead
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {key: t.title for key, t in self.templates.items()}
 
 
 def write_batch(
     patient_ids: Sequence[int],
+    parts: BatchParts,
     *,
-    read_chunk: Callable[[Sequence[int]], tuple[dict[int, object], dict[int, str]]],
-    choose: Callable[[object], str | None],
-    templates: dict[str, fields.Template],
-    compose: Compose,
-    head: Letterhead,
     open_file: Callable[[ExitStack], tuple[Path, object]],
     again: Collection[int] = (),
     progress: Progress | None = None,
 ) -> tuple[Path, BatchFile]:
     """Compose, render and assemble the batch chunk by chunk; the file and what it holds.
 
-    `read_chunk(ids)` gives each patient's facts and, for those with a recent recall
-    letter, when it was produced; `choose(facts)` the template key (None: no date set);
-    `open_file(stack)` the new private file. Raises NothingToProduce when every patient
-    was skipped (no file is left behind).
+    `open_file(stack)` gives the new private file. Raises NothingToProduce when every
+    patient was skipped (no file is left behind).
     """
     from console.letters.assemble import Assembler
     from console.letters.render import render
@@ -97,8 +105,8 @@ def write_batch(
         try:
             for start in range(0, total, CHUNK):
                 ids = patient_ids[start : start + CHUNK]
-                facts, recent = read_chunk(ids)
-                letters = _chunk(ids, facts, recent, again, choose, templates, compose, done)
+                facts, recent = parts.read_chunk(ids)
+                letters = _chunk(ids, facts, recent, again, parts, done)
                 if not letters:
                     if progress is not None:
                         progress(start + len(ids), total)
@@ -111,7 +119,7 @@ def write_batch(
                     if progress is not None:
                         progress(start + int(n * k), total)
 
-                pdf, pages = render([c for _, c in letters], head, on_letter=drawn)
+                pdf, pages = render([c for _, c in letters], parts.head, on_letter=drawn)
                 offset = assembler.pages
                 assembler.add(pdf)
                 del pdf
@@ -121,9 +129,8 @@ def write_batch(
                 ]
             if assembler is None or path is None:
                 raise NothingToProduce(done.skipped)
-            titles = {key: t.title for key, t in templates.items()}
-            done.title = batch_title(done.counts, titles)
-            done.sha256 = assembler.close(done.title, head.name)
+            done.title = batch_title(done.counts, parts.titles)
+            done.sha256 = assembler.close(done.title, parts.head.name)
         except BaseException:
             stack.close()
             if path is not None:
@@ -132,14 +139,25 @@ def write_batch(
     return path, done
 
 
+def plan_batch(
+    patient_ids: Sequence[int], parts: BatchParts, *, again: Collection[int] = ()
+) -> BatchFile:
+    """What `write_batch` would produce (counts by template, the skipped), drawing nothing."""
+    done = BatchFile()
+    for start in range(0, len(patient_ids), CHUNK):
+        ids = patient_ids[start : start + CHUNK]
+        facts, recent = parts.read_chunk(ids)
+        letters = _chunk(ids, facts, recent, again, parts, done)
+        done.records += [(pid, content.key, 0) for pid, content in letters]
+    return done
+
+
 def _chunk(
     ids: Sequence[int],
     facts: dict[int, object],
     recent: dict[int, str],
     again: Collection[int],
-    choose: Callable[[object], str | None],
-    templates: dict[str, fields.Template],
-    compose: Compose,
+    parts: BatchParts,
     done: BatchFile,
 ) -> list[tuple[int, LetterContent]]:
     letters: list[tuple[int, LetterContent]] = []
@@ -154,14 +172,14 @@ def _chunk(
         if p["status"] == "deceased":  # before any date: death stops every letter
             done.skipped.append(Skipped(pid, name, "recorded as deceased", nhs))
             continue
-        key = choose(f)
+        key = parts.choose(f)
         if key is None:
             done.skipped.append(Skipped(pid, name, "no review or check-up date is set", nhs))
             continue
         if pid in recent and pid not in again:
             done.skipped.append(Skipped(pid, name, recent_reason(recent[pid]), nhs, recent=True))
             continue
-        content = compose(f, templates[key])
+        content = parts.compose(f, parts.templates[key])
         if isinstance(content, str):
             done.skipped.append(Skipped(pid, name, content.removeprefix("No letter: "), nhs))
             continue

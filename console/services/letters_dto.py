@@ -71,3 +71,18 @@ class Produced:
         letters = "1 letter" if self.letters == 1 else f"{self.letters:,} letters"
         skipped = f"; {len(self.skipped):,} skipped" if self.skipped else ""
         return f"{letters} ({what}){skipped}"
+
+
+@dataclass(frozen=True)
+class BatchPlan:
+    """What a batch would hold, before it is made: for the confirmation."""
+
+    letters: int
+    counts: tuple[tuple[str, int], ...]  # (template title, letters), most first
+    skipped: tuple[Skipped, ...]
+    printer: str  # where it will go; "" when no printer is configured
+
+    @property
+    def recent(self) -> tuple[Skipped, ...]:
+        """Skipped only because a recall letter went in the last 14 days."""
+        return tuple(s for s in self.skipped if s.recent)

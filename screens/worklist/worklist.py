@@ -2,8 +2,10 @@
 
 Reviews overdue and due within 28 days, post-exit check-ups, linkage follow-ups and drift
 flags, read from the patient row caches by the service. `space` marks a patient; `b`
-makes one PDF of recall and invitation letters (one per page, one print job) in a
-thread worker with a progress bar, and lists the patients it skipped and why.
+first shows what the batch will hold (letters by template, who is skipped and why) and
+asks; enter then makes one PDF of recall and invitation letters (one letter per page
+range, one print job) in a thread worker with a progress bar. Patients sent a recall in
+the last 14 days are skipped unless `i` includes them.
 """
 
 from __future__ import annotations
@@ -18,9 +20,10 @@ from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
-from console.services.letters import NothingToProduce, Produced, Skipped
+from console.services.letters import BatchPlan, NothingToProduce, Produced, Skipped
 from console.services.worklist import LIMIT, WorkItem, Worklist
 from screens.host import ConsoleScreen
+from screens.letters.confirm import ConfirmPrint, plan_text, skipped_lines
 
 MARK = "■"
 # The Due column already says "overdue"; the Why column names the kinds, short enough
@@ -55,6 +58,13 @@ class WorklistScreen(ConsoleScreen[None]):
             super().__init__()
             self.done = done
             self.total = total
+
+    class Planned(Message):
+        def __init__(self, plan: BatchPlan, ids: list[int], again: frozenset[int]) -> None:
+            super().__init__()
+            self.plan = plan
+            self.ids = ids
+            self.again = again
 
     class Finished(Message):
         def __init__(self, produced: Produced | None, skipped: tuple[Skipped, ...]) -> None:
@@ -147,24 +157,60 @@ class WorklistScreen(ConsoleScreen[None]):
         return True
 
     def action_batch(self) -> None:
+        """First what the batch will hold and who is skipped; then, on enter, make it."""
         if self.busy or not self.selected:
             return
         self.busy = True
         ids = [pid for pid in self.items if pid in self.selected]  # in worklist order
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=2 * len(ids), progress=0)
-        bar.display = True
-        self.query_one("#status", Static).update(f"Making {len(ids):,} letters…")
+        self.query_one("#status", Static).update(f"Checking {len(ids):,} patients…")
         self.refresh_bindings()
-        self._batch(ids)
+        self._plan(ids, frozenset())
 
     @work(thread=True, exclusive=True, group="batch", exit_on_error=False)
-    def _batch(self, ids: list[int]) -> None:
+    def _plan(self, ids: list[int], again: frozenset[int]) -> None:
+        self.post_message(
+            self.Planned(self.services.letters.plan_batch(ids, again=again), ids, again)
+        )
+
+    def on_worklist_screen_planned(self, message: Planned) -> None:
+        plan = message.plan
+        if not plan.letters and not plan.recent:
+            self.busy = False
+            lines = ["No letters: every patient chosen was skipped.", plan_text(plan)]
+            self.query_one("#status", Static).update("\n".join(lines))
+            self.refresh_bindings()
+            return
+        where = f"print them on {plan.printer}" if plan.printer else "make the PDF"
+        go = where if plan.letters else "(nothing to make yet)"
+
+        def chosen(answer: str | None) -> None:
+            if answer == "again":
+                recent = message.again | {s.patient_id for s in plan.recent}
+                self._plan(message.ids, frozenset(recent))
+            elif answer == "go" and plan.letters:
+                self._start(message.ids, message.again)
+            else:
+                self.busy = False
+                self.query_one("#status", Static).update("Cancelled: no letters were made.")
+                self.refresh_bindings()
+
+        self.app.push_screen(ConfirmPrint(plan_text(plan), go, recent=len(plan.recent)), chosen)
+
+    def _start(self, ids: list[int], again: frozenset[int]) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=len(ids), progress=0)
+        bar.display = True
+        self.query_one("#status", Static).update(f"Making the letters for {len(ids):,} patients…")
+        self._batch(ids, again)
+
+    @work(thread=True, exclusive=True, group="batch", exit_on_error=False)
+    def _batch(self, ids: list[int], again: frozenset[int]) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progress(done, total))
 
+        letters = self.services.letters
         try:
-            produced = self.services.letters.recall_batch(ids, send=True, progress=progress)
+            produced = letters.recall_batch(ids, send=True, progress=progress, again=again)
         except NothingToProduce as exc:
             self.post_message(self.Finished(None, exc.skipped))
             return
@@ -183,7 +229,7 @@ class WorklistScreen(ConsoleScreen[None]):
             lines.append("No letters: every patient chosen was skipped.")
         if message.skipped:
             lines.append(f"Skipped {len(message.skipped):,}:")
-            lines += [f"  {s.name}: {s.reason}" for s in message.skipped]
+            lines += skipped_lines(message.skipped)
         self.query_one("#status", Static).update("\n".join(lines))
         self.refresh_bindings()
 

@@ -78,8 +78,9 @@ def test_a_second_recall_within_14_days_is_skipped_unless_chosen_again(
     reasons = {s.patient_id: s for s in refused.value.skipped}
     assert set(reasons) == {caseload.siobhan, caseload.kowalczyk}
     assert all(s.recent for s in reasons.values())
-    assert "a recall letter was produced on 23 November 2026, within 14 days" in (
+    assert (
         reasons[caseload.siobhan].reason
+        == "sent a recall letter on 23 November 2026, within 14 days"
     )
     again = letters.recall_batch([caseload.siobhan, caseload.kowalczyk], again={caseload.siobhan})
     assert again.letters == 1 and [s.patient_id for s in again.skipped] == [caseload.kowalczyk]

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.letters import LetterOutput
+from screens.letters.confirm import ConfirmPrint
 from screens.worklist.worklist import WorklistScreen
 from tests.ui.helpers import settle
 
@@ -61,6 +62,13 @@ async def test_select_and_batch_gives_one_pdf(
         assert chosen > 0
         await pilot.press("b")
         await settle(pilot)
+        # First what it will print, and a question: nothing is made until enter.
+        assert isinstance(worklist_app.screen, ConfirmPrint)
+        shown = str(worklist_app.screen.query_one("#confirm-text", Static).render())
+        assert shown.startswith("Recall letters: ") and not (tmp_path / "letters").exists()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert worklist_app.screen is screen
         status = str(screen.query_one("#status", Static).render())
         made = list((tmp_path / "letters").glob("*.pdf"))
         assert len(made) == 1
@@ -91,3 +99,37 @@ def test_worklist_snapshot(snap_compare: SnapCompare, worklist_app: RecoveryCons
         await settle(pilot)
 
     assert snap_compare(worklist_app, terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_second_batch_asks_before_sending_recent_recalls_again(
+    worklist_app: RecoveryConsole, tmp_path: Path
+) -> None:
+    async with worklist_app.run_test(size=SIZE) as pilot:
+        await open_worklist(pilot)
+        screen = worklist_app.screen
+        assert isinstance(screen, WorklistScreen)
+        await pilot.press("a", "b")
+        await settle(pilot)
+        await pilot.press("enter")  # the first batch
+        await settle(pilot)
+        await pilot.press("b")  # the same patients again, the same day
+        await settle(pilot)
+        assert isinstance(worklist_app.screen, ConfirmPrint)
+        shown = str(worklist_app.screen.query_one("#confirm-text", Static).render())
+        keys = str(worklist_app.screen.query_one("#confirm-keys", Static).render())
+        assert "Recall letters: 0 letters" in shown and "sent a recall letter on" in shown
+        assert "i include the" in keys and "sent within 14 days" in keys
+        await pilot.press("escape")  # cancelled: nothing more is made
+        await settle(pilot)
+        assert len(list((tmp_path / "letters").glob("*.pdf"))) == 1
+        assert "Cancelled" in str(screen.query_one("#status", Static).render())
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("i")  # include them: chosen explicitly
+        await settle(pilot)
+        assert isinstance(worklist_app.screen, ConfirmPrint)
+        shown = str(worklist_app.screen.query_one("#confirm-text", Static).render())
+        assert "Recall letters: 0 letters" not in shown
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(list((tmp_path / "letters").glob("*.pdf"))) == 2
