@@ -98,6 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_text(arg: str) -> bool:
+    """False for bytes that were not UTF-8 (Python hands them over as lone surrogates)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 MAX_DAYS = 36_600  # a hundred years: beyond that a number of days is a typing slip
 
 
@@ -114,8 +123,12 @@ def _days(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not all(_is_text(arg) for arg in given):
+        print("recovery-console: arguments must be UTF-8 text", file=sys.stderr)
+        return BAD_INPUT
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(given)
     except SystemExit as exc:  # argparse: usage errors are status 2, --help is 0
         return int(exc.code or 0)
     try:

@@ -18,10 +18,36 @@ class StaffMember:
     name: str
     roles: frozenset[Role]
     active: bool = True
+    title: str = ""  # professional title, printed under a letter's signature
+    version: int = 1
 
     @property
     def roles_text(self) -> str:
         return ", ".join(sorted(r.value for r in self.roles))
+
+
+@dataclass(frozen=True)
+class StaffListing:
+    """A line of the administration's staff list."""
+
+    member: StaffMember
+    last_active: str  # "2 Dec 2026 09:14" in the practice's zone, or "" if never
+
+
+@dataclass(frozen=True)
+class PracticeInput:
+    """The practice details form, as typed (the service checks every field)."""
+
+    name: str
+    address: str
+    phone: str
+    email: str
+    ods_code: str
+    signature: str
+    accessibility: str
+    barc10_fall_threshold: str
+    idle_minutes: str
+    timezone: str
 
 
 @dataclass(frozen=True)
@@ -35,6 +61,9 @@ class Practice:
     barc10_fall_threshold: int
     is_demo: bool
     version: int
+    signature: str = ""
+    accessibility: str = ""
+    idle_minutes: int = 10
 
 
 @dataclass(frozen=True)

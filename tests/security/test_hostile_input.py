@@ -195,3 +195,21 @@ def test_the_backup_before_an_upgrade_checks_the_audit_chain(tmp_path: Path) -> 
     with pytest.raises(BackupCheckFailed, match="events were cut from the end"):
         backup_before_upgrade(engine, _audit_check(services))
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("staff", "add", "ab\udcff", "--name", "X", "--role", "reception"),
+        ("staff", "add", "abc", "--name", "X\udc80", "--role", "reception"),
+        ("export", "patients", "out\udcff.csv"),
+    ],
+)
+def test_arguments_that_are_not_utf8_are_a_usage_error(
+    db: str, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates; they used to crash the
+    database driver ("unexpected UnicodeEncodeError")."""
+    result = cli("--db", db, *args)
+    assert result.returncode == BAD_INPUT
+    assert result.stderr == "recovery-console: arguments must be UTF-8 text\n"
