@@ -17,6 +17,15 @@ class Clock(Protocol):
     def today(self) -> pendulum.Date: ...
 
 
+def valid_zone(name: str) -> bool:
+    """An IANA time zone name pendulum knows ("Europe/London", "America/New_York")."""
+    try:
+        pendulum.timezone(name)
+    except ValueError:  # pendulum's InvalidTimezone is a ValueError
+        return False
+    return "/" in name or name == "UTC"
+
+
 class SystemClock:
     def __init__(self, tz: str = DEFAULT_TZ) -> None:
         self.tz = tz
@@ -29,14 +38,17 @@ class SystemClock:
 
 
 class FixedClock:
-    """A clock stopped at one moment (tests, snapshots, demonstrations)."""
+    """A clock stopped at one moment (tests, snapshots, demonstrations).
+
+    `tz` may change after it is made (the practice's zone is read at start-up): the
+    moment stays the same, its local date and time follow the zone."""
 
     def __init__(self, at: pendulum.DateTime, tz: str = DEFAULT_TZ) -> None:
         self.tz = tz
-        self._at = at.in_timezone(tz)
+        self._at = at
 
     def now(self) -> pendulum.DateTime:
-        return self._at
+        return self._at.in_timezone(self.tz)
 
     def today(self) -> pendulum.Date:
-        return self._at.date()
+        return self.now().date()
