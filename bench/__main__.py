@@ -34,11 +34,18 @@ def child_json(*args: str) -> Any:
     return json.loads(ran.stdout.strip().splitlines()[-1])
 
 
-def measure(patients: int, rounds: int, due_within: int, import_rows: int) -> dict[str, Any]:
-    """Every figure's samples at one size (raw data; `rows` makes the table)."""
+def database(patients: int) -> Path:
     cached, how = data.database(patients)
     size = cached.stat().st_size / 1e6
     print(f"{patients:,} patients: {cached.name}, {size:,.0f} MB, {how or 'cached'}", flush=True)
+    return cached
+
+
+def measure(
+    patients: int, cached: Path, rounds: int, due_within: int, import_rows: int
+) -> dict[str, Any]:
+    """Every figure's samples at one size (raw data; `rows` makes the table)."""
+    print(f"measuring at {patients:,} patients", flush=True)
     with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder:
         tmp = Path(folder)
         work = data.working_copy(cached, tmp)
@@ -173,19 +180,22 @@ def main() -> int:
     print(f"Recovery Console benchmarks, {platform.python_version()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}, commit {head or 'unknown'}")  # fmt: skip
     sizes = [SMALL] if patients == SMALL else [SMALL, patients]
+    cached = {size: database(size) for size in sizes}  # any build first, then the figures
     measured = {}
+    dump = os.environ.get("RC_BENCH_JSON")
     for size in sizes:
-        measured[size] = measure(size, rounds, due_within, import_rows)
+        measured[size] = measure(size, cached[size], rounds, due_within, import_rows)
         measured[size]["commands"]["due_within"] = due_within
+        if dump:
+            Path(dump).write_text(json.dumps(measured))
+        if size != patients:  # the small size's own table, in case the large one fails
+            print(render(rows(measured[size], None)), flush=True)
     big = measured[patients]
     small = measured[SMALL] if patients != SMALL else None
     print()
     print(f"At {patients:,} patients (growth column: the same figure at {SMALL:,}):")
     print(render(rows(big, small)))
     print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    dump = os.environ.get("RC_BENCH_JSON")
-    if dump:
-        Path(dump).write_text(json.dumps(measured))
     return 0
 
 
