@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     recall.add_argument("--out", type=Path, metavar="FILE", help="default: the letters folder")
     recall.add_argument("--force", action="store_true", help="replace an existing --out FILE")
     recall.add_argument("--print", action="store_true", help="send it to the configured printer")
+    recall.add_argument(
+        "--include-recent",
+        action="store_true",
+        help="also patients sent a recall letter in the last 14 days (skipped otherwise)",
+    )
 
     from console import cli_operations
 
@@ -419,7 +424,8 @@ def _letters(services: Services, settings: MachineSettings, args: argparse.Names
         if not ids:
             print(f"No reviews or check-ups due within {args.due_within} days: no letters.")
             return OK
-        produced = services.letters.recall_batch(ids, send=args.print, out=args.out)
+        again = set(ids) if args.include_recent else ()
+        produced = services.letters.recall_batch(ids, send=args.print, out=args.out, again=again)
     except NothingToProduce as exc:
         for s in exc.skipped:
             print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -119,3 +120,16 @@ def test_reception_may_run_the_batch(caseload: Caseload, tmp_path: Path) -> None
     db = caseload.services.engine.url.render_as_string(hide_password=False)
     result = run(db, "--due-within", "28", "--out", str(tmp_path / "r.pdf"))
     assert result.returncode == OK, result.stderr
+
+
+def test_a_second_recall_within_14_days_needs_include_recent(db: str, tmp_path: Path) -> None:
+    assert run(db, "--due-within", "28", "--out", str(tmp_path / "1.pdf")).returncode == OK
+    again = run(db, "--due-within", "28", "--out", str(tmp_path / "2.pdf"))
+    assert again.returncode == REFUSED and not (tmp_path / "2.pdf").exists()
+    assert re.search(
+        r"Kowalczyk, Łukasz \(943 476 5870\): sent a recall letter on \d+ \w+ 20\d\d, within 14 days",
+        again.stderr,
+    )
+    chosen = run(db, "--due-within", "28", "--out", str(tmp_path / "3.pdf"), "--include-recent")
+    assert chosen.returncode == OK, chosen.stderr
+    assert "2 letters" in chosen.stdout
