@@ -13,12 +13,12 @@ from console.rules.schedule import CHECKUPS, checkup_due_after, next_strategic_d
 from console.rules.vocab import DEATH_EXIT_CODE, PatientStatus
 from console.services.dto import DeathChange
 from console.services.episodes import (
-    _end_open_prescription,
     _open_episode,
     _open_prescription,
     _patient,
     _refresh_ost,
     close_episode,
+    mark_deceased,
 )
 from console.services.errors import Invalid, Refused
 from console.services.roles import Action
@@ -27,22 +27,6 @@ from db.queries import reviews as q
 
 if TYPE_CHECKING:
     from console.services import Services
-
-
-def mark_deceased(session: Session, patient: Patient, on: dt.date) -> None:
-    """Everything that follows a living patient stops: the status becomes `deceased`
-    (which every alert, flag, worklist query and letter checks), the review and check-up
-    dates clear, and an open prescription ends on the date of death whoever records it
-    (the patient can no longer take it: not a prescribing decision)."""
-    if patient.status != PatientStatus.DECEASED:
-        patient.status_before_death = patient.status
-    patient.status = PatientStatus.DECEASED.value
-    patient.date_of_death = on
-    patient.next_review_due = None
-    patient.next_review_reason = ""
-    patient.next_checkup_due = None
-    assert patient.id is not None
-    _end_open_prescription(session, patient.id, on)
 
 
 class DeathService:

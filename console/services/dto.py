@@ -180,6 +180,7 @@ class EpisodeChange:
     next_review_due: dt.date | None
     next_checkup_due: dt.date | None
     prescription_stopped: bool = False
+    offer_exit_review: bool = False  # the episode just ended has no exit review yet
 
 
 @dataclass(frozen=True)

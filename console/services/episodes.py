@@ -8,8 +8,10 @@ ost_continuous_start, current_medicine and current_dose_mg.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
@@ -21,6 +23,7 @@ from console.rules.vocab import (
     ExitGroup,
     Medicine,
     PatientStatus,
+    ReviewKind,
 )
 from console.services import caches
 from console.services.base import Tx
@@ -35,7 +38,7 @@ from console.services.dto import (
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.prescription_checks import check_prescription, check_safety
 from console.services.roles import Action, allowed
-from db.models import Episode, Patient, Prescription
+from db.models import Episode, Patient, Prescription, Review
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -79,8 +82,16 @@ class EpisodeService:
         if errors:
             raise Invalid(errors)
         with self._s.uow.write(self._s.staff, Action.MANAGE_EPISODES) as tx:
+            ending = _open_episode(tx.session, patient_id)
             patient, stopped = close_episode(tx, patient_id, end_date, exit_reason, today)
-            return _change(patient, prescription_stopped=stopped)
+            # The episode just closed may take its exit review: offered when it has none.
+            offer = (
+                ending is not None
+                and ending.id is not None
+                and patient.status != PatientStatus.DECEASED
+                and exit_review_of(tx.session, ending.id) is None
+            )
+            return replace(_change(patient, prescription_stopped=stopped), offer_exit_review=offer)
 
     def end_outcome(self, patient_id: int, exit_reason: str) -> EndOutcome:
         """What ending the open episode with this reason would do to the prescription, by
@@ -313,8 +324,6 @@ def close_episode(
     patient.next_checkup_due = None
     group = EXIT_REASONS[exit_reason][1]
     if exit_reason == DEATH_EXIT_CODE:
-        from console.services.deaths import mark_deceased
-
         mark_deceased(tx.session, patient, end_date)
     elif group is ExitGroup.SUCCESSFUL:
         if stops:
@@ -338,6 +347,34 @@ def close_episode(
         },
     )
     return patient, stops
+
+
+def mark_deceased(session: Session, patient: Patient, on: dt.date) -> None:
+    """Everything that follows a living patient stops (used by exit 89 and by recording a
+    death from the record, console/services/deaths.py): the status becomes `deceased`,
+    which every alert, flag, worklist query and letter checks; the review and check-up
+    dates clear; an open prescription ends on the date of death whoever records it (the
+    patient can no longer take it: not a prescribing decision)."""
+    if patient.status != PatientStatus.DECEASED:
+        patient.status_before_death = patient.status
+    patient.status = PatientStatus.DECEASED.value
+    patient.date_of_death = on
+    patient.next_review_due = None
+    patient.next_review_reason = ""
+    patient.next_checkup_due = None
+    assert patient.id is not None
+    _end_open_prescription(session, patient.id, on)
+
+
+def exit_review_of(session: Session, episode_id: int) -> int | None:
+    """The exit review (draft or finalised) of an episode, if one was started."""
+    found = session.execute(
+        sa.select(Review.id).where(
+            Review.episode_id == episode_id,  # type: ignore[arg-type]
+            Review.kind == ReviewKind.EXIT.value,  # type: ignore[arg-type]
+        )
+    ).first()
+    return None if found is None else int(found[0])
 
 
 def dose_words(medicine: str, dose_mg: float, interval: str) -> str:

@@ -18,6 +18,7 @@ from console.services import review_checks as checks
 from console.services import review_draft as draft
 from console.services import review_dto as d
 from console.services import review_views as v
+from console.services.episodes import exit_review_of
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.review_store import (
     check_new_medicine,
@@ -331,14 +332,3 @@ class ReviewService:
                 next_review_reason="",
             )
         return replace(data, review_date=data.review_date or row.review_date)
-
-
-def exit_review_of(session: Session, episode_id: int) -> int | None:
-    """The exit review (draft or finalised) of an episode, if one was started."""
-    found = session.execute(
-        sa.select(Review.id).where(
-            Review.episode_id == episode_id,  # type: ignore[arg-type]
-            Review.kind == ReviewKind.EXIT.value,  # type: ignore[arg-type]
-        )
-    ).first()
-    return None if found is None else int(found[0])
