@@ -38,7 +38,9 @@ class FirstRunScreen(ConsoleScreen[bool]):
     ]
 
     class Done(Message):
-        pass
+        def __init__(self, *, started_empty: bool = False) -> None:
+            super().__init__()
+            self.started_empty = started_empty
 
     def __init__(self, *, bootstrapped: bool = False) -> None:
         super().__init__()
@@ -132,10 +134,12 @@ class FirstRunScreen(ConsoleScreen[bool]):
     @work(thread=True, exclusive=True, group="first-run", exit_on_error=False)
     def _set_up(self, name: str) -> None:
         self.services.practice.set_up(name)
-        self.post_message(self.Done())
+        self.post_message(self.Done(started_empty=True))
 
-    def on_first_run_screen_done(self) -> None:
+    def on_first_run_screen_done(self, message: Done) -> None:
         self.dismiss(True)
+        if message.started_empty:  # the rest of the letterhead, the time zone and so on
+            self.nav.open_practice_details()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is not WorkerState.ERROR or event.worker.error is None:

@@ -60,6 +60,14 @@ AREAS: tuple[Area, ...] = (
         "ResourcesScreen",
         Action.VIEW_CLINICAL,
     ),
+    Area(
+        "admin",
+        "Administration",
+        "Staff and roles, practice details, resources directory",
+        "screens.admin.home",
+        "AdminScreen",
+        Action.ADMINISTER,
+    ),
 )
 
 
@@ -139,6 +147,10 @@ class Navigator:
     def open_linkage(self, patient_id: int, name: str, done: Done = None) -> Screen[Any]:
         linkage = _screen("screens.linkage.linkage", "LinkageScreen")
         return self._push(linkage(patient_id, name), done)
+
+    def open_practice_details(self) -> Screen[Any]:
+        """Administration's practice details (the first run's "start empty" leads here)."""
+        return self._push(_screen("screens.admin.practice", "PracticeScreen")())
 
     def open_template_editor(self, template_key: str, done: Done = None) -> Screen[Any]:
         editor = _screen("screens.admin.templates", "TemplateEditScreen")
