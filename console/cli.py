@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_operations.add_export_record_options(exp)
     cli_operations.add_backup_parser(sub)
+    cli_operations.add_restore_parser(sub)
 
     from console import cli_check
 
@@ -188,6 +189,7 @@ def _run(args: argparse.Namespace) -> int:
         "report": _report,
         "letters": _letters,
         "backup": _operations("backup"),
+        "restore": _operations("restore"),
     }
     handler = handlers[args.command]
     return handler(services, settings, args)

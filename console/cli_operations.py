@@ -8,14 +8,41 @@ subject_access.py). Exit statuses are those of console.cli.
 from __future__ import annotations
 
 import argparse
+import functools
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from console.cli import BAD_INPUT, OK, PROBLEM, REFUSED, CliError
 
 if TYPE_CHECKING:
     from console.config import MachineSettings
     from console.services import Services
+
+Handler = Callable[["Services", "MachineSettings", argparse.Namespace], int]
+
+
+# The exit statuses of console/cli.py (SPEC §6); this module does not import it.
+OK, PROBLEM, BAD_INPUT, REFUSED = 0, 1, 2, 3
+
+
+class CliError(Exception):
+    """A refusal: its message goes to stderr, its status is the exit status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _reported(handler: Handler) -> Handler:
+    @functools.wraps(handler)
+    def run(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+        try:
+            return handler(services, settings, args)
+        except CliError as exc:
+            print(f"recovery-console: {exc}", file=sys.stderr)
+            return exc.status
+
+    return run
 
 
 def add_backup_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -30,6 +57,7 @@ def add_backup_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     backup.add_argument("--force", action="store_true", help="replace an existing FILE")
 
 
+@_reported
 def backup(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
     from console.services.backup import NotSqlite, OutputExists, VerificationFailed
     from console.services.errors import Forbidden, ServiceError
@@ -69,6 +97,7 @@ def add_export_record_options(export: argparse.ArgumentParser) -> None:
     )
 
 
+@_reported
 def export_record(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
     from console.services.errors import Forbidden, Invalid, NotFound, ServiceError
     from console.services.subject_access import OutputExists
@@ -95,3 +124,50 @@ def export_record(services: Services, settings: MachineSettings, args: argparse.
         f"{withheld}). The export is recorded in the audit log."
     )
     return OK
+
+
+def add_restore_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    restore = sub.add_parser("restore", help="replace the database with a verified backup")
+    restore.add_argument("file", type=Path, metavar="FILE")
+    restore.add_argument("--yes", action="store_true", help="confirm without asking (scripts)")
+
+
+@_reported
+def restore(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
+    from console.services.backup import NotSqlite, VerificationFailed
+    from console.services.errors import Forbidden, Refused, ServiceError
+
+    try:
+        plan = services.restores.check(args.file)
+        if not args.yes:
+            _confirm(plan.database, plan.source, plan.verified.events, plan.last_event_at)
+        done = services.restores.restore(plan, group=settings.group)
+    except VerificationFailed as exc:
+        raise CliError(f"backup failed verification: {exc}", PROBLEM) from exc
+    except (Forbidden, NotSqlite, Refused) as exc:
+        raise CliError(str(exc), REFUSED) from exc
+    except ServiceError as exc:
+        raise CliError(str(exc), BAD_INPUT) from exc
+    print(
+        f"Restored {done.database} from {args.file}; the restore is audited there and the "
+        f"audit head re-anchored at event {done.head:,}. The database it replaced is kept "
+        f"as {done.kept}."
+    )
+    if done.needs_init:
+        print("That backup is from an older version: run 'recovery-console init' now.")
+    return OK
+
+
+def _confirm(database: Path, source: Path, events: int, last_at: str) -> None:
+    if not sys.stdin.isatty():
+        raise CliError("a restore replaces the database: add --yes to confirm it", BAD_INPUT)
+    when = last_at[:16].replace("T", " ") + " UTC" if last_at else "an unknown time"
+    print(
+        f"This replaces {database} with the backup {source} ({events:,} audit events, the "
+        f"last at {when}). Everything written since that backup will be gone from the "
+        "database (the replaced file is kept beside it).",
+        file=sys.stderr,
+    )
+    answer = input("Type 'restore' to go ahead: ")
+    if answer.strip().lower() != "restore":
+        raise CliError("not confirmed; nothing was restored", BAD_INPUT)

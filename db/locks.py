@@ -101,6 +101,12 @@ def hold(database: Path, *, group: str | None = None, wait: float = GATE_WAIT) -
         os.close(gate)  # closing drops the shared gate lock
 
 
+def release_all() -> None:
+    """Let go of every database this process registered (it closed them and goes on)."""
+    for presence in list(_HELD):
+        presence.release()
+
+
 def others(database: Path) -> int:
     """How many other processes hold the database open; stale files are removed."""
     folder = folder_of(database)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from console.services.patients import PatientService
     from console.services.practice import PracticeService
     from console.services.resources import ResourceService
+    from console.services.restore import RestoreService
     from console.services.reviews import ReviewService
     from console.services.staff import StaffService
     from console.services.subject_access import SubjectAccessService
@@ -167,6 +168,12 @@ class Services:
         from console.services.backup import BackupService
 
         return BackupService(self)
+
+    @cached_property
+    def restores(self) -> RestoreService:
+        from console.services.restore import RestoreService
+
+        return RestoreService(self)
 
     @cached_property
     def subject_access(self) -> SubjectAccessService:

@@ -6,13 +6,16 @@ is a snapshot of one committed moment, never a file copy that could catch a page
 half-written. It is written beside its final name, made a single self-contained file
 (journal mode DELETE), verified — `integrity_check`, the whole audit chain, its head
 row, and that the live database's chain holds that head — and only then renamed into
-place with its audit head anchored beside it (`FILE.audit-head`: event id and hash).
+place with its audit head anchored beside it (`FILE.audit-head`: event id and hash)
+and its SHA-256 (`FILE.sha256`, as `sha256sum` writes it), so that a restore can tell the
+file is byte for byte the one that was verified.
 """
 
 from __future__ import annotations
 
 import contextlib
 import grp
+import hashlib
 import os
 import re
 import sqlite3
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from console.services import audit
+from console.services import anchor, audit
 from console.services.errors import ServiceError
 from console.services.roles import Action
 from db.engine import sqlite_path
@@ -33,7 +36,8 @@ from db.models import AuditEvent, AuditHead
 if TYPE_CHECKING:
     from console.services import Services
 
-ANCHOR_SUFFIX = ".audit-head"
+ANCHOR_SUFFIX = anchor.SUFFIX
+CHECKSUM_SUFFIX = ".sha256"
 DATED = re.compile(r"^recovery-console-\d{8}-\d{6}Z\.db$")
 
 
@@ -77,15 +81,9 @@ def anchor_of(path: Path) -> Path:
 
 
 def read_backup_anchor(path: Path) -> tuple[int | None, str] | None:
-    """(event id or None, hash) from FILE.audit-head; None when the file is missing."""
-    try:
-        words = anchor_of(path).read_text().split()
-    except FileNotFoundError:
-        return None
-    if not words:
-        return (None, "")
-    event_id = int(words[0]) if len(words) > 1 and words[0].isdigit() else None
-    return (event_id, words[-1])
+    """(event id, hash) from FILE.audit-head; None when the file is missing."""
+    mark = anchor.Anchor(anchor_of(path)).read()  # AnchorError when it is not an anchor
+    return None if mark is None else (mark.event_id, mark.hash)
 
 
 def private_file(path: Path, group: str | None) -> None:
@@ -98,8 +96,9 @@ def private_file(path: Path, group: str | None) -> None:
 
 
 def write_backup_anchor(path: Path, verified: Verified, group: str | None) -> Path:
-    anchor = anchor_of(path)
-    partial = anchor.with_name(f".{anchor.name}.partial")
+    """FILE.audit-head, in the live anchor's format (console/services/anchor.py)."""
+    target = anchor_of(path)
+    partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with open(fd, "w") as fh:
@@ -107,8 +106,41 @@ def write_backup_anchor(path: Path, verified: Verified, group: str | None) -> Pa
         fh.flush()
         os.fsync(fh.fileno())
     private_file(partial, group)
-    partial.replace(anchor)
-    return anchor
+    partial.replace(target)
+    return target
+
+
+def checksum_of(path: Path) -> Path:
+    return Path(f"{path}{CHECKSUM_SUFFIX}")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_checksum(path: Path, group: str | None) -> Path:
+    """`FILE.sha256` in sha256sum's format: `sha256sum -c` checks it too."""
+    target = checksum_of(path)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with open(fd, "w") as fh:
+        fh.write(f"{sha256_file(path)}  {path.name}\n")
+    private_file(partial, group)
+    partial.replace(target)
+    return target
+
+
+def read_checksum(path: Path) -> str | None:
+    try:
+        words = checksum_of(path).read_text().split()
+    except FileNotFoundError:
+        return None
+    return words[0] if words else ""
 
 
 @contextlib.contextmanager
@@ -190,12 +222,13 @@ class BackupService:
             self._copy(partial)
             private_file(partial, group)
             verified = verify_file(partial)
-            self._check_against_live(verified)
+            self._check_against_live(verified, partial)
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
         partial.replace(target)
         anchor = write_backup_anchor(target, verified, group)
+        write_checksum(target, group)
         with self._s.uow.write(staff, Action.DATA_ADMIN) as tx:
             tx.audit(
                 "database.backup",
@@ -216,6 +249,7 @@ class BackupService:
         for old in pruned:
             old.unlink(missing_ok=True)
             anchor_of(old).unlink(missing_ok=True)
+            checksum_of(old).unlink(missing_ok=True)
         return BackupDone(done.path, done.anchor, done.bytes, done.verified, pruned)
 
     def _copy(self, partial: Path) -> None:
@@ -232,8 +266,19 @@ class BackupService:
         finally:
             raw.close()
 
-    def _check_against_live(self, verified: Verified) -> None:
-        """The copy's head is an event of the live chain, with the same hash."""
+    def _check_against_live(self, verified: Verified, copy: Path) -> None:
+        """The copy's head is an event of the live chain, and the copy agrees with the
+        live anchor wherever that anchor falls inside it."""
+        live = self._s.uow.anchor.read() if self._s.uow.anchor is not None else None
+        if live is not None and live.event_id is not None and live.event_id <= verified.head_id:
+            with read_only(copy) as engine, engine.connect() as conn:
+                copied = conn.execute(
+                    sa.select(AuditEvent.hash).where(AuditEvent.id == live.event_id)  # type: ignore[call-overload]
+                ).scalar()
+            if copied != live.hash:
+                raise VerificationFailed(
+                    f"the backup disagrees with the live audit anchor at event {live.event_id}"
+                )
         if verified.head_id == 0:
             return
         with self._s.uow.read(self._s.staff, Action.DATA_ADMIN) as session:

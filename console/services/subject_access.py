@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -29,6 +29,7 @@ from console.rules import nhs_number, top
 from console.rules.vocab import DRUG_PANEL
 from console.services.errors import Invalid, NotFound, ServiceError
 from console.services.roles import Action
+from console.services.subject_access_render import Obj, RecordWriter, writer_for
 from db.models import (
     Barc10,
     CarePlan,
@@ -89,16 +90,6 @@ REASONS = {
     ("family", "contact"): "a family member's or supporter's contact details (a third party)",
     ("reviews", "corroboration.said"): "what a corroborating source said: it may name others",
 }
-
-Obj = dict[str, Any]
-
-
-class RecordWriter(Protocol):
-    def patient(self, obj: Obj) -> None: ...
-    def open_list(self, name: str) -> None: ...
-    def item(self, obj: Obj) -> None: ...
-    def close_list(self) -> None: ...
-    def finish(self, withheld: list[Obj]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -347,8 +338,6 @@ class SubjectAccessService:
         third_parties: bool = False,
         force: bool = False,
     ) -> RecordExported:
-        from console.services.subject_access_render import writer_for
-
         staff = self._s.staff
         self._s.uow.require(staff, Action.SUBJECT_ACCESS)
         if fmt not in FORMATS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import pendulum
 from reportlab.lib import colors
@@ -20,7 +20,19 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from console.format import date_text, nhs
-from console.services.subject_access import Obj, RecordWriter
+
+Obj = dict[str, Any]
+
+
+class RecordWriter(Protocol):
+    """What console/services/subject_access.py hands the record to, object by object."""
+
+    def patient(self, obj: Obj) -> None: ...
+    def open_list(self, name: str) -> None: ...
+    def item(self, obj: Obj) -> None: ...
+    def close_list(self) -> None: ...
+    def finish(self, withheld: list[Obj]) -> None: ...
+
 
 TITLES = {
     "episodes": "Episodes of treatment",

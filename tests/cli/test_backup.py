@@ -21,6 +21,7 @@ from console.clock import FixedClock
 from console.services import Services
 from console.services.backup import NotSqlite, OutputExists, read_backup_anchor
 from console.services.errors import Forbidden
+from db import locks
 from db.engine import make_engine, writer
 from tests.cli.test_cli import BAD_INPUT, OK, PROBLEM, REFUSED, run
 from tests.conftest import StaffFactory
@@ -31,8 +32,11 @@ ME = pwd.getpwuid(os.getuid()).pw_name
 def cli(*args: str) -> tuple[int, str, str]:
     """The command line in this process (each subprocess costs seconds of start-up)."""
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            status = main(list(args))
+    finally:
+        locks.release_all()  # the command is over, as its process would be
     return status, out.getvalue(), err.getvalue()
 
 
@@ -136,8 +140,10 @@ def test_scheduled_backups_are_dated_and_pruned_to_the_newest(
         "notes.txt",
         f"{made[1]}",
         f"{made[1]}.audit-head",
+        f"{made[1]}.sha256",
         f"{made[2]}",
         f"{made[2]}.audit-head",
+        f"{made[2]}.sha256",
     ]
 
 

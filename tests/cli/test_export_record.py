@@ -20,6 +20,7 @@ from console.cli import main
 from console.services import Services
 from console.services.errors import Forbidden
 from console.services.subject_access import SECTIONS, WITHHELD
+from db import locks
 from tests.cli.test_cli import BAD_INPUT, OK, REFUSED, run
 from tests.conftest import StaffFactory
 
@@ -30,8 +31,11 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 def cli(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            status = main(list(args))
+    finally:
+        locks.release_all()  # the command is over, as its process would be
     return status, out.getvalue(), err.getvalue()
 
 
