@@ -30,11 +30,9 @@ async def test_go_to_lists_the_areas_and_escape_goes_home(app: RecoveryConsole) 
         await settle(pilot)
         await pilot.press("g")
         assert isinstance(app.screen, GoToModal)
-        assert picker_titles(app) == [
-            "Patient list (home)",
-            "Worklist",
-            "Recovery resources directory",
-        ]
+        titles = picker_titles(app)
+        assert titles[0] == "Patient list (home)"
+        assert {"Worklist", "Recovery resources directory", "Administration"} <= set(titles)
         await pilot.press("r")  # a first letter takes the area
         await settle(pilot)
         assert isinstance(app.screen, ResourcesScreen)
