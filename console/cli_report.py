@@ -16,7 +16,7 @@ import datetime as dt
 import io
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,19 +53,29 @@ def _day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
 
 
-def run(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
-    from console.cli import BAD_INPUT, OK, CliError, _output_file
+class BadInput(Exception):
+    """Bad input: the command exits 2 with this message (console.cli turns it)."""
+
+
+def run(
+    services: Services,
+    settings: MachineSettings,
+    args: argparse.Namespace,
+    output_file: Callable[[Path, bool], bool],
+) -> int:
+    """The report; `output_file` is the CLI's check of an --out path (True: --force will
+    replace it)."""
     from console.services.errors import Invalid
     from console.services.indicators import IndicatorService
 
     if args.format == "pdf" and args.out is None:
-        raise CliError("a PDF needs --out FILE", BAD_INPUT)
-    replace = _output_file(args.out, args.force) if args.out is not None else False
+        raise BadInput("a PDF needs --out FILE")
+    replace = output_file(args.out, args.force) if args.out is not None else False
     what = args.format + ("+patients" if args.patients else "")
     try:
         board, lists = IndicatorService(services).report(args.as_at, args.keyworker, what=what)
     except Invalid as exc:
-        raise CliError(str(exc), BAD_INPUT) from exc
+        raise BadInput(str(exc)) from exc
     practice = services.practice.get()
     if args.format == "pdf":
         data = pdf(board, lists, practice_name=practice.name, practice=practice)
@@ -75,10 +85,10 @@ def run(services: Services, settings: MachineSettings, args: argparse.Namespace)
         data = text(board, lists).encode()
     if args.out is None:
         sys.stdout.write(data.decode())
-        return OK
+        return 0
     _write(args.out, data, replace)
     print(f"Written: {args.out}", file=sys.stderr)
-    return OK
+    return 0
 
 
 def _write(path: Path, data: bytes, replace: bool) -> None:
@@ -89,9 +99,7 @@ def _write(path: Path, data: bytes, replace: bool) -> None:
         fh.write(data)
     if not replace and path.exists():
         part.unlink()
-        from console.cli import BAD_INPUT, CliError
-
-        raise CliError(f"{path} already exists; add --force to replace it", BAD_INPUT)
+        raise BadInput(f"{path} already exists; add --force to replace it")
     os.replace(part, path)
 
 
