@@ -76,11 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     recall.add_argument("--out", type=Path, metavar="FILE", help="default: the letters folder")
     recall.add_argument("--force", action="store_true", help="replace an existing --out FILE")
     recall.add_argument("--print", action="store_true", help="send it to the configured printer")
+    recall.add_argument(
+        "--include-recent",
+        action="store_true",
+        help="also patients sent a recall letter in the last 14 days (skipped otherwise)",
+    )
 
     from console import cli_operations
 
     cli_operations.add_export_record_options(exp)
     cli_operations.add_backup_parser(sub)
+    cli_operations.add_restore_parser(sub)
 
     from console import cli_check
 
@@ -96,6 +102,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     anchor.add_argument("--reason", required=True, help="why it had none (kept in the log)")
     return parser
+
+
+def _is_text(arg: str) -> bool:
+    """False for bytes that were not UTF-8 (Python hands them over as lone surrogates)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 MAX_DAYS = 36_600  # a hundred years: beyond that a number of days is a typing slip
@@ -114,8 +129,12 @@ def _days(text: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    if not all(_is_text(arg) for arg in given):
+        print("recovery-console: arguments must be UTF-8 text", file=sys.stderr)
+        return BAD_INPUT
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(given)
     except SystemExit as exc:  # argparse: usage errors are status 2, --help is 0
         return int(exc.code or 0)
     try:
@@ -170,6 +189,7 @@ def _run(args: argparse.Namespace) -> int:
         "report": _report,
         "letters": _letters,
         "backup": _operations("backup"),
+        "restore": _operations("restore"),
     }
     handler = handlers[args.command]
     return handler(services, settings, args)
@@ -409,7 +429,8 @@ def _letters(services: Services, settings: MachineSettings, args: argparse.Names
         if not ids:
             print(f"No reviews or check-ups due within {args.due_within} days: no letters.")
             return OK
-        produced = services.letters.recall_batch(ids, send=args.print, out=args.out)
+        again = set(ids) if args.include_recent else ()
+        produced = services.letters.recall_batch(ids, send=args.print, out=args.out, again=again)
     except NothingToProduce as exc:
         for s in exc.skipped:
             print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)
