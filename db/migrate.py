@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision this code knows; a test checks it against the scripts' head.
-HEAD = "0009_admin_details"
+HEAD = "0010_audit_patients"
 KNOWN = (
     "0001_baseline",
     "0002_given_name_index",
@@ -22,6 +22,7 @@ KNOWN = (
     "0007_review_draft_texts",
     "0008_alert_caches",
     "0009_admin_details",
+    "0010_audit_patients",
 )
 
 

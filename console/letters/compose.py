@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pendulum
 
 from console.format import nhs
-from console.letters import fields
+from console.letters import fields, milestones
 from console.letters.model import LetterContent, Letterhead, Table
 from console.rules.durations import spoken
 from console.rules.vocab import (
@@ -58,6 +58,7 @@ class PatientFacts:
     goals: Sequence[Mapping[str, object]] = ()
     prescription: Mapping[str, object] | None = None
     resource: Mapping[str, object] | None = None
+    plan: Mapping[str, object] | None = None  # the agreed care plan version the goals are of
 
 
 def long_date(day: dt.date | None) -> str:
@@ -67,7 +68,15 @@ def long_date(day: dt.date | None) -> str:
     return pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY")
 
 
+def short_date(day: dt.date | None) -> str:
+    """For a narrow table column: 1 Mar 2027."""
+    if day is None:
+        return ""
+    return pendulum.date(day.year, day.month, day.day).format("D MMM YYYY")
+
+
 RECALL = "review_recall"
+MILESTONE = "recovery_milestone"
 
 
 def refusal(patient: Mapping[str, object], template: fields.Template, today: dt.date) -> str | None:
@@ -78,10 +87,21 @@ def refusal(patient: Mapping[str, object], template: fields.Template, today: dt.
         if not patient["consent_letters_home"]:
             return (
                 "No letter: the patient has not consented to letters at their home address. "
-                "Record their consent in their details first, or give them the letter in person."
+                "Record their consent in their details first."
             )
         if not (patient["address_line_1"] and patient["postcode"]):
             return "No letter: no home address (first line and postcode) is recorded."
+    if template.key == MILESTONE:
+        start = patient.get("recovery_start")
+        if not isinstance(start, dt.date):
+            return "No letter: no recovery start date is recorded for this patient."
+        if milestones.reached(start, today) is None:
+            ahead = milestones.upcoming(start, today, 3660)
+            next_one = f" The next is {ahead.words} on {long_date(ahead.day)}." if ahead else ""
+            return (
+                "No letter: no recovery milestone (six months, one, two, five, ten years…) "
+                f"was reached in the last {milestones.RECENT_DAYS} days.{next_one}"
+            )
     due = patient.get("next_review_due")
     if template.key == RECALL and (not isinstance(due, dt.date) or due >= today):
         # A recall says the review was missed: never send it before the date has passed.
@@ -124,6 +144,14 @@ def values(facts: PatientFacts, head: Letterhead, signer: Signer, today: dt.date
     start = p.get("recovery_start")
     if isinstance(start, dt.date):
         out["recovery.duration"] = spoken(start, today)
+        milestone = milestones.reached(start, today)
+        if milestone is not None:
+            out["recovery.milestone"] = milestone.words
+            out["recovery.milestone_date"] = long_date(milestone.day)
+    if facts.plan is not None:
+        out["care_plan.version"] = str(facts.plan["version_no"])
+        if facts.plan["agreed_on"] is not None:
+            out["care_plan.agreed_on"] = long_date(facts.plan["agreed_on"])  # type: ignore[arg-type]
     if facts.resource is not None:
         r = facts.resource
         out["resource.name"] = _s(r["name"])
@@ -150,7 +178,7 @@ def tables(facts: PatientFacts) -> dict[str, Table]:
                 f"{g['words']}\n({domain})",
                 _s(g["actions"]),
                 _s(g["owner"]),
-                long_date(g["target_date"]),  # type: ignore[arg-type]
+                short_date(g["target_date"]),  # type: ignore[arg-type]
                 GOAL_STATUS.get(_s(g["status"]), _s(g["status"])),
             )
         )
@@ -158,7 +186,7 @@ def tables(facts: PatientFacts) -> dict[str, Table]:
         "care_plan.goals_table": Table(
             ("Goal", "What will be done", "Who", "By", "Status"),
             tuple(goals),
-            (0.32, 0.30, 0.14, 0.13, 0.11),
+            (0.29, 0.28, 0.13, 0.15, 0.15),  # "In progress", "23 Sep 2027" on one line
             empty_text="No care plan has been agreed yet.",
         )
     }

@@ -23,7 +23,14 @@ FIELDS: dict[str, str] = {
     "review.due_date": "next review due, 23 November 2026",
     "checkup.due_date": "next post-exit check-up due",
     "recovery.start_date": "the date the patient counts their recovery from",
-    "recovery.duration": "time in recovery, e.g. 2 years",
+    "recovery.duration": "time in recovery, e.g. 2 years, 3 months",
+    "recovery.milestone": (
+        "a recovery milestone reached in the last 3 months, in words "
+        "(six months, one, two, five, ten years…)"
+    ),
+    "recovery.milestone_date": "the day that milestone was reached",
+    "care_plan.version": "the agreed care plan's version number",
+    "care_plan.agreed_on": "the day the care plan was agreed",
     "resource.name": "mutual aid group or service",
     "resource.where": "where it meets",
     "resource.when": "when it meets",

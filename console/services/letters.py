@@ -510,6 +510,7 @@ def _facts(
             goals=queries.agreed_goals(session=session, patient_id=pid),
             prescription=queries.current_prescription(session=session, patient_id=pid),
             resource=queries.latest_resource(session=session, patient_id=pid),
+            plan=queries.agreed_plan(session=session, patient_id=pid),
         )
         for pid, row in rows.items()
     }

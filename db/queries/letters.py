@@ -36,6 +36,18 @@ def patients(*, session: Session, ids: Sequence[int]) -> dict[int, sa.RowMapping
     return out
 
 
+def agreed_plan(*, session: Session, patient_id: int) -> sa.RowMapping | None:
+    """The latest agreed care plan version: its id, number and the day it was agreed."""
+    plan = table_of(CarePlan)
+    stmt = (
+        sa.select(plan.c.id, plan.c.version_no, plan.c.agreed_on)
+        .where(plan.c.patient_id == patient_id, plan.c.status == "agreed")
+        .order_by(plan.c.version_no.desc())
+        .limit(1)
+    )
+    return session.connection().execute(stmt).mappings().first()
+
+
 def agreed_goals(*, session: Session, patient_id: int) -> Rows:
     """Goals of the latest agreed care plan version, in their order."""
     plan = table_of(CarePlan)

@@ -84,7 +84,7 @@ def caseload(services: Services, tmp_path: Path) -> Caseload:
         p = session.get(Patient, siobhan)
         assert p is not None
         p.next_review_due = dt.date(2026, 12, 14)
-        p.recovery_start = dt.date(2024, 5, 23)
+        p.recovery_start = dt.date(2024, 11, 23)  # two years today
         p.next_checkup_due = dt.date(2027, 1, 11)
         plan = CarePlan(
             patient_id=siobhan, version_no=1, status="agreed", agreed_on=dt.date(2026, 6, 1)

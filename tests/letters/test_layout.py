@@ -99,7 +99,7 @@ def longest(caseload: Caseload) -> int:
         row = session.get(Patient, pid)
         assert row is not None
         row.next_review_due = dt.date(2026, 11, 2)
-        row.recovery_start = dt.date(2024, 5, 23)
+        row.recovery_start = dt.date(2024, 11, 23)  # two years today
         row.next_checkup_due = dt.date(2027, 1, 11)
         plan = CarePlan(
             patient_id=pid, version_no=1, status="agreed", agreed_on=dt.date(2026, 6, 1)

@@ -23,11 +23,11 @@ from tests.letters.conftest import Caseload
 KEY_SENTENCES = {
     "review_invitation": "Your next recovery review is due on 14 December 2026",
     "review_recall": "your recovery review was due on 2 November 2026",
-    "care_plan_copy": "Stop using heroin on top of my script",
+    "care_plan_copy": "version 1, as we agreed it together on 1 June 2026",
     "mutual_aid_introduction": "SMART Recovery Wakefield",
     "checkup_invitation": "your next recovery check-up is due on 11 January 2027",
     "pharmacy_letter": "Boots, 2 Market St",
-    "recovery_milestone": "in recovery for 2 years, 6 months",
+    "recovery_milestone": "on 23 November 2026 you reached two years in recovery",
 }
 
 

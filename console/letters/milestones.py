@@ -1,0 +1,52 @@
+"""Recovery milestones: six months, one, two and five years, then every five years.
+
+A milestone letter marks a milestone, in round words ("one year", not "1 year, 23
+days"), and is for a milestone reached recently (`RECENT_DAYS`): sent a year and a half
+late it would mark nothing. `upcoming` lists milestones coming up, so that the letter
+can be on time. Calendar arithmetic with pendulum: six months after 31 August is
+28 or 29 February.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pendulum
+
+RECENT_DAYS = 90  # a milestone letter is for a milestone reached in the last 3 months
+WORDS = {1: "one", 2: "two", 5: "five", 10: "ten", 15: "fifteen", 20: "twenty"}
+WORDS |= {25: "twenty-five", 30: "thirty", 35: "thirty-five", 40: "forty", 45: "forty-five"}
+WORDS |= {50: "fifty"}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    day: dt.date
+    words: str  # "six months", "one year", "ten years"
+
+
+def _milestones(start: dt.date) -> list[Milestone]:
+    begin = pendulum.date(start.year, start.month, start.day)
+    out = [Milestone(begin.add(months=6), "six months")]
+    for years, words in WORDS.items():
+        out.append(Milestone(begin.add(years=years), f"{words} year{'s' if years > 1 else ''}"))
+    return out
+
+
+def reached(start: dt.date | None, today: dt.date) -> Milestone | None:
+    """The milestone reached on or before `today` within the last RECENT_DAYS, if any."""
+    if start is None or start > today:
+        return None
+    past = [m for m in _milestones(start) if m.day <= today]
+    if not past or (today - past[-1].day).days > RECENT_DAYS:
+        return None
+    return past[-1]
+
+
+def upcoming(start: dt.date | None, today: dt.date, within: int) -> Milestone | None:
+    """The next milestone from `today` (inclusive) to `within` days ahead, if any."""
+    if start is None:
+        return None
+    ahead = [m for m in _milestones(start) if today <= m.day <= today + dt.timedelta(within)]
+    return ahead[0] if ahead else None
