@@ -11,7 +11,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from db.models import AuditEvent, AuditHead
+from db.models import AuditEvent, AuditHead, AuditPatient, table_of
 
 GENESIS = "0" * 64
 
@@ -55,6 +55,7 @@ def append(
 ) -> AuditEvent:
     # Lock the head row: on PostgreSQL concurrent appenders queue here; on SQLite the
     # write transaction (BEGIN IMMEDIATE) already holds the database lock.
+    patient_ids = list(patient_ids)  # read twice: the event's list and the index
     head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
@@ -76,6 +77,12 @@ def append(
     session.add(event)
     session.flush()
     assert event.id is not None
+    concerned = set(patient_ids) | ({patient_id} if patient_id is not None else set())
+    if concerned:  # the viewer's index of whom the event concerns, in the same commit
+        session.execute(
+            sa.insert(table_of(AuditPatient)),
+            [{"patient_id": p, "event_id": event.id} for p in sorted(concerned)],
+        )
     head.last_id = event.id
     head.last_hash = event.hash
     return event

@@ -12,7 +12,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from db.models.audit import AuditEvent, AuditHead  # noqa: E402
+from db.models.audit import AuditEvent, AuditHead, AuditPatient  # noqa: E402
 from db.models.careplan import CarePlan, Goal, GoalStatusEvent  # noqa: E402
 from db.models.letter import Letter, LetterTemplate, PracticeSettings  # noqa: E402
 from db.models.linkage import Linkage, Resource  # noqa: E402
@@ -37,6 +37,7 @@ from db.models.staff import Staff  # noqa: E402
 __all__ = [
     "AuditEvent",
     "AuditHead",
+    "AuditPatient",
     "Barc10",
     "CarePlan",
     "Corroboration",

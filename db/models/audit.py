@@ -9,7 +9,10 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
     # A member of staff's latest event is their last activity (administration's list).
-    __table_args__ = (sa.Index("ix_audit_event_staff_id", "staff_id", "id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_staff_id", "staff_id", "id"),
+        sa.Index("ix_audit_event_action", "action", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # UTC ISO-8601 text, so the hashed canonical form is the stored form on every backend.
@@ -26,6 +29,17 @@ class AuditEvent(SQLModel, table=True):
     detail: str = ""
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)
+
+
+class AuditPatient(SQLModel, table=True):
+    """Each patient an event concerns (its patient and every patient of a batch), so the
+    audit viewer finds a patient's events, batches included, by an index range. Derived
+    from the hashed event, which stays the record."""
+
+    __tablename__ = "audit_patient"
+
+    patient_id: int = Field(primary_key=True)
+    event_id: int = Field(primary_key=True)  # no foreign key: an index, not the record
 
 
 class AuditHead(SQLModel, table=True):
