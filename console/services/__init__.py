@@ -26,6 +26,7 @@ from db.engine import writer
 from db.models import PracticeSettings
 
 if TYPE_CHECKING:
+    from console.services.audit_view import AuditViewService
     from console.services.auditlog import AuditService
     from console.services.backup import BackupService
     from console.services.caches import CacheService
@@ -156,6 +157,12 @@ class Services:
         from console.services.auditlog import AuditService
 
         return AuditService(self)
+
+    @cached_property
+    def audit_view(self) -> AuditViewService:
+        from console.services.audit_view import AuditViewService
+
+        return AuditViewService(self)
 
     @cached_property
     def summary(self) -> SummaryService:
