@@ -109,15 +109,3 @@ def measure_with(font_name: str) -> Width:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return lambda text, size: stringWidth(text, font_name, size)
-
-
-def address_refusal(lines: Sequence[str]) -> str | None:
-    """Why these lines cannot be printed in the window, or None."""
-    from console.letters.render import FONT, register_fonts
-
-    register_fonts()
-    try:
-        fit(lines, measure_with(FONT))
-    except AddressTooLong as exc:
-        return str(exc)
-    return None

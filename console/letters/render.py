@@ -379,3 +379,13 @@ def render(
     finally:
         rl_config.useA85 = a85
     return buffer.getvalue(), first_pages
+
+
+def address_refusal(lines: Sequence[str]) -> str | None:
+    """Why these lines cannot be printed in the window, or None."""
+    register_fonts()
+    try:
+        address.fit(lines, address.measure_with(FONT))
+    except address.AddressTooLong as exc:
+        return str(exc)
+    return None

@@ -8,8 +8,7 @@ inside the functions that render (start-up and the other commands stay free of i
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -39,8 +38,10 @@ from console.services.letters_dto import (
     Skipped,
     TemplateInfo,
 )
+from console.services.letters_read import facts_of, file_checksum, letterhead
+from console.services.letters_recall import RecallBatches
 from console.services.roles import Action, allowed
-from db.models import Letter, LetterTemplate, PracticeSettings
+from db.models import Letter, LetterTemplate
 from db.queries import letters as queries
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ __all__ = [
 RECALL_KEYS = batch.RECALL_KEYS
 
 
-class LetterService:
+class LetterService(RecallBatches):
     def __init__(self, services: Services) -> None:
         self._s = services
         self._output: LetterOutput | None = None
@@ -142,22 +143,39 @@ class LetterService:
             return TemplateInfo(key, row.title, row.to_home_address, body, edited=True)
 
     # -- one letter -------------------------------------------------------------------
-    def preview(self, patient_id: int, key: str, *, width: int = 72) -> Preview:
-        """The letter's text for the terminal, or why it cannot be produced."""
+    def preview(
+        self, patient_id: int, key: str, *, width: int = 72, resource_id: int | None = None
+    ) -> Preview:
+        """The letter's text for the terminal, or why it cannot be produced.
+
+        `resource_id`: which of the patient's linked resources a mutual aid introduction
+        is about (default: the latest linked).
+        """
         # Everyone previews: reception the recall letters, which hold no clinical detail.
         clinical = allowed(self._s.staff.roles, Action.VIEW_CLINICAL)
         action = Action.REPRINT_LETTER if key in RECALL_KEYS else Action.PRODUCE_LETTER
-        content, head, template = self._one(patient_id, key, action, clinical=clinical)
+        content, head, template = self._one(
+            patient_id, key, action, clinical=clinical, resource_id=resource_id
+        )
         if isinstance(content, str):
             return Preview(key, template.title, "", refusal=content)
         return Preview(key, template.title, preview_text(content, head, width))
 
-    def produce(self, patient_id: int, key: str, *, send: bool = True) -> Produced:
-        """PDF in the letters folder, recorded and audited; printed when a printer is set."""
-        content, head, _ = self._one(patient_id, key)
+    def produce(
+        self, patient_id: int, key: str, *, send: bool = True, resource_id: int | None = None
+    ) -> Produced:
+        """PDF in the letters folder, recorded and audited; printed when `send` and a
+        printer is set (the letters screen asks first, then calls `send`)."""
+        content, head, _ = self._one(patient_id, key, resource_id=resource_id)
         if isinstance(content, str):
             raise Refused(content)
         return self._finish([(patient_id, content)], head, key, f"{key}-p{patient_id}", send)
+
+    def linked_resources(self, patient_id: int) -> list[tuple[int, str]]:
+        """The resources linked to a patient, latest first: (id, name), for the chooser."""
+        with self._s.uow.read(self._s.staff, Action.PRODUCE_LETTER) as session:
+            rows = queries.linked_resources(session=session, patient_id=patient_id)
+        return [(int(r["id"]), str(r["name"])) for r in rows]
 
     def _templates_title(self, key: str) -> str:
         shipped = fields.shipped().get(key)
@@ -170,6 +188,7 @@ class LetterService:
         action: Action = Action.PRODUCE_LETTER,
         *,
         clinical: bool = True,
+        resource_id: int | None = None,
     ) -> tuple[LetterContent | str, Letterhead, fields.Template]:
         staff = self._s.staff
         with self._s.uow.read(staff, action) as session:
@@ -177,8 +196,9 @@ class LetterService:
             if info is None:
                 raise NotFound(f"no letter template '{key}'")
             template = fields.Template(info.key, info.title, info.to_home_address, info.body)
-            head = _letterhead(session)
-            facts = _facts(session, [patient_id], with_clinical=clinical).get(patient_id)
+            head = letterhead(session)
+            found = facts_of(session, [patient_id], with_clinical=clinical, resource_id=resource_id)
+            facts = found.get(patient_id)
         if facts is None:
             raise NotFound("no such patient")
         return self._compose(facts, template, head), head, template
@@ -195,105 +215,9 @@ class LetterService:
             content = compose(facts, template, head, signer, self._s.clock.today())
         except fields.MissingValues as exc:
             return exc.explain()
-        from console.letters.address import address_refusal
+        from console.letters.render import address_refusal
 
         return address_refusal(content.addressee) or content
-
-    # -- a batch of recall and invitation letters ---------------------------------------
-    def recall_batch(
-        self,
-        patient_ids: Sequence[int],
-        *,
-        send: bool = False,
-        out: Path | None = None,
-        progress: Progress | None = None,
-        again: Collection[int] = (),
-    ) -> Produced:
-        """One PDF, one letter per page range, one print job; the skipped listed with why.
-
-        Rendered in chunks into one file (memory stays flat). A patient who had a recall
-        letter in the last 14 days is skipped unless their id is in `again`.
-        """
-        now = self._s.clock.now()
-        parts = self._batch_parts()
-        stamp = f"{now.format('YYYYMMDD-HHmmss')}-recall-batch"
-        path, done = batch.write_batch(
-            patient_ids,
-            parts,
-            open_file=lambda stack: self._open(stack, stamp, out),
-            again=again,
-            progress=progress,
-        )
-        try:
-            ids = self._record_batch(done, path, now.isoformat())
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        counts = tuple((parts.titles[k], n) for k, n in done.counts.most_common())
-        produced = Produced(
-            path,
-            done.sha256,
-            len(done.records),
-            ids,
-            False,
-            f"Saved {path}.",
-            skipped=tuple(done.skipped),
-            title=done.title,
-            counts=counts,
-            printer=self.output.printer,
-        )
-        pids = [pid for pid, _, _ in done.records]
-        return self._maybe_print(produced, send, pids, "Recall letters", now)
-
-    def plan_batch(self, patient_ids: Sequence[int], *, again: Collection[int] = ()) -> BatchPlan:
-        """What a batch would hold (letters by template, who is skipped and why), drawn
-        from the same rules as `recall_batch` but producing nothing: for a confirmation."""
-        parts = self._batch_parts()
-        done = batch.plan_batch(patient_ids, parts, again=again)
-        counts = tuple((parts.titles[k], n) for k, n in done.counts.most_common())
-        return BatchPlan(len(done.records), counts, tuple(done.skipped), self.output.printer)
-
-    def _batch_parts(self) -> batch.BatchParts:
-        """The templates, chunk reader, chooser and composer a batch is made with."""
-        staff = self._s.staff
-        today = self._s.clock.today()
-        since = self._s.clock.now().subtract(days=batch.RECENT_DAYS).isoformat()
-        with self._s.uow.read(staff, Action.REPRINT_LETTER) as session:
-            infos = self._templates(session)
-            head = _letterhead(session)
-        templates = {
-            key: fields.Template(i.key, i.title, i.to_home_address, i.body)
-            for key, i in infos.items()
-            if key in RECALL_KEYS
-        }
-
-        def read_chunk(ids: Sequence[int]) -> tuple[dict[int, object], dict[int, str]]:
-            with self._s.uow.read(staff, Action.REPRINT_LETTER) as session:
-                facts = _facts(session, ids, with_clinical=False)
-                recent = queries.recent_letters(
-                    session=session, ids=ids, keys=RECALL_KEYS, since=since
-                )
-            return dict(facts), recent
-
-        return batch.BatchParts(
-            read_chunk=read_chunk,
-            choose=lambda f: recall_key(f.patient, today),  # type: ignore[attr-defined]
-            templates=templates,
-            compose=lambda f, t: self._compose(f, t, head),  # type: ignore[arg-type]
-            head=head,
-        )
-
-    def send(self, produced: Produced) -> Produced:
-        """Print a PDF just produced (after the user has confirmed what it holds)."""
-        with self._s.uow.read(self._s.staff, Action.REPRINT_LETTER) as session:
-            rows = queries.letters_by_id(session=session, ids=produced.letter_ids)
-        if not rows or any(r["path"] != str(produced.path) for r in rows):
-            raise NotFound("no such letters")
-        if _file_checksum(produced.path) != produced.sha256:
-            raise Refused("The kept PDF is missing or has changed since it was produced.")
-        what = produced.counts[0][0] if len(produced.counts) == 1 else "Recall letters"
-        pids = [int(r["patient_id"]) for r in rows]
-        return self._maybe_print(produced, True, pids, what, self._s.clock.now())
 
     # -- file, record, print -------------------------------------------------------------
     def _open(self, stack: ExitStack, stamp: str, out: Path | None) -> tuple[Path, BinaryIO]:
@@ -363,38 +287,6 @@ class LetterService:
             produced, printed=True, print_message=f"Printed on {printer} ({job}); kept at {path}."
         )
 
-    def _record_batch(self, done: batch.BatchFile, path: Path, at: str) -> tuple[int, ...]:
-        """Every letter of the batch and one audit event, in one write."""
-        rows = [
-            {
-                "patient_id": pid,
-                "template_key": key,
-                "produced_by": self._s.staff.id,
-                "produced_at": at,
-                "printed_at": "",
-                "path": str(path),
-                "sha256": done.sha256,
-                "page": page,
-            }
-            for pid, key, page in done.records
-        ]
-        with self._s.uow.write(self._s.staff, Action.REPRINT_LETTER) as tx:
-            ids = queries.insert_letters(session=tx.session, rows=rows)
-            tx.audit(
-                "letter.batch",
-                entity="letter",
-                patient_ids=[pid for pid, _, _ in done.records],
-                detail={
-                    "template": "recall_batch",
-                    "sha256": done.sha256,
-                    "file": path.name,
-                    "letters": len(rows),
-                    "templates": dict(done.counts),
-                    "skipped": len(done.skipped),
-                },
-            )
-        return ids
-
     def _record(
         self,
         letters: list[tuple[int, LetterContent]],
@@ -449,7 +341,7 @@ class LetterService:
         if row is None:
             raise NotFound("no such letter")
         path = Path(row["path"])
-        if _file_checksum(path) != row["sha256"]:
+        if file_checksum(path) != row["sha256"]:
             raise Refused("The kept PDF is missing or has changed since it was produced.")
         if not output.printer:
             return Produced(
@@ -468,49 +360,3 @@ class LetterService:
             raise Refused(str(exc)) from exc
         self._printed([letter_id], [row["patient_id"]], output.printer)
         return Produced(path, row["sha256"], 1, (letter_id,), True, f"Printed ({job}).")
-
-
-def _file_checksum(path: Path) -> str:
-    """SHA-256 of a kept PDF, read in blocks (a batch may be large); '' when missing."""
-    digest = hashlib.sha256()
-    try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    except OSError:
-        return ""
-    return digest.hexdigest()
-
-
-def recall_key(patient: object, today: object) -> str | None:
-    """Which recall letter: check-up invitation, overdue recall, or review invitation."""
-    p = patient  # a row mapping
-    if p["status"] == "post_exit_checkups" and p["next_checkup_due"] is not None:  # type: ignore[index]
-        return "checkup_invitation"
-    due = p["next_review_due"]  # type: ignore[index]
-    if due is None:
-        return None
-    return "review_recall" if due < today else "review_invitation"  # type: ignore[operator]
-
-
-def _letterhead(session: Session) -> Letterhead:
-    row = session.get(PracticeSettings, 1) or PracticeSettings(id=1)
-    return Letterhead(row.name, row.address, row.phone, row.email, row.ods_code)
-
-
-def _facts(
-    session: Session, ids: Sequence[int], *, with_clinical: bool = True
-) -> dict[int, PatientFacts]:
-    rows = queries.patients(session=session, ids=ids)
-    if not with_clinical:  # recall letters need names, addresses and dates only
-        return {pid: PatientFacts(row) for pid, row in rows.items()}
-    return {
-        pid: PatientFacts(
-            row,
-            goals=queries.agreed_goals(session=session, patient_id=pid),
-            prescription=queries.current_prescription(session=session, patient_id=pid),
-            resource=queries.latest_resource(session=session, patient_id=pid),
-            plan=queries.agreed_plan(session=session, patient_id=pid),
-        )
-        for pid, row in rows.items()
-    }

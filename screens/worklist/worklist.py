@@ -23,7 +23,7 @@ from console import format as fmt
 from console.services.letters import BatchPlan, NothingToProduce, Produced, Skipped
 from console.services.worklist import LIMIT, WorkItem, Worklist
 from screens.host import ConsoleScreen
-from screens.letters.confirm import ConfirmPrint, plan_text, skipped_lines
+from screens.widgets.batch_confirm import ConfirmPrint, plan_text, skipped_lines
 
 MARK = "■"
 # The Due column already says "overdue"; the Why column names the kinds, short enough

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.letters import LetterOutput
-from screens.letters.confirm import ConfirmPrint
+from screens.widgets.batch_confirm import ConfirmPrint
 from screens.worklist.worklist import WorklistScreen
 from tests.ui.helpers import settle
 
