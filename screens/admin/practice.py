@@ -14,7 +14,6 @@ from textual.message import Message
 from textual.widgets import Footer, Header, Input, Label, Static
 from textual.worker import Worker, WorkerState
 
-from console.letters.model import Letterhead
 from console.services.dto import Practice, PracticeInput
 from console.services.errors import Invalid, ServiceError
 from screens.host import ConsoleScreen
@@ -35,16 +34,18 @@ FIELDS = (
 PREVIEW_WIDTH = 72
 
 
-def letterhead_lines(head: Letterhead, width: int = PREVIEW_WIDTH) -> list[str]:
-    """The letterhead as the letter prints it: name and address on the left, telephone,
-    email and ODS code on the right (console/letters/render.py)."""
-    left = [head.name, *head.address_lines[:4]]
+def letterhead_lines(data: PracticeInput, width: int = PREVIEW_WIDTH) -> list[str]:
+    """The letterhead as the letter prints it: name and up to four address lines on the
+    left, telephone, email and ODS code on the right (console/letters/render.py)."""
+    address = [part.strip() for part in data.address.replace("\n", ",").split(",")]
+    left = [data.name, *[part for part in address if part][:4]]
+    ods = data.ods_code.strip().upper()
     right = [
         line
         for line in (
-            head.phone and f"Telephone {head.phone}",
-            head.email,
-            head.ods_code and f"ODS code {head.ods_code}",
+            data.phone and f"Telephone {data.phone}",
+            data.email,
+            ods and f"ODS code {ods}",
         )
         if line
     ]
@@ -115,8 +116,7 @@ class PracticeScreen(ConsoleScreen[None]):
 
     def _preview(self) -> None:
         data = self._typed()
-        head = Letterhead(data.name, data.address, data.phone, data.email, data.ods_code.upper())
-        lines = letterhead_lines(head)
+        lines = letterhead_lines(data)
         extra = [line for line in (data.accessibility,) if line.strip()]
         self.query_one("#letterhead", Static).update(
             "\n".join(["Letterhead as letters print it:", *lines, *extra])

@@ -46,7 +46,7 @@ async def test_help_opens_and_escape_closes(app: RecoveryConsole) -> None:
         assert isinstance(screen, HelpScreen)
         text = " ".join(str(w.render()) for w in screen.query(Static))
         assert "Search" in text and "Open" in text and "Filter" in text  # the list's keys
-        assert "strategic review overdue" in text  # the flag letters
+        assert "review overdue (start or strategic)" in text  # the flag letters
         await pilot.press("escape")
         assert isinstance(app.screen, PatientListScreen)
 

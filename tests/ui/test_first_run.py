@@ -43,6 +43,10 @@ async def test_start_empty_with_a_name_lands_on_the_empty_list(empty: Services) 
         await settle(pilot)
         await pilot.press("e", *"Moorside Surgery", "enter")
         await settle(pilot)
+        # The rest of the practice details come next; escape leaves them for later.
+        assert type(app.screen).__name__ == "PracticeScreen"
+        await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.screen, PatientListScreen)
         assert empty.practice.get().name == "Moorside Surgery"
         assert app.title == "Moorside Surgery"
