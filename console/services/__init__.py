@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Engine
 from sqlalchemy import column, insert, table
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from console.clock import Clock, SystemClock

@@ -1,1 +1,2 @@
-"""The patients area: the list (home), the summary and its sections, the patient form, episodes and prescriptions, family and health records."""
+"""The patients area: the list (home), the summary and its sections, the patient form,
+episodes and prescriptions, family and health records."""
