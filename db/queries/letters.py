@@ -74,7 +74,26 @@ def current_prescription(*, session: Session, patient_id: int) -> sa.RowMapping 
     return session.connection().execute(stmt).mappings().first()
 
 
-def latest_resource(*, session: Session, patient_id: int) -> sa.RowMapping | None:
+def linked_resources(*, session: Session, patient_id: int) -> Rows:
+    """Resources linked to the patient, latest link first (each once)."""
+    link = table_of(Linkage)
+    res = table_of(Resource)
+    latest = sa.func.max(link.c.linked_on).label("latest")
+    stmt = (
+        sa.select(res.c.id, res.c.name, latest)
+        .join(link, link.c.resource_id == res.c.id)
+        .where(link.c.patient_id == patient_id)
+        .group_by(res.c.id, res.c.name)
+        .order_by(latest.desc(), res.c.id.desc())
+    )
+    return _all(session, stmt)
+
+
+def linked_resource(
+    *, session: Session, patient_id: int, resource_id: int | None = None
+) -> sa.RowMapping | None:
+    """The resource a letter is about: `resource_id` if it is linked to the patient,
+    else (None) the latest linked."""
     link = table_of(Linkage)
     res = table_of(Resource)
     stmt = (
@@ -84,6 +103,8 @@ def latest_resource(*, session: Session, patient_id: int) -> sa.RowMapping | Non
         .order_by(link.c.linked_on.desc(), link.c.id.desc())
         .limit(1)
     )
+    if resource_id is not None:
+        stmt = stmt.where(res.c.id == resource_id)
     return session.connection().execute(stmt).mappings().first()
 
 
