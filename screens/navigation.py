@@ -61,6 +61,14 @@ AREAS: tuple[Area, ...] = (
         Action.VIEW_CLINICAL,
     ),
     Area(
+        "indicators",
+        "Practice indicators",
+        "The recovery dashboard: each indicator, its gap list and trend",
+        "screens.indicators.dashboard",
+        "IndicatorsScreen",
+        Action.VIEW_REPORTS,
+    ),
+    Area(
         "admin",
         "Administration",
         "Staff and roles, practice details, resources directory",

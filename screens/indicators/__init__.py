@@ -1,0 +1,1 @@
+"""The practice indicators area: the recovery dashboard and its gap lists."""

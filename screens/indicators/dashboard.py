@@ -1,0 +1,309 @@
+"""Practice indicators (SPEC §3 screen 8, §4; issue 17): the recovery dashboard.
+
+Each indicator with numerator / denominator, percent and a bar of block characters (so
+it reads in 16 colours and without colour); `enter` opens the patients NOT meeting it
+(the gap staff act on) in the shared patient table, and `enter` there the summary
+through the navigation layer; `k` one keyworker's patients, `d` a past date; `t` the
+12-month trend (month ends, from history) in a worker with a progress bar. The numbers
+are read in a worker; a drill-down is audited by the service as one event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
+from textual.worker import Worker, WorkerState
+
+from console.rules import indicators as rules
+from console.services.dto import PatientPage
+from console.services.errors import ServiceError
+from console.services.indicators import Dashboard, IndicatorService
+from screens.host import ConsoleScreen
+from screens.widgets.patient_table import PatientTable
+
+BAR = 20
+TITLE_W = 33
+SPARK = " ▁▂▃▄▅▆▇█"
+SHORT_BANDS = ("<1y", "1–2y", "2–5y", "5y+")
+
+
+def spark(points: list[float | None]) -> str:
+    """A trend in eighth-blocks, one character a month ("·" where nothing to count)."""
+    return "".join("·" if p is None else SPARK[min(8, round(p / 100 * 8))] for p in points)
+
+
+def scope_text(board: Dashboard) -> str:
+    when = "today" if not board.from_history else f"as at {board.as_at:%-d %b %Y}"
+    who = f"keyworker {board.keyworker}" if board.keyworker else "whole practice"
+    return f"Practice indicators: {who}, {when}"
+
+
+class AskModal(ModalScreen[str | None]):
+    """One line of input (a keyworker's login, or a date); escape cancels."""
+
+    DEFAULT_CSS = """
+    AskModal { align: center middle; }
+    AskModal > Vertical {
+        width: 56; height: auto; border: round $accent; background: $panel; padding: 0 1;
+    }
+    AskModal .keys { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="indicators-ask.cancel"),
+    ]
+
+    def __init__(self, question: str, value: str, placeholder: str) -> None:
+        super().__init__()
+        self.question, self.value, self.placeholder = question, value, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield Static("enter applies · empty clears · escape cancels", classes="keys")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class IndicatorsScreen(ConsoleScreen[None]):
+    CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "#indicators"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "home", "Back", id="indicators.back"),
+        Binding("enter", "drill", "Gap list", id="indicators.drill"),
+        Binding("k", "keyworker", "Keyworker", id="indicators.keyworker"),
+        Binding("d", "as_at", "Date", id="indicators.date"),
+        Binding("t", "trend", "Trend", id="indicators.trend"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, board: Dashboard) -> None:
+            super().__init__()
+            self.board = board
+
+    class Progress(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    class Trend(Message):
+        def __init__(self, boards: tuple[Dashboard, ...]) -> None:
+            super().__init__()
+            self.boards = boards
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keyworker = ""
+        self.as_at: dt.date | None = None
+        self.board: Dashboard | None = None
+        self.trend: dict[str, str] = {}
+
+    @property
+    def indicators(self) -> IndicatorService:
+        return IndicatorService(self.services)
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        yield Static("Practice indicators: loading…", id="title")
+        yield DataTable(id="indicators", cursor_type="row", zebra_stripes=False)
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Static("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#indicators", DataTable)
+        table.add_column("Indicator", key="title", width=TITLE_W)
+        table.add_column("Met", key="met", width=11)
+        table.add_column("%", key="pct", width=5)
+        table.add_column("Share", key="bar", width=BAR)
+        self.query_one("#progress", ProgressBar).display = False
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.indicators.dashboard(self.as_at, self.keyworker)))
+
+    def on_indicators_screen_loaded(self, message: Loaded) -> None:
+        self.board = board = message.board
+        table = self.query_one("#indicators", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for c in board.counts:
+            trend = self.trend.get(c.key)
+            table.add_row(
+                c.title,
+                f"{c.numerator:>5}/{c.denominator:<5}",
+                f"{rules.percent_text(c):>5}",
+                trend if trend else rules.bar(c, BAR),
+                key=c.key,
+            )
+        table.move_cursor(row=max(row, 0))
+        self.query_one("#title", Static).update(scope_text(board))
+        short = dict(zip(rules.OST_BANDS, SHORT_BANDS, strict=True))
+        bands = " · ".join(f"{short[b.label]} {b.considered}/{b.patients}" for b in board.ost_bands)
+        words = f"On OST, considered decision/all: {bands}\n" if bands else ""
+        keys = "enter gap list · k keyworker · d date · t 12-month trend"
+        self.query_one("#status", Static).update(words + keys)
+
+    def _key(self) -> str | None:
+        table = self.query_one("#indicators", DataTable)
+        if self.board is None or table.row_count == 0:
+            return None
+        value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(value) if value is not None else None
+
+    def action_drill(self) -> None:
+        key = self._key()
+        if key is not None:
+            self.app.push_screen(GapScreen(key, self.as_at, self.keyworker))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_drill()
+
+    def action_keyworker(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self.keyworker = value
+                self.trend = {}
+                self._load()
+
+        self.app.push_screen(
+            AskModal("Keyworker's login (empty: whole practice)", self.keyworker, "login"),
+            chosen,
+        )
+
+    def action_as_at(self) -> None:
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+            if not value:
+                self.as_at = None
+            else:
+                try:
+                    self.as_at = dt.datetime.strptime(value, "%d/%m/%Y").date()
+                except ValueError:
+                    self.notify("A date is DD/MM/YYYY.", severity="error", timeout=5)
+                    return
+            self._load()
+
+        shown = f"{self.as_at:%d/%m/%Y}" if self.as_at else ""
+        self.app.push_screen(
+            AskModal("As at (DD/MM/YYYY, empty: today)", shown, "DD/MM/YYYY"), chosen
+        )
+
+    # -- the trend ---------------------------------------------------------------------
+    def action_trend(self) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=12, progress=0)
+        bar.display = True
+        self._trend()
+
+    @work(thread=True, exclusive=True, group="trend", exit_on_error=False)
+    def _trend(self) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(self.Progress(done, total))
+
+        boards = self.indicators.trend(self.keyworker, 12, progress)
+        self.post_message(self.Trend(boards))
+
+    def on_indicators_screen_progress(self, message: Progress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+
+    def on_indicators_screen_trend(self, message: Trend) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.trend = {
+            key: spark([b.count(key).percent for b in message.boards]).rjust(BAR)
+            for key in rules.KEYS
+        }
+        table = self.query_one("#indicators", DataTable)
+        for key, line in self.trend.items():
+            table.update_cell(key, "bar", line)
+        self.query_one("#status", Static).update(
+            "Share: % at each of the last 12 month ends, oldest left · enter gap list · "
+            "k keyworker · d date"
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.query_one("#progress", ProgressBar).display = False
+            error = event.worker.error
+            if isinstance(error, ServiceError):  # a login or date the service refused
+                self.notify(str(error), severity="error", timeout=6)
+                if self.keyworker or self.as_at is not None:
+                    self.keyworker, self.as_at, self.trend = "", None, {}
+                    self._load()
+                return
+            self.host.report_error(error)
+
+
+class GapScreen(ConsoleScreen[None]):
+    """The patients in an indicator's denominator NOT meeting it; enter opens one."""
+
+    CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "PatientTable"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="indicators-gap.back"),
+        Binding("enter", "open", "Open", id="indicators-gap.open"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, page: PatientPage) -> None:
+            super().__init__()
+            self.page = page
+
+    def __init__(self, key: str, as_at: dt.date | None, keyworker: str) -> None:
+        super().__init__()
+        self.key, self.as_at, self.keyworker = key, as_at, keyworker
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        title = rules.BY_KEY[self.key].title
+        yield Static(f"Not meeting: {title}", id="title", markup=False)
+        yield PatientTable(today=self.services.clock.today(), clinical=True, id="gap")
+        yield Static("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        rows = IndicatorService(self.services).patients(self.key, self.as_at, self.keyworker)
+        self.post_message(self.Loaded(PatientPage(rows, "", more=False)))
+
+    def on_gap_screen_loaded(self, message: Loaded) -> None:
+        table = self.query_one(PatientTable)
+        table.show_page(message.page, empty_text="Everyone meets this indicator.")
+        count = len(message.page.rows)
+        of = rules.BY_KEY[self.key].of
+        self.query_one("#status", Static).update(
+            f"{count:,} patient{'s' if count != 1 else ''} ({of}) · enter open · escape back"
+        )
+
+    def action_open(self) -> None:
+        row = self.query_one(PatientTable).current
+        if row is not None:
+            self.nav.open_summary(row)
+
+    def on_patient_table_selected(self, message: PatientTable.Selected) -> None:
+        self.nav.open_summary(message.row)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.host.report_error(event.worker.error)

@@ -1,0 +1,104 @@
+"""The practice indicators dashboard (issue 17) at 80x24: reached by go-to, `enter` on an
+indicator opens its gap list (the shared patient table), `enter` there the summary, and
+`escape` comes back; snapshots of the dashboard and a drill-down."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from console.app import RecoveryConsole
+from console.rules import indicators as rules
+from console.services import Services
+from console.services.indicators import IndicatorService
+from screens.indicators.dashboard import GapScreen, IndicatorsScreen
+from screens.navigation import Navigator
+from tests.ui.helpers import settle, table
+
+SnapCompare = Callable[..., bool]
+SIZE = (80, 24)
+NALOXONE = rules.KEYS.index("naloxone_12m")
+
+
+def _open(*presses: str) -> Callable[[Pilot[None]], object]:
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        Navigator(pilot.app).open_area("indicators")
+        await settle(pilot)
+        for key in presses:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+async def test_drill_into_naloxone_open_a_patient_and_come_back(populated: Services) -> None:
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        titles = [str(o.prompt) for o in app.screen.query_one("OptionList")._options]  # type: ignore[attr-defined]
+        assert "Practice indicators" in titles
+        await pilot.press("escape")
+        await _open()(pilot)
+        assert isinstance(app.screen, IndicatorsScreen)
+        grid = app.screen.query_one(DataTable)
+        assert grid.row_count == len(rules.KEYS)
+        board = IndicatorService(populated).dashboard()
+        nal = board.count("naloxone_12m")
+        assert str(grid.get_row_at(NALOXONE)[1]).split() == [f"{nal.numerator}/{nal.denominator}"]
+        for _ in range(NALOXONE):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GapScreen)
+        gap = {r.id for r in IndicatorService(populated).patients("naloxone_12m")}
+        assert {r.id for r in table(app).rows} == gap
+        assert len(gap) == nal.denominator - nal.numerator > 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PatientSummaryScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, GapScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IndicatorsScreen)
+
+
+async def test_keyworker_and_date_filters(populated: Services) -> None:
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open()(pilot)
+        screen = app.screen
+        assert isinstance(screen, IndicatorsScreen)
+        await pilot.press("d", *"31/01/2026", "enter")
+        await settle(pilot)
+        assert screen.board is not None and screen.board.from_history
+        assert "as at 31 Jan 2026" in str(screen.query_one("#title").render())
+        await pilot.press("k", *"nobody-here", "enter")
+        await settle(pilot)
+        assert screen.keyworker == "" and screen.as_at is None  # refused: back to the whole
+        assert screen.board is not None and not screen.board.from_history
+
+
+async def test_reception_cannot_open_it(as_role: Callable[[str], Services]) -> None:
+    desk = as_role("reception")
+    app = RecoveryConsole(desk)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "indicators" not in {a.key for a in Navigator(app).areas()}
+
+
+def test_snapshot_dashboard(snap_compare: SnapCompare, populated: Services) -> None:
+    app = RecoveryConsole(populated)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_open())
+
+
+def test_snapshot_gap_list(snap_compare: SnapCompare, populated: Services) -> None:
+    app = RecoveryConsole(populated)
+    presses = ["down"] * NALOXONE + ["enter"]
+    assert snap_compare(app, terminal_size=SIZE, run_before=_open(*presses))
