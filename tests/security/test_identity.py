@@ -129,6 +129,9 @@ def accounts() -> Iterator[None]:
 @pytest.fixture
 def machine(accounts: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Machine]:
     """A surgery server: /etc config, a shared data folder (group rc14staff), homes."""
+    # An earlier in-process command may have left main()'s umask 077 behind, which would
+    # make the /etc folder unreadable to the staff accounts: a server's umask is 022.
+    umask = os.umask(0o022)
     base = Path(tempfile.mkdtemp(prefix="rc14-"))
     base.chmod(0o755)
     (base / "etc").mkdir(mode=0o755)
@@ -146,8 +149,11 @@ def machine(accounts: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Machine
     import console.services.staff
     import console.services.transfer  # noqa: F401
 
-    yield Machine(base, data)
-    shutil.rmtree(base, ignore_errors=True)
+    try:
+        yield Machine(base, data)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+        os.umask(umask)
 
 
 def system(machine: Machine, text: str) -> None:
