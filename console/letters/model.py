@@ -24,6 +24,33 @@ class Letterhead:
         text = self.address.replace("\n", ",")
         return [part.strip() for part in text.split(",") if part.strip()]
 
+    @property
+    def left(self) -> list[str]:
+        """Name and up to four address lines, as the letter prints them on the left."""
+        return [self.name, *self.address_lines[:4]]
+
+    @property
+    def right(self) -> list[str]:
+        """Telephone, email and ODS code, as the letter prints them on the right."""
+        lines = (
+            self.phone and f"Telephone {self.phone}",
+            self.email,
+            self.ods_code and f"ODS code {self.ods_code}",
+        )
+        return [line for line in lines if line]
+
+    def text_lines(self, width: int) -> list[str]:
+        """Both columns in `width` characters: the letterhead's preview on screen."""
+        left, right = self.left, self.right
+        lines = []
+        for n in range(max(len(left), len(right))):
+            a = left[n] if n < len(left) else ""
+            b = right[n] if n < len(right) else ""
+            room = max(width - len(b) - 1, 0)
+            a = a if len(a) <= room else a[: max(room - 1, 0)] + "…"
+            lines.append(f"{a:<{room}} {b}" if b else a)
+        return lines
+
 
 @dataclass(frozen=True)
 class Table:

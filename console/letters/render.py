@@ -269,19 +269,14 @@ class _Painter:
         c.drawString(LEFT, PAGE_H - 20 * mm, head.name)
         c.setFont(FONT, 9)
         y = PAGE_H - 26 * mm
-        for line in head.address_lines[:4]:
+        for line in head.left[1:]:  # the name is drawn above, larger
             c.drawString(LEFT, y, line)
             y -= 4 * mm
         right = PAGE_W - LEFT
         y = PAGE_H - 20 * mm
-        for line in (
-            head.phone and f"Telephone {head.phone}",
-            head.email,
-            head.ods_code and f"ODS code {head.ods_code}",
-        ):
-            if line:
-                c.drawRightString(right, y, line)
-                y -= 4 * mm
+        for line in head.right:
+            c.drawRightString(right, y, line)
+            y -= 4 * mm
         c.setStrokeColor(RULE)
         c.setLineWidth(1.2)
         c.line(LEFT, PAGE_H - 43 * mm, right, PAGE_H - 43 * mm)

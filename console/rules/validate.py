@@ -4,6 +4,7 @@ or raises FieldError with the message shown beside the field."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 
 import pendulum
@@ -15,6 +16,16 @@ from console.rules.vocab import Sex
 
 class FieldError(ValueError):
     pass
+
+
+# Bidirectional overrides and isolates: they reorder what a reader sees (Trojan Source).
+BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character or bidirectional override in `text`, or None: no
+    stored text may hold one (the importer, practice details, staff titles)."""
+    return next((c for c in text if unicodedata.category(c) == "Cc" or c in BIDI), None)
 
 
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from console.clock import valid_zone
+from console.rules.validate import EMAIL, control_character
 from console.services.dto import Practice, PracticeInput
 from console.services.errors import Invalid
 from console.services.roles import Action
@@ -37,7 +37,6 @@ def _practice(row: PracticeSettings | None) -> Practice:
 
 
 ODS_CODE = re.compile(r"^[A-Z][0-9]{5}$")  # a GP practice's: a letter then five digits
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ]{5,28}$")
 # (field, most characters, may hold line breaks)
 TEXTS = (
@@ -46,10 +45,6 @@ TEXTS = (
     ("signature", 300, True),
     ("accessibility", 300, False),
 )
-
-
-def _control_free(text: str) -> bool:
-    return not any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
 
 
 def _number(text: str, low: int, high: int, what: str, errors: dict[str, str], key: str) -> int:
@@ -75,7 +70,7 @@ def check_practice(data: PracticeInput) -> dict[str, object]:
         text = text if lines else " ".join(text.split())
         if len(text) > most:
             errors[key] = f"at most {most} characters"
-        elif not _control_free(text.replace("\n", " ")):
+        elif control_character(text.replace("\n", " ")):
             errors[key] = "has a control character"
         values[key] = text
     if not values.get("name"):
@@ -132,6 +127,15 @@ class PracticeService:
             tx.session.add(row)
             tx.audit("practice.set_up", entity="practice_settings", entity_id=1)
             return _practice(row)
+
+    def letterhead(self, data: PracticeInput, width: int) -> list[str]:
+        """The letterhead these details print, as text lines (the screen's preview); no
+        database, no role: it shows only what was typed."""
+        from console.letters.model import Letterhead
+
+        ods = str(data.ods_code).strip().upper()
+        head = Letterhead(data.name, data.address, data.phone, data.email, ods)
+        return head.text_lines(width)
 
     def update(self, data: PracticeInput, version: int) -> Practice:
         """The practice details screen (admin): every field checked, one audited write

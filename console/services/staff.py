@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import TYPE_CHECKING
 
 import pendulum
 from sqlmodel import Session, func, select
 
+from console.rules.validate import control_character
 from console.rules.vocab import Role
 from console.services.dto import StaffListing, StaffMember
 from console.services.errors import Invalid, NotFound, UnknownStaff
@@ -43,7 +43,7 @@ def check_title(title: object) -> str:
     text = " ".join(title.split())
     if len(text) > 60:
         raise Invalid({"title": "at most 60 characters"})
-    if any(unicodedata.category(c) in ("Cc", "Cf") for c in text):
+    if control_character(text):
         raise Invalid({"title": "has a control character"})
     return text
 

@@ -16,7 +16,6 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,7 +51,6 @@ NAMES = ("family_name", "given_name")
 MAX_CELL = 500
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ESCAPED = re.compile(r"'+[=+\-@\t\r]")  # what export_patients escaped (one more ')
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -119,7 +117,7 @@ def escape(value: str) -> str:
 
 
 def _cell_problem(column: str, value: str) -> str:
-    bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" or ch in _BIDI), None)
+    bad = validate.control_character(value)
     if bad is not None:
         return f"contains a control character (U+{ord(bad):04X}); nothing like it may be imported"
     if len(value) > MAX_CELL:

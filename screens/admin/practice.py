@@ -34,31 +34,6 @@ FIELDS = (
 PREVIEW_WIDTH = 72
 
 
-def letterhead_lines(data: PracticeInput, width: int = PREVIEW_WIDTH) -> list[str]:
-    """The letterhead as the letter prints it: name and up to four address lines on the
-    left, telephone, email and ODS code on the right (console/letters/render.py)."""
-    address = [part.strip() for part in data.address.replace("\n", ",").split(",")]
-    left = [data.name, *[part for part in address if part][:4]]
-    ods = data.ods_code.strip().upper()
-    right = [
-        line
-        for line in (
-            data.phone and f"Telephone {data.phone}",
-            data.email,
-            ods and f"ODS code {ods}",
-        )
-        if line
-    ]
-    lines = []
-    for n in range(max(len(left), len(right))):
-        a = left[n] if n < len(left) else ""
-        b = right[n] if n < len(right) else ""
-        room = max(width - len(b) - 1, 0)
-        a = a if len(a) <= room else a[: max(room - 1, 0)] + "…"
-        lines.append(f"{a:<{room}} {b}" if b else a)
-    return lines
-
-
 class PracticeScreen(ConsoleScreen[None]):
     CSS_PATH = "admin.tcss"
     AUTO_FOCUS = "#name"
@@ -116,7 +91,7 @@ class PracticeScreen(ConsoleScreen[None]):
 
     def _preview(self) -> None:
         data = self._typed()
-        lines = letterhead_lines(data)
+        lines = self.services.practice.letterhead(data, PREVIEW_WIDTH)
         extra = [line for line in (data.accessibility,) if line.strip()]
         self.query_one("#letterhead", Static).update(
             "\n".join(["Letterhead as letters print it:", *lines, *extra])
