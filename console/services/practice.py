@@ -83,7 +83,7 @@ def check_practice(data: PracticeInput) -> dict[str, object]:
         errors["email"] = "an email address such as reception@moorside.nhs.uk"
     ods = str(data.ods_code).strip().upper()
     if ods and not ODS_CODE.match(ods):
-        errors["ods_code"] = "a GP practice's ODS code is a letter then five digits (B86001)"
+        errors["ods_code"] = "a letter then five digits, e.g. B86001"
     zone = str(data.timezone).strip()
     if not valid_zone(zone):
         errors["timezone"] = "an IANA time zone such as Europe/London"

@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from console.rules.vocab import Role
 from console.services.dto import StaffListing, StaffMember
-from console.services.errors import ServiceError
+from console.services.errors import Invalid, ServiceError
 from console.services.staff import TITLES
 from screens.host import ConsoleScreen
 from screens.widgets.form import ServiceForm, cut
@@ -58,16 +58,22 @@ class StaffForm(ServiceForm[StaffMember]):
             if m is None:
                 yield from self.field(
                     "Login",
-                    Input(placeholder="their account name on this server", id="login"),
+                    Input(placeholder="their account name", id="login", compact=True),
                 )
             yield from self.field(
-                "Name", Input(m.name if m else "", placeholder="as letters sign it", id="name")
+                "Name",
+                Input(m.name if m else "", placeholder="as letters sign", id="name", compact=True),
             )
             yield from self.field(
                 "Title",
-                Input(m.title if m else "", placeholder="printed under the signature", id="title"),
+                Input(
+                    m.title if m else "",
+                    placeholder="printed under the signature",
+                    id="title",
+                    compact=True,
+                ),
             )
-            yield Static("  e.g. " + ", ".join(TITLES), classes="note")
+            yield Static(cut("e.g. " + ", ".join(TITLES), 58), classes="title-note")
             with Horizontal(classes="field", id="row-roles"):
                 yield Static("Roles", classes="label")
                 for role, label in ROLE_LABEL.items():
@@ -203,7 +209,9 @@ class StaffScreen(ConsoleScreen[None]):
         if event.state is not WorkerState.ERROR or event.worker.error is None:
             return
         error = event.worker.error
-        if isinstance(error, ServiceError):
+        if isinstance(error, Invalid):  # the reason alone; the row says who
+            self._say("Not saved: " + " ".join(error.errors.values()), error=True)
+        elif isinstance(error, ServiceError):
             self._say(f"Not saved: {error}", error=True)
         else:
             self.host.report_error(error)
