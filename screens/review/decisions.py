@@ -172,7 +172,7 @@ def next_review(b: ReviewSections) -> Iterator[Widget]:
     )
     yield Horizontal(
         Static("Next review", classes="label"),
-        b.field(f.DATE, "next-date", f.date_text(v.next_review_date), "date"),
+        b.field(f.NEXT_DATE, "next-date", f.date_text(v.next_review_date), "date"),
         classes="row",
     )
     yield Horizontal(

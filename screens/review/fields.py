@@ -218,6 +218,9 @@ DECLINED = FieldSpec(
     _declined,
 )
 DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date)
+NEXT_DATE = FieldSpec(
+    "Next review", "Next review, dd/mm/yyyy: later than the rule's needs a reason", parse_date
+)
 
 
 def review_date_field(today: dt.date) -> FieldSpec:

@@ -26,6 +26,10 @@ class Line(Widget):
     """One line of text that changes often: a repaint, never a new layout of the form
     (a Static's update lays out the whole screen, ~90 ms with 250 fields mounted)."""
 
+    # One line high: a Widget's default height filled the BARC-10 section with its total
+    # line, pushing the ten items out of sight on entry (issue 13).
+    DEFAULT_CSS = "Line { height: 1; }"
+
     text: reactive[str] = reactive("", layout=False)
 
     def __init__(

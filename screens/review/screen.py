@@ -70,13 +70,14 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
                 f"section({n})",
                 "Sections" if n == 1 else name,
                 show=n == 1,
-                key_display="F1-7" if n == 1 else None,
+                key_display="F1-7 ^g" if n == 1 else None,
                 id=f"review.section-{n}",
                 priority=True,
             )
             for n, (_, name) in enumerate(SECTIONS, start=1)
         ],
-        Binding("ctrl+g", "pick_section", "Go to section", id="review.pick-section"),
+        # In the footer with F1-7 ("F1-7 ^g Sections"); help lists it on its own.
+        Binding("ctrl+g", "pick_section", "Section list", show=False, id="review.pick-section"),
         Binding("a", "addendum", "Addendum", id="review.addendum"),
         Binding("o", "ost_decision", "OST decision", id="review.ost-decision"),
         Binding("e", "reentry", "Offer episode", id="review.reentry"),
@@ -212,10 +213,20 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         if spec is None:
             return
         field_id = event.widget.id or ""
+        self._mark_row(event.widget)
         if is_barc_item(field_id):
             self.query_one("#hint", Line).update(self.barc_hint(field_id))
         else:
             self.query_one("#hint", Line).update(spec.hint)
+
+    def _mark_row(self, widget: Widget) -> None:
+        """The focused field's row label is marked in type, not colour (16 colours and
+        NO_COLOR): a class change restyles the label only, no new layout."""
+        for label in self.query(".-here"):
+            label.remove_class("-here")
+        row = widget.parent
+        if row is not None and row.children:
+            row.children[0].add_class("-here")
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         widget = event.widget

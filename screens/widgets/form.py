@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 from console.rules.validate import FieldError
 from console.services import Services
 from console.services.errors import Invalid, ServiceError
+from screens.widgets.discard import field_values, leave_or_ask
 
 T = TypeVar("T")
 NOT_SAVED = "Not saved: please correct the marked fields."
@@ -129,5 +130,13 @@ class ServiceForm(ModalScreen[T | None], Generic[T]):
             self.say("Not saved: unexpected error.")
             self.app.report_error(error)  # type: ignore[attr-defined]
 
+    def on_mount(self) -> None:
+        # What the fields held when the dialog opened (after the subclass filled them).
+        self.call_after_refresh(self._remember_opened)
+
+    def _remember_opened(self) -> None:
+        self._opened = field_values(self)
+
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """escape: leave at once if nothing changed, else ask before discarding."""
+        leave_or_ask(self, getattr(self, "_opened", None), lambda: self.dismiss(None))

@@ -105,3 +105,38 @@ def test_no_advertised_binding_is_alt_digit() -> None:
     assert offenders == []
     assert "alt+1" not in README.read_text()
     assert all("alt+" not in k for k in ReviewScreen().keys_advertised())
+
+
+async def test_a_dialog_with_changes_asks_before_escape_discards(app: RecoveryConsole) -> None:
+    from textual.widgets import Select
+
+    from screens.linkage.resources import ResourceForm, ResourcesScreen
+    from screens.widgets.discard import DiscardModal
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourcesScreen())
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ResourceForm)
+        await pilot.press("escape")  # nothing typed: it closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, ResourcesScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ResourceForm)
+        form.query_one("#kind", Select).value = "smart_recovery"
+        form.query_one("#name", Input).focus()
+        await pilot.press(*"SMART Kirkstall", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardModal)
+        await pilot.press("n")  # keep editing: every value still there
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#name", Input).value == "SMART Kirkstall"
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ResourcesScreen)
