@@ -109,7 +109,9 @@ def test_a_hang_up_before_the_autosave_keeps_the_value(tmp_path: Path) -> None:
         screen.wait_for("Strategic")  # the kind picker
         screen.keys("\r")
         screen.wait_for("draft")  # the form's title
-        time.sleep(1.0)
+        time.sleep(
+            3.0
+        )  # the first field takes focus once the form is built, even on a busy machine
         screen.keys("5")  # alcohol, week 1
         time.sleep(0.2)  # well inside the autosave's 1.5 s
     finally:

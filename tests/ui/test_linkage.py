@@ -15,6 +15,7 @@ from db.models import Patient
 from screens.linkage.forms import LinkForm, OutcomeForm
 from screens.linkage.linkage import LinkageScreen
 from screens.linkage.resources import ResourceForm, ResourcesScreen
+from screens.widgets.discard import DiscardModal
 from tests.ui.helpers import known_id, settle
 
 SIZE = (80, 24)
@@ -141,7 +142,10 @@ async def test_link_form_errors_are_shown_beside_their_fields(
         await settle(pilot)
         assert app.screen is form
         assert "before the link date" in text(app, "#e-follow_up_date")  # from the service
-        await pilot.press("escape")
+        await pilot.press("escape")  # what was typed is not thrown away unasked
+        await settle(pilot)
+        assert isinstance(app.screen, DiscardModal)
+        await pilot.press("y")
         await settle(pilot)
         assert isinstance(app.screen, LinkageScreen)
         assert app.screen.changed is False
