@@ -99,6 +99,8 @@ class RecoveryConsole(App[None]):
 
         install_hang_up(self)
         self.refresh_header()
+        # Start-up reads with Core; the ORM's mappers are set up once the first frame is out.
+        self.call_after_refresh(self.run_worker, self.services.warm_up, thread=True)
         first_run = not self.services.practice.is_set_up()
         if first_run and allowed(self.services.staff.roles, Action.ADMINISTER):
             from screens.first_run import FirstRunScreen

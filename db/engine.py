@@ -130,6 +130,9 @@ def make_engine(
     """
     url = to_url(path_or_url)
     if not is_sqlite_url(url):
+        from db.models.patient import postgresql_options
+
+        postgresql_options()
         return sa.create_engine(url, pool_pre_ping=True)
     path = sqlite_path(url)
     if path is not None:

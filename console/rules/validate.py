@@ -4,7 +4,6 @@ or raises FieldError with the message shown beside the field."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 
 import pendulum
@@ -22,14 +21,22 @@ class FieldError(ValueError):
 BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# Unicode's Cc category is exactly these two ranges; one regex search is ~10x faster than
+# asking unicodedata of every character (the importer checks every cell).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f" + "".join(sorted(BIDI)) + "]")
+
+
 def control_character(text: str) -> str | None:
     """The first control character or bidirectional override in `text`, or None: no
     stored text may hold one (the importer, practice details, staff titles)."""
-    return next((c for c in text if unicodedata.category(c) == "Cc" or c in BIDI), None)
+    found = _CONTROL.search(text)
+    return found.group() if found else None
 
 
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+UK_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
 
 
 def nhs(text: str) -> str:
@@ -56,9 +63,9 @@ def date(text: str, *, today: pendulum.Date, required: bool = True) -> pendulum.
             raise FieldError("date is required (DD/MM/YYYY)")
         return None
     try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            parsed = pendulum.from_format(value, "YYYY-MM-DD").date()
-        elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", value):
+        if ISO_DATE.fullmatch(value):  # int() and a date: what from_format did, 20x faster
+            parsed = pendulum.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+        elif UK_DATE.fullmatch(value):
             day, month, year = (int(p) for p in value.split("/"))
             parsed = pendulum.date(year, month, day)
         else:
@@ -74,9 +81,12 @@ def date(text: str, *, today: pendulum.Date, required: bool = True) -> pendulum.
     return parsed
 
 
+SEXES = frozenset(s.value for s in Sex)
+
+
 def sex(text: str) -> str:
     value = text.strip().lower() or Sex.UNKNOWN.value
-    if value not in {s.value for s in Sex}:
+    if value not in SEXES:
         raise FieldError("sex must be male, female, other or unknown")
     return value
 

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from db.models import AuditEvent, AuditHead, AuditPatient, table_of
 
 GENESIS = "0" * 64
+INDEX_SLICE = 5_000  # audit_patient rows per INSERT
 
 
 def canonical(event: AuditEvent) -> str:
@@ -77,11 +78,17 @@ def append(
     session.add(event)
     session.flush()
     assert event.id is not None
-    concerned = set(patient_ids) | ({patient_id} if patient_id is not None else set())
-    if concerned:  # the viewer's index of whom the event concerns, in the same commit
+    concerned = sorted(set(patient_ids) | ({patient_id} if patient_id is not None else set()))
+    # the viewer's index of whom the event concerns, in the same commit; in slices, so an
+    # export of the whole caseload does not build one parameter list of every patient
+    insert = sa.insert(table_of(AuditPatient))
+    for start in range(0, len(concerned), INDEX_SLICE):
         session.execute(
-            sa.insert(table_of(AuditPatient)),
-            [{"patient_id": p, "event_id": event.id} for p in sorted(concerned)],
+            insert,
+            [
+                {"patient_id": p, "event_id": event.id}
+                for p in concerned[start : start + INDEX_SLICE]
+            ],
         )
     head.last_id = event.id
     head.last_hash = event.hash

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from console.clock import valid_zone
@@ -12,13 +13,20 @@ from console.rules.validate import EMAIL, control_character
 from console.services.dto import Practice, PracticeInput
 from console.services.errors import Invalid
 from console.services.roles import Action
-from db.models import PracticeSettings
+from db.models import PracticeSettings, table_of
 
 if TYPE_CHECKING:
     from console.services import Services
 
 
-def _practice(row: PracticeSettings | None) -> Practice:
+def _settings_row(session: Session) -> sa.Row[Any] | None:
+    """The settings row as a Core row (attribute access as on the model): start-up reads it
+    before the first frame, and an ORM query there would configure every mapper first."""
+    t = table_of(PracticeSettings)
+    return session.connection().execute(sa.select(t).where(t.c.id == 1)).first()
+
+
+def _practice(row: PracticeSettings | sa.Row[Any] | None) -> Practice:
     row = row or PracticeSettings(id=1)
     return Practice(
         name=row.name,
@@ -108,13 +116,13 @@ class PracticeService:
 
     def get(self) -> Practice:
         """Everyone sees the practice name in the header, so this needs no role."""
-        with Session(self._s.engine) as session:
-            return _practice(session.get(PracticeSettings, 1))
+        with Session(self._s.engine) as session:  # Core: on the start-up path
+            return _practice(_settings_row(session))
 
     def is_set_up(self) -> bool:
         """False on a new database until demo data is loaded or the practice is named."""
         with Session(self._s.engine) as session:
-            return session.get(PracticeSettings, 1) is not None
+            return _settings_row(session) is not None
 
     def set_up(self, name: str) -> Practice:
         """First run, starting empty: record the practice's name (admin)."""

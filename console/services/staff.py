@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pendulum
-from sqlmodel import Session, func, select
+import sqlalchemy as sa
+from sqlmodel import Session, select
 
 from console.rules.validate import control_character
 from console.rules.vocab import Role
 from console.services.dto import StaffListing, StaffMember
 from console.services.errors import Invalid, NotFound, UnknownStaff
 from console.services.roles import Action
-from db.models import AuditEvent, Staff
+from db.models import AuditEvent, Staff, table_of
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -63,11 +64,15 @@ def _admins_left(session: Session, without: int) -> int:
 def find_active(session: Session, login: str) -> StaffMember:
     """Who is signing in. Reads only the columns every schema version has: identity is
     decided before an older database is upgraded (the title is read where it is used)."""
-    row = session.exec(
-        select(Staff.id, Staff.login, Staff.name, Staff.roles, Staff.active).where(
-            Staff.login == login
+    # Core, as every start-up query: the ORM's mappers are configured after the first frame
+    s = table_of(Staff)
+    row = (
+        session.connection()
+        .execute(
+            sa.select(s.c.id, s.c.login, s.c.name, s.c.roles, s.c.active).where(s.c.login == login)
         )
-    ).first()
+        .first()
+    )
     if row is None or not row.active:
         raise UnknownStaff(login)
     staff_id, login, name, roles, _active = row
@@ -75,7 +80,8 @@ def find_active(session: Session, login: str) -> StaffMember:
 
 
 def staff_count(session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Staff)).one()
+    count = sa.select(sa.func.count()).select_from(table_of(Staff))
+    return int(session.connection().execute(count).scalar_one())
 
 
 class StaffService:

@@ -43,7 +43,7 @@ def count(db: Path) -> int:
     return int(n or 0)
 
 
-def test_good_file_imports_every_row_with_one_audit_event_each(db: Path, tmp_path: Path) -> None:
+def test_good_file_imports_every_row_in_one_audit_event(db: Path, tmp_path: Path) -> None:
     result = run("--db", str(db), "import", "patients", str(write(tmp_path, [HEADER, *GOOD])))
     assert result.returncode == OK, result.stderr
     assert "Imported 3 patients" in result.stdout
@@ -51,14 +51,23 @@ def test_good_file_imports_every_row_with_one_audit_event_each(db: Path, tmp_pat
     engine = sa.create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
         events = conn.exec_driver_sql(
-            "SELECT count(*) FROM audit_event WHERE action = 'patient.import'"
-        ).scalar()
+            "SELECT id, patient_ids FROM audit_event WHERE action = 'patient.import'"
+        ).all()
+        listed = conn.exec_driver_sql(
+            "SELECT p.nhs_number FROM audit_patient a JOIN patient p ON p.id = a.patient_id"
+            " WHERE a.event_id = ?",
+            (events[0][0],),
+        ).scalars()
         postcode = conn.exec_driver_sql(
             "SELECT postcode FROM patient WHERE family_name = 'Ó Súilleabháin'"
         ).scalar()
+        numbers = set(listed)
     engine.dispose()
-    assert events == 3
+    assert len(events) == 1  # SPEC §2: a batch is one event listing its patients
+    assert numbers == {"9434765919", "9990000018", "9990000026"}
     assert postcode == "WF1 1AA"
+    checked = run("--db", str(db), "check")
+    assert checked.returncode == OK, checked.stdout + checked.stderr
 
 
 def test_bad_rows_import_nothing_and_every_bad_line_is_reported(db: Path, tmp_path: Path) -> None:
