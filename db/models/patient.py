@@ -129,6 +129,14 @@ class Prescription(SQLModel, table=True):
     qtc_ms: int | None = None
     # Comma-separated co-prescribed sedatives (benzodiazepines, gabapentinoids).
     sedatives: str = Field(default="", max_length=200)
+    # The product's form and strength (console.rules.products), or typed for "other"
+    # (migration 0014); the instalment days as "mon,wed,fri" and which are supervised;
+    # the pharmacy from the directory, whose address the pharmacy letter prints.
+    product: str = Field(default="", max_length=40)
+    product_text: str = Field(default="", max_length=120)
+    pickup_days: str = Field(default="", max_length=30)
+    supervised_days: str = Field(default="", max_length=30)
+    pharmacy_id: int | None = Field(default=None, foreign_key="pharmacy.id", index=True)
     version: int = 1
 
 
