@@ -40,6 +40,7 @@ INSTALMENTS = {
     "multi_day_pickup": ("mon,wed,fri", "mon"),
     "weekly": ("mon", ""),
 }
+SUBLINGUAL = "buprenorphine_sl_2mg_8mg"  # the one medicine with several tablet strengths
 PR_LEVELS = {"weekly": (8.0, 16.0, 24.0, 32.0), "monthly": (64.0, 96.0, 128.0, 160.0)}
 START, STRATEGIC, INTERIM, EXIT, CHECKUP = (k.value for k in ReviewKind)
 
@@ -384,7 +385,7 @@ class Caseload(CareRecords):
             rows.append((
                 self.next_id("prescription"), pid, medicine, dose, interval, dispensing,
                 c.pharmacy, day(start), day(end), missed, day(ecg), qtc, c.sedative,
-                default_product(medicine, interval), pickup, supervised,
+                default_product(medicine, interval) or SUBLINGUAL, pickup, supervised,
                 data.PHARMACIES.index(c.pharmacy) + 1,
             ))  # fmt: skip
 
