@@ -83,4 +83,5 @@ def test_every_letter_carries_the_accessibility_line(caseload: Caseload) -> None
     )
     text = text_of(produced.path)
     assert text.count(own) == 2 and DEFAULT_LINE not in text
-    assert own in letters.preview(caseload.siobhan, "review_invitation").text
+    preview = letters.preview(caseload.siobhan, "review_invitation").text
+    assert own in " ".join(preview.split())
