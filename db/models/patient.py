@@ -40,7 +40,8 @@ class Patient(SQLModel, table=True):
     consent_share_specialist: bool = False
     keyworker_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     status: str = Field(default="in_treatment", max_length=20)
-    recovery_start: dt.date | None = None
+    # Indexed (migration 0014): the worklist lists recovery milestones coming up.
+    recovery_start: dt.date | None = Field(default=None, index=True)
     children_under_16: int = 0
     safe_storage_discussed: dt.date | None = None
     # "none_to_involve" or "declines" when no family record is the considered answer.

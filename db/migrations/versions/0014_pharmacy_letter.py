@@ -7,6 +7,7 @@ instalment (pick-up) days and which of them are supervised (`pickup_days`,
 `supervised_days`, as "mon,wed,fri"), and the directory's pharmacy (`pharmacy_id`; the
 free-text `pharmacy` column stays as the name shown in the record). Existing rows keep
 empty values: a pharmacy letter is refused until a clinician records them.
+`ix_patient_recovery_start` serves the worklist's recovery milestones coming up.
 
 Revision ID: 0014_pharmacy_letter
 Revises: 0010_audit_patients
@@ -32,6 +33,7 @@ def _text(name: str, length: int) -> sa.Column[str]:
 
 
 def upgrade() -> None:
+    op.create_index(op.f("ix_patient_recovery_start"), "patient", ["recovery_start"])
     op.create_table(
         "pharmacy",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -74,3 +76,4 @@ def downgrade() -> None:
         batch_op.drop_column("product")
     op.drop_index(op.f("ix_pharmacy_name_key"), table_name="pharmacy")
     op.drop_table("pharmacy")
+    op.drop_index(op.f("ix_patient_recovery_start"), table_name="patient")
