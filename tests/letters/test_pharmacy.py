@@ -4,6 +4,7 @@ form and strength, the dose, each instalment and the supervised days)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from console.services.letters import LetterOutput
 from tests.conftest import StaffFactory
 from tests.letters.conftest import Caseload, methadone
 from tests.letters.test_layout import in_window, runs
+from tests.services.test_reviews import complete
 
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat")
 MISSED = "three or more doses in a row are missed"
@@ -218,3 +220,17 @@ def test_the_prescription_keeps_what_it_was_given(caseload: Caseload) -> None:
     assert dose.product == "methadone_1mg_ml"
     assert dose.pickup_days == WEEK and dose.supervised_days == ("mon", "wed", "fri")
     assert dose.pharmacy_id == 1 and dose.pharmacy == "Boots"
+
+
+def test_a_review_dose_change_keeps_the_product_days_and_pharmacy(caseload: Caseload) -> None:
+    services = caseload.services
+    today = services.clock.today()
+    services.episodes.start(caseload.siobhan, dt.date(2026, 1, 5))
+    draft = services.reviews.start(caseload.siobhan, "strategic")
+    data = complete(ost_decision="reduce", ost_rationale="", new_dose_mg=50.0, new_dose_from=today)
+    services.reviews.finalise(draft.id, draft.version, data)
+    text, window = read(services.letters.produce(caseload.siobhan, "pharmacy_letter").path)
+    assert "Dose 50 mg (50 ml) daily" in text
+    assert "Medicine Methadone oral solution 1 mg/ml" in text
+    assert "Monday: 1 day, 50 mg (50 ml); supervised" in text
+    assert "WF1 1DH" in window
