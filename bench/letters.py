@@ -24,7 +24,7 @@ HEAD = Letterhead(
 
 def letters(count: int) -> list[LetterContent]:
     template = fields.shipped()["review_invitation"]
-    signer = Signer("Dr Ann Example", frozenset({"clinician"}))
+    signer = Signer("Dr Ann Example", "GP")
     today = dt.date(2026, 11, 23)
     out = []
     for n in range(count):

@@ -61,6 +61,14 @@ AREAS: tuple[Area, ...] = (
         Action.VIEW_CLINICAL,
     ),
     Area(
+        "pharmacies",
+        "Pharmacy directory",
+        "Community pharmacies and their addresses, for prescriptions and the pharmacy letter",
+        "screens.pharmacies.pharmacies",
+        "PharmaciesScreen",
+        Action.VIEW_CLINICAL,
+    ),
+    Area(
         "indicators",
         "Practice indicators",
         "The recovery dashboard: each indicator, its gap list and trend",

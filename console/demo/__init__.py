@@ -20,7 +20,7 @@ from console.rules.names import fold_key
 from console.rules.nhs_number import check_digit
 from console.rules.vocab import Role
 from db import bulk
-from db.models import PracticeSettings, Resource, Staff, table_of
+from db.models import Pharmacy, PracticeSettings, Resource, Staff, table_of
 
 BATCH = 2_000  # patients per flush: ~15,000 reviews, the size of one executemany chunk
 # The 999 test range holds 909,091 valid numbers; leave room for rejection sampling.
@@ -56,13 +56,14 @@ def generate(
     team, added = _staff(conn)
     _practice(conn)
     resources = _resources(conn)
+    _pharmacies(conn)
     caseload = Caseload(conn, rnd, today, team, resources)
     for index, number in enumerate(nhs_numbers(rnd, patients), start=1):
         caseload.patient(number)
         if index % BATCH == 0:
             caseload.flush()
     caseload.flush()
-    bulk.reset_sequences(conn, [table_of(Staff), table_of(Resource), *TABLES])
+    bulk.reset_sequences(conn, [table_of(Staff), table_of(Resource), table_of(Pharmacy), *TABLES])
     return DemoSummary(
         patients=patients, reviews=caseload.reviews, staff=added, resources=len(resources)
     )
@@ -128,3 +129,16 @@ def _resources(conn: sa.Connection) -> list[tuple[int, str]]:
     columns = ("id", "kind", "name", "name_key", "where", "when", "contact")
     bulk.insert_many(conn, table, columns, rows)
     return [(row[0], row[1]) for row in rows]
+
+
+def _pharmacies(conn: sa.Connection) -> None:
+    """The pharmacy directory: ids 1… in the order of `PHARMACIES` (an empty database)."""
+    table = table_of(Pharmacy)
+    rows = [
+        (n, name, fold_key(name)[:80], line, "", town, postcode, phone)
+        for n, (name, (line, town, postcode, phone)) in enumerate(
+            zip(demo_data.PHARMACIES, demo_data.PHARMACY_ADDRESSES, strict=True), start=1
+        )
+    ]
+    columns = ("id", "name", "name_key", "address_line_1", "address_line_2", "town")
+    bulk.insert_many(conn, table, (*columns, "postcode", "phone"), rows)

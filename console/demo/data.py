@@ -186,6 +186,21 @@ PHARMACIES = (
     "Kirkstall Bridge Pharmacy", "Moorside Pharmacy", "Pudsey Market Chemist",
     "Hunslet Health Pharmacy", "Manningham Pharmacy, Bradford", "Westgate Chemist, Wakefield",
 )
+# The pharmacy directory: each name's postal address (line, town, postcode) and phone.
+PHARMACY_ADDRESSES = (
+    ("212 Bramley Lane", "Leeds", "LS13 3DX", "0113 496 0101"),
+    ("48 Town Street", "Leeds", "LS12 3AB", "0113 496 0102"),
+    ("131 Armley Road", "Leeds", "LS12 2QW", "0113 496 0103"),
+    ("9 Beeston Hill Parade", "Leeds", "LS11 8BS", "0113 496 0104"),
+    ("2 Harehills Corner", "Leeds", "LS8 3DD", "0113 496 0105"),
+    ("17 Seacroft Green", "Leeds", "LS14 6JD", "0113 496 0106"),
+    ("75 Kirkstall Bridge Road", "Leeds", "LS5 3BW", "0113 496 0107"),
+    ("4 Moorside Parade", "Leeds", "LS13 2RT", "0113 496 0108"),
+    ("33 Market Place", "Pudsey", "LS28 7AA", "0113 496 0109"),
+    ("118 Hunslet Road", "Leeds", "LS10 1JQ", "0113 496 0110"),
+    ("61 Lumb Lane", "Bradford", "BD8 7QU", "01274 496 011"),
+    ("26 Westgate", "Wakefield", "WF1 1JY", "01924 496 012"),
+)
 
 REFERRALS = (
     "self", "self", "self", "GP", "GP", "probation", "hospital (A&E)", "criminal justice (DRR)",

@@ -20,6 +20,7 @@ from console.demo import data as data
 from console.demo.care import CareRecords
 from console.demo.measures import Profile, Visit
 from console.demo.records import PATIENT_COLUMNS, SPECS, TABLES, add_months
+from console.rules.products import default_product
 from console.rules.vocab import EXIT_REASONS, ExitGroup, Medicine, ReviewKind
 from console.rules.vocab import PatientStatus as Status
 
@@ -31,6 +32,15 @@ PR_LICENSED = dt.date(2019, 6, 1).toordinal()  # prolonged-release buprenorphine
 METHADONE = Medicine.METHADONE.value
 BUPRENORPHINE = Medicine.BUPRENORPHINE.value
 BUP_PR = Medicine.BUPRENORPHINE_PR.value
+# Instalment (pick-up) days and the supervised ones, by dispensing: Saturday's collection
+# holds Sunday's dose (most pharmacies close on Sunday).
+INSTALMENTS = {
+    "supervised": ("mon,tue,wed,thu,fri,sat", "mon,tue,wed,thu,fri,sat"),
+    "daily_pickup": ("mon,tue,wed,thu,fri,sat", ""),
+    "multi_day_pickup": ("mon,wed,fri", "mon"),
+    "weekly": ("mon", ""),
+}
+SUBLINGUAL = "buprenorphine_sl_2mg_8mg"  # the one medicine with several tablet strengths
 PR_LEVELS = {"weekly": (8.0, 16.0, 24.0, 32.0), "monthly": (64.0, 96.0, 128.0, 160.0)}
 START, STRATEGIC, INTERIM, EXIT, CHECKUP = (k.value for k in ReviewKind)
 
@@ -371,9 +381,12 @@ class Caseload(CareRecords):
                 if medicine == METHADONE and dose > 100 and r() < 0.8:
                     ecg = T - ri(0, 330) if r() < 0.75 else T - ri(400, 900)
                     qtc = ri(400, 470)
+            pickup, supervised = INSTALMENTS.get(dispensing, ("", ""))
             rows.append((
                 self.next_id("prescription"), pid, medicine, dose, interval, dispensing,
                 c.pharmacy, day(start), day(end), missed, day(ecg), qtc, c.sedative,
+                default_product(medicine, interval) or SUBLINGUAL, pickup, supervised,
+                data.PHARMACIES.index(c.pharmacy) + 1,
             ))  # fmt: skip
 
 

@@ -72,7 +72,8 @@ SPECS: tuple[tuple[Any, tuple[str, ...]], ...] = (
         id patient_id start_date referral_source problem_substances end_date exit_reason""")),
     (Prescription, _columns("""
         id patient_id medicine dose_mg interval dispensing pharmacy start_date end_date
-        missed_doses_in_row ecg_date qtc_ms sedatives""")),
+        missed_doses_in_row ecg_date qtc_ms sedatives product pickup_days supervised_days
+        pharmacy_id""")),
     (FamilyMember, _columns("""
         id patient_id name relationship contact consent_involvement support_offered""")),
     (HealthCheck, _columns("id patient_id kind check_date result detail recorded_by")),

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 import pendulum
 
 from console.format import nhs
-from console.letters import fields, milestones
+from console.letters import fields, milestones, pharmacy
 from console.letters.model import LetterContent, Letterhead, Table
+from console.rules import products
 from console.rules.durations import spoken
 from console.rules.vocab import (
-    DISPENSING_LABEL,
     DOMAIN_LABEL,
     MEDICINE_LABEL,
     Domain,
@@ -25,13 +25,6 @@ from console.rules.vocab import (
     PatientStatus,
 )
 
-ROLE_TITLE = (
-    ("clinician", "Clinician"),
-    ("recovery_worker", "Recovery worker"),
-    ("admin", "Practice manager"),
-    ("reception", "Reception"),
-)
-DISPENSING = {key.value: label.capitalize() for key, label in DISPENSING_LABEL.items()}
 GOAL_STATUS = {
     "not_started": "Not started",
     "in_progress": "In progress",
@@ -42,12 +35,27 @@ GOAL_STATUS = {
 
 @dataclass(frozen=True)
 class Signer:
-    name: str
-    roles: frozenset[str]
+    """Who a letter is signed by: a member of staff's name and professional title, or
+    (a batch) the practice's signature default. Never a role name."""
 
-    @property
-    def title(self) -> str:
-        return next((t for r, t in ROLE_TITLE if r in self.roles), "")
+    name: str
+    title: str = ""  # "GP", "Nurse prescriber" … ("" when none is recorded)
+    lines: tuple[str, ...] = ()  # a signature default's lines below the name
+
+    @classmethod
+    def practice(cls, head: Letterhead) -> Signer:
+        """The practice's signature default: its first line signs, the rest follow; when
+        none is set, the team at the practice."""
+        lines = [" ".join(x.split()) for x in head.signature.splitlines() if x.strip()]
+        if not lines:
+            return cls("The recovery team")
+        return cls(lines[0], lines=tuple(lines[1:]))
+
+    def under(self, practice: str) -> str:
+        """The lines under the name: the title and the practice, or the default's lines."""
+        if self.lines:
+            return "\n".join(self.lines)
+        return f"{self.title}, {practice}" if self.title else practice
 
 
 @dataclass(frozen=True)
@@ -79,8 +87,9 @@ RECALL = "review_recall"
 MILESTONE = "recovery_milestone"
 
 
-def refusal(patient: Mapping[str, object], template: fields.Template, today: dt.date) -> str | None:
+def refusal(facts: PatientFacts, template: fields.Template, today: dt.date) -> str | None:
     """Why no letter may be produced, or None. The message names no patient."""
+    patient = facts.patient
     if patient["status"] == PatientStatus.DECEASED:
         return "No letter: this patient is recorded as deceased, so every letter has stopped."
     if template.to_home_address:
@@ -102,6 +111,8 @@ def refusal(patient: Mapping[str, object], template: fields.Template, today: dt.
                 "No letter: no recovery milestone (six months, one, two, five, ten years…) "
                 f"was reached in the last {milestones.RECENT_DAYS} days.{next_one}"
             )
+    if template.key == pharmacy.KEY:
+        return pharmacy.refusal(facts.prescription)
     due = patient.get("next_review_due")
     if template.key == RECALL and (not isinstance(due, dt.date) or due >= today):
         # A recall says the review was missed: never send it before the date has passed.
@@ -161,8 +172,15 @@ def values(facts: PatientFacts, head: Letterhead, signer: Signer, today: dt.date
     if facts.prescription is not None:
         rx = facts.prescription
         out["prescription.medicine"] = _medicine(rx["medicine"])
-        out["prescription.dose"] = f"{float(rx['dose_mg']):g} mg {rx['interval']}"  # type: ignore[arg-type]
-        out["prescription.pharmacy"] = _s(rx["pharmacy"]) or "not recorded"
+        out["prescription.dose"] = pharmacy.dose_text(rx)
+        out["prescription.pharmacy"] = _s(rx.get("pharmacy_name") or rx["pharmacy"])
+        out["prescription.pharmacy"] = out["prescription.pharmacy"] or "not recorded"
+        label = products.product_label(
+            _s(rx["medicine"]), _s(rx["product"]), _s(rx["product_text"])
+        )
+        if label:
+            out["prescription.product"] = label
+        out["prescription.advice"] = pharmacy.advice(rx, head.phone)
     return out
 
 
@@ -190,23 +208,11 @@ def tables(facts: PatientFacts) -> dict[str, Table]:
             empty_text="No care plan has been agreed yet.",
         )
     }
-    rx = facts.prescription
-    rows: tuple[tuple[str, ...], ...] = ()
-    if rx is not None:
-        rows = (
-            (
-                _medicine(rx["medicine"]),
-                f"{float(rx['dose_mg']):g} mg {rx['interval']}",  # type: ignore[arg-type]
-                DISPENSING.get(_s(rx["dispensing"]), _s(rx["dispensing"])) or "not recorded",
-                _s(rx["pharmacy"]) or "not recorded",
-                long_date(rx["start_date"]),  # type: ignore[arg-type]
-            ),
-        )
-    out["prescription.table"] = Table(
-        ("Medicine", "Dose", "Dispensing", "Pharmacy", "Since"),
-        rows,
-        (0.22, 0.18, 0.22, 0.22, 0.16),
-        empty_text="There is no current prescription.",
+    out["prescription.table"] = pharmacy.table(
+        facts.prescription,
+        facts.patient,
+        long_date(facts.patient["date_of_birth"]),  # type: ignore[arg-type]
+        long_date(facts.prescription["start_date"]) if facts.prescription else "",  # type: ignore[arg-type]
     )
     return out
 
@@ -214,8 +220,9 @@ def tables(facts: PatientFacts) -> dict[str, Table]:
 def addressee(facts: PatientFacts, template: fields.Template) -> tuple[str, ...]:
     p = facts.patient
     if not template.to_home_address:
-        pharmacy = _s(facts.prescription["pharmacy"]) if facts.prescription else ""
-        return ("The Pharmacist", pharmacy or "Community pharmacy")
+        if facts.prescription is not None and facts.prescription.get("pharmacy_name"):
+            return pharmacy.addressee(facts.prescription)
+        return ("The Pharmacist", "Community pharmacy")
     lines = [f"{_s(p['given_name'])} {_s(p['family_name'])}".strip()]
     lines += [_s(p[k]) for k in ("address_line_1", "address_line_2", "town") if p[k]]
     lines.append(_s(p["postcode"]).upper())
@@ -241,9 +248,10 @@ def compose(
         parts=tuple(parts),
         tables=tables(facts),
         signer_name=signer.name,
-        signer_role=f"{signer.title}, {head.name}" if signer.title else head.name,
+        signer_role=signer.under(head.name),
         title=template.title,
         key=template.key,
         closing="Yours sincerely," if template.to_home_address else "Yours faithfully,",
         patient_line=who,
+        accessibility=head.access_line,
     )

@@ -36,8 +36,12 @@ FIELDS: dict[str, str] = {
     "resource.when": "when it meets",
     "resource.contact": "how to contact it",
     "prescription.medicine": "current OST medicine",
-    "prescription.dose": "current dose, e.g. 60 mg daily",
+    "prescription.product": "its form and strength, e.g. Methadone oral solution 1 mg/ml",
+    "prescription.dose": "current dose, e.g. 60 mg (60 ml) daily",
     "prescription.pharmacy": "the dispensing pharmacy",
+    "prescription.advice": (
+        "what the pharmacy should tell the surgery (missed doses, for daily doses only)"
+    ),
     "practice.name": "the practice's name",
     "practice.phone": "the practice's phone number",
     "practice.email": "the practice's email address",
@@ -46,7 +50,10 @@ FIELDS: dict[str, str] = {
 }
 TABLES: dict[str, str] = {
     "care_plan.goals_table": "the agreed care plan's goals (goal, actions, who, target, status)",
-    "prescription.table": "current prescription and dispensing",
+    "prescription.table": (
+        "the patient and current prescription: medicine with form and strength, dose, "
+        "instalment days, supervised days"
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -50,3 +50,15 @@ def upcoming(start: dt.date | None, today: dt.date, within: int) -> Milestone | 
         return None
     ahead = [m for m in _milestones(start) if today <= m.day <= today + dt.timedelta(within)]
     return ahead[0] if ahead else None
+
+
+def start_ranges(today: dt.date, within: int) -> list[tuple[dt.date, dt.date]]:
+    """For each milestone, the recovery starts that reach it from `today` to `within`
+    days ahead (a day wider each side for month ends; `upcoming` decides exactly)."""
+    begin = pendulum.date(today.year, today.month, today.day)
+    end = begin.add(days=within)
+    offsets = [{"months": 6}, *({"years": y} for y in WORDS)]
+    return [
+        (begin.subtract(**o).subtract(days=1), end.subtract(**o).add(days=1))  # type: ignore[arg-type]
+        for o in offsets
+    ]

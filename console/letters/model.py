@@ -18,6 +18,20 @@ class Letterhead:
     phone: str
     email: str
     ods_code: str
+    signature: str = ""  # a batch's signature: name, then title lines (practice setting)
+    accessibility: str = ""  # the practice's other-formats sentence; "" gives the default
+
+    @property
+    def access_line(self) -> str:
+        """The sentence every letter carries offering other formats (Accessible
+        Information Standard): the practice's own, or one naming its phone number."""
+        if self.accessibility.strip():
+            return " ".join(self.accessibility.split())
+        how = f"please phone us on {self.phone}" if self.phone else "please ask at the surgery"
+        return (
+            "If you would like this letter in large print, easy read or another language, "
+            f"or in another format, {how}."
+        )
 
     @property
     def address_lines(self) -> list[str]:
@@ -54,7 +68,7 @@ class Letterhead:
 
 @dataclass(frozen=True)
 class Table:
-    headers: tuple[str, ...]
+    headers: tuple[str, ...]  # empty: a table of facts, one a row, with no heading row
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]  # fractions of the text width, summing to 1
     empty_text: str = "Nothing recorded."
@@ -75,6 +89,7 @@ class LetterContent:
     key: str = ""  # the template it was made from
     closing: str = "Yours sincerely,"  # "Yours faithfully," to a "Dear Pharmacist"
     patient_line: str = ""  # name and NHS number, at the top of every continuation page
+    accessibility: str = ""  # the other-formats sentence, after the signature
 
 
 def preview_text(letter: LetterContent, head: Letterhead, width: int = 72) -> str:
@@ -95,6 +110,16 @@ def preview_text(letter: LetterContent, head: Letterhead, width: int = 72) -> st
                 lines += [table.empty_text, ""]
                 continue
             for row in table.rows:
+                if not table.headers:  # a fact a row: "Dose: 60 mg (60 ml) daily"
+                    label, *rest = row
+                    for n, text in enumerate("\n".join(rest).splitlines()):
+                        lines += textwrap.wrap(
+                            f"{label}: {text}" if n == 0 else text,
+                            width,
+                            initial_indent="• " if n == 0 else "  ",
+                            subsequent_indent="  ",
+                        )
+                    continue
                 cells = [f"{h}: {v}" for h, v in zip(table.headers, row, strict=False) if v]
                 lines += textwrap.wrap(
                     " · ".join(cells), width, initial_indent="• ", subsequent_indent="  "
@@ -106,5 +131,7 @@ def preview_text(letter: LetterContent, head: Letterhead, width: int = 72) -> st
         lines.append("")
     lines += [letter.closing, "", letter.signer_name]
     if letter.signer_role:
-        lines.append(letter.signer_role)
+        lines += letter.signer_role.splitlines()
+    if letter.accessibility:
+        lines += ["", *textwrap.wrap(letter.accessibility, width)]
     return "\n".join(lines)

@@ -75,6 +75,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "sign": ParagraphStyle("sign", parent=base, spaceBefore=4),
         "role": ParagraphStyle("role", parent=base),
         "signed": ParagraphStyle("signed", parent=base, spaceBefore=14 * mm),
+        "access": ParagraphStyle(
+            "access", parent=base, fontSize=10, leading=13.5, spaceBefore=8 * mm
+        ),
     }
 
 
@@ -169,22 +172,27 @@ class _Whole(Flowable):
 def _table(table: Table, styles: dict[str, ParagraphStyle]) -> Flowable:
     if not table.rows:
         return _para(table.empty_text, styles["body"])
-    data = [[Paragraph(escape(h), styles["head"]) for h in table.headers]]
-    data += [[_para(cell, styles["cell"]) for cell in row] for row in table.rows]
+    heads = bool(table.headers)
+    data = [[Paragraph(escape(h), styles["head"]) for h in table.headers]] if heads else []
+    for row in table.rows:  # a table of facts: each row's label in bold
+        label = styles["head"] if not heads else styles["cell"]
+        data.append([_para(row[0], label), *(_para(cell, styles["cell"]) for cell in row[1:])])
     widths = [TEXT_W * w for w in table.widths]
-    out = RLTable(data, colWidths=widths, repeatRows=1)
-    out.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.3, colors.HexColor("#9aa5b1")),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]
-        )
-    )
+    out = RLTable(data, colWidths=widths, repeatRows=1 if heads else 0)
+    commands: list[tuple[object, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 1 if heads else 0), (-1, -1), 0.3, colors.HexColor("#9aa5b1")),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+    if heads:
+        commands += [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+        ]
+    else:
+        commands.append(("LINEABOVE", (0, 0), (-1, 0), 0.8, INK))
+    out.setStyle(TableStyle(commands))
     return out
 
 
@@ -202,11 +210,13 @@ def _story(letter: LetterContent, styles: dict[str, ParagraphStyle]) -> list[Flo
         _Plain(letter.closing, styles["sign"]),
         _Plain(letter.signer_name, styles["signed"], font=BOLD),
     ]
-    if letter.signer_role:
-        signature.append(_Plain(letter.signer_role, styles["role"]))
+    for line in letter.signer_role.splitlines():
+        signature.append(_Plain(line, styles["role"]))
     if isinstance(story[-1], _Plain) and len(story) > 1:  # the last paragraph goes with it
         signature.insert(0, story.pop())
     story.append(_Whole(signature))
+    if letter.accessibility:
+        story.append(_Plain(letter.accessibility, styles["access"]))
     return story
 
 

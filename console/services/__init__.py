@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from console.services.letters import LetterService
     from console.services.linkage import LinkageService
     from console.services.patients import PatientService
+    from console.services.pharmacies import PharmacyService
     from console.services.practice import PracticeService
     from console.services.resources import ResourceService
     from console.services.restore import RestoreService
@@ -244,6 +245,12 @@ class Services:
         from console.services.resources import ResourceService
 
         return ResourceService(self)
+
+    @cached_property
+    def pharmacies(self) -> PharmacyService:
+        from console.services.pharmacies import PharmacyService
+
+        return PharmacyService(self)
 
     @cached_property
     def linkage(self) -> LinkageService:

@@ -168,6 +168,14 @@ class PrescriptionInput:
     dispensing: str = ""
     pharmacy: str = ""
     start_date: dt.date | None = None  # None: today
+    # The product's form and strength (console.rules.products), or typed for "other";
+    # the instalment days and which are supervised (day codes "mon" … "sun"); the
+    # directory's pharmacy (its name replaces `pharmacy`).
+    product: str = ""
+    product_text: str = ""
+    pickup_days: tuple[str, ...] = ()
+    supervised_days: tuple[str, ...] = ()
+    pharmacy_id: int | None = None
 
 
 @dataclass(frozen=True)

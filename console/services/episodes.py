@@ -37,6 +37,7 @@ from console.services.dto import (
 )
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.prescription_checks import check_prescription, check_safety
+from console.services.prescription_rows import row_facts
 from console.services.roles import Action, allowed
 from db.models import Episode, Patient, Prescription, Review
 
@@ -126,8 +127,8 @@ class EpisodeService:
                     or_(Prescription.end_date.is_(None), Prescription.end_date > today),  # type: ignore[union-attr,operator]
                 )
             ).all()
-            same = (data.medicine, data.dose_mg, data.interval, data.dispensing)
-            if any((r.medicine, r.dose_mg, r.interval, r.dispensing) == same for r in previous):
+            facts = row_facts(tx.session, data)
+            if any(all(getattr(r, k) == v for k, v in facts.items()) for r in previous):
                 raise Invalid({"dose_mg": "this is the current prescription: nothing changed"})
             for row in previous:
                 if start < row.start_date:
@@ -136,11 +137,7 @@ class EpisodeService:
                 row.version += 1
             new = Prescription(
                 patient_id=patient_id,
-                medicine=data.medicine,
-                dose_mg=data.dose_mg,
-                interval=data.interval,
-                dispensing=data.dispensing,
-                pharmacy=data.pharmacy.strip(),
+                **facts,  # type: ignore[arg-type]
                 start_date=start,
                 # what the pharmacy and the clinic know about this patient carries over
                 sedatives=previous[-1].sedatives if previous else "",
@@ -160,6 +157,10 @@ class EpisodeService:
                     "medicine": data.medicine,
                     "dose_mg": data.dose_mg,
                     "interval": data.interval,
+                    "product": facts["product"] or None,
+                    "pickup_days": facts["pickup_days"],
+                    "supervised_days": facts["supervised_days"],
+                    "pharmacy_id": data.pharmacy_id,
                     "start": start.isoformat(),
                     "ended": [r.id for r in previous],
                 },

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import sqlalchemy as sa
 
-from console.letters import fields
+from console.letters import fields, pharmacy
 from console.letters.compose import PatientFacts, Signer, compose, refusal
 from console.letters.model import LetterContent, Letterhead, preview_text
 from console.letters.printing import (
@@ -38,7 +38,7 @@ from console.services.letters_dto import (
     Skipped,
     TemplateInfo,
 )
-from console.services.letters_read import facts_of, file_checksum, letterhead
+from console.services.letters_read import facts_of, file_checksum, letterhead, staff_title
 from console.services.letters_recall import RecallBatches
 from console.services.roles import Action, allowed
 from db.models import Letter, LetterTemplate
@@ -63,6 +63,10 @@ __all__ = [
 
 
 RECALL_KEYS = batch.RECALL_KEYS
+PHARMACY_ONLY = (
+    "Only a clinician may produce the letter to the pharmacy: it is a controlled-drug "
+    "document. Ask a clinician to produce it."
+)
 
 
 class LetterService(RecallBatches):
@@ -154,6 +158,9 @@ class LetterService(RecallBatches):
         # Everyone previews: reception the recall letters, which hold no clinical detail.
         clinical = allowed(self._s.staff.roles, Action.VIEW_CLINICAL)
         action = Action.REPRINT_LETTER if key in RECALL_KEYS else Action.PRODUCE_LETTER
+        if key == pharmacy.KEY and not allowed(self._s.staff.roles, Action.PHARMACY_LETTER):
+            # A controlled-drug document: said before anything is read (hazard H70).
+            return Preview(key, self._templates_title(key), "", refusal=PHARMACY_ONLY)
         content, head, template = self._one(
             patient_id, key, action, clinical=clinical, resource_id=resource_id
         )
@@ -166,7 +173,8 @@ class LetterService(RecallBatches):
     ) -> Produced:
         """PDF in the letters folder, recorded and audited; printed when `send` and a
         printer is set (the letters screen asks first, then calls `send`)."""
-        content, head, _ = self._one(patient_id, key, resource_id=resource_id)
+        action = Action.PHARMACY_LETTER if key == pharmacy.KEY else Action.PRODUCE_LETTER
+        content, head, _ = self._one(patient_id, key, action, resource_id=resource_id)
         if isinstance(content, str):
             raise Refused(content)
         return self._finish([(patient_id, content)], head, key, f"{key}-p{patient_id}", send)
@@ -197,20 +205,23 @@ class LetterService(RecallBatches):
                 raise NotFound(f"no letter template '{key}'")
             template = fields.Template(info.key, info.title, info.to_home_address, info.body)
             head = letterhead(session)
-            found = facts_of(session, [patient_id], with_clinical=clinical, resource_id=resource_id)
+            today = self._s.clock.today()
+            found = facts_of(
+                session, [patient_id], with_clinical=clinical, resource_id=resource_id, today=today
+            )
             facts = found.get(patient_id)
+            # Signed by whoever produces it, with their professional title (hazard H72).
+            signer = Signer(staff.name, staff_title(session, staff.id))
         if facts is None:
             raise NotFound("no such patient")
-        return self._compose(facts, template, head), head, template
+        return self._compose(facts, template, head, signer), head, template
 
     def _compose(
-        self, facts: PatientFacts, template: fields.Template, head: Letterhead
+        self, facts: PatientFacts, template: fields.Template, head: Letterhead, signer: Signer
     ) -> LetterContent | str:
-        why = refusal(facts.patient, template, self._s.clock.today())
+        why = refusal(facts, template, self._s.clock.today())
         if why:
             return why
-        staff = self._s.staff
-        signer = Signer(staff.name, frozenset(r.value for r in staff.roles))
         try:
             content = compose(facts, template, head, signer, self._s.clock.today())
         except fields.MissingValues as exc:

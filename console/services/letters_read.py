@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from console.letters.compose import PatientFacts
 from console.letters.model import Letterhead
-from db.models import PracticeSettings
+from db.models import PracticeSettings, Staff
 from db.queries import letters as queries
 
 if TYPE_CHECKING:
@@ -41,7 +42,21 @@ def recall_key(patient: object, today: object) -> str | None:
 
 def letterhead(session: Session) -> Letterhead:
     row = session.get(PracticeSettings, 1) or PracticeSettings(id=1)
-    return Letterhead(row.name, row.address, row.phone, row.email, row.ods_code)
+    return Letterhead(
+        row.name,
+        row.address,
+        row.phone,
+        row.email,
+        row.ods_code,
+        signature=row.signature,
+        accessibility=row.accessibility,
+    )
+
+
+def staff_title(session: Session, staff_id: int) -> str:
+    """The professional title printed under the signer's name ("" when none is recorded)."""
+    row = session.get(Staff, staff_id)
+    return row.title if row is not None else ""
 
 
 def facts_of(
@@ -50,6 +65,7 @@ def facts_of(
     *,
     with_clinical: bool = True,
     resource_id: int | None = None,
+    today: dt.date | None = None,
 ) -> dict[int, PatientFacts]:
     rows = queries.patients(session=session, ids=ids)
     if not with_clinical:  # recall letters need names, addresses and dates only
@@ -58,7 +74,7 @@ def facts_of(
         pid: PatientFacts(
             row,
             goals=queries.agreed_goals(session=session, patient_id=pid),
-            prescription=queries.current_prescription(session=session, patient_id=pid),
+            prescription=queries.current_prescription(session=session, patient_id=pid, today=today),
             resource=queries.linked_resource(
                 session=session, patient_id=pid, resource_id=resource_id
             ),

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.letters import fields
+from console.letters.compose import Signer
 from console.services import letters_batch as batch
 from console.services.errors import NotFound, Refused
 from console.services.letters_dto import BatchPlan, Produced
@@ -91,6 +92,7 @@ class RecallBatches:
         with self._s.uow.read(staff, Action.REPRINT_LETTER) as session:
             infos = self._templates(session)
             head = letterhead(session)
+        signer = Signer.practice(head)
         templates = {
             key: fields.Template(i.key, i.title, i.to_home_address, i.body)
             for key, i in infos.items()
@@ -109,7 +111,8 @@ class RecallBatches:
             read_chunk=read_chunk,
             choose=lambda f: recall_key(f.patient, today),  # type: ignore[attr-defined]
             templates=templates,
-            compose=lambda f, t: self._compose(f, t, head),  # type: ignore[arg-type]
+            # A batch is signed with the practice's signature default (hazard H72).
+            compose=lambda f, t: self._compose(f, t, head, signer),  # type: ignore[arg-type]
             head=head,
         )
 

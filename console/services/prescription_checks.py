@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from console.rules import validate
+from console.rules import products, validate
 from console.rules.drug_tests import BENZODIAZEPINES
 from console.rules.vocab import Dispensing, DoseInterval, Medicine
 from console.services.dto import PrescriptionInput, SafetyInput
@@ -94,4 +94,54 @@ def check_prescription(data: PrescriptionInput) -> dict[str, str]:
         errors["dispensing"] = "oral medicines need a dispensing arrangement"
     if len(data.pharmacy) > 120:
         errors["pharmacy"] = "at most 120 characters"
+    errors.update(_check_product(data))
+    errors.update(_check_days(data))
     return errors
+
+
+def _check_product(data: PrescriptionInput) -> dict[str, str]:
+    """The form and strength belongs to the medicine and is given at its interval."""
+    if data.medicine == Medicine.OTHER:
+        text = " ".join(data.product_text.split())
+        if len(text) > 120:
+            return {"product_text": "at most 120 characters"}
+        if validate.control_character(text):
+            return {"product_text": "has a control character"}
+        return {}
+    if not data.product:
+        return {}
+    found = {p.key: p for p in products.PRODUCTS.get(data.medicine, ())}.get(data.product)
+    if found is None:
+        return {"product": "choose the form and strength from this medicine's list"}
+    if found.interval is not None and found.interval != data.interval:
+        return {"product": f"this product is given {found.interval}: match the interval"}
+    return {}
+
+
+def _check_days(data: PrescriptionInput) -> dict[str, str]:
+    """Instalment days: real days; supervised ones among them; fitting the dispensing."""
+    try:
+        pickup = products.parse_days(data.pickup_days)
+    except ValueError as exc:
+        return {"pickup_days": str(exc)}
+    try:
+        supervised = products.parse_days(data.supervised_days)
+    except ValueError as exc:
+        return {"supervised_days": str(exc)}
+    if data.medicine in products.INJECTION:
+        if pickup or supervised:
+            return {"pickup_days": "an injection has no pick-up days: it is not taken home"}
+        return {}
+    if set(supervised) - set(pickup):
+        return {"supervised_days": "a supervised day must also be a pick-up day"}
+    if not pickup:
+        return {}
+    if data.dispensing == Dispensing.SUPERVISED and not supervised:
+        return {"supervised_days": "supervised consumption: mark which days are supervised"}
+    if data.dispensing == Dispensing.WEEKLY and len(pickup) != 1:
+        return {"pickup_days": "weekly pick-up is one day a week"}
+    if data.dispensing == Dispensing.DAILY_PICKUP and len(pickup) < 6:
+        return {"pickup_days": "daily pick-up is six or seven days a week"}
+    if data.dispensing == Dispensing.MULTI_DAY_PICKUP and len(pickup) < 2:
+        return {"pickup_days": "multi-day pick-up is two or more days a week"}
+    return {}

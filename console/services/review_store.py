@@ -18,6 +18,7 @@ from console.services import review_dto as d
 from console.services.dto import PrescriptionInput
 from console.services.errors import Invalid
 from console.services.prescription_checks import ORAL, check_prescription
+from console.services.prescription_rows import carried
 from db.models import (
     Barc10,
     Corroboration,
@@ -234,6 +235,7 @@ def prescribe(tx: Tx, row: Review, patient: Patient, start: PrescriptionInput | 
             interval=interval,
             dispensing=dispensing,
             pharmacy=current.pharmacy if current else "",
+            **carried(current, medicine, interval),  # product, instalments, pharmacy
             start_date=when,
             sedatives=current.sedatives if current else "",
             ecg_date=current.ecg_date if current else None,

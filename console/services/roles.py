@@ -18,7 +18,9 @@ class Action(StrEnum):
     RECORD_DEATH = "record a death or correct one recorded in error"
     EDIT_HOUSEHOLD = "record children in the household and the safe-storage discussion"
     EDIT_RESOURCES = "edit the resources directory"
+    EDIT_PHARMACIES = "edit the pharmacy directory"
     PRODUCE_LETTER = "produce a letter for a patient"
+    PHARMACY_LETTER = "produce the letter to the pharmacy (a controlled-drug document)"
     REPRINT_LETTER = "reprint letters and run batch recalls"
     VIEW_REPORTS = "view reports and practice indicators"
     ADMINISTER = "manage staff, letter templates and practice settings"
@@ -39,7 +41,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_DEATH: frozenset({C, W}),
     Action.EDIT_HOUSEHOLD: frozenset({C, W}),
     Action.EDIT_RESOURCES: frozenset({C, W, A}),
+    Action.EDIT_PHARMACIES: frozenset({C, W, A}),
     Action.PRODUCE_LETTER: frozenset({C, W, A}),
+    Action.PHARMACY_LETTER: frozenset({C}),
     Action.REPRINT_LETTER: frozenset({C, W, A, R}),
     Action.VIEW_REPORTS: frozenset({C, W, A}),
     Action.ADMINISTER: frozenset({A}),

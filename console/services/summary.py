@@ -117,6 +117,11 @@ def _dose(r: sa.RowMapping) -> d.Dose:
         r["pharmacy"],
         r["start_date"],
         r["end_date"],
+        product=r["product"],
+        product_text=r["product_text"],
+        pickup_days=tuple(d for d in r["pickup_days"].split(",") if d),
+        supervised_days=tuple(d for d in r["supervised_days"].split(",") if d),
+        pharmacy_id=r["pharmacy_id"],
     )
 
 

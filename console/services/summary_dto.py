@@ -18,6 +18,11 @@ class Dose:
     pharmacy: str
     start: dt.date
     end: dt.date | None
+    product: str = ""  # form and strength (console.rules.products), "other": typed
+    product_text: str = ""
+    pickup_days: tuple[str, ...] = ()
+    supervised_days: tuple[str, ...] = ()
+    pharmacy_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from console.letters import milestones
 from console.rules.caches import from_row
 from console.rules.flags import drift_reasons
 from console.rules.schedule import DUE_SOON_DAYS
@@ -96,6 +97,14 @@ class WorklistService:
                 for r in rows:
                     if drift_reasons(from_row(SimpleNamespace(**r)), today):
                         add(r, None, "drift guard", False)
+                # Milestones coming up, so the milestone letter can go on the day (H77).
+                ranges = milestones.start_ranges(today, due_within)
+                rows = queries.milestones_due(session=session, ranges=ranges, limit=limit)
+                truncated |= len(rows) == limit
+                for r in rows:
+                    ahead = milestones.upcoming(r["recovery_start"], today, due_within)
+                    if ahead is not None:
+                        add(r, ahead.day, f"milestone: {ahead.words}", False)
         items = []
         for row, reasons, recall in found.values():
             dates = [d for d, _ in reasons if d is not None]

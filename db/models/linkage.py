@@ -31,3 +31,18 @@ class Linkage(SQLModel, table=True):
     first_attended: dt.date | None = None
     linked_by: int | None = Field(default=None, foreign_key="staff.id")
     version: int = 1
+
+
+class Pharmacy(SQLModel, table=True):
+    """A community pharmacy in the practice's directory: the pharmacy letter's address."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=80)
+    name_key: str = Field(max_length=80, index=True)
+    address_line_1: str = Field(default="", max_length=80)
+    address_line_2: str = Field(default="", max_length=80)
+    town: str = Field(default="", max_length=60)
+    postcode: str = Field(default="", max_length=8)
+    phone: str = Field(default="", max_length=20)
+    active: bool = True
+    version: int = 1

@@ -43,7 +43,8 @@ class Patient(SQLModel, table=True):
     consent_share_specialist: bool = False
     keyworker_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     status: str = Field(default="in_treatment", max_length=20)
-    recovery_start: dt.date | None = None
+    # Indexed (migration 0014): the worklist lists recovery milestones coming up.
+    recovery_start: dt.date | None = Field(default=None, index=True)
     children_under_16: int = 0
     safe_storage_discussed: dt.date | None = None
     # "none_to_involve" or "declines" when no family record is the considered answer.
@@ -127,6 +128,14 @@ class Prescription(SQLModel, table=True):
     qtc_ms: int | None = None
     # Comma-separated co-prescribed sedatives (benzodiazepines, gabapentinoids).
     sedatives: str = Field(default="", max_length=200)
+    # The product's form and strength (console.rules.products), or typed for "other"
+    # (migration 0014); the instalment days as "mon,wed,fri" and which are supervised;
+    # the pharmacy from the directory, whose address the pharmacy letter prints.
+    product: str = Field(default="", max_length=40)
+    product_text: str = Field(default="", max_length=120)
+    pickup_days: str = Field(default="", max_length=30)
+    supervised_days: str = Field(default="", max_length=30)
+    pharmacy_id: int | None = Field(default=None, foreign_key="pharmacy.id", index=True)
     version: int = 1
 
 

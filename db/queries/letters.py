@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -14,6 +15,7 @@ from db.models import (
     LetterTemplate,
     Linkage,
     Patient,
+    Pharmacy,
     Prescription,
     Resource,
     table_of,
@@ -63,14 +65,34 @@ def agreed_goals(*, session: Session, patient_id: int) -> Rows:
     return _all(session, stmt)
 
 
-def current_prescription(*, session: Session, patient_id: int) -> sa.RowMapping | None:
+def current_prescription(
+    *, session: Session, patient_id: int, today: dt.date | None = None
+) -> sa.RowMapping | None:
+    """The dose row in force `today` (None: the latest open row), with its directory
+    pharmacy's name, address and whether it is still active (as `pharmacy_*`)."""
     t = table_of(Prescription)
+    ph = table_of(Pharmacy)
     stmt = (
-        sa.select(t)
-        .where(t.c.patient_id == patient_id, t.c.end_date.is_(None))
+        sa.select(
+            t,
+            ph.c.name.label("pharmacy_name"),
+            ph.c.address_line_1.label("pharmacy_line_1"),
+            ph.c.address_line_2.label("pharmacy_line_2"),
+            ph.c.town.label("pharmacy_town"),
+            ph.c.postcode.label("pharmacy_postcode"),
+            ph.c.active.label("pharmacy_active"),
+        )
+        .outerjoin(ph, ph.c.id == t.c.pharmacy_id)
+        .where(t.c.patient_id == patient_id)
         .order_by(t.c.start_date.desc(), t.c.id.desc())
         .limit(1)
     )
+    if today is None:
+        stmt = stmt.where(t.c.end_date.is_(None))
+    else:  # not a dose a review dated to start later, nor one that has ended
+        stmt = stmt.where(
+            t.c.start_date <= today, sa.or_(t.c.end_date.is_(None), t.c.end_date > today)
+        )
     return session.connection().execute(stmt).mappings().first()
 
 

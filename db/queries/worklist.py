@@ -88,3 +88,22 @@ def drift_candidates(
         .order_by(P.c.status, P.c.next_review_due)
     )
     return _all(session, stmt if limit is None else stmt.limit(limit))
+
+
+def milestones_due(
+    *, session: Session, ranges: list[tuple[dt.date, dt.date]], limit: int | None
+) -> Rows:
+    """Patients whose recovery start lies in any of `ranges` (one range per milestone:
+    the starts that reach it in the window), through ix_patient_recovery_start."""
+    if not ranges:
+        return []
+    stmt = (
+        sa.select(*COLUMNS, P.c.recovery_start)
+        .select_from(FROM)
+        .where(
+            P.c.status != "deceased",
+            sa.or_(*(P.c.recovery_start.between(lo, hi) for lo, hi in ranges)),
+        )
+        .order_by(P.c.recovery_start.desc(), P.c.id)
+    )
+    return _all(session, stmt if limit is None else stmt.limit(limit))

@@ -7,6 +7,7 @@ in a thread worker; the result says where the PDF is or which printer took it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -23,8 +24,11 @@ from console.services.dto import PatientRow
 from console.services.letters import Preview, Produced, TemplateInfo
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
+from screens.letters.resource_picker import ResourcePicker
+from screens.widgets.batch_confirm import ConfirmPrint, produced_text
 
 PREVIEW_WIDTH = 46  # the preview pane's text width at 80 columns
+MUTUAL_AID = "mutual_aid_introduction"
 
 
 class LettersScreen(ConsoleScreen[None]):
@@ -34,6 +38,7 @@ class LettersScreen(ConsoleScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.back", "Back", id="letters.back"),
         Binding("p", "produce", "Produce PDF", id="letters.produce"),
+        Binding("r", "resource", "Which resource", id="letters.resource"),
         Binding("e", "edit_template", "Edit template", id="letters.edit-template"),
     ]
 
@@ -57,6 +62,8 @@ class LettersScreen(ConsoleScreen[None]):
         self.row = row
         self.preview: Preview | None = None
         self.busy = False
+        self.resource_id: int | None = None  # a mutual aid introduction's (None: latest)
+        self.resources: list[tuple[int, str]] = []
 
     def compose(self) -> ComposeResult:
         row = self.row
@@ -75,21 +82,54 @@ class LettersScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         self._load_templates()
+        if allowed(self.services.staff.roles, Action.PRODUCE_LETTER):
+            self._load_resources()
+
+    class Resources(Message):
+        def __init__(self, resources: list[tuple[int, str]]) -> None:
+            super().__init__()
+            self.resources = resources
+
+    class Printed(Message):
+        def __init__(self, produced: Produced) -> None:
+            super().__init__()
+            self.produced = produced
 
     # -- workers ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="templates", exit_on_error=False)
     def _load_templates(self) -> None:
         self.post_message(self.Templates(self.services.letters.templates()))
 
+    @work(thread=True, exclusive=True, group="resources", exit_on_error=False)
+    def _load_resources(self) -> None:
+        self.post_message(self.Resources(self.services.letters.linked_resources(self.row.id)))
+
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, key: str) -> None:
-        preview = self.services.letters.preview(self.row.id, key, width=PREVIEW_WIDTH)
+        preview = self.services.letters.preview(
+            self.row.id, key, width=PREVIEW_WIDTH, resource_id=self._resource_for(key)
+        )
         if not get_current_worker().is_cancelled:
             self.post_message(self.Previewed(preview))
 
+    def _resource_for(self, key: str) -> int | None:
+        return self.resource_id if key == MUTUAL_AID else None
+
     @work(thread=True, exclusive=True, group="produce", exit_on_error=False)
     def _produce(self, key: str) -> None:
-        self.post_message(self.Done(self.services.letters.produce(self.row.id, key)))
+        # Made first, printed only once the user has seen what it holds and said yes.
+        produced = self.services.letters.produce(
+            self.row.id, key, send=False, resource_id=self._resource_for(key)
+        )
+        self.post_message(self.Done(produced))
+
+    @work(thread=True, exclusive=True, group="produce", exit_on_error=False)
+    def _send(self, produced: Produced) -> None:
+        self.post_message(self.Printed(self.services.letters.send(produced)))
+
+    def on_letters_screen_resources(self, message: Resources) -> None:
+        self.resources = message.resources
+        self.refresh_bindings()
 
     # -- results ------------------------------------------------------------------------
     def on_letters_screen_templates(self, message: Templates) -> None:
@@ -101,6 +141,7 @@ class LettersScreen(ConsoleScreen[None]):
 
     @on(OptionList.OptionHighlighted, "#templates")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.refresh_bindings()
         if event.option.id:
             self.query_one("#preview-text", Static).update("Preparing the preview…")
             self._preview(event.option.id)
@@ -120,13 +161,33 @@ class LettersScreen(ConsoleScreen[None]):
         else:
             text.update(message.preview.text)
             text.remove_class("-refused")
-            status.update("p produces the PDF (and prints it when a printer is configured).")
+            status.update("p produces the PDF; it asks before printing.")
         self.refresh_bindings()
 
     def on_letters_screen_done(self, message: Done) -> None:
+        produced = message.produced
+        if not produced.printer:
+            saved = f"Saved {produced.path} (no printer is configured)."
+            self._finished(replace(produced, print_message=saved))
+            return
+        text = f"{produced_text(produced)}\nPrint it on {produced.printer}?"
+
+        def answered(choice: str | None) -> None:
+            if choice == "go":
+                self.query_one("#status", Static).update("Sending to the printer…")
+                self._send(produced)
+            else:
+                self._finished(replace(produced, print_message=f"Not printed; {produced.path}."))
+
+        self.app.push_screen(ConfirmPrint(text, "print"), answered)
+
+    def on_letters_screen_printed(self, message: Printed) -> None:
+        self._finished(message.produced)
+
+    def _finished(self, produced: Produced) -> None:
         self.busy = False
-        self.query_one("#status", Static).update(message.produced.print_message)
-        self.notify(message.produced.print_message, title="Letter produced", timeout=8)
+        self.query_one("#status", Static).update(produced.print_message)
+        self.notify(produced.print_message, title="Letter produced", timeout=8)
         self.refresh_bindings()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -143,7 +204,24 @@ class LettersScreen(ConsoleScreen[None]):
             return ready if allowed(roles, Action.PRODUCE_LETTER) else False
         if action == "edit_template":
             return allowed(roles, Action.ADMINISTER)
+        if action == "resource":
+            current = self.query_one("#templates", OptionList).highlighted_option
+            on_it = current is not None and current.id == MUTUAL_AID
+            return (len(self.resources) > 1) if on_it else False
         return True
+
+    def action_resource(self) -> None:
+        if len(self.resources) < 2:
+            return
+
+        def chosen(resource_id: int | None) -> None:
+            if resource_id is None:
+                return
+            self.resource_id = resource_id
+            self.query_one("#preview-text", Static).update("Preparing the preview…")
+            self._preview(MUTUAL_AID)
+
+        self.app.push_screen(ResourcePicker(self.resources, self.resource_id), chosen)
 
     def action_produce(self) -> None:
         preview = self.preview

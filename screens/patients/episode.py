@@ -1,5 +1,5 @@
-"""Start or end a treatment episode, record a prescription change, and record the current
-prescription's safety details (SPEC §2, §4).
+"""Start or end a treatment episode, and record the current prescription's safety
+details (SPEC §2, §4); the prescription change itself is in `prescription.py`.
 
 Modals over the summary. Each returns the service's EpisodeChange, or None when
 cancelled; the service checks roles and values again and writes one audited transaction.
@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import ClassVar
 
 import pendulum
 from rich.segment import Segment
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.strip import Strip
@@ -25,22 +23,16 @@ from textual.widgets.option_list import OptionDoesNotExist
 from console import format as fmt
 from console.rules import validate
 from console.rules.vocab import (
-    DISPENSING_LABEL,
     EXIT_REASONS,
-    MEDICINE_LABEL,
-    Dispensing,
-    DoseInterval,
-    Medicine,
 )
 from console.services.dto import (
     EpisodeChange,
     PatientRecord,
-    PrescriptionInput,
     PrescriptionSafety,
     SafetyInput,
 )
 from console.services.prescription_checks import GABAPENTINOIDS, MISSED_MAX, QTC_RANGE, SEDATIVES
-from console.services.summary_dto import Dose, Episode
+from console.services.summary_dto import Episode
 from screens import validators as v
 from screens.widgets.form import ServiceForm
 
@@ -142,117 +134,6 @@ class EpisodeModal(_ChangeModal):
         if reason is Select.NULL:
             raise validate.FieldError("choose an NDTMS exit reason", "exit_reason")
         return lambda: episodes.end(pid, end, str(reason))
-
-
-class PrescriptionModal(_ChangeModal):
-    """`p`: a new dose row; the current one ends the day it starts (clinicians only).
-
-    ctrl+t opens the current row's safety details; saving them closes this modal too.
-    """
-
-    FIELDS = ("medicine", "dose_mg", "interval", "dispensing", "pharmacy", "start_date")
-    AUTO_FOCUS = "#dose_mg"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+t", "safety", "Safety details", id="episode.safety", priority=True),
-    ]
-
-    def form_footer(self) -> ComposeResult:
-        yield Static("", id="form-message", markup=False)
-        yield Static(
-            "ctrl+s Save   ctrl+t Safety: missed doses, ECG, sedatives   esc Cancel", classes="keys"
-        )
-
-    def action_safety(self) -> None:
-        if self.current is None:
-            self.say("No current prescription: save one first, then record its safety details.")
-            return
-
-        def saved(change: EpisodeChange | None) -> None:
-            if change is not None:
-                self.dismiss(change)
-
-        self.app.push_screen(SafetyModal(self.record), saved)
-
-    def __init__(self, record: PatientRecord, current: Dose | None) -> None:
-        super().__init__(record)
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        c = self.current
-        today = self.services.clock.today().format("DD/MM/YYYY")
-        with Vertical(classes="modal"):
-            yield from self.heading(
-                "Prescription change"
-                + (f" · now {c.medicine.split('_')[0]} {c.dose_mg:g} mg {c.interval}" if c else "")
-            )
-            yield from self.field(
-                "Medicine",
-                Select(
-                    [(MEDICINE_LABEL[m], m.value) for m in Medicine],
-                    value=c.medicine if c else Medicine.METHADONE.value,
-                    allow_blank=False,
-                    id="medicine",
-                ),
-            )
-            yield from self.field(
-                "Dose (mg)",
-                Input(
-                    f"{c.dose_mg:g}" if c else "",
-                    placeholder="milligrams, e.g. 40",
-                    id="dose_mg",
-                    type="number",
-                    compact=True,
-                ),
-            )
-            yield from self.field(
-                "Interval",
-                Select(
-                    [(i.value, i.value) for i in DoseInterval],
-                    value=c.interval if c else DoseInterval.DAILY.value,
-                    allow_blank=False,
-                    id="interval",
-                ),
-            )
-            yield from self.field(
-                "Dispensing",
-                Select(
-                    [(DISPENSING_LABEL[d], d.value) for d in Dispensing],
-                    value=c.dispensing if c and c.dispensing else Select.NULL,
-                    prompt="none (injection)",
-                    id="dispensing",
-                ),
-            )
-            yield from self.field(
-                "Pharmacy",
-                Input(c.pharmacy if c else "", id="pharmacy", compact=True),
-            )
-            yield from self.field(
-                "Start date",
-                Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
-            )
-            yield from self.form_footer()
-
-    def _today(self) -> pendulum.Date:
-        return self.services.clock.today()
-
-    def call(self, errors: dict[str, str]) -> Callable[[], EpisodeChange]:
-        text = self.query_one("#dose_mg", Input).value.strip()
-        try:
-            dose = float(text)
-        except ValueError:
-            raise validate.FieldError("dose in mg, a number", "dose_mg") from None
-        dispensing = self.query_one("#dispensing", Select).value
-        data = PrescriptionInput(
-            medicine=str(self.query_one("#medicine", Select).value),
-            dose_mg=dose,
-            interval=str(self.query_one("#interval", Select).value),
-            dispensing="" if dispensing is Select.NULL else str(dispensing),
-            pharmacy=self.query_one("#pharmacy", Input).value,
-            start_date=_checked_date(self, "start_date"),
-        )
-        episodes = self.services.episodes
-        pid = self.record.id
-        return lambda: episodes.change_prescription(pid, data)
 
 
 def _whole_number(low: int, high: int, what: str, *, required: bool) -> v.Rule:

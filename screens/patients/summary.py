@@ -338,7 +338,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     def action_prescription(self) -> None:
         if not self._may(Action.OST_DECISION) or self.summary is None:
             return
-        from screens.patients.episode import PrescriptionModal
+        from screens.patients.prescription import PrescriptionModal
 
         self.app.push_screen(
             PrescriptionModal(self.summary.record, self.summary.current_dose), self._changed

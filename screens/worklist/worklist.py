@@ -37,6 +37,21 @@ SHORT = {
 }
 
 
+def short(reason: str) -> str:
+    """ "milestone: six months" reads "6m milestone"; "two years", "2y milestone"."""
+    if reason.startswith("milestone: "):
+        words = reason.removeprefix("milestone: ")
+        if words == "six months":
+            return "6m milestone"
+        return f"{MILESTONE_YEARS.get(words.split()[0], words)}y milestone"
+    return SHORT.get(reason, reason)
+
+
+MILESTONE_YEARS = {"one": "1", "two": "2", "five": "5", "ten": "10", "fifteen": "15"}
+MILESTONE_YEARS |= {"twenty": "20", "twenty-five": "25", "thirty": "30", "thirty-five": "35"}
+MILESTONE_YEARS |= {"forty": "40", "forty-five": "45", "fifty": "50"}
+
+
 class WorklistScreen(ConsoleScreen[None]):
     CSS_PATH = "worklist.tcss"
     AUTO_FOCUS = "#work"
@@ -112,7 +127,7 @@ class WorklistScreen(ConsoleScreen[None]):
                 fmt.name_text(item.family_name, item.given_name)[:20],
                 fmt.nhs(item.nhs_number),
                 fmt.due_text(item.due, worklist.today) if item.due else "",
-                ", ".join(SHORT.get(r, r) for r in item.reasons),
+                ", ".join(short(r) for r in item.reasons),
                 key=str(item.patient_id),
             )
         cut = f" (first {LIMIT} of each kind)" if worklist.truncated else ""

@@ -11,15 +11,38 @@ from reportlab import rl_config
 from sqlmodel import Session
 
 from console.services import Services
-from console.services.dto import PatientInput
+from console.services.dto import PatientInput, PrescriptionInput
 from console.services.letters import LetterOutput
-from db.models import CarePlan, Goal, Linkage, Patient, PracticeSettings, Prescription, Resource
+from console.services.pharmacies import PharmacyInput
+from db.models import CarePlan, Goal, Linkage, Patient, PracticeSettings, Resource
 
 
 @pytest.fixture(autouse=True)
 def _invariant_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
     """No creation date or random document id in the PDF: checksums are stable."""
     monkeypatch.setattr(rl_config, "invariant", 1)
+
+
+SIGNER = "Dr Tess Ellis"
+BATCH_SIGNATURE = "The Recovery Team\nRiverside Medical Practice"
+BOOTS = PharmacyInput("Boots", "2 Market Street", "", "Wakefield", "WF1 1DH", "01924 000222")
+
+
+def methadone(pharmacy_id: int | None, **changes: object) -> PrescriptionInput:
+    """60 mg methadone oral solution daily, collected Monday to Saturday (Saturday's
+    holds Sunday's), supervised Monday, Wednesday and Friday."""
+    values: dict[str, object] = {
+        "medicine": "methadone_oral",
+        "dose_mg": 60.0,
+        "dispensing": "supervised",
+        "start_date": dt.date(2026, 1, 5),
+        "product": "methadone_1mg_ml",
+        "pickup_days": ("mon", "tue", "wed", "thu", "fri", "sat"),
+        "supervised_days": ("mon", "wed", "fri"),
+        "pharmacy_id": pharmacy_id,
+    }
+    values.update(changes)
+    return PrescriptionInput(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,7 @@ def add_practice(services: Services) -> None:
                 phone="01924 000111",
                 email="riverside.practice@nhs.net",
                 ods_code="B12345",
+                signature=BATCH_SIGNATURE,
             )
         )
         session.commit()
@@ -80,6 +104,12 @@ def caseload(services: Services, tmp_path: Path) -> Caseload:
     kowalczyk = _patient(services, "9434765870", "Kowalczyk", "Łukasz", True)
     no_consent = _patient(services, "9434765862", "Quarrington", "Leah", False)
     deceased = _patient(services, "9434765854", "Marsh", "Tom", True)
+    # The practice's first account is also a GP (a GP partner): it may sign the pharmacy
+    # letter, and signs as "Dr Tess Ellis, GP".
+    services.staff_admin.set("tester", roles=["admin", "clinician"], title="GP", name=SIGNER)
+    services.refresh_staff()
+    boots = services.pharmacies.add(BOOTS)
+    services.episodes.change_prescription(siobhan, methadone(boots.id))
     with Session(services.engine) as session:
         p = session.get(Patient, siobhan)
         assert p is not None
@@ -115,16 +145,6 @@ def caseload(services: Services, tmp_path: Path) -> Caseload:
                 actions="Referral to housing officer",
                 owner="Keyworker",
                 status="not_started",
-            )
-        )
-        session.add(
-            Prescription(
-                patient_id=siobhan,
-                medicine="methadone_oral",
-                dose_mg=60,
-                dispensing="supervised",
-                pharmacy="Boots, 2 Market St",
-                start_date=dt.date(2026, 1, 5),
             )
         )
         res = Resource(

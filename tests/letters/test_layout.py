@@ -21,8 +21,9 @@ from console.letters import address, fields
 from console.letters.render import FONT, register_fonts
 from console.services.dto import PatientInput
 from console.services.errors import Refused
-from db.models import CarePlan, Goal, Linkage, Patient, Prescription
-from tests.letters.conftest import Caseload
+from console.services.pharmacies import PharmacyInput
+from db.models import CarePlan, Goal, Linkage, Patient
+from tests.letters.conftest import Caseload, methadone
 
 MM = 72 / 25.4
 PAGE_H = 841.8898
@@ -45,6 +46,17 @@ LONGEST = PatientInput(
     town="Newbiggin-on-Lune near Kirkby Stephen and Ravenstonedale, Cu",
     postcode="CA17 4NB",
     consent_letters_home=True,
+)
+
+
+# The longest name and address the pharmacy directory's form accepts (its limits are the
+# patient form's): the pharmacy letter's window.
+LONGEST_PHARMACY = PharmacyInput(
+    "Featherstonehaugh and Cholmondeley Community Pharmacy and Travel Clinic, Upper M",
+    LONGEST.address_line_1,
+    LONGEST.address_line_2,
+    LONGEST.town,
+    "CA17 4NB",
 )
 
 
@@ -95,6 +107,8 @@ def longest(caseload: Caseload) -> int:
     a prescription and a linked resource (copied from Siobhán's) and an overdue review."""
     services = caseload.services
     pid = services.patients.register(LONGEST).id
+    widest = services.pharmacies.add(LONGEST_PHARMACY)
+    services.episodes.change_prescription(pid, methadone(widest.id))
     with Session(services.engine) as session:
         row = session.get(Patient, pid)
         assert row is not None
@@ -117,16 +131,6 @@ def longest(caseload: Caseload) -> int:
                 actions="Referral to housing officer",
                 owner="Keyworker",
                 status="not_started",
-            )
-        )
-        session.add(
-            Prescription(
-                patient_id=pid,
-                medicine="methadone_oral",
-                dose_mg=60,
-                dispensing="supervised",
-                pharmacy="Boots, 2 Market St",
-                start_date=dt.date(2026, 1, 5),
             )
         )
         link = session.get(Linkage, 1)
@@ -153,8 +157,9 @@ def test_longest_address_stays_in_the_window_on_page_one(
     text = " ".join(r.text for r in first)
     assert "Page 1 of" in text
     assert "Dear " in text  # the body starts on page 1, not after an address-only page
-    if key == "pharmacy_letter":
-        return  # addressed to the pharmacy, not the patient
+    if key == "pharmacy_letter":  # to the pharmacy; the patient's address in the body
+        assert "The Pharmacist" in text
+        assert "CA17 4NB" in " ".join(r.text for r in first if not in_window(r))
     postcode = [r for r in first if r.text == "CA17 4NB"]
     assert len(postcode) == 1 and in_window(postcode[0]), (postcode, WINDOW)
     # Every line of the block is inside the window too: name, both lines, town.
@@ -162,6 +167,7 @@ def test_longest_address_stays_in_the_window_on_page_one(
     assert block and all(in_window(r) for r in block), block
     joined = " ".join(r.text for r in block)
     assert "Featherstonehaugh" in joined and "Approach Road East" in joined
+    assert "Page 1 of" in text
 
 
 def test_an_address_that_cannot_fit_is_refused_with_the_reason(caseload: Caseload) -> None:

@@ -26,7 +26,7 @@ KEY_SENTENCES = {
     "care_plan_copy": "version 1, as we agreed it together on 1 June 2026",
     "mutual_aid_introduction": "SMART Recovery Wakefield",
     "checkup_invitation": "your next recovery check-up is due on 11 January 2027",
-    "pharmacy_letter": "Boots, 2 Market St",
+    "pharmacy_letter": "Methadone oral solution 1 mg/ml",
     "recovery_milestone": "on 23 November 2026 you reached two years in recovery",
 }
 
@@ -64,7 +64,8 @@ def test_every_template_prints_name_address_nhs_number_date(caseload: Caseload, 
     assert KEY_SENTENCES[key] in text
     assert caseload.services.staff.name in text and "Page 1 of 1" in text
     if key == "pharmacy_letter":  # "Dear Pharmacist": "Yours faithfully"
-        assert "The Pharmacist" in text and "60 mg daily" in text
+        assert "The Pharmacist" in text and "60 mg (60 ml) daily" in text
+        assert "Boots 2 Market Street Wakefield WF1 1DH" in text
         assert "Yours faithfully" in text and "Yours sincerely" not in text
     else:
         assert "Yours sincerely" in text

@@ -43,7 +43,7 @@ def pages(path: Path) -> list[str]:
     return [p.extract_text() or "" for p in PdfReader(io.BytesIO(path.read_bytes())).pages]
 
 
-def test_recall_writes_one_pdf_signed_by_whoever_runs_it(
+def test_recall_writes_one_pdf_signed_with_the_practice_signature(
     caseload: Caseload, db: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "recall.pdf"
@@ -52,7 +52,9 @@ def test_recall_writes_one_pdf_signed_by_whoever_runs_it(
     assert "2 letters" in result.stdout and "1 skipped" in result.stdout
     text = pages(out)
     assert len(text) == 2
-    assert all("Dr Ann Example" in page for page in text)
+    # A batch is signed with the practice's signature default, not by whoever ran it.
+    assert all("The Recovery Team" in page for page in text)
+    assert not any("Dr Ann Example" in page or "Clinician" in page for page in text)
     assert "Ó Súilleabháin" in text[1] or "Ó Súilleabháin" in text[0]
     # skipped patients, and why, on stderr
     assert "Quarrington, Leah (943 476 5862): the patient has not consented" in result.stderr

@@ -24,7 +24,8 @@ def test_reasons_and_order(caseload: Caseload) -> None:
     by_id = {i.patient_id: i for i in listed.items}
     assert caseload.deceased not in by_id
     assert by_id[caseload.kowalczyk].reasons == ("review overdue",)
-    assert by_id[caseload.siobhan].reasons == ("review due",)
+    # two years in recovery today: the milestone letter is due too
+    assert by_id[caseload.siobhan].reasons == ("review due", "milestone: two years")
     assert by_id[caseload.no_consent].reasons == ("review due", "follow-up due")
     assert listed.items[0].patient_id == caseload.kowalczyk  # most overdue first
     assert caseload.services.worklist.recall_ids(10) == [caseload.kowalczyk, caseload.no_consent]
@@ -50,7 +51,7 @@ def test_drift_guard_listed(caseload: Caseload) -> None:
         p.next_review_due = dt.date(2027, 3, 1)
         session.commit()
     by_id = {i.patient_id: i for i in caseload.services.worklist.items().items}
-    assert by_id[caseload.siobhan].reasons == ("drift guard",)
+    assert by_id[caseload.siobhan].reasons == ("drift guard", "milestone: two years")
     assert not by_id[caseload.siobhan].recall
 
 

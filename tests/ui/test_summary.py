@@ -14,9 +14,10 @@ from console.app import RecoveryConsole
 from console.services import Services
 from console.services.dto import PatientRow
 from screens.letters.letters import LettersScreen
-from screens.patients.episode import EpisodeModal, PrescriptionModal
+from screens.patients.episode import EpisodeModal
 from screens.patients.form import PatientFormScreen
 from screens.patients.list import PatientListScreen
+from screens.patients.prescription import PrescriptionModal
 from screens.patients.summary import SECTIONS, PatientSummaryScreen
 from screens.patients.summary_history import ReviewHistory
 from screens.review import ReviewScreen

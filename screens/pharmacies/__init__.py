@@ -1,0 +1,1 @@
+"""The pharmacy directory: community pharmacies and their postal addresses."""
