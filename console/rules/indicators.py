@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pendulum
 
 from console.rules.alerts import drift_reasons
-from console.rules.caches import Ep, RowCaches, effective
+from console.rules.caches import Ep, Rev, RowCaches, effective
 from console.rules.vocab import EXIT_REASONS, ExitGroup
 
 FAMILY_CONSIDERED = frozenset({"none_to_involve", "declines"})
@@ -99,6 +99,7 @@ class Facts:
     hbv_immune: bool = False  # the latest hepatitis B status says immune
     in_window: bool = False  # an episode open at some time in the completion window
     completed: bool = False  # a successful exit in the window, not re-presenting
+    change: Change | None = None  # start TOP against the latest (the open episode)
 
 
 def within(day: dt.date | None, start: dt.date, today: dt.date) -> bool:
@@ -205,6 +206,113 @@ def ost_band(start: dt.date | None, today: dt.date) -> int | None:
         if start > _plain(day.subtract(years=years)):
             return n
     return 3
+
+
+def considered(c: RowCaches, lim: Limits) -> bool:
+    """A considered OST decision at any length of treatment: the drift guard's three
+    tests pass (a strategic review within 6 months recording a decision other than
+    "pending", and an agreed plan with a live substance-use goal)."""
+    return (
+        c.last_strategic_review is not None
+        and c.last_strategic_review >= lim.six_months
+        and c.last_ost_decision not in ("", "pending")
+        and c.agreed_plan_substance_goal is not None
+    )
+
+
+def ost_position(f: Facts, lim: Limits) -> tuple[int, bool] | None:
+    """(band of continuous time on OST, considered decision) for the active caseload on
+    OST; None for anyone else."""
+    c = effective(f.caches, lim.today)
+    if not (f.open_episode and not f.deceased and c.current_medicine):
+        return None
+    band = ost_band(c.ost_continuous_start, lim.today)
+    return None if band is None else (band, considered(c, lim))
+
+
+@dataclass(frozen=True)
+class Change:
+    """One patient's start TOP against their latest later TOP in the open episode."""
+
+    opioids_at_start: bool
+    opioids_stopped: bool
+    injecting_at_start: bool
+    injecting_stopped: bool
+    barc10: int | None  # the latest later BARC-10 total minus the start's
+
+
+def _has_top(r: Rev) -> bool:
+    return r.opiates_days is not None or r.injected_days is not None
+
+
+def top_change(reviews: Iterable[Rev], episode_id: int) -> Change | None:
+    """The change since the start TOP: the episode's first finalised start review with a
+    TOP, and the latest finalised review after it (by date, then when finalised) with a
+    TOP; None without both. "Stopped" is 0 days at the latest of what was > 0 at start."""
+    own = sorted(
+        (r for r in reviews if r.episode_id == episode_id),
+        key=lambda r: (r.date, r.finalised_at, r.id),
+    )
+    start_at = next((n for n, r in enumerate(own) if r.kind == "start" and _has_top(r)), None)
+    if start_at is None:
+        return None
+    start = own[start_at]
+    later = [r for r in own[start_at + 1 :] if _has_top(r)]
+    if not later:
+        return None
+    last = later[-1]
+    barcs = [r.barc10_total for r in own[start_at + 1 :] if r.barc10_total is not None]
+    return Change(
+        opioids_at_start=(start.opiates_days or 0) > 0,
+        opioids_stopped=(start.opiates_days or 0) > 0 and last.opiates_days == 0,
+        injecting_at_start=(start.injected_days or 0) > 0,
+        injecting_stopped=(start.injected_days or 0) > 0 and last.injected_days == 0,
+        barc10=None if start.barc10_total is None or not barcs else barcs[-1] - start.barc10_total,
+    )
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Patients with a start TOP and a later one: of those using illicit opioids (or
+    injecting) at the start, how many no longer are; the median BARC-10 change."""
+
+    patients: int = 0
+    opioids_at_start: int = 0
+    opioids_stopped: int = 0
+    injecting_at_start: int = 0
+    injecting_stopped: int = 0
+    barc10_patients: int = 0
+    barc10_median: float | None = None
+
+    def share(self, stopped: int, of: int) -> str:
+        return "—" if of == 0 else f"{100.0 * stopped / of:.0f}%"
+
+    @property
+    def opioids_text(self) -> str:
+        return self.share(self.opioids_stopped, self.opioids_at_start)
+
+    @property
+    def injecting_text(self) -> str:
+        return self.share(self.injecting_stopped, self.injecting_at_start)
+
+    @property
+    def barc10_text(self) -> str:
+        m = self.barc10_median
+        return "—" if m is None else f"{m:+g}"
+
+
+def outcomes(changes: Iterable[Change]) -> Outcomes:
+    found = list(changes)
+    barc = [c.barc10 for c in found if c.barc10 is not None]
+    return Outcomes(
+        patients=len(found),
+        opioids_at_start=sum(c.opioids_at_start for c in found),
+        opioids_stopped=sum(c.opioids_stopped for c in found),
+        injecting_at_start=sum(c.injecting_at_start for c in found),
+        injecting_stopped=sum(c.injecting_stopped for c in found),
+        barc10_patients=len(barc),
+        barc10_median=median(barc),
+    )
 
 
 def median(values: Sequence[float]) -> float | None:

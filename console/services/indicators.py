@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import pendulum
@@ -50,6 +50,7 @@ class Dashboard:
     counts: tuple[rules.Count, ...]
     from_history: bool  # a past date, derived from the source rows
     ost_bands: tuple[Band, ...] = ()
+    outcomes: rules.Outcomes = field(default_factory=rules.Outcomes)
 
     def count(self, key: str) -> rules.Count:
         return next(c for c in self.counts if c.key == key)
@@ -132,12 +133,14 @@ class IndicatorService:
         keyworker: str = "",
         months: int = 12,
         progress: Callable[[int, int], None] | None = None,
+        as_at: dt.date | None = None,
     ) -> tuple[Dashboard, ...]:
-        """The dashboard as at each of the last `months` month ends (oldest first; the
-        current month's point is today), from history."""
-        today = self._s.clock.today()
-        ends = [today.subtract(months=n).end_of("month") for n in range(months - 1, 0, -1)]
-        days = [dt.date(d.year, d.month, d.day) for d in ends] + [_plain(today)]
+        """The dashboard as at each of the last `months` month ends up to `as_at` (oldest
+        first; the last point is `as_at` itself, today by default), from history."""
+        end = self._day(as_at)
+        last = pendulum.date(end.year, end.month, end.day)
+        ends = [last.subtract(months=n).end_of("month") for n in range(months - 1, 0, -1)]
+        days = [dt.date(d.year, d.month, d.day) for d in ends] + [end]
         out: list[Dashboard] = []
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
@@ -204,31 +207,44 @@ class IndicatorService:
             if band is not None:
                 bands[band][0] += 1
                 bands[band][1] += bool(m["considered"])
+        picked: dict[int, list[cache_rules.Rev]] = {}
+        for m in q.top_picks(session=session, lim=lim, keyworker_id=kw):
+            picked.setdefault(m["patient_id"], []).append(_rev(m))
+        changes = (rules.top_change(revs, revs[0].episode_id or 0) for revs in picked.values())
         return Dashboard(
             day,
             login,
             tuple(counts),
             from_history=False,
-            ost_bands=tuple(
-                Band(lbl, n, c) for lbl, (n, c) in zip(rules.OST_BANDS, bands, strict=True)
-            ),
+            ost_bands=_bands(bands),
+            outcomes=rules.outcomes(c for c in changes if c is not None),
         )
 
     def _history_board(
         self, session: Session, day: dt.date, login: str, kw: int | None
     ) -> Dashboard:
-        members = self._members(session, day, kw)
+        members, bands, outcomes = self._derived(session, day, kw)
         counts = tuple(
             rules.Count(k, len(members[k].numerator), len(members[k].denominator))
             for k in rules.KEYS
         )
-        return Dashboard(day, login, counts, from_history=True)
+        return Dashboard(
+            day, login, counts, from_history=True, ost_bands=_bands(bands), outcomes=outcomes
+        )
 
     def _members(self, session: Session, day: dt.date, kw: int | None) -> dict[str, Members]:
+        return self._derived(session, day, kw)[0]
+
+    def _derived(
+        self, session: Session, day: dt.date, kw: int | None
+    ) -> tuple[dict[str, Members], list[list[int]], rules.Outcomes]:
+        """Every indicator's patients, the OST bands and the TOP outcomes, from history."""
         lim = rules.limits(day)
         hist = q.history(session=session, as_at=day, keyworker_id=kw)
         den: dict[str, set[int]] = {k: set() for k in rules.KEYS}
         num: dict[str, set[int]] = {k: set() for k in rules.KEYS}
+        bands = [[0, 0] for _ in rules.OST_BANDS]
+        changes: list[rules.Change] = []
         for pat in hist["patients"]:
             facts = history_facts(pat, hist, day, lim)
             for key, (inn, meets) in rules.membership(facts, lim).items():
@@ -236,7 +252,14 @@ class IndicatorService:
                     den[key].add(pat["id"])
                 if meets:
                     num[key].add(pat["id"])
-        return {k: Members(frozenset(den[k]), frozenset(num[k])) for k in rules.KEYS}
+            place = rules.ost_position(facts, lim)
+            if place is not None:
+                bands[place[0]][0] += 1
+                bands[place[0]][1] += place[1]
+            if facts.change is not None and facts.open_episode and not facts.deceased:
+                changes.append(facts.change)
+        members = {k: Members(frozenset(den[k]), frozenset(num[k])) for k in rules.KEYS}
+        return members, bands, rules.outcomes(changes)
 
     def _list(
         self, session: Session, day: dt.date, key: str, kw: int | None, *, meeting: bool | None
@@ -315,6 +338,8 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
     caches = cache_rules.derive(src, pendulum.date(day.year, day.month, day.day))
     hbv = health_rules.latest(events, "hep_b_status")
     in_window, completed = rules.completion(eps, lim)
+    open_ep = next((e for e in eps if e.end is None), None)
+    change = None if open_ep is None else rules.top_change(reviews, open_ep.id)
     barcs = [r.date for r in reviews if r.barc10_total is not None]
     return rules.Facts(
         caches=caches,
@@ -328,6 +353,7 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
         hbv_immune=hbv is not None and hbv.result in rules.HBV_IMMUNE,
         in_window=in_window,
         completed=completed,
+        change=change,
     )
 
 
@@ -364,6 +390,10 @@ def _status_at(
     return rules.POST_EXIT if done < (pat["checkups_planned"] or CHECKUPS) else "discharged"
 
 
+def _bands(bands: list[list[int]]) -> tuple[Band, ...]:
+    return tuple(Band(lbl, n, c) for lbl, (n, c) in zip(rules.OST_BANDS, bands, strict=True))
+
+
 def _rev(m: Any) -> cache_rules.Rev:
     return cache_rules.Rev(
         id=m["id"],
@@ -371,13 +401,13 @@ def _rev(m: Any) -> cache_rules.Rev:
         date=_date(m["review_date"]),
         episode_id=m["episode_id"],
         finalised_at=m["finalised_at"] or "",
-        next_review_date=_date_or_none(m["next_review_date"]),
-        next_review_reason=m["next_review_reason"] or "",
-        ost_decision=m["ost_decision"] or "",
+        next_review_date=_date_or_none(m.get("next_review_date")),
+        next_review_reason=m.get("next_review_reason") or "",
+        ost_decision=m.get("ost_decision") or "",
         barc10_total=m["barc10_total"],
         opiates_days=m["opiates_days"],
         injected_days=m["injected_days"],
-        shared=bool(m["shared_needle"] or m["shared_paraphernalia"]),
+        shared=bool(m.get("shared_needle") or m.get("shared_paraphernalia")),
     )
 
 

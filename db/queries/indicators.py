@@ -255,6 +255,69 @@ def ost_bands(*, session: Session, lim: rules.Limits, keyworker_id: int | None) 
     return session.connection().execute(_scope(stmt, keyworker_id)).mappings().all()
 
 
+def _pick(first: bool, *, top: bool) -> sa.ScalarSelect[Any]:
+    """The id of the open episode's first finalised start review with a TOP (`first`),
+    or its latest finalised review with a TOP (`top`) or a BARC-10 total."""
+    r, t, b = R.alias("r"), TOP.alias("t"), B.alias("b")
+    stmt = sa.select(r.c.id).where(
+        r.c.patient_id == P.c.id, r.c.episode_id == E.c.id, r.c.status == "finalised"
+    )
+    if top:
+        has = sa.or_(t.c.opiates_days.is_not(None), t.c.injected_days.is_not(None))
+        stmt = stmt.where(sa.exists().where(t.c.review_id == r.c.id, has))
+    else:
+        stmt = stmt.where(sa.exists().where(b.c.review_id == r.c.id, b.c.total.is_not(None)))
+    order = (r.c.review_date, r.c.finalised_at, r.c.id)
+    if first:
+        stmt = stmt.where(r.c.kind == "start").order_by(*order)
+    else:
+        stmt = stmt.order_by(*(c.desc() for c in order))
+    return stmt.limit(1).scalar_subquery()
+
+
+def top_picks(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> Rows:
+    """For the active caseload, the reviews `console.rules.indicators.top_change` needs
+    from the open episode: the start TOP, the latest TOP and the latest BARC-10 (as
+    review rows with their corrected TOP and BARC-10 columns)."""
+    den, _ = conditions(lim)["strategic_review_6m"]
+    picks = (
+        sa.select(
+            _pick(True, top=True).label("start_id"),
+            _pick(False, top=True).label("top_id"),
+            _pick(False, top=False).label("barc_id"),
+        )
+        .select_from(P.join(E, sa.and_(E.c.patient_id == P.c.id, E.c.end_date.is_(None))))
+        .where(den)
+    )
+    ids: set[int] = set()
+    for start, top, barc in session.connection().execute(_scope(picks, keyworker_id)):
+        if start is not None and top is not None and top != start:
+            ids.update(i for i in (start, top, barc) if i is not None)
+    out: list[Any] = []
+    chosen = sorted(ids)
+    for n in range(0, len(chosen), 500):
+        rows = _all(
+            session,
+            sa.select(
+                R.c.patient_id,
+                R.c.id,
+                R.c.kind,
+                R.c.review_date,
+                R.c.episode_id,
+                R.c.finalised_at,
+                B.c.total.label("barc10_total"),
+                TOP.c.opiates_days,
+                TOP.c.injected_days,
+            )
+            .select_from(R)
+            .outerjoin(TOP, TOP.c.review_id == R.c.id)
+            .outerjoin(B, B.c.review_id == R.c.id)
+            .where(R.c.id.in_(chosen[n : n + 500])),
+        )
+        out += reviews_q.corrected(session=session, rows=rows)
+    return out
+
+
 # -- a past date: the source rows as they stood ----------------------------------------
 def _all(session: Session, stmt: sa.Select[Any]) -> Rows:
     return session.connection().execute(stmt).mappings().all()

@@ -32,7 +32,29 @@ from screens.widgets.patient_table import PatientTable
 BAR = 20
 TITLE_W = 33
 SPARK = " ▁▂▃▄▅▆▇█"
-SHORT_BANDS = ("<1y", "1–2y", "2–5y", "5y+")
+SHORT_BANDS = ("< 1 yr", "1–2 yrs", "2–5 yrs", "5+ yrs")
+BAND_W = 16
+
+
+def distribution_lines(board: Dashboard) -> list[str]:
+    """Continuous time on OST by band (considered decision / on OST), and the change
+    since the start TOP; each line fits 78 columns."""
+    lines: list[str] = []
+    if board.ost_bands:
+        lines.append("OST time   " + "".join(f"{s:>{BAND_W}}" for s in SHORT_BANDS))
+        lines.append(
+            "considered "
+            + "".join(f"{f'{b.considered:,}/{b.patients:,}':>{BAND_W}}" for b in board.ost_bands)
+        )
+    o = board.outcomes
+    lines.append(f"Start TOP to latest: {o.patients:,} patients with both")
+    lines.append(
+        f"  no longer using opioids {o.opioids_stopped:,}/{o.opioids_at_start:,} "
+        f"{o.opioids_text} · no longer injecting {o.injecting_stopped:,}/"
+        f"{o.injecting_at_start:,} {o.injecting_text}"
+    )
+    lines.append(f"  median BARC-10 change {o.barc10_text} ({o.barc10_patients:,} patients)")
+    return lines
 
 
 def spark(points: list[float | None]) -> str:
@@ -120,6 +142,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
         yield Header(icon="≡")
         yield Static("Practice indicators: loading…", id="title")
         yield DataTable(id="indicators", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="distributions", markup=False)
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="status")
         yield Footer(compact=True)
@@ -153,11 +176,10 @@ class IndicatorsScreen(ConsoleScreen[None]):
             )
         table.move_cursor(row=max(row, 0))
         self.query_one("#title", Static).update(scope_text(board))
-        short = dict(zip(rules.OST_BANDS, SHORT_BANDS, strict=True))
-        bands = " · ".join(f"{short[b.label]} {b.considered}/{b.patients}" for b in board.ost_bands)
-        words = f"On OST, considered decision/all: {bands}\n" if bands else ""
-        keys = "enter gap list · k keyworker · d date · t 12-month trend"
-        self.query_one("#status", Static).update(words + keys)
+        self.query_one("#distributions", Static).update("\n".join(distribution_lines(board)))
+        if not self.trend:
+            keys = "enter gap list · k keyworker · d date · t 12-month trend"
+            self.query_one("#status", Static).update(keys)
 
     def _key(self) -> str | None:
         table = self.query_one("#indicators", DataTable)
@@ -199,6 +221,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
                 except ValueError:
                     self.notify("A date is DD/MM/YYYY.", severity="error", timeout=5)
                     return
+            self.trend = {}  # the trend ends on the date shown
             self._load()
 
         shown = f"{self.as_at:%d/%m/%Y}" if self.as_at else ""
@@ -218,7 +241,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progress(done, total))
 
-        boards = self.indicators.trend(self.keyworker, 12, progress)
+        boards = self.indicators.trend(self.keyworker, 12, progress, as_at=self.as_at)
         self.post_message(self.Trend(boards))
 
     def on_indicators_screen_progress(self, message: Progress) -> None:
