@@ -18,6 +18,8 @@ import pendulum
 
 from console.rules.alerts import drift_reasons
 from console.rules.caches import Ep, Rev, RowCaches, effective
+from console.rules.names import fold_key
+from console.rules.search import SearchTerms
 from console.rules.vocab import EXIT_REASONS, ExitGroup
 
 FAMILY_CONSIDERED = frozenset({"none_to_involve", "declines"})
@@ -313,6 +315,21 @@ def outcomes(changes: Iterable[Change]) -> Outcomes:
         barc10_patients=len(barc),
         barc10_median=median(barc),
     )
+
+
+def matches(terms: SearchTerms, nhs_number: str, family: str, given: str, born: dt.date) -> bool:
+    """The patient list's search (console.rules.search) applied to one listed patient,
+    for a gap list already read: prefixes of the folded names, of the NHS number, or the
+    date of birth."""
+    if terms.date_of_birth is not None:
+        d = terms.date_of_birth
+        return born == dt.date(d.year, d.month, d.day)
+    if terms.nhs_prefix:
+        return nhs_number.startswith(terms.nhs_prefix)
+    fam, giv = fold_key(family), fold_key(given)
+    if terms.either_prefix:
+        return fam.startswith(terms.either_prefix) or giv.startswith(terms.either_prefix)
+    return fam.startswith(terms.family_prefix) and giv.startswith(terms.given_prefix)
 
 
 def median(values: Sequence[float]) -> float | None:

@@ -23,11 +23,10 @@ from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Stati
 from textual.worker import Worker, WorkerState
 
 from console.rules import indicators as rules
-from console.services.dto import PatientPage
 from console.services.errors import ServiceError
 from console.services.indicators import Dashboard, IndicatorService
 from screens.host import ConsoleScreen
-from screens.widgets.patient_table import PatientTable
+from screens.indicators.gap import GapScreen
 
 BAR = 20
 TITLE_W = 33
@@ -41,9 +40,9 @@ def distribution_lines(board: Dashboard) -> list[str]:
     since the start TOP; each line fits 78 columns."""
     lines: list[str] = []
     if board.ost_bands:
-        lines.append("OST time   " + "".join(f"{s:>{BAND_W}}" for s in SHORT_BANDS))
+        lines.append("Time on OST   " + "".join(f"{s:>{BAND_W}}" for s in SHORT_BANDS))
         lines.append(
-            "considered "
+            "considered/all"
             + "".join(f"{f'{b.considered:,}/{b.patients:,}':>{BAND_W}}" for b in board.ost_bands)
         )
     o = board.outcomes
@@ -272,61 +271,3 @@ class IndicatorsScreen(ConsoleScreen[None]):
                     self._load()
                 return
             self.host.report_error(error)
-
-
-class GapScreen(ConsoleScreen[None]):
-    """The patients in an indicator's denominator NOT meeting it; enter opens one."""
-
-    CSS_PATH = "dashboard.tcss"
-    AUTO_FOCUS = "PatientTable"
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="indicators-gap.back"),
-        Binding("enter", "open", "Open", id="indicators-gap.open"),
-    ]
-
-    class Loaded(Message):
-        def __init__(self, page: PatientPage) -> None:
-            super().__init__()
-            self.page = page
-
-    def __init__(self, key: str, as_at: dt.date | None, keyworker: str) -> None:
-        super().__init__()
-        self.key, self.as_at, self.keyworker = key, as_at, keyworker
-
-    def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
-        title = rules.BY_KEY[self.key].title
-        yield Static(f"Not meeting: {title}", id="title", markup=False)
-        yield PatientTable(today=self.services.clock.today(), clinical=True, id="gap")
-        yield Static("", id="status")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        rows = IndicatorService(self.services).patients(self.key, self.as_at, self.keyworker)
-        self.post_message(self.Loaded(PatientPage(rows, "", more=False)))
-
-    def on_gap_screen_loaded(self, message: Loaded) -> None:
-        table = self.query_one(PatientTable)
-        table.show_page(message.page, empty_text="Everyone meets this indicator.")
-        count = len(message.page.rows)
-        of = rules.BY_KEY[self.key].of
-        self.query_one("#status", Static).update(
-            f"{count:,} patient{'s' if count != 1 else ''} ({of}) · enter open · escape back"
-        )
-
-    def action_open(self) -> None:
-        row = self.query_one(PatientTable).current
-        if row is not None:
-            self.nav.open_summary(row)
-
-    def on_patient_table_selected(self, message: PatientTable.Selected) -> None:
-        self.nav.open_summary(message.row)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.host.report_error(event.worker.error)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -13,7 +14,9 @@ from console.app import RecoveryConsole
 from console.rules import indicators as rules
 from console.services import Services
 from console.services.indicators import IndicatorService
-from screens.indicators.dashboard import GapScreen, IndicatorsScreen
+from db.models import AuditEvent, table_of
+from screens.indicators.dashboard import IndicatorsScreen
+from screens.indicators.gap import GapScreen
 from screens.navigation import Navigator
 from tests.ui.helpers import settle, table
 
@@ -67,6 +70,60 @@ async def test_drill_into_naloxone_open_a_patient_and_come_back(populated: Servi
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, IndicatorsScreen)
+
+
+async def test_search_within_a_gap_list_reads_nothing_more(populated: Services) -> None:
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(*(["down"] * NALOXONE), "enter")(pilot)
+        assert isinstance(app.screen, GapScreen)
+        gap = list(table(app).rows)
+        events = _drill_events(populated)
+        target = gap[len(gap) // 2]
+        prefix = target.family_name[:3]
+        await pilot.press("slash")
+        for letter in prefix:
+            await pilot.press(letter)
+        await settle(pilot)
+        shown = list(table(app).rows)
+        assert target in shown and len(shown) < len(gap)
+        assert all(r in gap for r in shown)  # only the gap's own patients
+        status = str(app.screen.query_one("#status").render())
+        assert f"{len(shown)} of {len(gap)} patients" in status
+        await pilot.press(*"zzzz")
+        await settle(pilot)
+        assert table(app).rows == []
+        assert table(app).empty_text.startswith("No patient in this gap list matches")
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press("enter")  # back to the list, on the narrowed rows
+        await settle(pilot)
+        assert table(app).has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PatientSummaryScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, GapScreen)
+        await pilot.press("slash")
+        await pilot.press("escape")  # from the search box: to the list, not away
+        await settle(pilot)
+        assert isinstance(app.screen, GapScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IndicatorsScreen)
+        assert _drill_events(populated) == events  # searching is not another drill-down
+
+
+def _drill_events(s: Services) -> int:
+    """Drill-down events in the audit log (reading it to check)."""
+    from sqlmodel import Session
+
+    t = table_of(AuditEvent)
+    with Session(s.engine) as session:
+        return session.execute(
+            sa.select(sa.func.count()).where(t.c.action == "indicators.patients")
+        ).scalar_one()
 
 
 async def test_keyworker_and_date_filters(populated: Services) -> None:
