@@ -127,7 +127,7 @@ def text(board: Dashboard, lists: dict[str, tuple[PatientRow, ...]]) -> str:
 def distribution_rows(board: Dashboard) -> list[tuple[str, str, str]]:
     """Continuous time on OST by band, and the change since the start TOP, as (label,
     count, share) rows; a row with only a label is a heading."""
-    o = board.outcomes
+    o = board.outcomes or rules.Outcomes()  # a report always counts them
     rows = [("Continuous time on OST (considered decision / patients)", "", "")]
     rows += [(f"  {b.label}", f"{b.considered} / {b.patients}", "") for b in board.ost_bands]
     rows += [

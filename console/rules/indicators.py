@@ -199,13 +199,20 @@ def bar(count: Count, width: int) -> str:
 OST_BANDS: tuple[str, ...] = ("< 1 year", "1–2 years", "2–5 years", "5+ years")
 
 
+def band_edges(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """Today minus 1, 2 and 5 years: a start after the first is "< 1 year", and so on
+    (a start a year to the day ago is in "1–2 years")."""
+    day = pendulum.date(today.year, today.month, today.day)
+    one, two, five = (_plain(day.subtract(years=n)) for n in (1, 2, 5))
+    return one, two, five
+
+
 def ost_band(start: dt.date | None, today: dt.date) -> int | None:
     """Which band of continuous time on OST (None when not on OST)."""
     if start is None:
         return None
-    day = pendulum.date(today.year, today.month, today.day)
-    for n, years in enumerate((1, 2, 5)):
-        if start > _plain(day.subtract(years=years)):
+    for n, edge in enumerate(band_edges(today)):
+        if start > edge:
             return n
     return 3
 

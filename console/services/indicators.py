@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pendulum
@@ -50,7 +50,7 @@ class Dashboard:
     counts: tuple[rules.Count, ...]
     from_history: bool  # a past date, derived from the source rows
     ost_bands: tuple[Band, ...] = ()
-    outcomes: rules.Outcomes = field(default_factory=rules.Outcomes)
+    outcomes: rules.Outcomes | None = None  # None: not counted (`outcomes=False`)
 
     def count(self, key: str) -> rules.Count:
         return next(c for c in self.counts if c.key == key)
@@ -69,11 +69,25 @@ class IndicatorService:
         self._s = services
 
     # -- the numbers -------------------------------------------------------------------
-    def dashboard(self, as_at: dt.date | None = None, keyworker: str = "") -> Dashboard:
+    def dashboard(
+        self, as_at: dt.date | None = None, keyworker: str = "", *, outcomes: bool = True
+    ) -> Dashboard:
+        """The numbers; today's without the TOP outcomes when `outcomes` is False (the
+        screen paints the indicators first and asks `outcomes` in a worker of its own)."""
         day = self._day(as_at)
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
-            return self._dashboard(session, day, keyworker, kw)
+            return self._dashboard(session, day, keyworker, kw, outcomes=outcomes)
+
+    def outcomes(self, as_at: dt.date | None = None, keyworker: str = "") -> rules.Outcomes:
+        """Start TOP to the latest, for the active caseload (today from the open episodes'
+        reviews, a past date from history)."""
+        day = self._day(as_at)
+        with self._s.uow.read(self._s.staff, ACTION) as session:
+            kw = self._keyworker(session, keyworker)
+            if not self._today(day):
+                return self._derived(session, day, kw)[2]
+            return self._outcomes(session, rules.limits(day), kw)
 
     def report(
         self, as_at: dt.date | None = None, keyworker: str = "", *, what: str = "text"
@@ -189,11 +203,13 @@ class IndicatorService:
     def _today(self, day: dt.date) -> bool:
         return day == _plain(self._s.clock.today())
 
-    def _dashboard(self, session: Session, day: dt.date, login: str, kw: int | None) -> Dashboard:
+    def _dashboard(
+        self, session: Session, day: dt.date, login: str, kw: int | None, *, outcomes: bool = True
+    ) -> Dashboard:
         if not self._today(day):
             return self._history_board(session, day, login, kw)
         lim = rules.limits(day)
-        found = q.counts(session=session, lim=lim, keyworker_id=kw)
+        found, bands = q.counts(session=session, lim=lim, keyworker_id=kw)
         done = q.completers(session=session, lim=lim, keyworker_id=kw)
         counts = []
         for key in rules.KEYS:
@@ -201,24 +217,22 @@ class IndicatorService:
             if key == "successful_completion":
                 num = len(done)
             counts.append(rules.Count(key, num, den))
-        bands = [[0, 0] for _ in rules.OST_BANDS]
-        for m in q.ost_bands(session=session, lim=lim, keyworker_id=kw):
-            band = rules.ost_band(_date_or_none(m["ost_start"]), day)
-            if band is not None:
-                bands[band][0] += 1
-                bands[band][1] += bool(m["considered"])
-        picked: dict[int, list[cache_rules.Rev]] = {}
-        for m in q.top_picks(session=session, lim=lim, keyworker_id=kw):
-            picked.setdefault(m["patient_id"], []).append(_rev(m))
-        changes = (rules.top_change(revs, revs[0].episode_id or 0) for revs in picked.values())
         return Dashboard(
             day,
             login,
             tuple(counts),
             from_history=False,
-            ost_bands=_bands(bands),
-            outcomes=rules.outcomes(c for c in changes if c is not None),
+            ost_bands=_bands([list(b) for b in bands]),
+            outcomes=self._outcomes(session, lim, kw) if outcomes else None,
         )
+
+    @staticmethod
+    def _outcomes(session: Session, lim: rules.Limits, kw: int | None) -> rules.Outcomes:
+        picked: dict[int, list[cache_rules.Rev]] = {}
+        for m in q.top_picks(session=session, lim=lim, keyworker_id=kw):
+            picked.setdefault(m["patient_id"], []).append(_rev(m))
+        changes = (rules.top_change(revs, revs[0].episode_id or 0) for revs in picked.values())
+        return rules.outcomes(c for c in changes if c is not None)
 
     def _history_board(
         self, session: Session, day: dt.date, login: str, kw: int | None

@@ -168,17 +168,43 @@ def _one(cond: Cond) -> sa.ColumnElement[int]:
 
 def counts(
     *, session: Session, lim: rules.Limits, keyworker_id: int | None
-) -> dict[str, tuple[int, int]]:
-    """(numerator, denominator) per key in one pass over `patient`; the completion
-    numerator is 0 here (see `completers`)."""
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]]]:
+    """(numerator, denominator) per key, and (patients, with a considered decision) per
+    band of continuous time on OST (console.rules.indicators.ost_band) for the active
+    caseload on OST, in one pass over `patient`; the completion numerator is 0 here
+    (see `completers`)."""
     cols: list[sa.ColumnElement[Any]] = []
     for key, (den, num) in conditions(lim).items():
         cols.append(_one(den).label(f"{key}__d"))
         if num is not None:
             cols.append(_one(sa.and_(den, num)).label(f"{key}__n"))
+    bands = _bands(lim)
+    for n, band in enumerate(bands):
+        cols.append(_one(band).label(f"band{n}"))
+        cols.append(_one(sa.and_(band, sa.not_(_drift(lim)))).label(f"considered{n}"))
     row = session.connection().execute(_scope(sa.select(*cols).select_from(P), keyworker_id))
     m = row.mappings().one()
-    return {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS}
+    return (
+        {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
+        [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(len(bands))],
+    )
+
+
+def _bands(lim: rules.Limits) -> list[Cond]:
+    """The SQL twin of `ost_band` for each band, on the active caseload on OST."""
+    den, _ = conditions(lim)["strategic_review_6m"]
+    today = _d(lim.today)
+    start = in_force("ost_continuous_start", today)
+    on_ost = sa.and_(
+        den, sa.func.coalesce(in_force("current_medicine", today), "") != "", start.is_not(None)
+    )
+    one, two, five = (_d(e) for e in rules.band_edges(lim.today))
+    return [
+        sa.and_(on_ost, start > one),
+        sa.and_(on_ost, start <= one, start > two),
+        sa.and_(on_ost, start <= two, start > five),
+        sa.and_(on_ost, start <= five),
+    ]
 
 
 def completers(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> set[int]:
@@ -241,18 +267,6 @@ def by_ids(*, session: Session, ids: set[int]) -> Sequence[sa.Row[Any]]:
         .order_by(P.c.family_key, P.c.given_key, P.c.id)
     )
     return session.connection().execute(stmt).all()
-
-
-def ost_bands(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> Rows:
-    """The active caseload on OST today: continuous start and whether drift holds."""
-    den, _ = conditions(lim)["strategic_review_6m"]
-    today = _d(lim.today)
-    start = in_force("ost_continuous_start", today).label("ost_start")
-    considered = sa.case((_drift(lim), False), else_=True).label("considered")
-    stmt = sa.select(start, considered).where(
-        den, sa.func.coalesce(in_force("current_medicine", today), "") != ""
-    )
-    return session.connection().execute(_scope(stmt, keyworker_id)).mappings().all()
 
 
 def _pick(first: bool, *, top: bool) -> sa.ScalarSelect[Any]:

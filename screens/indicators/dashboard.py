@@ -11,6 +11,7 @@ are read in a worker; a drill-down is audited by the service as one event.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
@@ -20,7 +21,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from console.rules import indicators as rules
 from console.services.errors import ServiceError
@@ -46,6 +47,8 @@ def distribution_lines(board: Dashboard) -> list[str]:
             + "".join(f"{f'{b.considered:,}/{b.patients:,}':>{BAND_W}}" for b in board.ost_bands)
         )
     o = board.outcomes
+    if o is None:
+        return [*lines, "Start TOP to latest: counting…"]
     lines.append(f"Start TOP to latest: {o.patients:,} patients with both")
     lines.append(
         f"  no longer using opioids {o.opioids_stopped:,}/{o.opioids_at_start:,} "
@@ -116,6 +119,11 @@ class IndicatorsScreen(ConsoleScreen[None]):
             super().__init__()
             self.board = board
 
+    class Outcomes(Message):
+        def __init__(self, outcomes: rules.Outcomes) -> None:
+            super().__init__()
+            self.outcomes = outcomes
+
     class Progress(Message):
         def __init__(self, done: int, total: int) -> None:
             super().__init__()
@@ -157,7 +165,20 @@ class IndicatorsScreen(ConsoleScreen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.indicators.dashboard(self.as_at, self.keyworker)))
+        # The indicators first; the start-TOP outcomes read every open episode's reviews,
+        # so they follow in a worker of their own.
+        board = self.indicators.dashboard(self.as_at, self.keyworker, outcomes=False)
+        self.post_message(self.Loaded(board))
+        if board.outcomes is None and not get_current_worker().is_cancelled:
+            found = self.indicators.outcomes(self.as_at, self.keyworker)
+            if not get_current_worker().is_cancelled:  # a newer filter owns the screen
+                self.post_message(self.Outcomes(found))
+
+    def on_indicators_screen_outcomes(self, message: Outcomes) -> None:
+        if self.board is None:
+            return
+        self.board = replace(self.board, outcomes=message.outcomes)
+        self.query_one("#distributions", Static).update("\n".join(distribution_lines(self.board)))
 
     def on_indicators_screen_loaded(self, message: Loaded) -> None:
         self.board = board = message.board

@@ -31,6 +31,7 @@ def both(s: Services, as_at: dt.date | None = None) -> Dashboard:
     hist = IndicatorService(s).history_dashboard(as_at)
     assert board.ost_bands == hist.ost_bands
     assert board.outcomes == hist.outcomes
+    assert IndicatorService(s).outcomes(as_at) == board.outcomes  # the screen's second read
     return board
 
 
