@@ -173,6 +173,16 @@ def counts(
     band of continuous time on OST (console.rules.indicators.ost_band) for the active
     caseload on OST, in one pass over `patient`; the completion numerator is 0 here
     (see `completers`)."""
+    stmt, bands = counts_select(lim, keyworker_id)
+    m = session.connection().execute(stmt).mappings().one()
+    return (
+        {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
+        [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(bands)],
+    )
+
+
+def counts_select(lim: rules.Limits, keyworker_id: int | None) -> tuple[sa.Select[Any], int]:
+    """The one select of `counts` (the benchmark runs it raw), and how many bands."""
     cols: list[sa.ColumnElement[Any]] = []
     for key, (den, num) in conditions(lim).items():
         cols.append(_one(den).label(f"{key}__d"))
@@ -182,12 +192,7 @@ def counts(
     for n, band in enumerate(bands):
         cols.append(_one(band).label(f"band{n}"))
         cols.append(_one(sa.and_(band, sa.not_(_drift(lim)))).label(f"considered{n}"))
-    row = session.connection().execute(_scope(sa.select(*cols).select_from(P), keyworker_id))
-    m = row.mappings().one()
-    return (
-        {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
-        [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(len(bands))],
-    )
+    return _scope(sa.select(*cols).select_from(P), keyworker_id), len(bands)
 
 
 def _bands(lim: rules.Limits) -> list[Cond]:
