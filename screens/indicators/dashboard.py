@@ -31,7 +31,7 @@ from screens.indicators.gap import GapScreen
 
 BAR = 20
 TITLE_W = 33
-SPARK = " ▁▂▃▄▅▆▇█"
+SPARK = "_▁▂▃▄▅▆▇█"  # "_": under one eighth (a blank would read as nothing to count)
 SHORT_BANDS = ("< 1 yr", "1–2 yrs", "2–5 yrs", "5+ yrs")
 BAND_W = 16
 

@@ -102,8 +102,7 @@ class GapScreen(ConsoleScreen[None]):
         total = len(self.rows)
         count = f"{len(shown):,} of {total:,}" if typed else f"{total:,}"
         self.query_one("#status", Static).update(
-            f"{count} patient{'s' if total != 1 else ''} ({of}) · / search · enter open · "
-            "escape back"
+            f"{count} patient{'s' if total != 1 else ''} ({of}) · enter open · escape back"
         )
 
     def action_back(self) -> None:

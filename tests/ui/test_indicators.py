@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 import sqlalchemy as sa
 from textual.pilot import Pilot
 from textual.widgets import DataTable
@@ -140,6 +141,37 @@ async def test_keyworker_and_date_filters(populated: Services) -> None:
         await settle(pilot)
         assert screen.keyworker == "" and screen.as_at is None  # refused: back to the whole
         assert screen.board is not None and not screen.board.from_history
+
+
+async def test_the_trend_fills_in_from_history_with_a_progress_bar(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open()(pilot)
+        screen = app.screen
+        assert isinstance(screen, IndicatorsScreen)
+        seen: list[tuple[int, int]] = []
+        original = IndicatorsScreen.on_indicators_screen_progress
+
+        def watch(self: IndicatorsScreen, message: IndicatorsScreen.Progress) -> None:
+            assert self.query_one("#progress").display  # shown while it fills in
+            seen.append((message.done, message.total))
+            original(self, message)
+
+        monkeypatch.setattr(IndicatorsScreen, "on_indicators_screen_progress", watch)
+        await pilot.press("t")
+        await settle(pilot)
+        assert seen == [(n, 12) for n in range(1, 13)]
+        assert not screen.query_one("#progress").display
+        boards = IndicatorService(populated).trend()
+        grid = screen.query_one(DataTable)
+        for n, key in enumerate(rules.KEYS):
+            cell = str(grid.get_row_at(n)[3]).strip()
+            assert len(cell) == 12, key  # one character a month
+            last = boards[-1].count(key)
+            today = IndicatorService(populated).dashboard().count(key)
+            assert (last.numerator, last.denominator) == (today.numerator, today.denominator)
 
 
 async def test_reception_cannot_open_it(as_role: Callable[[str], Services]) -> None:
