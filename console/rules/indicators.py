@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pendulum
 
 from console.rules.alerts import drift_reasons
-from console.rules.caches import Ep, Rev, RowCaches, effective
+from console.rules.caches import Change, Ep, RowCaches, effective
 from console.rules.names import fold_key
 from console.rules.search import SearchTerms
 from console.rules.vocab import EXIT_REASONS, ExitGroup
@@ -101,7 +101,6 @@ class Facts:
     hbv_immune: bool = False  # the latest hepatitis B status says immune
     in_window: bool = False  # an episode open at some time in the completion window
     completed: bool = False  # a successful exit in the window, not re-presenting
-    change: Change | None = None  # start TOP against the latest (the open episode)
 
 
 def within(day: dt.date | None, start: dt.date, today: dt.date) -> bool:
@@ -240,47 +239,6 @@ def ost_position(f: Facts, lim: Limits) -> tuple[int, bool] | None:
 
 
 @dataclass(frozen=True)
-class Change:
-    """One patient's start TOP against their latest later TOP in the open episode."""
-
-    opioids_at_start: bool
-    opioids_stopped: bool
-    injecting_at_start: bool
-    injecting_stopped: bool
-    barc10: int | None  # the latest later BARC-10 total minus the start's
-
-
-def _has_top(r: Rev) -> bool:
-    return r.opiates_days is not None or r.injected_days is not None
-
-
-def top_change(reviews: Iterable[Rev], episode_id: int) -> Change | None:
-    """The change since the start TOP: the episode's first finalised start review with a
-    TOP, and the latest finalised review after it (by date, then when finalised) with a
-    TOP; None without both. "Stopped" is 0 days at the latest of what was > 0 at start."""
-    own = sorted(
-        (r for r in reviews if r.episode_id == episode_id),
-        key=lambda r: (r.date, r.finalised_at, r.id),
-    )
-    start_at = next((n for n, r in enumerate(own) if r.kind == "start" and _has_top(r)), None)
-    if start_at is None:
-        return None
-    start = own[start_at]
-    later = [r for r in own[start_at + 1 :] if _has_top(r)]
-    if not later:
-        return None
-    last = later[-1]
-    barcs = [r.barc10_total for r in own[start_at + 1 :] if r.barc10_total is not None]
-    return Change(
-        opioids_at_start=(start.opiates_days or 0) > 0,
-        opioids_stopped=(start.opiates_days or 0) > 0 and last.opiates_days == 0,
-        injecting_at_start=(start.injected_days or 0) > 0,
-        injecting_stopped=(start.injected_days or 0) > 0 and last.injected_days == 0,
-        barc10=None if start.barc10_total is None or not barcs else barcs[-1] - start.barc10_total,
-    )
-
-
-@dataclass(frozen=True)
 class Outcomes:
     """Patients with a start TOP and a later one: of those using illicit opioids (or
     injecting) at the start, how many no longer are; the median BARC-10 change."""
@@ -308,6 +266,20 @@ class Outcomes:
     def barc10_text(self) -> str:
         m = self.barc10_median
         return "—" if m is None else f"{m:+g}"
+
+
+def change_of(c: RowCaches) -> Change | None:
+    """The start-TOP change as the row caches hold it (`console.rules.caches.top_change`)."""
+    if c.top_change_on is None:
+        return None
+    return Change(
+        on=c.top_change_on,
+        opioids_at_start=bool(c.top_opioids_change),
+        opioids_stopped=c.top_opioids_change == "stopped",
+        injecting_at_start=bool(c.top_injecting_change),
+        injecting_stopped=c.top_injecting_change == "stopped",
+        barc10=c.barc10_change,
+    )
 
 
 def outcomes(changes: Iterable[Change]) -> Outcomes:

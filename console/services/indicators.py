@@ -209,7 +209,7 @@ class IndicatorService:
         if not self._today(day):
             return self._history_board(session, day, login, kw)
         lim = rules.limits(day)
-        found, bands = q.counts(session=session, lim=lim, keyworker_id=kw)
+        found, bands, tops = q.counts(session=session, lim=lim, keyworker_id=kw)
         done = q.completers(session=session, lim=lim, keyworker_id=kw)
         counts = []
         for key in rules.KEYS:
@@ -223,16 +223,31 @@ class IndicatorService:
             tuple(counts),
             from_history=False,
             ost_bands=_bands([list(b) for b in bands]),
-            outcomes=self._outcomes(session, lim, kw) if outcomes else None,
+            outcomes=self._outcomes(session, lim, kw, tops) if outcomes else None,
         )
 
     @staticmethod
-    def _outcomes(session: Session, lim: rules.Limits, kw: int | None) -> rules.Outcomes:
-        picked: dict[int, list[cache_rules.Rev]] = {}
-        for m in q.top_picks(session=session, lim=lim, keyworker_id=kw):
-            picked.setdefault(m["patient_id"], []).append(_rev(m))
-        changes = (rules.top_change(revs, revs[0].episode_id or 0) for revs in picked.values())
-        return rules.outcomes(c for c in changes if c is not None)
+    def _outcomes(
+        session: Session, lim: rules.Limits, kw: int | None, tops: list[int] | None = None
+    ) -> rules.Outcomes:
+        """From the row caches: the counts of the one pass, the median from a count of
+        each BARC-10 change."""
+        if tops is None:
+            tops = q.counts(session=session, lim=lim, keyworker_id=kw)[2]
+        spread = q.barc10_changes(session=session, lim=lim, keyworker_id=kw)
+        values = sorted(spread)
+        n = sum(spread.values())
+
+        def at(k: int) -> int:  # the k-th smallest change (0-based)
+            for v in values:
+                k -= spread[v]
+                if k < 0:
+                    return v
+            raise IndexError(k)
+
+        middle = None if n == 0 else (at((n - 1) // 2) + at(n // 2)) / 2
+        patients, o_start, o_stop, i_start, i_stop = tops
+        return rules.Outcomes(patients, o_start, o_stop, i_start, i_stop, n, middle)
 
     def _history_board(
         self, session: Session, day: dt.date, login: str, kw: int | None
@@ -270,8 +285,9 @@ class IndicatorService:
             if place is not None:
                 bands[place[0]][0] += 1
                 bands[place[0]][1] += place[1]
-            if facts.change is not None and facts.open_episode and not facts.deceased:
-                changes.append(facts.change)
+            change = rules.change_of(facts.caches)
+            if change is not None and facts.open_episode and not facts.deceased:
+                changes.append(change)
         members = {k: Members(frozenset(den[k]), frozenset(num[k])) for k in rules.KEYS}
         return members, bands, rules.outcomes(changes)
 
@@ -352,8 +368,6 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
     caches = cache_rules.derive(src, pendulum.date(day.year, day.month, day.day))
     hbv = health_rules.latest(events, "hep_b_status")
     in_window, completed = rules.completion(eps, lim)
-    open_ep = next((e for e in eps if e.end is None), None)
-    change = None if open_ep is None else rules.top_change(reviews, open_ep.id)
     barcs = [r.date for r in reviews if r.barc10_total is not None]
     return rules.Facts(
         caches=caches,
@@ -367,7 +381,6 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
         hbv_immune=hbv is not None and hbv.result in rules.HBV_IMMUNE,
         in_window=in_window,
         completed=completed,
-        change=change,
     )
 
 

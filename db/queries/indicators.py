@@ -168,16 +168,17 @@ def _one(cond: Cond) -> sa.ColumnElement[int]:
 
 def counts(
     *, session: Session, lim: rules.Limits, keyworker_id: int | None
-) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]]]:
-    """(numerator, denominator) per key, and (patients, with a considered decision) per
-    band of continuous time on OST (console.rules.indicators.ost_band) for the active
-    caseload on OST, in one pass over `patient`; the completion numerator is 0 here
-    (see `completers`)."""
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]], list[int]]:
+    """(numerator, denominator) per key; (patients, with a considered decision) per band
+    of continuous time on OST (console.rules.indicators.ost_band) for the active caseload
+    on OST; and the start-TOP outcome counts (`outcome_columns`): in one pass over
+    `patient`. The completion numerator is 0 here (see `completers`)."""
     stmt, bands = counts_select(lim, keyworker_id)
     m = session.connection().execute(stmt).mappings().one()
     return (
         {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
         [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(bands)],
+        [int(m[c.name]) for c in outcome_columns(lim)],
     )
 
 
@@ -192,6 +193,7 @@ def counts_select(lim: rules.Limits, keyworker_id: int | None) -> tuple[sa.Selec
     for n, band in enumerate(bands):
         cols.append(_one(band).label(f"band{n}"))
         cols.append(_one(sa.and_(band, sa.not_(_drift(lim)))).label(f"considered{n}"))
+    cols += outcome_columns(lim)
     return _scope(sa.select(*cols).select_from(P), keyworker_id), len(bands)
 
 
@@ -274,67 +276,35 @@ def by_ids(*, session: Session, ids: set[int]) -> Sequence[sa.Row[Any]]:
     return session.connection().execute(stmt).all()
 
 
-def _pick(first: bool, *, top: bool) -> sa.ScalarSelect[Any]:
-    """The id of the open episode's first finalised start review with a TOP (`first`),
-    or its latest finalised review with a TOP (`top`) or a BARC-10 total."""
-    r, t, b = R.alias("r"), TOP.alias("t"), B.alias("b")
-    stmt = sa.select(r.c.id).where(
-        r.c.patient_id == P.c.id, r.c.episode_id == E.c.id, r.c.status == "finalised"
-    )
-    if top:
-        has = sa.or_(t.c.opiates_days.is_not(None), t.c.injected_days.is_not(None))
-        stmt = stmt.where(sa.exists().where(t.c.review_id == r.c.id, has))
-    else:
-        stmt = stmt.where(sa.exists().where(b.c.review_id == r.c.id, b.c.total.is_not(None)))
-    order = (r.c.review_date, r.c.finalised_at, r.c.id)
-    if first:
-        stmt = stmt.where(r.c.kind == "start").order_by(*order)
-    else:
-        stmt = stmt.order_by(*(c.desc() for c in order))
-    return stmt.limit(1).scalar_subquery()
-
-
-def top_picks(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> Rows:
-    """For the active caseload, the reviews `console.rules.indicators.top_change` needs
-    from the open episode: the start TOP, the latest TOP and the latest BARC-10 (as
-    review rows with their corrected TOP and BARC-10 columns)."""
+def _followed_up(lim: rules.Limits) -> Cond:
     den, _ = conditions(lim)["strategic_review_6m"]
-    picks = (
-        sa.select(
-            _pick(True, top=True).label("start_id"),
-            _pick(False, top=True).label("top_id"),
-            _pick(False, top=False).label("barc_id"),
-        )
-        .select_from(P.join(E, sa.and_(E.c.patient_id == P.c.id, E.c.end_date.is_(None))))
-        .where(den)
+    return sa.and_(den, P.c.top_change_on.is_not(None))
+
+
+def outcome_columns(lim: rules.Limits) -> list[sa.ColumnElement[int]]:
+    """The start-TOP outcomes' counts (console.rules.indicators.outcomes) over the row
+    caches, for the one pass of `counts`."""
+    both = _followed_up(lim)
+    return [
+        _one(both).label("top_patients"),
+        _one(sa.and_(both, P.c.top_opioids_change != "")).label("opioids_at_start"),
+        _one(sa.and_(both, P.c.top_opioids_change == "stopped")).label("opioids_stopped"),
+        _one(sa.and_(both, P.c.top_injecting_change != "")).label("injecting_at_start"),
+        _one(sa.and_(both, P.c.top_injecting_change == "stopped")).label("injecting_stopped"),
+    ]
+
+
+def barc10_changes(
+    *, session: Session, lim: rules.Limits, keyworker_id: int | None
+) -> dict[int, int]:
+    """How many patients had each BARC-10 change (for the median), from the row caches."""
+    stmt = (
+        sa.select(P.c.barc10_change, sa.func.count())
+        .where(_followed_up(lim), P.c.barc10_change.is_not(None))
+        .group_by(P.c.barc10_change)
     )
-    ids: set[int] = set()
-    for start, top, barc in session.connection().execute(_scope(picks, keyworker_id)):
-        if start is not None and top is not None and top != start:
-            ids.update(i for i in (start, top, barc) if i is not None)
-    out: list[Any] = []
-    chosen = sorted(ids)
-    for n in range(0, len(chosen), 500):
-        rows = _all(
-            session,
-            sa.select(
-                R.c.patient_id,
-                R.c.id,
-                R.c.kind,
-                R.c.review_date,
-                R.c.episode_id,
-                R.c.finalised_at,
-                B.c.total.label("barc10_total"),
-                TOP.c.opiates_days,
-                TOP.c.injected_days,
-            )
-            .select_from(R)
-            .outerjoin(TOP, TOP.c.review_id == R.c.id)
-            .outerjoin(B, B.c.review_id == R.c.id)
-            .where(R.c.id.in_(chosen[n : n + 500])),
-        )
-        out += reviews_q.corrected(session=session, rows=rows)
-    return out
+    rows = session.connection().execute(_scope(stmt, keyworker_id)).all()
+    return {int(change): int(n) for change, n in rows}
 
 
 # -- a past date: the source rows as they stood ----------------------------------------

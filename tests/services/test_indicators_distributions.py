@@ -86,6 +86,9 @@ def test_start_top_to_the_latest(clin: Services, clock: MovingClock) -> None:
     finalise(clin, still, top=top_values(opiates=3, injected=4), barc10=high)  # 0
     finalise(clin, began, top=top_values(opiates=5), barc10=(3,) * 10)  # +10
     to(clock, TODAY)
+    # the row caches behind today's figures were kept by the reviews' own transactions
+    for pid in (stopped, still, began, once):
+        assert clin.caches.patient(pid) == [], pid
     o = both(clin).outcomes
     assert o.patients == 3  # `once` has no later TOP
     assert (o.opioids_stopped, o.opioids_at_start) == (1, 2)  # began using: not "stopped"
