@@ -28,7 +28,7 @@ DOWNS = 3
 
 async def _screen(path: Path, rounds: int) -> list[float]:
     """`enter` on "Practice indicators" in the go-to picker → the frame after the
-    dashboard's `Loaded` (the indicators painted; the outcomes follow)."""
+    dashboard's `Loaded` (every indicator, the OST bands and the outcomes painted)."""
     from console.app import RecoveryConsole
 
     frames = Frames()
@@ -83,7 +83,7 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
     ends = [today.subtract(months=n + 1).end_of("month") for n in range(past_rounds)]
     past = [dt.date(d.year, d.month, d.day) for d in ends]
     out: dict[str, Any] = {
-        "service": _timed(lambda: ind.dashboard(outcomes=False), rounds),
+        "service": _timed(lambda: ind.dashboard(), rounds),
         "raw": _raw(path, rounds),
         "outcomes": _timed(lambda: ind.outcomes(), max(rounds // 5, 1)),
         "past": [_timed(lambda d=d: ind.dashboard(d), 1)[0] for d in past],

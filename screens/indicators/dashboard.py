@@ -11,7 +11,6 @@ are read in a worker; a drill-down is audited by the service as one event.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
@@ -21,7 +20,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Static
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
 from console.rules import indicators as rules
 from console.services.errors import ServiceError
@@ -119,11 +118,6 @@ class IndicatorsScreen(ConsoleScreen[None]):
             super().__init__()
             self.board = board
 
-    class Outcomes(Message):
-        def __init__(self, outcomes: rules.Outcomes) -> None:
-            super().__init__()
-            self.outcomes = outcomes
-
     class Progress(Message):
         def __init__(self, done: int, total: int) -> None:
             super().__init__()
@@ -165,20 +159,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
-        # The indicators first; the start-TOP outcomes read every open episode's reviews,
-        # so they follow in a worker of their own.
-        board = self.indicators.dashboard(self.as_at, self.keyworker, outcomes=False)
-        self.post_message(self.Loaded(board))
-        if board.outcomes is None and not get_current_worker().is_cancelled:
-            found = self.indicators.outcomes(self.as_at, self.keyworker)
-            if not get_current_worker().is_cancelled:  # a newer filter owns the screen
-                self.post_message(self.Outcomes(found))
-
-    def on_indicators_screen_outcomes(self, message: Outcomes) -> None:
-        if self.board is None:
-            return
-        self.board = replace(self.board, outcomes=message.outcomes)
-        self.query_one("#distributions", Static).update("\n".join(distribution_lines(self.board)))
+        self.post_message(self.Loaded(self.indicators.dashboard(self.as_at, self.keyworker)))
 
     def on_indicators_screen_loaded(self, message: Loaded) -> None:
         self.board = board = message.board
