@@ -4,6 +4,7 @@ patients, printed as one table beside its raw baseline (docs/performance.md).
     RC_BENCH_PATIENTS=10000 make bench    # the small size alone: a quick run
     RC_BENCH_ROUNDS=20                    # samples per interactive figure (default 20)
     RC_BENCH_IMPORT_ROWS=50000            # rows the import figure imports
+    RC_BENCH_PAST_ROUNDS=2                # past as-at dates the indicators figure derives
     RC_BENCH_DUE_WITHIN=14                # days for `letters recall --due-within`
     RC_BENCH_JSON=FILE                    # also write every sample as JSON
 
@@ -42,7 +43,12 @@ def database(patients: int) -> Path:
 
 
 def measure(
-    patients: int, cached: Path, rounds: int, due_within: int, import_rows: int
+    patients: int,
+    cached: Path,
+    rounds: int,
+    due_within: int,
+    import_rows: int,
+    past_rounds: int = 2,
 ) -> dict[str, Any]:
     """Every figure's samples at one size (raw data; `rows` makes the table)."""
     print(f"measuring at {patients:,} patients", flush=True)
@@ -64,6 +70,12 @@ def measure(
         out["review_first_bare"] = [b["first"] for b in bare]
         print(f"  screens {time.perf_counter() - step:.0f} s", flush=True)
         step = time.perf_counter()
+        ran = commands.run_child(
+            [sys.executable, "-m", "bench.indicators", str(work), str(rounds), str(past_rounds)]
+        )
+        out["indicators"] = json.loads(ran.stdout.strip().splitlines()[-1])
+        print(f"  indicators {time.perf_counter() - step:.0f} s", flush=True)
+        step = time.perf_counter()
         out["startup"] = startup.measure(work)
         out["reviews"] = reviews.measure(work)
         print(f"  start-up, review saves {time.perf_counter() - step:.0f} s", flush=True)
@@ -71,6 +83,16 @@ def measure(
         out["commands"] = commands.measure(cached, work, tmp, due_within, import_rows)
         print(f"  bulk commands {time.perf_counter() - step:.0f} s", flush=True)
     return out
+
+
+def indicator_figures(i: dict[str, Any]) -> dict[str, tuple[Figure, Figure | None]]:
+    raw = Figure.of(i["raw"], Unit.MS)
+    return {
+        "ind_screen": (Figure.of(i["screen"], Unit.MS), raw),
+        "ind_service": (Figure.of(i["service"], Unit.MS), raw),
+        "ind_outcomes": (Figure.of(i["outcomes"], Unit.MS), raw),
+        "ind_past": (Figure.of(i["past"], Unit.MS), raw),
+    }
 
 
 def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
@@ -117,6 +139,7 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
             ),
             "import_rss": (Figure.of(c["import_rss"], mb), Figure.of(c["import_raw_rss"], mb)),
             "console_rss": (Figure.of(m["console_rss"], mb), Figure.of(s["bare_rss"], mb)),
+            **indicator_figures(m["indicators"]),
         }
 
     c = big["commands"]
@@ -151,6 +174,14 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
         ("import_rss", "import patients, peak RSS", (Target(Check.PEAK_BELOW, 200),), ""),
         ("console_rss", "console peak RSS after a walk", (Target(Check.PEAK_BELOW, 200),),
          "raw: the bare start-up app's peak RSS"),
+        ("ind_screen", "indicators, enter → painted", (Target(Check.P95_BELOW, 200),),
+         "go-to picker's enter to the frame with the indicators; raw: the same numerators' "
+         "one SUM(CASE) select run by sqlite3"),
+        ("ind_service", "indicators today (service)", (Target(Check.P95_BELOW, 200),),
+         "IndicatorService.dashboard, outcomes apart; raw: the same select"),
+        ("ind_outcomes", "indicators start-TOP outcomes (service)", (), "raw: the same select"),
+        ("ind_past", "indicators as at a past month end", (Target(Check.MEDIAN_BELOW, 2000),),
+         "from history, one sample per date; raw: the same select (today's)"),
     ]  # fmt: skip
     ours, theirs = figures(big), figures(small) if small else {}
     return [
@@ -171,6 +202,7 @@ def main() -> int:
     rounds = int(os.environ.get("RC_BENCH_ROUNDS", "20"))
     due_within = int(os.environ.get("RC_BENCH_DUE_WITHIN", "14"))
     import_rows = int(os.environ.get("RC_BENCH_IMPORT_ROWS", "50000"))
+    past_rounds = int(os.environ.get("RC_BENCH_PAST_ROUNDS", "2"))
     head = (
         os.environ.get("RC_BENCH_COMMIT")
         or subprocess.run(
@@ -184,7 +216,7 @@ def main() -> int:
     measured = {}
     dump = os.environ.get("RC_BENCH_JSON")
     for size in sizes:
-        measured[size] = measure(size, cached[size], rounds, due_within, import_rows)
+        measured[size] = measure(size, cached[size], rounds, due_within, import_rows, past_rounds)
         measured[size]["commands"]["due_within"] = due_within
         if dump:
             Path(dump).write_text(json.dumps(measured))

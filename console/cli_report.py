@@ -18,7 +18,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from console.rules import indicators as rules
 
@@ -78,7 +78,8 @@ def run(
         raise BadInput(str(exc)) from exc
     practice = services.practice.get()
     if args.format == "pdf":
-        data = pdf(board, lists, practice_name=practice.name, practice=practice)
+        trend = IndicatorService(services).trend(args.keyworker, 12, as_at=args.as_at)
+        data = pdf(board, lists, practice_name=practice.name, practice=practice, trend=trend)
     elif args.format == "csv":
         data = csv_text(board, lists).encode()
     else:
@@ -116,14 +117,42 @@ def text(board: Dashboard, lists: dict[str, tuple[PatientRow, ...]]) -> str:
         out.append(
             f"{c.title:<36} {c.numerator:>6} / {c.denominator:<6} {share:>5}%  {rules.bar(c, BAR)}"
         )
-    if board.ost_bands:
-        out += ["", "Continuous time on OST (considered decision / patients)"]
-        for b in board.ost_bands:
-            out.append(f"  {b.label:<12} {b.considered:>6} / {b.patients}")
+    out += ["", *distribution_lines(board)]
     for key, rows in lists.items():
         out += ["", f"Not meeting: {rules.BY_KEY[key].title} ({len(rows)})"]
         out += [f"  {r.nhs_number}  {r.family_name}, {r.given_name}" for r in rows]
     return "\n".join(out) + "\n"
+
+
+def distribution_rows(board: Dashboard) -> list[tuple[str, str, str]]:
+    """Continuous time on OST by band, and the change since the start TOP, as (label,
+    count, share) rows; a row with only a label is a heading."""
+    o = board.outcomes or rules.Outcomes()  # a report always counts them
+    rows = [("Continuous time on OST (considered decision / patients)", "", "")]
+    rows += [(f"  {b.label}", f"{b.considered} / {b.patients}", "") for b in board.ost_bands]
+    rows += [
+        ("", "", ""),
+        (f"Start TOP to the latest TOP ({o.patients} patients with both)", "", ""),
+        (
+            "  no longer using illicit opioids",
+            f"{o.opioids_stopped} / {o.opioids_at_start}",
+            o.opioids_text,
+        ),
+        (
+            "  no longer injecting",
+            f"{o.injecting_stopped} / {o.injecting_at_start}",
+            o.injecting_text,
+        ),
+        ("  median BARC-10 change", o.barc10_text, f"{o.barc10_patients} patients"),
+    ]
+    return rows
+
+
+def distribution_lines(board: Dashboard) -> list[str]:
+    return [
+        f"{label:<36} {count:>15}  {share}".rstrip() if count or share else label
+        for label, count, share in distribution_rows(board)
+    ]
 
 
 def csv_text(board: Dashboard, lists: dict[str, tuple[PatientRow, ...]]) -> str:
@@ -148,9 +177,11 @@ def pdf(
     *,
     practice_name: str,
     practice: object,
+    trend: Sequence[Dashboard] = (),
 ) -> bytes:
     """A4 on the practice letterhead: the table, a horizontal bar chart (ReportLab
-    graphics) and, with --patients, the gap lists."""
+    graphics) and the distributions; the 12-month trend on a page of its own; with
+    --patients, the gap lists."""
     from types import SimpleNamespace
 
     from reportlab.graphics import renderPDF
@@ -219,8 +250,21 @@ def pdf(
     chart.barLabels.dx = 2
     d.add(chart)
     renderPDF.draw(d, c, left, y - chart_h)
+    y -= chart_h + 4 * mm
+    c.setFont(render.FONT, 8.5)
+    for label, count, share in distribution_rows(board):
+        c.drawString(left, y, label)
+        c.drawString(left + 112 * mm, y, count)
+        c.drawString(left + 140 * mm, y, share)
+        y -= 4.2 * mm
     c.setFont(render.FONT, 7)
-    c.drawString(left, 12 * mm, "Page 1 — no patient identifiers in this summary")
+    c.drawString(left, 12 * mm, "No patient identifiers in this summary")
+    if trend:
+        c.showPage()
+        letterhead()
+        _trend_page(c, trend, height - 52 * mm)
+        c.setFont(render.FONT, 7)
+        c.drawString(left, 12 * mm, "No patient identifiers in this summary")
     for key, rows in lists.items():
         c.showPage()
         letterhead()
@@ -238,6 +282,52 @@ def pdf(
             c.drawString(left, y, f"{r.nhs_number}   {r.family_name}, {r.given_name}")
     c.save()
     return buf.getvalue()
+
+
+def _trend_page(c: Any, trend: Sequence[Dashboard], top: float) -> None:
+    """Each indicator's share at each month end (a small bar per month, ReportLab
+    graphics), with the first and last percent."""
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.shapes import Drawing, Line, Rect
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+
+    from console.letters import render
+
+    left = render.LEFT
+    c.setFont(render.BOLD, 13)
+    c.drawString(left, top, "Trend: the last 12 month ends")
+    c.setFont(render.FONT, 8.5)
+    c.drawString(
+        left,
+        top - 5 * mm,
+        f"{trend[0].as_at:%-d %b %Y} to {trend[-1].as_at:%-d %b %Y}, "
+        "each bar the share met as at that date (from history)",
+    )
+    y = top - 22 * mm
+    col, high = 4.2 * mm, 7 * mm
+    c.setFont(render.BOLD, 8)
+    c.drawString(left + 66 * mm, y + high + 2 * mm, f"{trend[0].as_at:%b %Y}")
+    c.drawRightString(left + 66 * mm + col * len(trend), y + high + 2 * mm, "latest")
+    c.drawString(left + 124 * mm, y + high + 2 * mm, "first")
+    c.drawString(left + 142 * mm, y + high + 2 * mm, "last")
+    for key in rules.KEYS:
+        shares = [b.count(key).percent for b in trend]
+        c.setFont(render.FONT, 8.5)
+        c.drawString(left, y + 1 * mm, rules.BY_KEY[key].title)
+        d = Drawing(col * len(shares), high)
+        d.add(Rect(0, 0, col * len(shares), high, fillColor=colors.HexColor("#eeeeee"),
+                   strokeColor=None))  # fmt: skip
+        d.add(Line(0, 0, col * len(shares), 0, strokeColor=colors.grey, strokeWidth=0.3))
+        for n, p in enumerate(shares):
+            if p is not None:
+                h = max(p / 100 * high, 0.3)
+                d.add(Rect(n * col + 0.4, 0, col - 0.8, h, fillColor=colors.HexColor("#005eb8"),
+                           strokeColor=None))  # fmt: skip
+        renderPDF.draw(d, c, left + 66 * mm, y)
+        for x, p in ((124, shares[0]), (142, shares[-1])):
+            c.drawString(left + x * mm, y + 1 * mm, "—" if p is None else f"{p:.0f}%")
+        y -= high + 5 * mm
 
 
 def lines(board: Dashboard) -> Sequence[str]:

@@ -121,6 +121,11 @@ class RowCaches:
     agreed_plan_on: dt.date | None = None
     agreed_plan_substance_goal: dt.date | None = None
     unsuccessful_exit: dt.date | None = None
+    # the open episode's start TOP against its latest later TOP (`top_change`)
+    top_change_on: dt.date | None = None  # the latest TOP's date; None: not both
+    top_opioids_change: str = ""  # "stopped" or "still" when using at the start TOP
+    top_injecting_change: str = ""
+    barc10_change: int | None = None  # the latest later BARC-10 minus the start's
     extra: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -182,6 +187,50 @@ def latest_top(reviews: Iterable[Rev]) -> Rev | None:
     return with_top[-1] if with_top else None
 
 
+@dataclass(frozen=True)
+class Change:
+    """One patient's start TOP against their latest later TOP in an episode."""
+
+    on: dt.date  # the latest TOP's date
+    opioids_at_start: bool
+    opioids_stopped: bool
+    injecting_at_start: bool
+    injecting_stopped: bool
+    barc10: int | None  # the latest later BARC-10 total minus the start's
+
+
+def _has_top(r: Rev) -> bool:
+    return r.opiates_days is not None or r.injected_days is not None
+
+
+def top_change(reviews: Iterable[Rev], episode_id: int) -> Change | None:
+    """The change since the start TOP: the episode's first finalised start review with a
+    TOP, and the latest finalised review after it (by date, then when finalised) with a
+    TOP; None without both. "Stopped" is 0 days at the latest of what was > 0 at start."""
+    own = _ordered(r for r in reviews if r.episode_id == episode_id)
+    start_at = next((n for n, r in enumerate(own) if r.kind == "start" and _has_top(r)), None)
+    if start_at is None:
+        return None
+    start = own[start_at]
+    later = [r for r in own[start_at + 1 :] if _has_top(r)]
+    if not later:
+        return None
+    last = later[-1]
+    barcs = [r.barc10_total for r in own[start_at + 1 :] if r.barc10_total is not None]
+    return Change(
+        on=last.date,
+        opioids_at_start=(start.opiates_days or 0) > 0,
+        opioids_stopped=(start.opiates_days or 0) > 0 and last.opiates_days == 0,
+        injecting_at_start=(start.injected_days or 0) > 0,
+        injecting_stopped=(start.injected_days or 0) > 0 and last.injected_days == 0,
+        barc10=None if start.barc10_total is None or not barcs else barcs[-1] - start.barc10_total,
+    )
+
+
+def _change_word(at_start: bool, stopped: bool) -> str:
+    return "" if not at_start else "stopped" if stopped else "still"
+
+
 # -- the one derivation ----------------------------------------------------------------
 def derive(src: Sources, today: dt.date) -> RowCaches:
     reviews = _ordered(src.reviews)
@@ -221,6 +270,7 @@ def derive(src: Sources, today: dt.date) -> RowCaches:
         if group is ExitGroup.UNSUCCESSFUL:
             unsuccessful = last_exit.end
 
+    since = top_change(reviews, open_ep.id) if open_ep is not None else None
     return RowCaches(
         status=src.status,
         children_under_16=src.children_under_16,
@@ -259,6 +309,14 @@ def derive(src: Sources, today: dt.date) -> RowCaches:
         agreed_plan_on=src.agreed_on,
         agreed_plan_substance_goal=src.agreed_on if src.agreed_substance_goal else None,
         unsuccessful_exit=unsuccessful,
+        top_change_on=since.on if since else None,
+        top_opioids_change=_change_word(since.opioids_at_start, since.opioids_stopped)
+        if since
+        else "",
+        top_injecting_change=_change_word(since.injecting_at_start, since.injecting_stopped)
+        if since
+        else "",
+        barc10_change=since.barc10 if since else None,
     )
 
 

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import pendulum
 
 from console.rules.alerts import drift_reasons
-from console.rules.caches import Ep, RowCaches, effective
+from console.rules.caches import Change, Ep, RowCaches, effective
+from console.rules.names import fold_key
+from console.rules.search import SearchTerms
 from console.rules.vocab import EXIT_REASONS, ExitGroup
 
 FAMILY_CONSIDERED = frozenset({"none_to_involve", "declines"})
@@ -196,15 +198,117 @@ def bar(count: Count, width: int) -> str:
 OST_BANDS: tuple[str, ...] = ("< 1 year", "1–2 years", "2–5 years", "5+ years")
 
 
+def band_edges(today: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """Today minus 1, 2 and 5 years: a start after the first is "< 1 year", and so on
+    (a start a year to the day ago is in "1–2 years")."""
+    day = pendulum.date(today.year, today.month, today.day)
+    one, two, five = (_plain(day.subtract(years=n)) for n in (1, 2, 5))
+    return one, two, five
+
+
 def ost_band(start: dt.date | None, today: dt.date) -> int | None:
     """Which band of continuous time on OST (None when not on OST)."""
     if start is None:
         return None
-    day = pendulum.date(today.year, today.month, today.day)
-    for n, years in enumerate((1, 2, 5)):
-        if start > _plain(day.subtract(years=years)):
+    for n, edge in enumerate(band_edges(today)):
+        if start > edge:
             return n
     return 3
+
+
+def considered(c: RowCaches, lim: Limits) -> bool:
+    """A considered OST decision at any length of treatment: the drift guard's three
+    tests pass (a strategic review within 6 months recording a decision other than
+    "pending", and an agreed plan with a live substance-use goal)."""
+    return (
+        c.last_strategic_review is not None
+        and c.last_strategic_review >= lim.six_months
+        and c.last_ost_decision not in ("", "pending")
+        and c.agreed_plan_substance_goal is not None
+    )
+
+
+def ost_position(f: Facts, lim: Limits) -> tuple[int, bool] | None:
+    """(band of continuous time on OST, considered decision) for the active caseload on
+    OST; None for anyone else."""
+    c = effective(f.caches, lim.today)
+    if not (f.open_episode and not f.deceased and c.current_medicine):
+        return None
+    band = ost_band(c.ost_continuous_start, lim.today)
+    return None if band is None else (band, considered(c, lim))
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Patients with a start TOP and a later one: of those using illicit opioids (or
+    injecting) at the start, how many no longer are; the median BARC-10 change."""
+
+    patients: int = 0
+    opioids_at_start: int = 0
+    opioids_stopped: int = 0
+    injecting_at_start: int = 0
+    injecting_stopped: int = 0
+    barc10_patients: int = 0
+    barc10_median: float | None = None
+
+    def share(self, stopped: int, of: int) -> str:
+        return "—" if of == 0 else f"{100.0 * stopped / of:.0f}%"
+
+    @property
+    def opioids_text(self) -> str:
+        return self.share(self.opioids_stopped, self.opioids_at_start)
+
+    @property
+    def injecting_text(self) -> str:
+        return self.share(self.injecting_stopped, self.injecting_at_start)
+
+    @property
+    def barc10_text(self) -> str:
+        m = self.barc10_median
+        return "—" if m is None else f"{m:+g}"
+
+
+def change_of(c: RowCaches) -> Change | None:
+    """The start-TOP change as the row caches hold it (`console.rules.caches.top_change`)."""
+    if c.top_change_on is None:
+        return None
+    return Change(
+        on=c.top_change_on,
+        opioids_at_start=bool(c.top_opioids_change),
+        opioids_stopped=c.top_opioids_change == "stopped",
+        injecting_at_start=bool(c.top_injecting_change),
+        injecting_stopped=c.top_injecting_change == "stopped",
+        barc10=c.barc10_change,
+    )
+
+
+def outcomes(changes: Iterable[Change]) -> Outcomes:
+    found = list(changes)
+    barc = [c.barc10 for c in found if c.barc10 is not None]
+    return Outcomes(
+        patients=len(found),
+        opioids_at_start=sum(c.opioids_at_start for c in found),
+        opioids_stopped=sum(c.opioids_stopped for c in found),
+        injecting_at_start=sum(c.injecting_at_start for c in found),
+        injecting_stopped=sum(c.injecting_stopped for c in found),
+        barc10_patients=len(barc),
+        barc10_median=median(barc),
+    )
+
+
+def matches(terms: SearchTerms, nhs_number: str, family: str, given: str, born: dt.date) -> bool:
+    """The patient list's search (console.rules.search) applied to one listed patient,
+    for a gap list already read: prefixes of the folded names, of the NHS number, or the
+    date of birth."""
+    if terms.date_of_birth is not None:
+        d = terms.date_of_birth
+        return born == dt.date(d.year, d.month, d.day)
+    if terms.nhs_prefix:
+        return nhs_number.startswith(terms.nhs_prefix)
+    fam, giv = fold_key(family), fold_key(given)
+    if terms.either_prefix:
+        return fam.startswith(terms.either_prefix) or giv.startswith(terms.either_prefix)
+    return fam.startswith(terms.family_prefix) and giv.startswith(terms.given_prefix)
 
 
 def median(values: Sequence[float]) -> float | None:

@@ -50,6 +50,7 @@ class Dashboard:
     counts: tuple[rules.Count, ...]
     from_history: bool  # a past date, derived from the source rows
     ost_bands: tuple[Band, ...] = ()
+    outcomes: rules.Outcomes | None = None  # None: not counted (`outcomes=False`)
 
     def count(self, key: str) -> rules.Count:
         return next(c for c in self.counts if c.key == key)
@@ -68,11 +69,25 @@ class IndicatorService:
         self._s = services
 
     # -- the numbers -------------------------------------------------------------------
-    def dashboard(self, as_at: dt.date | None = None, keyworker: str = "") -> Dashboard:
+    def dashboard(
+        self, as_at: dt.date | None = None, keyworker: str = "", *, outcomes: bool = True
+    ) -> Dashboard:
+        """The numbers; today's without the TOP outcomes when `outcomes` is False (the
+        screen paints the indicators first and asks `outcomes` in a worker of its own)."""
         day = self._day(as_at)
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
-            return self._dashboard(session, day, keyworker, kw)
+            return self._dashboard(session, day, keyworker, kw, outcomes=outcomes)
+
+    def outcomes(self, as_at: dt.date | None = None, keyworker: str = "") -> rules.Outcomes:
+        """Start TOP to the latest, for the active caseload (today from the open episodes'
+        reviews, a past date from history)."""
+        day = self._day(as_at)
+        with self._s.uow.read(self._s.staff, ACTION) as session:
+            kw = self._keyworker(session, keyworker)
+            if not self._today(day):
+                return self._derived(session, day, kw)[2]
+            return self._outcomes(session, rules.limits(day), kw)
 
     def report(
         self, as_at: dt.date | None = None, keyworker: str = "", *, what: str = "text"
@@ -132,12 +147,14 @@ class IndicatorService:
         keyworker: str = "",
         months: int = 12,
         progress: Callable[[int, int], None] | None = None,
+        as_at: dt.date | None = None,
     ) -> tuple[Dashboard, ...]:
-        """The dashboard as at each of the last `months` month ends (oldest first; the
-        current month's point is today), from history."""
-        today = self._s.clock.today()
-        ends = [today.subtract(months=n).end_of("month") for n in range(months - 1, 0, -1)]
-        days = [dt.date(d.year, d.month, d.day) for d in ends] + [_plain(today)]
+        """The dashboard as at each of the last `months` month ends up to `as_at` (oldest
+        first; the last point is `as_at` itself, today by default), from history."""
+        end = self._day(as_at)
+        last = pendulum.date(end.year, end.month, end.day)
+        ends = [last.subtract(months=n).end_of("month") for n in range(months - 1, 0, -1)]
+        days = [dt.date(d.year, d.month, d.day) for d in ends] + [end]
         out: list[Dashboard] = []
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
@@ -186,11 +203,13 @@ class IndicatorService:
     def _today(self, day: dt.date) -> bool:
         return day == _plain(self._s.clock.today())
 
-    def _dashboard(self, session: Session, day: dt.date, login: str, kw: int | None) -> Dashboard:
+    def _dashboard(
+        self, session: Session, day: dt.date, login: str, kw: int | None, *, outcomes: bool = True
+    ) -> Dashboard:
         if not self._today(day):
             return self._history_board(session, day, login, kw)
         lim = rules.limits(day)
-        found = q.counts(session=session, lim=lim, keyworker_id=kw)
+        found, bands, tops = q.counts(session=session, lim=lim, keyworker_id=kw)
         done = q.completers(session=session, lim=lim, keyworker_id=kw)
         counts = []
         for key in rules.KEYS:
@@ -198,37 +217,63 @@ class IndicatorService:
             if key == "successful_completion":
                 num = len(done)
             counts.append(rules.Count(key, num, den))
-        bands = [[0, 0] for _ in rules.OST_BANDS]
-        for m in q.ost_bands(session=session, lim=lim, keyworker_id=kw):
-            band = rules.ost_band(_date_or_none(m["ost_start"]), day)
-            if band is not None:
-                bands[band][0] += 1
-                bands[band][1] += bool(m["considered"])
         return Dashboard(
             day,
             login,
             tuple(counts),
             from_history=False,
-            ost_bands=tuple(
-                Band(lbl, n, c) for lbl, (n, c) in zip(rules.OST_BANDS, bands, strict=True)
-            ),
+            ost_bands=_bands([list(b) for b in bands]),
+            outcomes=self._outcomes(session, lim, kw, tops) if outcomes else None,
         )
+
+    @staticmethod
+    def _outcomes(
+        session: Session, lim: rules.Limits, kw: int | None, tops: list[int] | None = None
+    ) -> rules.Outcomes:
+        """From the row caches: the counts of the one pass, the median from a count of
+        each BARC-10 change."""
+        if tops is None:
+            tops = q.counts(session=session, lim=lim, keyworker_id=kw)[2]
+        spread = q.barc10_changes(session=session, lim=lim, keyworker_id=kw)
+        values = sorted(spread)
+        n = sum(spread.values())
+
+        def at(k: int) -> int:  # the k-th smallest change (0-based)
+            for v in values:
+                k -= spread[v]
+                if k < 0:
+                    return v
+            raise IndexError(k)
+
+        middle = None if n == 0 else (at((n - 1) // 2) + at(n // 2)) / 2
+        patients, o_start, o_stop, i_start, i_stop = tops
+        return rules.Outcomes(patients, o_start, o_stop, i_start, i_stop, n, middle)
 
     def _history_board(
         self, session: Session, day: dt.date, login: str, kw: int | None
     ) -> Dashboard:
-        members = self._members(session, day, kw)
+        members, bands, outcomes = self._derived(session, day, kw)
         counts = tuple(
             rules.Count(k, len(members[k].numerator), len(members[k].denominator))
             for k in rules.KEYS
         )
-        return Dashboard(day, login, counts, from_history=True)
+        return Dashboard(
+            day, login, counts, from_history=True, ost_bands=_bands(bands), outcomes=outcomes
+        )
 
     def _members(self, session: Session, day: dt.date, kw: int | None) -> dict[str, Members]:
+        return self._derived(session, day, kw)[0]
+
+    def _derived(
+        self, session: Session, day: dt.date, kw: int | None
+    ) -> tuple[dict[str, Members], list[list[int]], rules.Outcomes]:
+        """Every indicator's patients, the OST bands and the TOP outcomes, from history."""
         lim = rules.limits(day)
         hist = q.history(session=session, as_at=day, keyworker_id=kw)
         den: dict[str, set[int]] = {k: set() for k in rules.KEYS}
         num: dict[str, set[int]] = {k: set() for k in rules.KEYS}
+        bands = [[0, 0] for _ in rules.OST_BANDS]
+        changes: list[rules.Change] = []
         for pat in hist["patients"]:
             facts = history_facts(pat, hist, day, lim)
             for key, (inn, meets) in rules.membership(facts, lim).items():
@@ -236,7 +281,15 @@ class IndicatorService:
                     den[key].add(pat["id"])
                 if meets:
                     num[key].add(pat["id"])
-        return {k: Members(frozenset(den[k]), frozenset(num[k])) for k in rules.KEYS}
+            place = rules.ost_position(facts, lim)
+            if place is not None:
+                bands[place[0]][0] += 1
+                bands[place[0]][1] += place[1]
+            change = rules.change_of(facts.caches)
+            if change is not None and facts.open_episode and not facts.deceased:
+                changes.append(change)
+        members = {k: Members(frozenset(den[k]), frozenset(num[k])) for k in rules.KEYS}
+        return members, bands, rules.outcomes(changes)
 
     def _list(
         self, session: Session, day: dt.date, key: str, kw: int | None, *, meeting: bool | None
@@ -364,6 +417,10 @@ def _status_at(
     return rules.POST_EXIT if done < (pat["checkups_planned"] or CHECKUPS) else "discharged"
 
 
+def _bands(bands: list[list[int]]) -> tuple[Band, ...]:
+    return tuple(Band(lbl, n, c) for lbl, (n, c) in zip(rules.OST_BANDS, bands, strict=True))
+
+
 def _rev(m: Any) -> cache_rules.Rev:
     return cache_rules.Rev(
         id=m["id"],
@@ -371,13 +428,13 @@ def _rev(m: Any) -> cache_rules.Rev:
         date=_date(m["review_date"]),
         episode_id=m["episode_id"],
         finalised_at=m["finalised_at"] or "",
-        next_review_date=_date_or_none(m["next_review_date"]),
-        next_review_reason=m["next_review_reason"] or "",
-        ost_decision=m["ost_decision"] or "",
+        next_review_date=_date_or_none(m.get("next_review_date")),
+        next_review_reason=m.get("next_review_reason") or "",
+        ost_decision=m.get("ost_decision") or "",
         barc10_total=m["barc10_total"],
         opiates_days=m["opiates_days"],
         injected_days=m["injected_days"],
-        shared=bool(m["shared_needle"] or m["shared_paraphernalia"]),
+        shared=bool(m.get("shared_needle") or m.get("shared_paraphernalia")),
     )
 
 

@@ -89,6 +89,11 @@ class Patient(SQLModel, table=True):
     pending_medicine: str = Field(default="", max_length=40)
     pending_dose_mg: float | None = None
     pending_ost_start: dt.date | None = None
+    # The open episode's start TOP against its latest (migration 0015; indicators).
+    top_change_on: dt.date | None = None
+    top_opioids_change: str = Field(default="", max_length=10)
+    top_injecting_change: str = Field(default="", max_length=10)
+    barc10_change: int | None = None
 
     is_demo: bool = False
     version: int = 1

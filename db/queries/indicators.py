@@ -168,17 +168,50 @@ def _one(cond: Cond) -> sa.ColumnElement[int]:
 
 def counts(
     *, session: Session, lim: rules.Limits, keyworker_id: int | None
-) -> dict[str, tuple[int, int]]:
-    """(numerator, denominator) per key in one pass over `patient`; the completion
-    numerator is 0 here (see `completers`)."""
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]], list[int]]:
+    """(numerator, denominator) per key; (patients, with a considered decision) per band
+    of continuous time on OST (console.rules.indicators.ost_band) for the active caseload
+    on OST; and the start-TOP outcome counts (`outcome_columns`): in one pass over
+    `patient`. The completion numerator is 0 here (see `completers`)."""
+    stmt, bands = counts_select(lim, keyworker_id)
+    m = session.connection().execute(stmt).mappings().one()
+    return (
+        {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
+        [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(bands)],
+        [int(m[c.name]) for c in outcome_columns(lim)],
+    )
+
+
+def counts_select(lim: rules.Limits, keyworker_id: int | None) -> tuple[sa.Select[Any], int]:
+    """The one select of `counts` (the benchmark runs it raw), and how many bands."""
     cols: list[sa.ColumnElement[Any]] = []
     for key, (den, num) in conditions(lim).items():
         cols.append(_one(den).label(f"{key}__d"))
         if num is not None:
             cols.append(_one(sa.and_(den, num)).label(f"{key}__n"))
-    row = session.connection().execute(_scope(sa.select(*cols).select_from(P), keyworker_id))
-    m = row.mappings().one()
-    return {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS}
+    bands = _bands(lim)
+    for n, band in enumerate(bands):
+        cols.append(_one(band).label(f"band{n}"))
+        cols.append(_one(sa.and_(band, sa.not_(_drift(lim)))).label(f"considered{n}"))
+    cols += outcome_columns(lim)
+    return _scope(sa.select(*cols).select_from(P), keyworker_id), len(bands)
+
+
+def _bands(lim: rules.Limits) -> list[Cond]:
+    """The SQL twin of `ost_band` for each band, on the active caseload on OST."""
+    den, _ = conditions(lim)["strategic_review_6m"]
+    today = _d(lim.today)
+    start = in_force("ost_continuous_start", today)
+    on_ost = sa.and_(
+        den, sa.func.coalesce(in_force("current_medicine", today), "") != "", start.is_not(None)
+    )
+    one, two, five = (_d(e) for e in rules.band_edges(lim.today))
+    return [
+        sa.and_(on_ost, start > one),
+        sa.and_(on_ost, start <= one, start > two),
+        sa.and_(on_ost, start <= two, start > five),
+        sa.and_(on_ost, start <= five),
+    ]
 
 
 def completers(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> set[int]:
@@ -243,16 +276,35 @@ def by_ids(*, session: Session, ids: set[int]) -> Sequence[sa.Row[Any]]:
     return session.connection().execute(stmt).all()
 
 
-def ost_bands(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> Rows:
-    """The active caseload on OST today: continuous start and whether drift holds."""
+def _followed_up(lim: rules.Limits) -> Cond:
     den, _ = conditions(lim)["strategic_review_6m"]
-    today = _d(lim.today)
-    start = in_force("ost_continuous_start", today).label("ost_start")
-    considered = sa.case((_drift(lim), False), else_=True).label("considered")
-    stmt = sa.select(start, considered).where(
-        den, sa.func.coalesce(in_force("current_medicine", today), "") != ""
+    return sa.and_(den, P.c.top_change_on.is_not(None))
+
+
+def outcome_columns(lim: rules.Limits) -> list[sa.ColumnElement[int]]:
+    """The start-TOP outcomes' counts (console.rules.indicators.outcomes) over the row
+    caches, for the one pass of `counts`."""
+    both = _followed_up(lim)
+    return [
+        _one(both).label("top_patients"),
+        _one(sa.and_(both, P.c.top_opioids_change != "")).label("opioids_at_start"),
+        _one(sa.and_(both, P.c.top_opioids_change == "stopped")).label("opioids_stopped"),
+        _one(sa.and_(both, P.c.top_injecting_change != "")).label("injecting_at_start"),
+        _one(sa.and_(both, P.c.top_injecting_change == "stopped")).label("injecting_stopped"),
+    ]
+
+
+def barc10_changes(
+    *, session: Session, lim: rules.Limits, keyworker_id: int | None
+) -> dict[int, int]:
+    """How many patients had each BARC-10 change (for the median), from the row caches."""
+    stmt = (
+        sa.select(P.c.barc10_change, sa.func.count())
+        .where(_followed_up(lim), P.c.barc10_change.is_not(None))
+        .group_by(P.c.barc10_change)
     )
-    return session.connection().execute(_scope(stmt, keyworker_id)).mappings().all()
+    rows = session.connection().execute(_scope(stmt, keyworker_id)).all()
+    return {int(change): int(n) for change, n in rows}
 
 
 # -- a past date: the source rows as they stood ----------------------------------------

@@ -23,16 +23,39 @@ from textual.widgets import DataTable, Footer, Header, Input, ProgressBar, Stati
 from textual.worker import Worker, WorkerState
 
 from console.rules import indicators as rules
-from console.services.dto import PatientPage
 from console.services.errors import ServiceError
 from console.services.indicators import Dashboard, IndicatorService
 from screens.host import ConsoleScreen
-from screens.widgets.patient_table import PatientTable
+from screens.indicators.gap import GapScreen
 
 BAR = 20
 TITLE_W = 33
-SPARK = " ▁▂▃▄▅▆▇█"
-SHORT_BANDS = ("<1y", "1–2y", "2–5y", "5y+")
+SPARK = "_▁▂▃▄▅▆▇█"  # "_": under one eighth (a blank would read as nothing to count)
+SHORT_BANDS = ("< 1 yr", "1–2 yrs", "2–5 yrs", "5+ yrs")
+BAND_W = 16
+
+
+def distribution_lines(board: Dashboard) -> list[str]:
+    """Continuous time on OST by band (considered decision / on OST), and the change
+    since the start TOP; each line fits 78 columns."""
+    lines: list[str] = []
+    if board.ost_bands:
+        lines.append("Time on OST   " + "".join(f"{s:>{BAND_W}}" for s in SHORT_BANDS))
+        lines.append(
+            "considered/all"
+            + "".join(f"{f'{b.considered:,}/{b.patients:,}':>{BAND_W}}" for b in board.ost_bands)
+        )
+    o = board.outcomes
+    if o is None:
+        return [*lines, "Start TOP to latest: counting…"]
+    lines.append(f"Start TOP to latest: {o.patients:,} patients with both")
+    lines.append(
+        f"  no longer using opioids {o.opioids_stopped:,}/{o.opioids_at_start:,} "
+        f"{o.opioids_text} · no longer injecting {o.injecting_stopped:,}/"
+        f"{o.injecting_at_start:,} {o.injecting_text}"
+    )
+    lines.append(f"  median BARC-10 change {o.barc10_text} ({o.barc10_patients:,} patients)")
+    return lines
 
 
 def spark(points: list[float | None]) -> str:
@@ -120,6 +143,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
         yield Header(icon="≡")
         yield Static("Practice indicators: loading…", id="title")
         yield DataTable(id="indicators", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="distributions", markup=False)
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="status")
         yield Footer(compact=True)
@@ -153,11 +177,10 @@ class IndicatorsScreen(ConsoleScreen[None]):
             )
         table.move_cursor(row=max(row, 0))
         self.query_one("#title", Static).update(scope_text(board))
-        short = dict(zip(rules.OST_BANDS, SHORT_BANDS, strict=True))
-        bands = " · ".join(f"{short[b.label]} {b.considered}/{b.patients}" for b in board.ost_bands)
-        words = f"On OST, considered decision/all: {bands}\n" if bands else ""
-        keys = "enter gap list · k keyworker · d date · t 12-month trend"
-        self.query_one("#status", Static).update(words + keys)
+        self.query_one("#distributions", Static).update("\n".join(distribution_lines(board)))
+        if not self.trend:
+            keys = "enter gap list · k keyworker · d date · t 12-month trend"
+            self.query_one("#status", Static).update(keys)
 
     def _key(self) -> str | None:
         table = self.query_one("#indicators", DataTable)
@@ -199,6 +222,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
                 except ValueError:
                     self.notify("A date is DD/MM/YYYY.", severity="error", timeout=5)
                     return
+            self.trend = {}  # the trend ends on the date shown
             self._load()
 
         shown = f"{self.as_at:%d/%m/%Y}" if self.as_at else ""
@@ -218,7 +242,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
         def progress(done: int, total: int) -> None:
             self.post_message(self.Progress(done, total))
 
-        boards = self.indicators.trend(self.keyworker, 12, progress)
+        boards = self.indicators.trend(self.keyworker, 12, progress, as_at=self.as_at)
         self.post_message(self.Trend(boards))
 
     def on_indicators_screen_progress(self, message: Progress) -> None:
@@ -249,61 +273,3 @@ class IndicatorsScreen(ConsoleScreen[None]):
                     self._load()
                 return
             self.host.report_error(error)
-
-
-class GapScreen(ConsoleScreen[None]):
-    """The patients in an indicator's denominator NOT meeting it; enter opens one."""
-
-    CSS_PATH = "dashboard.tcss"
-    AUTO_FOCUS = "PatientTable"
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="indicators-gap.back"),
-        Binding("enter", "open", "Open", id="indicators-gap.open"),
-    ]
-
-    class Loaded(Message):
-        def __init__(self, page: PatientPage) -> None:
-            super().__init__()
-            self.page = page
-
-    def __init__(self, key: str, as_at: dt.date | None, keyworker: str) -> None:
-        super().__init__()
-        self.key, self.as_at, self.keyworker = key, as_at, keyworker
-
-    def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
-        title = rules.BY_KEY[self.key].title
-        yield Static(f"Not meeting: {title}", id="title", markup=False)
-        yield PatientTable(today=self.services.clock.today(), clinical=True, id="gap")
-        yield Static("", id="status")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        rows = IndicatorService(self.services).patients(self.key, self.as_at, self.keyworker)
-        self.post_message(self.Loaded(PatientPage(rows, "", more=False)))
-
-    def on_gap_screen_loaded(self, message: Loaded) -> None:
-        table = self.query_one(PatientTable)
-        table.show_page(message.page, empty_text="Everyone meets this indicator.")
-        count = len(message.page.rows)
-        of = rules.BY_KEY[self.key].of
-        self.query_one("#status", Static).update(
-            f"{count:,} patient{'s' if count != 1 else ''} ({of}) · enter open · escape back"
-        )
-
-    def action_open(self) -> None:
-        row = self.query_one(PatientTable).current
-        if row is not None:
-            self.nav.open_summary(row)
-
-    def on_patient_table_selected(self, message: PatientTable.Selected) -> None:
-        self.nav.open_summary(message.row)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.host.report_error(event.worker.error)

@@ -46,6 +46,7 @@ def test_csv_header_order_and_no_identifiers(db: str, tmp_path: Path) -> None:
     text = cli("--db", db, "report", "indicators")
     assert text.returncode == 0
     assert "Naloxone supplied in 12 months" in text.stdout
+    assert "Continuous time on OST" in text.stdout and "no longer injecting" in text.stdout
     assert not any(n in text.stdout for n in _nhs_numbers(db))
     listed = cli("--db", db, "report", "indicators", "--patients")
     assert any(n in listed.stdout for n in _nhs_numbers(db))
@@ -78,13 +79,19 @@ def test_pdf_on_the_letterhead_with_a_chart(db: str, tmp_path: Path) -> None:
     ran = cli("--db", db, "report", "indicators", "--format", "pdf", "--out", str(out))
     assert ran.returncode == 0, ran.stderr
     reader = PdfReader(str(out))
-    assert len(reader.pages) == 1
+    assert len(reader.pages) == 2  # the summary, then the trend
     words = reader.pages[0].extract_text()
     assert "Moorside Surgery" in words  # the demonstration practice's letterhead
     assert "Practice indicators" in words
     for ind in rules.INDICATORS:
         assert words.count(ind.title) >= 2, ind.key  # the table and the chart's axis
-    assert not any(n in words for n in _nhs_numbers(db))
+    for said in ("5+ years", "no longer using illicit opioids", "median BARC-10 change"):
+        assert said in words
+    trend = reader.pages[1].extract_text()
+    assert "Trend: the last 12 month ends" in trend and "Moorside Surgery" in trend
+    for ind in rules.INDICATORS:
+        assert ind.title in trend, ind.key
+    assert not any(n in words + trend for n in _nhs_numbers(db))
     with_lists = tmp_path / "lists.pdf"
     cli(
         "--db",
@@ -97,7 +104,7 @@ def test_pdf_on_the_letterhead_with_a_chart(db: str, tmp_path: Path) -> None:
         str(with_lists),
         "--patients",
     )
-    assert len(PdfReader(str(with_lists)).pages) > 1 + len(rules.KEYS) - 1
+    assert len(PdfReader(str(with_lists)).pages) >= 2 + len(rules.KEYS)
 
 
 def test_no_textual_and_reportlab_only_for_a_pdf(db: str, tmp_path: Path) -> None:

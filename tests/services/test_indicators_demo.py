@@ -43,6 +43,34 @@ RAW = {
 }
 
 
+# The rest: each with its own denominator, written from SPEC §4 over the source tables.
+ON_OST_OR_USING = """
+  (EXISTS (SELECT 1 FROM prescription x WHERE x.patient_id = p.id
+           AND x.start_date <= :today AND (x.end_date IS NULL OR x.end_date > :today))
+   OR (SELECT t.opiates_days FROM review r JOIN top_score t ON t.review_id = r.id
+       WHERE r.patient_id = p.id AND r.status = 'finalised'
+       AND (t.opiates_days IS NOT NULL OR t.injected_days IS NOT NULL)
+       ORDER BY r.review_date DESC, r.finalised_at DESC, r.id DESC LIMIT 1) > 0)
+"""
+OTHERS = {
+    "naloxone_12m": (
+        ON_OST_OR_USING,
+        """EXISTS (SELECT 1 FROM health_check h WHERE h.patient_id = p.id
+                   AND h.kind = 'naloxone' AND h.check_date >= :year
+                   AND h.check_date <= :today)""",
+    ),
+    "hepb_completed": (
+        "1 = 1",
+        """(EXISTS (SELECT 1 FROM health_check h WHERE h.patient_id = p.id
+                    AND h.kind = 'hep_b_dose' AND h.result IN ('3', 'completed'))
+            OR (SELECT h.result FROM health_check h WHERE h.patient_id = p.id
+                AND h.kind = 'hep_b_status'
+                ORDER BY h.check_date DESC, h.id DESC LIMIT 1)
+               IN ('already_immunised', 'acquired_immunity'))""",
+    ),
+}
+
+
 @pytest.fixture
 def demo(services: Services) -> Services:
     services.demo.load(80, seed=3)
@@ -71,6 +99,7 @@ def test_the_numbers_equal_an_independent_sql_count(demo: Services) -> None:
     params = {
         "today": dt.date(today.year, today.month, today.day),
         "six": _plain(pendulum.date(today.year, today.month, today.day).subtract(months=6)),
+        "year": _plain(pendulum.date(today.year, today.month, today.day).subtract(months=12)),
     }
     board = IndicatorService(demo).dashboard()
     with demo.engine.connect() as conn:
@@ -83,6 +112,16 @@ def test_the_numbers_equal_an_independent_sql_count(demo: Services) -> None:
             ).scalar_one()
             c = board.count(key)
             assert (c.numerator, c.denominator) == (found, denominator), key
+        for key, (among, cond) in OTHERS.items():
+            den, num = (
+                conn.execute(
+                    sa.text(f"SELECT COUNT(*) FROM patient p WHERE {ACTIVE} AND {where}"), params
+                ).scalar_one()
+                for where in (among, f"{among} AND {cond}")
+            )
+            c = board.count(key)
+            assert (c.numerator, c.denominator) == (num, den), key
+            assert 0 < num < den, key  # the demonstration caseload has a gap in each
     assert denominator > 0
     assert list(rules.KEYS)[:5] == list(RAW)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+import sqlalchemy as sa
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -13,7 +15,9 @@ from console.app import RecoveryConsole
 from console.rules import indicators as rules
 from console.services import Services
 from console.services.indicators import IndicatorService
-from screens.indicators.dashboard import GapScreen, IndicatorsScreen
+from db.models import AuditEvent, table_of
+from screens.indicators.dashboard import IndicatorsScreen
+from screens.indicators.gap import GapScreen
 from screens.navigation import Navigator
 from tests.ui.helpers import settle, table
 
@@ -69,6 +73,60 @@ async def test_drill_into_naloxone_open_a_patient_and_come_back(populated: Servi
         assert isinstance(app.screen, IndicatorsScreen)
 
 
+async def test_search_within_a_gap_list_reads_nothing_more(populated: Services) -> None:
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(*(["down"] * NALOXONE), "enter")(pilot)
+        assert isinstance(app.screen, GapScreen)
+        gap = list(table(app).rows)
+        events = _drill_events(populated)
+        target = gap[len(gap) // 2]
+        prefix = target.family_name[:3]
+        await pilot.press("slash")
+        for letter in prefix:
+            await pilot.press(letter)
+        await settle(pilot)
+        shown = list(table(app).rows)
+        assert target in shown and len(shown) < len(gap)
+        assert all(r in gap for r in shown)  # only the gap's own patients
+        status = str(app.screen.query_one("#status").render())
+        assert f"{len(shown)} of {len(gap)} patients" in status
+        await pilot.press(*"zzzz")
+        await settle(pilot)
+        assert table(app).rows == []
+        assert table(app).empty_text.startswith("No patient in this gap list matches")
+        for _ in range(4):
+            await pilot.press("backspace")
+        await pilot.press("enter")  # back to the list, on the narrowed rows
+        await settle(pilot)
+        assert table(app).has_focus
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PatientSummaryScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, GapScreen)
+        await pilot.press("slash")
+        await pilot.press("escape")  # from the search box: to the list, not away
+        await settle(pilot)
+        assert isinstance(app.screen, GapScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, IndicatorsScreen)
+        assert _drill_events(populated) == events  # searching is not another drill-down
+
+
+def _drill_events(s: Services) -> int:
+    """Drill-down events in the audit log (reading it to check)."""
+    from sqlmodel import Session
+
+    t = table_of(AuditEvent)
+    with Session(s.engine) as session:
+        return session.execute(
+            sa.select(sa.func.count()).where(t.c.action == "indicators.patients")
+        ).scalar_one()
+
+
 async def test_keyworker_and_date_filters(populated: Services) -> None:
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
@@ -83,6 +141,37 @@ async def test_keyworker_and_date_filters(populated: Services) -> None:
         await settle(pilot)
         assert screen.keyworker == "" and screen.as_at is None  # refused: back to the whole
         assert screen.board is not None and not screen.board.from_history
+
+
+async def test_the_trend_fills_in_from_history_with_a_progress_bar(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open()(pilot)
+        screen = app.screen
+        assert isinstance(screen, IndicatorsScreen)
+        seen: list[tuple[int, int]] = []
+        original = IndicatorsScreen.on_indicators_screen_progress
+
+        def watch(self: IndicatorsScreen, message: IndicatorsScreen.Progress) -> None:
+            assert self.query_one("#progress").display  # shown while it fills in
+            seen.append((message.done, message.total))
+            original(self, message)
+
+        monkeypatch.setattr(IndicatorsScreen, "on_indicators_screen_progress", watch)
+        await pilot.press("t")
+        await settle(pilot)
+        assert seen == [(n, 12) for n in range(1, 13)]
+        assert not screen.query_one("#progress").display
+        boards = IndicatorService(populated).trend()
+        grid = screen.query_one(DataTable)
+        for n, key in enumerate(rules.KEYS):
+            cell = str(grid.get_row_at(n)[3]).strip()
+            assert len(cell) == 12, key  # one character a month
+            last = boards[-1].count(key)
+            today = IndicatorService(populated).dashboard().count(key)
+            assert (last.numerator, last.denominator) == (today.numerator, today.denominator)
 
 
 async def test_reception_cannot_open_it(as_role: Callable[[str], Services]) -> None:
