@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from console.rules import validate
+from console.services import outputs
 from console.services.errors import ServiceError
 from console.services.roles import Action
 from db.models import Patient
@@ -210,9 +211,11 @@ class TransferService:
                 tx.audit("patient.import", entity="patient", entity_id=row.id, patient_id=row.id)
         return len(cleaned)
 
-    def export_patients(self, path: Path, *, force: bool = False) -> int:
-        """Every patient to `path`, owner-only; an existing file only with `force`."""
+    def export_patients(self, path: Path, *, force: bool = False, group: str | None = None) -> int:
+        """Every patient to `path`, owner-only (or the group's); an existing file only with
+        `force`; never through a symbolic link."""
         staff = self._s.staff
+        outputs.refuse_link(path)
         with self._s.uow.read(staff, Action.DATA_ADMIN) as session:
             patients = (
                 session.connection()
@@ -222,7 +225,7 @@ class TransferService:
                 .mappings()
                 .all()
             )
-        _write_private(path, [_csv_row(p) for p in patients], force=force)
+        _write_private(path, [_csv_row(p) for p in patients], force=force, group=group)
         with self._s.uow.write(staff, Action.DATA_ADMIN) as tx:
             tx.audit(
                 "patient.export",
@@ -254,12 +257,14 @@ def _csv_row(p: sa.RowMapping) -> dict[str, str]:
     return {column: escape(str(value or "")) for column, value in row.items()}
 
 
-def _write_private(path: Path, rows: list[dict[str, str]], *, force: bool) -> None:
+def _write_private(
+    path: Path, rows: list[dict[str, str]], *, force: bool, group: str | None
+) -> None:
     """Write owner-only, through a temporary file, so a failed export leaves nothing half-made;
     without `force` the file is linked into place, which fails if the name is taken."""
     temporary = path.with_name(f".{path.name}.partial")
     temporary.unlink(missing_ok=True)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = outputs.create(temporary, group)
     try:
         with open(fd, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)
