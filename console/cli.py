@@ -205,11 +205,14 @@ def _operations(name: str):  # type: ignore[no-untyped-def]
 
 def _report(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
     from console import cli_report
+    from console.services.errors import Forbidden
 
     try:
         return cli_report.run(services, settings, args, _output_file)
     except cli_report.BadInput as exc:
         raise CliError(str(exc), BAD_INPUT) from exc
+    except Forbidden as exc:  # a role without reports (reception): refused, exit 3
+        raise CliError(str(exc), REFUSED) from exc
 
 
 def _check(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:

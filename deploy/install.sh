@@ -22,7 +22,7 @@
 #   --purge                 with --uninstall: also delete the database, letters and backups.
 #
 # Environment (for tests of this script only): RC_PREFIX, RC_ETC, RC_DATA, RC_BACKUPS,
-# RC_BIN, RC_SUDOERS, RC_UNITS override where things go.
+# RC_BIN, RC_SUDOERS, RC_UNITS override where things go; RC_PYTHON the Python used.
 set -euo pipefail
 
 PREFIX=${RC_PREFIX:-/opt/recovery-console}
@@ -32,6 +32,9 @@ BACKUPS=${RC_BACKUPS:-/var/backups/recovery-console}
 BIN=${RC_BIN:-/usr/local/bin/recovery-console}
 SUDOERS=${RC_SUDOERS:-/etc/sudoers.d/recovery-console}
 UNITS=${RC_UNITS:-/etc/systemd/system}
+# The system's Python, never one from root's own PATH (pyenv and the like live in /root,
+# where staff cannot run them).
+PYTHON=${RC_PYTHON:-/usr/bin/python3}
 GROUP=recovery
 ACCOUNT=recovery-console
 MANIFEST=$ETC/installed-by-deploy
@@ -145,9 +148,9 @@ fi
 # ------------------------------------------------------------------------------ install
 [[ -n $WHEEL ]] || die "--wheel FILE is needed (build it with: python3 -m pip wheel --no-deps -w dist .)"
 [[ -f $WHEEL ]] || die "no such wheel: $WHEEL"
-python3 -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
+"$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' ||
     die "Python 3.11 or newer is needed (Debian 12: apt-get install python3)"
-python3 -m venv --help >/dev/null 2>&1 || die "python3 -m venv is missing: apt-get install python3-venv"
+"$PYTHON" -m venv --help >/dev/null 2>&1 || die "python3 -m venv is missing: apt-get install python3-venv"
 if [[ $MODE == service-account ]]; then
     command -v sudo >/dev/null && command -v visudo >/dev/null ||
         die "service-account mode needs sudo: apt-get install sudo"
@@ -183,10 +186,15 @@ done
 # The program: a venv owned by root that nobody else can change (sudo runs it).
 if [[ ! -x $PREFIX/bin/python ]]; then
     say "creating the venv in $PREFIX"
-    python3 -m venv "$PREFIX"
+    "$PYTHON" -m venv "$PREFIX"
 fi
 say "installing $(basename "$WHEEL") into $PREFIX"
-"$PREFIX/bin/python" -m pip install --quiet --disable-pip-version-check "$WHEEL"
+pip_log=$(mktemp)
+if ! "$PREFIX/bin/python" -m pip install --quiet --disable-pip-version-check "$WHEEL" >"$pip_log" 2>&1; then
+    grep -v "^WARNING: Location" "$pip_log" >&2 || true
+    die "pip could not install the wheel and its dependencies"
+fi
+rm -f "$pip_log"
 # The same version number again (a rebuilt wheel) is installed too, not "already satisfied".
 "$PREFIX/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
     --force-reinstall "$WHEEL"
@@ -235,6 +243,7 @@ if [[ $MODE == group ]]; then
     group=$GROUP
 else
     install -d -o "$ACCOUNT" -g "$ACCOUNT" -m 0700 "$DATA" "$DATA/letters" "$BACKUPS"
+    chmod g-s "$DATA" "$DATA/letters" "$BACKUPS" # chmod keeps a folder's setgid bit otherwise
     file_mode=0600
     owner=$ACCOUNT
     group=$ACCOUNT
@@ -249,7 +258,7 @@ done
 for d in "$DATA"/*.db.open; do
     [[ -n $owner ]] && chown -R "$owner" "$d"
     chgrp -R "$group" "$d"
-    if [[ $MODE == group ]]; then chmod 2770 "$d"; else chmod 0700 "$d"; fi
+    if [[ $MODE == group ]]; then chmod 2770 "$d"; else chmod 0700 "$d" && chmod g-s "$d"; fi
 done
 for f in "$DATA"/letters/* "$BACKUPS"/*; do
     [[ -f $f ]] || continue
