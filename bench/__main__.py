@@ -140,6 +140,13 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
             "import_rss": (Figure.of(c["import_rss"], mb), Figure.of(c["import_raw_rss"], mb)),
             "console_rss": (Figure.of(m["console_rss"], mb), Figure.of(s["bare_rss"], mb)),
             **indicator_figures(m["indicators"]),
+            "backup": (
+                Figure.of(c["backup_mb"] / c["backup_s"], Unit.MB_PER_S),
+                Figure.of(c["backup_mb"] / c["backup_raw_s"], Unit.MB_PER_S),
+            ),
+            "backup_rss": (Figure.of(c["backup_rss"], mb), Figure.of(c["backup_raw_rss"], mb)),
+            "record_rss": (Figure.of(c["record_rss"], mb), None),
+            "record_json_rss": (Figure.of(c["record_json_rss"], mb), None),
         }
 
     c = big["commands"]
@@ -182,6 +189,13 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
         ("ind_outcomes", "indicators start-TOP outcomes (service)", (), "raw: the same select"),
         ("ind_past", "indicators as at a past month end", (Target(Check.MEDIAN_BELOW, 2000),),
          "from history, one sample per date; raw: the same select (today's)"),
+        ("backup", "backup FILE (copy + verify)", (),
+         f"{c['backup_mb']:,.0f} MB database; raw: sqlite3 backup API alone, no checks"),
+        ("backup_rss", "backup, peak RSS", (Target(Check.PEAK_BELOW, 200),), ""),
+        ("record_rss", "export record (PDF), peak RSS", (Target(Check.PEAK_BELOW, 200),),
+         f"the patient with the most reviews, {c['record_s']:.1f} s"),
+        ("record_json_rss", "export record (JSON), peak RSS", (Target(Check.PEAK_BELOW, 200),),
+         f"{c['record_json_s']:.1f} s, {c['record_kb']:,.0f} kB"),
     ]  # fmt: skip
     ours, theirs = figures(big), figures(small) if small else {}
     return [

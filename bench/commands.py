@@ -11,7 +11,10 @@ too, so both pay for an interpreter and their imports:
   `csv.writer`;
 - `import patients FILE` of RC_BENCH_IMPORT_ROWS new patients (default 50,000) into a
   fresh copy, beside a raw sqlite3 `executemany` of the same rows and one audit row into
-  another fresh copy.
+  another fresh copy;
+- `backup FILE` (online, then verified: integrity check and the whole audit chain) beside
+  a raw sqlite3 backup-API copy of the same file;
+- `export record NHS_NUMBER FILE` (PDF and JSON) of the patient with the most reviews.
 """
 
 from __future__ import annotations
@@ -121,6 +124,28 @@ conn.execute("COMMIT")
 """
 
 
+RAW_BACKUP = """
+import sqlite3, sys
+src, dst = sqlite3.connect(sys.argv[1]), sqlite3.connect(sys.argv[2])
+src.backup(dst, pages=-1)
+dst.close()
+"""
+
+
+def largest_record(db: Path) -> str:
+    """The NHS number of the patient with the most reviews (the biggest record)."""
+    raw = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return str(
+            raw.execute(
+                "SELECT p.nhs_number FROM patient p JOIN review r ON r.patient_id = p.id "
+                "GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1"
+            ).fetchone()[0]
+        )
+    finally:
+        raw.close()
+
+
 def python(code: str, *args: str) -> Ran:
     return run_child([sys.executable, "-c", code, *args])
 
@@ -188,4 +213,19 @@ def measure(cached: Path, work: Path, tmp: Path, due_within: int, rows: int) -> 
     raw = python(RAW_IMPORT, str(fresh), str(source))
     out.update(import_raw_s=raw.seconds, import_raw_rss=raw.rss_mb)
     fresh.unlink()
+
+    megabytes = work.stat().st_size / 1e6
+    ran = console(work, "backup", str(tmp / "backup.db"))
+    out.update(backup_mb=megabytes, backup_s=ran.seconds, backup_rss=ran.rss_mb)
+    raw = python(RAW_BACKUP, str(work), str(tmp / "raw-backup.db"))
+    out.update(backup_raw_s=raw.seconds, backup_raw_rss=raw.rss_mb)
+    for name in ("backup.db", "backup.db.audit-head", "backup.db.sha256", "raw-backup.db"):
+        (tmp / name).unlink(missing_ok=True)
+
+    nhs = largest_record(work)
+    ran = console(work, "export", "record", nhs, str(tmp / "record.pdf"))
+    out.update(record_s=ran.seconds, record_rss=ran.rss_mb)
+    ran = console(work, "export", "record", nhs, str(tmp / "record.json"), "--format", "json")
+    out.update(record_json_s=ran.seconds, record_json_rss=ran.rss_mb)
+    out.update(record_kb=(tmp / "record.json").stat().st_size / 1e3)
     return out

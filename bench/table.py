@@ -17,6 +17,7 @@ class Unit(Enum):
     MS = ("ms", False)
     PER_S = ("/s", True)  # higher is better
     MB = ("MB", False)
+    MB_PER_S = ("MB/s", True)
 
     @property
     def text(self) -> str:

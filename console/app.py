@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider, SearchIcon
@@ -17,6 +18,7 @@ from textual.screen import Screen
 
 from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
+from screens.lock import IdleLock, IdleWatch
 from screens.patients.list import PatientListScreen
 from screens.terminal_keys import ignore_alt_digits
 
@@ -64,11 +66,22 @@ class RecoveryConsole(App[None]):
         ),
     ]
 
-    def __init__(self, services: Services, *, bootstrapped: bool = False) -> None:
+    def __init__(
+        self,
+        services: Services,
+        *,
+        bootstrapped: bool = False,
+        lock_minutes: int | None = None,
+        idle: IdleWatch | None = None,
+    ) -> None:
+        """`lock_minutes`: the user's own shorter idle lock; `idle`: tests' own watch."""
         super().__init__()
         self.services = services
         self.bootstrapped = bootstrapped
         self.practice: Practice | None = None
+        # The idle lock (screens/lock.py): the practice's minutes, read at each check.
+        watch = idle or IdleWatch(personal_minutes=lock_minutes)
+        self.idle_lock = IdleLock(self, watch, self._idle_minutes)
         if self.console.color_system in FEW_COLOURS:
             # A 16-colour terminal gets its own ANSI palette rather than truecolour squeezed
             # into 16. (NO_COLOR needs nothing here: Textual filters colour out itself.)
@@ -98,6 +111,7 @@ class RecoveryConsole(App[None]):
         from screens.leaving import install_hang_up
 
         install_hang_up(self)
+        self.idle_lock.start()
         self.refresh_header()
         # Start-up reads with Core; the ORM's mappers are set up once the first frame is out.
         self.call_after_refresh(self.run_worker, self.services.warm_up, thread=True)
@@ -138,6 +152,14 @@ class RecoveryConsole(App[None]):
         self.title = f"DEMO · {name}" if demo else name
         self.sub_title = f"{staff.name} · {staff.roles_text}"
         self.set_class(practice.is_demo, "-demo")
+
+    def _idle_minutes(self) -> int:
+        return self.practice.idle_minutes if self.practice is not None else 10
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.idle_lock.swallow(event):  # the key that unlocks goes nowhere else
+            return
+        await super().on_event(event)
 
     # -- shared by the screens ------------------------------------------------------
     def open_patient(self, row: PatientRow) -> None:

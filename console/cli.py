@@ -176,7 +176,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command is None:
         from console.app import RecoveryConsole
 
-        RecoveryConsole(services, bootstrapped=bootstrapped).run()
+        RecoveryConsole(
+            services, bootstrapped=bootstrapped, lock_minutes=settings.lock_minutes
+        ).run()
         return OK
     handlers = {
         "init": _init,
@@ -203,11 +205,14 @@ def _operations(name: str):  # type: ignore[no-untyped-def]
 
 def _report(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
     from console import cli_report
+    from console.services.errors import Forbidden
 
     try:
         return cli_report.run(services, settings, args, _output_file)
     except cli_report.BadInput as exc:
         raise CliError(str(exc), BAD_INPUT) from exc
+    except Forbidden as exc:  # a role without reports (reception): refused, exit 3
+        raise CliError(str(exc), REFUSED) from exc
 
 
 def _check(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
@@ -402,16 +407,19 @@ def _export(services: Services, settings: MachineSettings, args: argparse.Namesp
     if args.record_file is not None:
         raise CliError("export patients takes one FILE", BAD_INPUT)
     from console.services.errors import Forbidden
+    from console.services.outputs import UnsafeOutput, readable_by
     from console.services.transfer import OutputExists
 
     _output_file(args.file, args.force)
     try:
-        written = services.transfer.export_patients(args.file, force=args.force)
+        written = services.transfer.export_patients(
+            args.file, force=args.force, group=settings.group
+        )
     except OutputExists as exc:
         raise CliError(f"{exc}; add --force to replace it", BAD_INPUT) from exc
-    except Forbidden as exc:
+    except (Forbidden, UnsafeOutput) as exc:
         raise CliError(str(exc), REFUSED) from exc
-    print(f"Exported {written:,} patients to {args.file} (readable by you only).")
+    print(f"Exported {written:,} patients to {args.file} ({readable_by(settings.group)}).")
     return OK
 
 
@@ -420,6 +428,7 @@ def _letters(services: Services, settings: MachineSettings, args: argparse.Names
     from console.format import nhs
     from console.services.errors import Forbidden, Refused
     from console.services.letters import LetterOutput, NothingToProduce
+    from console.services.outputs import UnsafeOutput
 
     if args.out is not None and _output_file(args.out, args.force):
         args.out.unlink()  # --force: the batch is then written as a new private file
@@ -435,7 +444,7 @@ def _letters(services: Services, settings: MachineSettings, args: argparse.Names
         for s in exc.skipped:
             print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)
         raise CliError(str(exc), REFUSED) from exc
-    except (Forbidden, Refused) as exc:
+    except (Forbidden, Refused, UnsafeOutput) as exc:
         raise CliError(str(exc), REFUSED) from exc
     for s in produced.skipped:
         print(f"skipped {s.name} ({nhs(s.nhs_number)}): {s.reason}", file=sys.stderr)

@@ -61,6 +61,7 @@ def add_backup_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 def backup(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
     from console.services.backup import NotSqlite, OutputExists, VerificationFailed
     from console.services.errors import Forbidden, ServiceError
+    from console.services.outputs import UnsafeOutput
 
     try:
         if args.keep is not None:
@@ -69,7 +70,7 @@ def backup(services: Services, settings: MachineSettings, args: argparse.Namespa
             if not args.file.parent.is_dir():
                 raise CliError(f"no such folder: {args.file.parent}", BAD_INPUT)
             done = services.backups.backup(args.file, force=args.force, group=settings.group)
-    except (Forbidden, NotSqlite) as exc:
+    except (Forbidden, NotSqlite, UnsafeOutput) as exc:
         raise CliError(str(exc), REFUSED) from exc
     except VerificationFailed as exc:
         raise CliError(f"backup failed verification, nothing was kept: {exc}", PROBLEM) from exc
@@ -100,6 +101,7 @@ def add_export_record_options(export: argparse.ArgumentParser) -> None:
 @_reported
 def export_record(services: Services, settings: MachineSettings, args: argparse.Namespace) -> int:
     from console.services.errors import Forbidden, Invalid, NotFound, ServiceError
+    from console.services.outputs import UnsafeOutput, readable_by
     from console.services.subject_access import OutputExists
 
     if args.record_file is None:
@@ -111,8 +113,9 @@ def export_record(services: Services, settings: MachineSettings, args: argparse.
             fmt=args.format,
             third_parties=args.include_third_parties,
             force=args.force,
+            group=settings.group,
         )
-    except Forbidden as exc:
+    except (Forbidden, UnsafeOutput) as exc:
         raise CliError(str(exc), REFUSED) from exc
     except (Invalid, NotFound, OutputExists, ServiceError) as exc:
         raise CliError(str(exc), BAD_INPUT) from exc
@@ -120,7 +123,7 @@ def export_record(services: Services, settings: MachineSettings, args: argparse.
         f"{done.withheld:,} third-party details withheld" if done.withheld else "nothing withheld"
     )
     print(
-        f"Record exported to {done.path} ({done.format.upper()}, readable by you only; "
+        f"Record exported to {done.path} ({done.format.upper()}, {readable_by(settings.group)}; "
         f"{withheld}). The export is recorded in the audit log."
     )
     return OK

@@ -87,16 +87,18 @@ def run(
     if args.out is None:
         sys.stdout.write(data.decode())
         return 0
-    _write(args.out, data, replace)
+    _write(args.out, data, replace, settings.group)
     print(f"Written: {args.out}", file=sys.stderr)
     return 0
 
 
-def _write(path: Path, data: bytes, replace: bool) -> None:
+def _write(path: Path, data: bytes, replace: bool, group: str | None) -> None:
     """A private file, put in place whole (a reader never sees half a report)."""
+    from console.services import outputs
+
     part = path.with_name(f".{path.name}.part")
-    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
+    part.unlink(missing_ok=True)  # a link planted at that name is removed, not followed
+    with os.fdopen(outputs.create(part, group), "wb") as fh:
         fh.write(data)
     if not replace and path.exists():
         part.unlink()

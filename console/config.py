@@ -7,7 +7,8 @@ patient data goes (`service_account`, `group`, `printer`, `letters_dir`, `state_
 `database` when a service account is set) are read only from SYSTEM_CONFIG, which must be
 owned by root and writable by nobody else; a config that fails that is refused. A user's
 own config file may hold personal preferences only: `database` (when no service account
-is configured) and a shorter `lock_minutes`.
+is configured) and `lock_minutes`, which can only shorten the practice's idle lock (the
+`idle_minutes` practice setting, kept in the database and set in administration).
 
 Precedence for the database: --db, RECOVERY_CONSOLE_DB, the user's config file,
 /etc/recovery-console/config.toml, then a SQLite file in the user data directory. With a
@@ -33,7 +34,6 @@ MACHINE_KEYS = frozenset(
     {"service_account", "group", "printer", "letters_dir", "state_dir", "database"}
 )
 PERSONAL_KEYS = frozenset({"database", "lock_minutes"})
-DEFAULT_LOCK_MINUTES = 10
 
 
 class ConfigError(Exception):
@@ -52,7 +52,8 @@ class MachineSettings:
     letters_dir: Path = Path()
     group: str | None = None
     service_account: str = ""
-    lock_minutes: int = DEFAULT_LOCK_MINUTES
+    # The user's own idle lock, if shorter than the practice's; never lengthens it.
+    lock_minutes: int | None = None
     state_dir: Path | None = None  # where the audit anchor lives when not beside the database
 
 
@@ -158,11 +159,13 @@ def load(db_option: str | None = None) -> MachineSettings:
     letters = system.get("letters_dir") or Path(platformdirs.user_data_dir(APP)) / "letters"
     group = system.get("group")
     state_dir = system.get("state_dir")
-    lock = DEFAULT_LOCK_MINUTES
     if "lock_minutes" in system:
-        lock = _minutes(system["lock_minutes"], system_path)
-    if "lock_minutes" in user:  # a user may lock sooner than the machine says, not later
-        lock = min(lock, _minutes(user["lock_minutes"], user_path))
+        raise ConfigError(
+            f"{system_path}: lock_minutes is now the practice's idle lock: set it in "
+            "administration (practice details) and remove it from this file"
+        )
+    # A user may lock sooner than the practice says, never later (screens/lock.py).
+    lock = _minutes(user["lock_minutes"], user_path) if "lock_minutes" in user else None
     return MachineSettings(
         database=database,
         database_source=source,

@@ -41,7 +41,7 @@ def open_private(path: Path, group: str | None = None) -> Iterator[BinaryIO]:
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o750 if group else 0o700)
     mode = 0o640 if group else 0o600
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
     try:
         if group:
             os.fchown(fd, -1, grp.getgrnam(group).gr_gid)
@@ -61,7 +61,7 @@ def unique_path(folder: Path, stem: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", stem).strip("-") or "letter"
     path = folder / f"{safe}.pdf"
     n = 2
-    while path.exists():
+    while os.path.lexists(path):  # a dangling link is a taken name too
         path = folder / f"{safe}-{n}.pdf"
         n += 1
     return path

@@ -14,7 +14,6 @@ file is byte for byte the one that was verified.
 from __future__ import annotations
 
 import contextlib
-import grp
 import hashlib
 import os
 import re
@@ -27,7 +26,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from console.services import anchor, audit
+from console.services import anchor, audit, outputs
 from console.services.errors import ServiceError
 from console.services.roles import Action
 from db.engine import sqlite_path
@@ -88,11 +87,7 @@ def read_backup_anchor(path: Path) -> tuple[int | None, str] | None:
 
 def private_file(path: Path, group: str | None) -> None:
     """Owner-only (0600), or 0640 with the configured group for a shared surgery server."""
-    if group:
-        os.chown(path, -1, grp.getgrnam(group).gr_gid)
-        path.chmod(0o640)
-    else:
-        path.chmod(0o600)
+    outputs.set_private(path, group)
 
 
 def write_backup_anchor(path: Path, verified: Verified, group: str | None) -> Path:
@@ -100,12 +95,10 @@ def write_backup_anchor(path: Path, verified: Verified, group: str | None) -> Pa
     target = anchor_of(path)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with open(fd, "w") as fh:
+    with open(outputs.create(partial, group), "w") as fh:
         fh.write(f"{verified.head_id} {verified.head_hash}\n")
         fh.flush()
         os.fsync(fh.fileno())
-    private_file(partial, group)
     partial.replace(target)
     return target
 
@@ -127,10 +120,8 @@ def write_checksum(path: Path, group: str | None) -> Path:
     target = checksum_of(path)
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with open(fd, "w") as fh:
+    with open(outputs.create(partial, group), "w") as fh:
         fh.write(f"{sha256_file(path)}  {path.name}\n")
-    private_file(partial, group)
     partial.replace(target)
     return target
 
@@ -211,13 +202,14 @@ class BackupService:
         staff = self._s.staff
         self._s.uow.require(staff, Action.DATA_ADMIN)
         live = self.database_path(target)
+        outputs.refuse_link(target, anchor_of(target), checksum_of(target))
         if target.resolve() == live.resolve():
             raise ServiceError("a backup cannot be written over the database itself")
         if (target.exists() or anchor_of(target).exists()) and not force:
             raise OutputExists(target)
         partial = target.with_name(f".{target.name}.partial")
         partial.unlink(missing_ok=True)
-        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.close(outputs.create(partial, group))
         try:
             self._copy(partial)
             private_file(partial, group)

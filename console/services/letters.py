@@ -28,6 +28,7 @@ from console.letters.printing import (
     unique_path,
 )
 from console.services import letters_batch as batch
+from console.services import outputs
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.letters_dto import (
     BatchPlan,
@@ -234,6 +235,8 @@ class LetterService(RecallBatches):
     def _open(self, stack: ExitStack, stamp: str, out: Path | None) -> tuple[Path, BinaryIO]:
         """A new private file: `out`, or a free name in the letters folder."""
         output = self.output
+        if out is not None:
+            outputs.refuse_link(out)
         for _ in range(5):  # a colleague may take the same name in the same second
             path = out or unique_path(output.folder, stamp)
             try:

@@ -16,6 +16,7 @@ The order is the safety case (hazards H80–H82):
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from console.services import audit
+from console.services import audit, outputs
 from console.services.anchor import AnchorError
 from console.services.backup import (
     NotSqlite,
@@ -207,8 +208,9 @@ class RestoreService:
     def _keep_replaced(self, database: Path, group: str | None) -> Path:
         stamp = self._s.clock.now().in_timezone("UTC").format("YYYYMMDD-HHmmss")
         kept = database.with_name(f"{database.name}.replaced-{stamp}Z")
-        if kept.exists():
+        if os.path.lexists(kept):
             raise ServiceError(f"{kept.name} already exists; wait a second and restore again")
+        os.close(outputs.create(kept, group))  # never through a link planted at that name
         live = sqlite3.connect(database, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             copy = sqlite3.connect(kept)

@@ -15,7 +15,6 @@ only after the export's audit event is committed: no disclosure without its reco
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sqlmodel import Session
 
 from console.rules import nhs_number, top
 from console.rules.vocab import DRUG_PANEL
+from console.services import outputs
 from console.services.errors import Invalid, NotFound, ServiceError
 from console.services.roles import Action
 from console.services.subject_access_render import Obj, RecordWriter, writer_for
@@ -337,6 +337,7 @@ class SubjectAccessService:
         fmt: str = "pdf",
         third_parties: bool = False,
         force: bool = False,
+        group: str | None = None,
     ) -> RecordExported:
         staff = self._s.staff
         self._s.uow.require(staff, Action.SUBJECT_ACCESS)
@@ -346,6 +347,7 @@ class SubjectAccessService:
             number = nhs_number.normalise(nhs)
         except nhs_number.NhsNumberError as exc:
             raise Invalid({"nhs_number": str(exc)}) from exc
+        outputs.refuse_link(path)
         if path.exists() and not force:
             raise OutputExists(path)
         if not path.parent.is_dir():
@@ -365,8 +367,7 @@ class SubjectAccessService:
                         "no patient is registered with that NHS number; nothing was written"
                     )
                 collector = Collector(session, pid, third_parties=third_parties)
-                fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with open(fd, "wb") as fh:
+                with open(outputs.create(partial, group), "wb") as fh:
                     collector.run(writer_for(fmt, fh, self._s.clock.now()))
             withheld = sum(collector.withheld.values())
             with self._s.uow.write(staff, Action.SUBJECT_ACCESS) as tx:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pendulum
 import sqlalchemy as sa
 
+from console.services import outputs
 from console.services.caches import for_new_patient
 from console.services.roles import Action
 from console.services.transfer_csv import (
@@ -124,9 +125,11 @@ class TransferService:
             raise ImportRejected(sorted(errors, key=lambda e: e.line))
         return checked, first_line
 
-    def export_patients(self, path: Path, *, force: bool = False) -> int:
-        """Every patient to `path`, owner-only; an existing file only with `force`."""
+    def export_patients(self, path: Path, *, force: bool = False, group: str | None = None) -> int:
+        """Every patient to `path`, owner-only (or the group's); an existing file only with
+        `force`; never through a symbolic link."""
         staff = self._s.staff
+        outputs.refuse_link(path)
         ids: list[int] = []
         with self._s.uow.read(staff, Action.DATA_ADMIN) as session:
             p = table_of(Patient)
@@ -139,7 +142,7 @@ class TransferService:
                     ids.append(patient["id"])
                     yield csv_row(patient)
 
-            write_private(path, rows(), force=force)
+            write_private(path, rows(), force=force, group=group)
         with self._s.uow.write(staff, Action.DATA_ADMIN) as tx:
             tx.audit("patient.export", patient_ids=ids, detail={"rows": len(ids)})
         return len(ids)

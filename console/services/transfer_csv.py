@@ -28,6 +28,7 @@ from typing import TypeVar
 import pendulum
 
 from console.rules import validate
+from console.services import outputs
 from console.services.errors import ServiceError
 
 COLUMNS = (
@@ -245,13 +246,15 @@ class OutputExists(ServiceError):
     """The output file is there already and --force was not given."""
 
 
-def write_private(path: Path, rows: Iterable[dict[str, str]], *, force: bool) -> None:
+def write_private(
+    path: Path, rows: Iterable[dict[str, str]], *, force: bool, group: str | None = None
+) -> None:
     """Write owner-only as the rows come, through a temporary file, so a failed export
     leaves nothing half-made; without `force` the file is linked into place, which fails
     if the name is taken."""
     temporary = path.with_name(f".{path.name}.partial")
     temporary.unlink(missing_ok=True)
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = outputs.create(temporary, group)  # no link followed; 0600, or 0640 for the group
     try:
         with open(fd, "w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=COLUMNS)

@@ -116,3 +116,19 @@ def test_no_textual_and_reportlab_only_for_a_pdf(db: str, tmp_path: Path) -> Non
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_role_without_reports_is_refused_exit_3(db: str) -> None:
+    """Reception may not see the indicators: refused by name (was "unexpected Forbidden")."""
+    import os
+    import pwd
+
+    me = pwd.getpwuid(os.getuid()).pw_name
+    assert (
+        cli("--db", db, "staff", "add", "other-admin", "--name", "A", "--role", "admin").returncode
+        == 0
+    )
+    assert cli("--db", db, "staff", "set", me, "--role", "reception").returncode == 0
+    ran = cli("--db", db, "report", "indicators")
+    assert ran.returncode == 3, ran.stderr
+    assert "Not allowed: to view reports" in ran.stderr and "unexpected" not in ran.stderr

@@ -51,14 +51,23 @@ def test_a_users_own_config_cannot_hold_machine_settings(tmp_path: Path, line: s
     assert not (tmp_path / "x.db").exists()
 
 
-def test_a_user_may_lock_sooner_but_not_later(system_config: Callable[[str], Path]) -> None:
-    system_config("lock_minutes = 5\n")
+def test_the_idle_lock_is_the_practices_and_a_user_may_only_keep_their_own(
+    system_config: Callable[[str], Path],
+) -> None:
+    """The minutes are the practice setting (tests/ui/test_lock.py: a user's shorter
+    lock wins, a longer one does not); /etc no longer holds them."""
     path = config.user_config_path()
     path.parent.mkdir(parents=True)
-    path.write_text("lock_minutes = 60\n")
-    assert config.load().lock_minutes == 5
+    assert config.load().lock_minutes is None
     path.write_text("lock_minutes = 2\n")
     assert config.load().lock_minutes == 2
+    path.write_text("lock_minutes = 0\n")
+    with pytest.raises(config.ConfigError, match="from 1 to 240"):
+        config.load()
+    path.write_text("")
+    system_config("lock_minutes = 60\n")
+    with pytest.raises(config.ConfigError, match="practice's idle lock"):
+        config.load()
 
 
 @pytest.mark.parametrize("how", ["group-writable", "world-writable", "not root's"])
