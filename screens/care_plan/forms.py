@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, Select, Static
 from console.rules import careplan as rules
 from console.rules.vocab import DOMAIN_LABEL, GoalStatus
 from console.services.careplan_dto import AgreeInput, GoalInput, StatusInput
+from screens.widgets.discard import field_values, leave_or_ask
 
 T = TypeVar("T")
 NEXT_STATUS = {
@@ -74,6 +75,11 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     def on_mount(self) -> None:
         for key in self.errors:
             self._mark(key, self.errors[key])
+        self.call_after_refresh(self._remember_opened)
+
+    def _remember_opened(self) -> None:
+        # What the fields held when the form opened: escape asks only after a change.
+        self._opened = field_values(self)
 
     def value(self, key: str) -> str:
         widget = self.query_one(f"#field-{key}")
@@ -120,7 +126,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         raise NotImplementedError
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_or_ask(self, getattr(self, "_opened", None), lambda: self.dismiss(None))
 
 
 class GoalFormModal(FormModal[GoalInput]):

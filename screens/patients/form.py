@@ -26,6 +26,7 @@ from console.services.errors import Invalid, ServiceError, Stale
 from console.services.roles import Action, allowed
 from screens import validators as v
 from screens.host import ConsoleScreen
+from screens.widgets.discard import field_values, leave_or_ask
 from screens.widgets.tickbox import TickBox
 
 # (field, label, placeholder / allowed range shown to the user)
@@ -163,6 +164,11 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
 
     def on_mount(self) -> None:
         self._load_keyworkers()
+        self.call_after_refresh(self._remember_opened)
+
+    def _remember_opened(self) -> None:
+        # What the form held when it opened: escape asks only after a change.
+        self._opened = field_values(self)
 
     @work(thread=True, exclusive=True, group="keyworkers", exit_on_error=False)
     def _load_keyworkers(self) -> None:
@@ -176,6 +182,8 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
         select = self.query_one("#keyworker_id", Select)
         select.set_options(choices)
         select.value = NONE if current is None else str(current)
+        if hasattr(self, "_opened"):  # the list arriving is not a change made by staff
+            self._opened["keyworker_id"] = select.value
 
     def _initial(self, key: str) -> str:
         r = self.record
@@ -311,4 +319,4 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
         return True  # a form on screen: going home would discard it
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_or_ask(self, getattr(self, "_opened", None), lambda: self.dismiss(None))
