@@ -174,6 +174,17 @@ GOAL = FieldSpec(
     "Status: n not started · p in progress · a achieved · d dropped",
     _choice(GOAL_STATUSES, "n, p, a or d"),
 )
+
+
+def goal_field(words: str) -> FieldSpec:
+    """A goal's new status; the hint line carries the goal's words."""
+    words = " ".join(words.split())
+    codes = " · n p a d"
+    room = 78 - len(codes)
+    shown = words if len(words) <= room else words[: room - 1] + "…"
+    return FieldSpec(f"Goal “{words[:30]}”", f"{shown}{codes}", GOAL.parse)
+
+
 DECISION = FieldSpec(
     "OST decision",
     "c continue · r reduce · d detox · i increase · s start · x stop · n none · p pending",
