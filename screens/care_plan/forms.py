@@ -22,6 +22,7 @@ from console.rules import careplan as rules
 from console.rules.vocab import DOMAIN_LABEL, GoalStatus
 from console.services.careplan_dto import AgreeInput, GoalInput, StatusInput
 from screens.widgets.discard import field_values, leave_or_ask
+from screens.widgets.masked import date_input
 
 T = TypeVar("T")
 NEXT_STATUS = {
@@ -172,7 +173,7 @@ class GoalFormModal(FormModal[GoalInput]):
         yield from self.field(
             "target_date",
             f"Target date (optional, {earliest})",
-            Input(g.target_date, placeholder="DD/MM/YYYY"),
+            date_input(g.target_date),
             self._target,
         )
 
@@ -255,7 +256,7 @@ class AgreeModal(FormModal[AgreeInput]):
         yield from self.field(
             "agreed_on",
             "Date agreed (DD/MM/YYYY, not in the future)",
-            Input(a.agreed_on, placeholder="DD/MM/YYYY"),
+            date_input(a.agreed_on),
             lambda v: rules.agreed_on(v, today=self.today),
         )
         yield from self.field(

@@ -34,6 +34,18 @@ class FieldSpec:
     label: str
     hint: str  # the allowed range, shown while the field has focus
     parse: Callable[[str], Parsed]  # raises ValueError with the message
+    mask: str = ""  # "date": formatted as typed (screens/widgets/masked.py)
+    # A field with a closed set of answers: a regex every text typed must match, so a
+    # character outside the set is refused as it is typed.
+    restrict: str | None = None
+
+    def problem(self, text: str) -> str | None:
+        """Why the text is wrong, or None: a masked field's check as it is typed."""
+        try:
+            self.parse(text)
+        except ValueError as error:
+            return str(error)
+        return None
 
 
 def _int(text: str, low: int, high: int, what: str, na: bool = True) -> int:
@@ -228,9 +240,12 @@ DECLINED = FieldSpec(
     "y = the patient declined the BARC-10 · blank or n = not declined",
     _declined,
 )
-DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date)
+DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date, mask="date")
 NEXT_DATE = FieldSpec(
-    "Next review", "Next review, dd/mm/yyyy: later than the rule's needs a reason", parse_date
+    "Next review",
+    "Next review, dd/mm/yyyy: later than the rule's needs a reason",
+    parse_date,
+    mask="date",
 )
 
 
@@ -242,7 +257,10 @@ def review_date_field(today: dt.date) -> FieldSpec:
         return got
 
     return FieldSpec(
-        "Review date", "The date the review was held, dd/mm/yyyy, today or earlier", parse
+        "Review date",
+        "The date the review was held, dd/mm/yyyy, today or earlier",
+        parse,
+        mask="date",
     )
 
 

@@ -141,7 +141,7 @@ async def test_link_form_errors_are_shown_beside_their_fields(
         await settle(pilot)
         assert app.screen is form
         assert "before the link date" in text(app, "#e-follow_up_date")  # from the service
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # changed: escape asks before discarding
         await settle(pilot)
         assert isinstance(app.screen, LinkageScreen)
         assert app.screen.changed is False
