@@ -157,10 +157,9 @@ class MaskedInput(Input):
     def _problem(self, value: str) -> str:
         if not self.mask.complete(value):
             return ""
-        wrong = self.mask.check(value)
-        if wrong is None and self.check is not None:
-            wrong = self.check(value)
-        return wrong or ""
+        # The form's own rule speaks first, so the message matches the one on save.
+        wrong = self.check(value) if self.check is not None else None
+        return wrong or self.mask.check(value) or ""
 
 
 def date_input(value: str = "", *, check: Check | None = None, **kwargs: Any) -> MaskedInput:

@@ -69,7 +69,7 @@ async def test_review_date_formats_as_typed(app: RecoveryConsole) -> None:
         await pilot.pause()
         assert screen.query_one("#next-date", Input).has_class("-bad")
         hint = screen.query_one("#hint")
-        assert "✗ no such date (dd/mm/yyyy) · Next review, dd/mm/yyyy" in hint.text  # type: ignore[attr-defined]
+        assert "✗ a date dd/mm/yyyy · Next review, dd/mm/yyyy" in hint.text  # type: ignore[attr-defined]
 
 
 def test_snapshot_masked_date_and_nhs(snap_compare: SnapCompare, app: RecoveryConsole) -> None:
