@@ -140,3 +140,19 @@ async def test_a_dialog_with_changes_asks_before_escape_discards(app: RecoveryCo
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, ResourcesScreen)
+
+
+async def test_a_closed_set_field_refuses_characters_outside_it(app: RecoveryConsole) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("z", "£", "3")  # TOP alcohol week 1: digits or NA only
+        assert value(app, "top-alcohol_w1") == "3"
+        await pilot.press("f2", "z", "™", "u")  # specimen: u or o
+        await settle(pilot)
+        assert value(app, "drug-specimen") == "u"
+        await pilot.press("f6", "q", "c")  # the OST decision's letters only
+        await settle(pilot)
+        assert value(app, "ost-decision") == "c"
+        await pilot.press("backspace", *"continue")  # a word of the set, as typed
+        assert value(app, "ost-decision") == "continue"
+        assert screen.sections is not None
