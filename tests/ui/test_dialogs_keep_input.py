@@ -114,3 +114,25 @@ async def test_addendum_asks_before_escape_discards(
         assert isinstance(dialog, AddendumModal)
         await _escape_asks(pilot, dialog, dialog.query_one("#add-reason", Input))
         assert app.screen is screen
+
+
+async def test_a_refused_save_goes_to_the_first_field_in_error(app: RecoveryConsole) -> None:
+    from textual.widgets import Select
+
+    from screens.linkage.resources import ResourceForm, ResourcesScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.push_screen(ResourcesScreen())
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ResourceForm)
+        form.query_one("#kind", Select).value = "smart_recovery"
+        form.query_one("#notes", Input).focus()
+        await pilot.press("ctrl+s")  # no name: refused, every value kept
+        await settle(pilot)
+        assert app.screen is form
+        assert form.focused is not None and form.focused.id == "name"
+        assert form.query_one("#kind", Select).value == "smart_recovery"
