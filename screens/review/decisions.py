@@ -3,6 +3,7 @@ post-exit check-up's need for treatment (reference/recovery-checkups.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -145,9 +146,15 @@ def ost(b: ReviewSections) -> Iterator[Widget]:
         f"Required to continue maintenance. Now: {fmt.ost_text(draft.medicine, draft.dose_mg)}"
     )
     if draft.ost_decided_by:
-        yield note(
-            f"Decided by {draft.ost_decided_by} at {draft.ost_decided_at[:16].replace('T', ' ')}"
-        )
+        yield note(f"Decided by {draft.ost_decided_by} on {_day_text(draft.ost_decided_at)}")
+
+
+def _day_text(at: str) -> str:
+    """An ISO timestamp as staff write the day (never 2026-12-02)."""
+    try:
+        return fmt.date_text(dt.date.fromisoformat(at[:10]))
+    except ValueError:
+        return at[:10]
 
 
 def _pick_row(
