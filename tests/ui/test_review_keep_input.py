@@ -156,3 +156,16 @@ async def test_a_closed_set_field_refuses_characters_outside_it(app: RecoveryCon
         await pilot.press("backspace", *"continue")  # a word of the set, as typed
         assert value(app, "ost-decision") == "continue"
         assert screen.sections is not None
+
+
+async def test_section_picker_goes_to_the_section_chosen(app: RecoveryConsole) -> None:
+    """ctrl+g lists the sections (F1–F7 beside each); enter goes to the one chosen."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen is not screen
+        await pilot.press("down", "down", "down", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.section == "barc10"
+        assert screen.focused is not None and screen.focused.id == "barc-1"
