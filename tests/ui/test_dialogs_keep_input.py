@@ -136,3 +136,20 @@ async def test_a_refused_save_goes_to_the_first_field_in_error(app: RecoveryCons
         assert app.screen is form
         assert form.focused is not None and form.focused.id == "name"
         assert form.query_one("#kind", Select).value == "smart_recovery"
+
+
+async def test_prescription_dialog_tab_from_medicine_reaches_dose(app: RecoveryConsole) -> None:
+    """Tab order follows what is on screen: Medicine, then Dose today."""
+    from tests.ui.helpers import type_search
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "atkinson")
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("shift+tab")
+        assert app.screen.focused is not None and app.screen.focused.id == "medicine"
+        await pilot.press("tab")
+        assert app.screen.focused is not None and app.screen.focused.id == "dose_mg"
