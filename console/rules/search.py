@@ -17,6 +17,8 @@ class SearchTerms:
     either_prefix: str = ""
     nhs_prefix: str = ""
     date_of_birth: pendulum.Date | None = None
+    # Eight digits that are also a date (01011980): a date of birth OR an NHS prefix.
+    nhs_or_dob: bool = False
 
 
 def parse(text: str) -> SearchTerms:
@@ -26,6 +28,10 @@ def parse(text: str) -> SearchTerms:
     dob = _date(value)
     if dob is not None:
         return SearchTerms(date_of_birth=dob)
+    if re.fullmatch(r"[0-9]{8}", value):
+        eight = _date(f"{value[:2]}/{value[2:4]}/{value[4:]}")
+        if eight is not None:
+            return SearchTerms(nhs_prefix=value, date_of_birth=eight, nhs_or_dob=True)
     if re.fullmatch(r"[0-9][0-9 \-]*", value):
         return SearchTerms(nhs_prefix=re.sub(r"[ \-]", "", value))
     if "," in value:

@@ -84,6 +84,7 @@ class PatientService:
             either_prefix=terms.either_prefix,
             nhs_prefix=terms.nhs_prefix,
             date_of_birth=terms.date_of_birth,
+            nhs_or_dob=terms.nhs_or_dob,
             statuses=statuses,
             keyworker_id=keyworker_id,
             due_by=due_by,

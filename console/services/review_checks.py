@@ -28,6 +28,22 @@ SOURCES = frozenset({"pharmacy", "keyworker", "family_member", "specialist_servi
 NOT_A_VALUE = "as typed: not a value yet"
 
 
+def review_goals(
+    session: Session, patient_id: int
+) -> tuple[Sequence[sa.Row[Any]], d.PlanReviewed | None]:
+    """The goals a review reviews, for the form and finalise alike: the agreed plan
+    version's, or the draft's while none is agreed (a start review)."""
+    versions = q.plan_versions(session=session, patient_id=patient_id)
+    if versions is None:
+        return (), None
+    if versions["agreed_id"] is None:
+        plan = d.PlanReviewed(versions["latest_no"], agreed=False)
+        return q.plan_goals(session=session, plan_id=versions["latest_id"]), plan
+    newer = versions["latest_no"] if versions["latest_no"] > versions["agreed_no"] else None
+    plan = d.PlanReviewed(versions["agreed_no"], True, versions["agreed_on"], newer)
+    return q.plan_goals(session=session, plan_id=versions["agreed_id"]), plan
+
+
 def errors(
     today: dt.date,
     roles: frozenset[Role],
@@ -72,11 +88,11 @@ def errors(
         return errors
     if data.goals:
         if goals is None:
-            goals = q.current_plan_goals(session=session, patient_id=row.patient_id)
+            goals, _plan = review_goals(session, row.patient_id)
         goal_keys = {g.goal_key for g in goals}
         for key, g in data.goals.items():
             if key not in goal_keys:
-                errors[f"goal.{key}"] = "not a goal of the current plan"
+                errors[f"goal.{key}"] = "not a goal of the plan under review"
             elif g.status not in GOAL_STATUSES:
                 errors[f"goal.{key}"] = "not started, in progress, achieved or dropped"
     if data.ost_decision not in ("", OstDecision.PENDING) and not allowed(
@@ -114,7 +130,7 @@ def final_errors(
         return data, found, ()
     if not data.ost_decision and not allowed(roles, Action.OST_DECISION):
         data = replace(data, ost_decision=OstDecision.PENDING.value)
-    goals = q.current_plan_goals(session=session, patient_id=row.patient_id)
+    goals, _plan = review_goals(session, row.patient_id)
     found = errors(today, roles, session, row, patient, data, final=True, goals=goals)
     found |= {k: NOT_A_VALUE for k in data.raw if k not in found}
     missing = rules.missing_for_finalise(

@@ -75,6 +75,17 @@ class GoalLine:
 
 
 @dataclass(frozen=True)
+class PlanReviewed:
+    """Which care plan version's goals a review reviews: the agreed one, or (with none
+    agreed yet, as at a start review) the draft; and a newer draft version, if any."""
+
+    version_no: int
+    agreed: bool
+    agreed_on: dt.date | None = None
+    newer_draft: int | None = None  # a later version's number, not yet agreed
+
+
+@dataclass(frozen=True)
 class Previous:
     """The previous finalised review's values, shown beside the form for comparison."""
 
@@ -133,6 +144,7 @@ class ReviewDraft:
     reentry: str = ""
     # A draft's values kept as text and why (value name → message), shown marked.
     marks: Mapping[str, str] = field(default_factory=dict)
+    plan: PlanReviewed | None = None  # whose goals `goals` are; None: no plan
 
     @property
     def finalised(self) -> bool:

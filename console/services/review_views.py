@@ -15,6 +15,7 @@ from console.rules.schedule import CHECKUPS
 from console.rules.vocab import DRUG_PANEL, ReviewKind, ReviewStatus, Role
 from console.services import review_draft
 from console.services import review_dto as d
+from console.services.review_checks import review_goals
 from console.services.roles import Action, allowed
 from db.models import Patient, Review
 from db.queries import reviews as q
@@ -68,7 +69,7 @@ def to_draft(
         raw=texts,
     )
     number, substances = _checkup(session, row, patient)
-    goals = () if number else q.current_plan_goals(session=session, patient_id=row.patient_id)
+    goals, plan = ((), None) if number else review_goals(session, row.patient_id)
     rx = q.current_prescription(session=session, patient_id=row.patient_id)
     sedatives = [s for s in (rx.sedatives if rx else "").split(",") if s.strip()]
     return d.ReviewDraft(
@@ -83,6 +84,7 @@ def to_draft(
         values=values,
         previous=previous(session, row),
         goals=tuple(d.GoalLine(g.goal_key, g.domain, g.words, g.status) for g in goals),
+        plan=plan,
         medicine=rx.medicine if rx else "",
         dose_mg=rx.dose_mg if rx else None,
         expected_positive=expected_positive(rx.medicine if rx else "", sedatives),

@@ -44,6 +44,7 @@ class Criteria:
     either_prefix: str = ""  # one word: family OR given name
     nhs_prefix: str = ""
     date_of_birth: dt.date | None = None
+    nhs_or_dob: bool = False  # either the NHS prefix or the date of birth matches
     statuses: tuple[str, ...] = ()
     keyworker_id: int | None = None
     due_by: dt.date | None = None  # next review on or before this date
@@ -218,7 +219,14 @@ def _statement(shape: tuple[str, ...], order: str, keyed: bool) -> sa.Select[tup
         where.append(sa.not_(_prefix(P.c.family_key, "not_family")))
     if "nhs" in shape:
         where.append(_prefix(P.c.nhs_number, "nhs", indexed=indexed))
-    if "dob" in shape:
+    if "nhsdob" in shape:  # eight digits that are also a date: either may match
+        where.append(
+            sa.or_(
+                _prefix(P.c.nhs_number, "nhsdob", indexed=indexed),
+                P.c.date_of_birth == sa.bindparam("dob"),
+            )
+        )
+    elif "dob" in shape:
         where.append(P.c.date_of_birth == sa.bindparam("dob"))
     if "statuses" in shape:
         where.append(P.c.status.in_(sa.bindparam("statuses", expanding=True)))
@@ -277,7 +285,7 @@ def search(
     for name, value in (
         ("family", criteria.family_prefix),
         ("given", criteria.given_prefix),
-        ("nhs", criteria.nhs_prefix),
+        ("nhsdob" if criteria.nhs_or_dob else "nhs", criteria.nhs_prefix),
     ):
         if value:
             params[name], params[f"{name}_end"] = value, value + TOP

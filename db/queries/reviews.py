@@ -112,25 +112,50 @@ def latest_finalised_id(*, session: Session, patient_id: int) -> int | None:
     return session.connection().execute(stmt).scalar()
 
 
-def current_plan_goals(*, session: Session, patient_id: int) -> Sequence[sa.Row[Any]]:
-    """The goals of the current plan version (the newest), in order, dropped ones
-    excluded: id, goal_key, domain, words and status, in one statement."""
-    return session.connection().execute(_plan_goals(), {"pid": patient_id}).all()
+def plan_versions(*, session: Session, patient_id: int) -> sa.RowMapping | None:
+    """The newest plan version and the newest agreed one (id, number, day agreed) in one
+    statement; None when the patient has no plan."""
+    return session.connection().execute(_plan_versions(), {"pid": patient_id}).mappings().first()
+
+
+@cache
+def _plan_versions() -> sa.Select[Any]:
+    p = table_of(CarePlan)
+    agreed = (
+        sa.select(p.c.id, p.c.version_no, p.c.agreed_on)
+        .where(p.c.patient_id == sa.bindparam("pid"), p.c.status == "agreed")
+        .order_by(p.c.version_no.desc())
+        .limit(1)
+        .subquery()
+    )
+    latest = (
+        sa.select(p.c.id, p.c.version_no)
+        .where(p.c.patient_id == sa.bindparam("pid"))
+        .order_by(p.c.version_no.desc())
+        .limit(1)
+        .subquery()
+    )
+    return sa.select(
+        latest.c.id.label("latest_id"),
+        latest.c.version_no.label("latest_no"),
+        agreed.c.id.label("agreed_id"),
+        agreed.c.version_no.label("agreed_no"),
+        agreed.c.agreed_on,
+    ).select_from(latest.outerjoin(agreed, sa.true()))
+
+
+def plan_goals(*, session: Session, plan_id: int) -> Sequence[sa.Row[Any]]:
+    """The goals of one plan version, in order, dropped ones excluded: id, goal_key,
+    domain, words and status."""
+    return session.connection().execute(_plan_goals(), {"plan": plan_id}).all()
 
 
 @cache
 def _plan_goals() -> sa.Select[Any]:
-    g, p = table_of(Goal), table_of(CarePlan)
-    latest = (
-        sa.select(p.c.id)
-        .where(p.c.patient_id == sa.bindparam("pid"))
-        .order_by(p.c.version_no.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    g = table_of(Goal)
     return (
         sa.select(g.c.id, g.c.goal_key, g.c.domain, g.c.words, g.c.status)
-        .where(g.c.care_plan_id == latest, g.c.status != "dropped")
+        .where(g.c.care_plan_id == sa.bindparam("plan"), g.c.status != "dropped")
         .order_by(g.c.position, g.c.id)
     )
 

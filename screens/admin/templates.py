@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from console.services.errors import Invalid
 from console.services.letters import TemplateInfo
 from screens.host import ConsoleScreen
+from screens.widgets.discard import leave_or_ask
 
 
 class TemplateEditScreen(ConsoleScreen[bool]):
@@ -43,6 +44,7 @@ class TemplateEditScreen(ConsoleScreen[bool]):
         super().__init__()
         self.key = key
         self.saved = False
+        self._kept: str | None = None  # the text as loaded or last saved
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -67,9 +69,11 @@ class TemplateEditScreen(ConsoleScreen[bool]):
     def on_template_edit_screen_loaded(self, message: Loaded) -> None:
         self.query_one("#title", Static).update(f"Template: {message.template.title}")
         self.query_one("#body", TextArea).load_text(message.template.body)
+        self._kept = message.template.body
 
     def on_template_edit_screen_saved(self, message: Saved) -> None:
         self.saved = True
+        self._kept = message.template.body
         self.query_one("#status", Static).update("Saved. Every new letter uses this text.")
         self.notify("Template saved.", timeout=5)
 
@@ -89,4 +93,7 @@ class TemplateEditScreen(ConsoleScreen[bool]):
         return True  # the template's text is on screen: going home would discard it
 
     def action_close(self) -> None:
-        self.dismiss(self.saved)
+        """escape: at once when the text is as loaded or saved, else ask first."""
+        body = self.query_one("#body", TextArea).text
+        opened = None if self._kept is None or body == self._kept else {}
+        leave_or_ask(self, opened, lambda: self.dismiss(self.saved))

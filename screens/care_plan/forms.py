@@ -21,6 +21,8 @@ from textual.widgets import Input, Label, Select, Static
 from console.rules import careplan as rules
 from console.rules.vocab import DOMAIN_LABEL, GoalStatus
 from console.services.careplan_dto import AgreeInput, GoalInput, StatusInput
+from screens.widgets.discard import field_values, leave_or_ask
+from screens.widgets.masked import date_input
 
 T = TypeVar("T")
 NEXT_STATUS = {
@@ -74,6 +76,11 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     def on_mount(self) -> None:
         for key in self.errors:
             self._mark(key, self.errors[key])
+        self.call_after_refresh(self._remember_opened)
+
+    def _remember_opened(self) -> None:
+        # What the fields held when the form opened: escape asks only after a change.
+        self._opened = field_values(self)
 
     def value(self, key: str) -> str:
         widget = self.query_one(f"#field-{key}")
@@ -120,7 +127,7 @@ class FormModal(ModalScreen[T | None], Generic[T]):
         raise NotImplementedError
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_or_ask(self, getattr(self, "_opened", None), lambda: self.dismiss(None))
 
 
 class GoalFormModal(FormModal[GoalInput]):
@@ -166,7 +173,7 @@ class GoalFormModal(FormModal[GoalInput]):
         yield from self.field(
             "target_date",
             f"Target date (optional, {earliest})",
-            Input(g.target_date, placeholder="DD/MM/YYYY"),
+            date_input(g.target_date),
             self._target,
         )
 
@@ -249,7 +256,7 @@ class AgreeModal(FormModal[AgreeInput]):
         yield from self.field(
             "agreed_on",
             "Date agreed (DD/MM/YYYY, not in the future)",
-            Input(a.agreed_on, placeholder="DD/MM/YYYY"),
+            date_input(a.agreed_on),
             lambda v: rules.agreed_on(v, today=self.today),
         )
         yield from self.field(

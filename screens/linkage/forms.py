@@ -29,6 +29,7 @@ from console.services.linkage_dto import (
 )
 from screens import validators as v
 from screens.widgets.form import ServiceForm, cut
+from screens.widgets.masked import date_input
 
 CSS = ["resources.tcss", "linkage.tcss"]
 FOLLOW_UP_WEEKS = 4
@@ -84,7 +85,7 @@ class LinkForm(ServiceForm[LinkRow]):
             )
             yield from self.field(
                 "Linked on",
-                Input(
+                date_input(
                     today.format("DD/MM/YYYY"),
                     id="linked_on",
                     compact=True,
@@ -94,7 +95,7 @@ class LinkForm(ServiceForm[LinkRow]):
             )
             yield from self.field(
                 "Follow-up",
-                Input(
+                date_input(
                     follow.format("DD/MM/YYYY"),
                     id="follow_up_date",
                     compact=True,
@@ -217,7 +218,7 @@ class OutcomeForm(ServiceForm[LinkRow]):
             )
             yield from self.field(
                 "First attended",
-                Input(
+                date_input(
                     id="first_attended",
                     placeholder="DD/MM/YYYY",
                     compact=True,
@@ -227,7 +228,7 @@ class OutcomeForm(ServiceForm[LinkRow]):
             )
             yield from self.field(
                 "Next follow-up",
-                Input(
+                date_input(
                     today.add(weeks=FOLLOW_UP_WEEKS).format("DD/MM/YYYY"),
                     id="next_follow_up",
                     compact=True,

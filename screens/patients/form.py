@@ -8,7 +8,8 @@ The screen returns the saved PatientRecord, or None when cancelled.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +27,8 @@ from console.services.errors import Invalid, ServiceError, Stale
 from console.services.roles import Action, allowed
 from screens import validators as v
 from screens.host import ConsoleScreen
+from screens.widgets.discard import field_values, leave_or_ask
+from screens.widgets.masked import MaskedInput, date_input, nhs_input
 from screens.widgets.tickbox import TickBox
 
 # (field, label, placeholder / allowed range shown to the user)
@@ -50,6 +53,7 @@ HOUSEHOLD_FIELDS = (
     ("children_under_16", "Children <16", "living in the household, 0–20"),
     ("safe_storage_discussed", "Safe storage", "date discussed DD/MM/YYYY, blank if not"),
 )
+DATE_FIELDS = frozenset({"date_of_birth", "recovery_start", "safe_storage_discussed"})
 ERROR_KEYS = (
     *(key for key, _l, _h in TEXT_FIELDS),
     "sex",
@@ -57,6 +61,14 @@ ERROR_KEYS = (
     "keyworker_id",
     *(key for key, _l, _h in HOUSEHOLD_FIELDS),
 )
+
+
+def _failure(validator: Validator) -> Callable[[str], str | None]:
+    def check(text: str) -> str | None:
+        result = validator.validate(text)
+        return None if result.is_valid else result.failure_descriptions[0]
+
+    return check
 
 
 class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
@@ -101,14 +113,7 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
             for key, label, hint in TEXT_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(label, classes="label")
-                    yield Input(
-                        self._initial(key),
-                        placeholder=hint,
-                        id=key,
-                        compact=True,
-                        validators=self._validators(key),
-                        validate_on={"blur", "submitted"},
-                    )
+                    yield self._input(key, hint)
                 yield Static("", id=f"e-{key}", classes="error", markup=False)
                 if key == "date_of_birth":
                     with Horizontal(classes="field"):
@@ -137,16 +142,27 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
                 for key, label, hint in HOUSEHOLD_FIELDS:
                     with Horizontal(classes="field"):
                         yield Label(label, classes="label")
-                        yield Input(
-                            self._initial(key),
-                            placeholder=hint,
-                            id=key,
-                            compact=True,
-                            validators=self._validators(key),
-                            validate_on={"blur", "submitted"},
-                        )
+                        yield self._input(key, hint)
                     yield Static("", id=f"e-{key}", classes="error", markup=False)
         yield Footer()
+
+    def _input(self, key: str, hint: str) -> Input:
+        """A text field; NHS number and dates are formatted as they are typed, and
+        marked as soon as what is typed is complete and wrong."""
+        validators = self._validators(key)
+        kwargs: dict[str, Any] = {
+            "placeholder": hint,
+            "id": key,
+            "compact": True,
+            "validators": validators,
+            "validate_on": {"blur", "submitted"},
+        }
+        check = _failure(validators[0])
+        if key == "nhs_number":
+            return nhs_input(self._initial(key), check=check, **kwargs)
+        if key in DATE_FIELDS:
+            return date_input(self._initial(key), check=check, **kwargs)
+        return Input(self._initial(key), **kwargs)
 
     def _choice(self, label: str, choices: list[tuple[str, str]], key: str) -> ComposeResult:
         r = self.record
@@ -163,6 +179,11 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
 
     def on_mount(self) -> None:
         self._load_keyworkers()
+        self.call_after_refresh(self._remember_opened)
+
+    def _remember_opened(self) -> None:
+        # What the form held when it opened: escape asks only after a change.
+        self._opened = field_values(self)
 
     @work(thread=True, exclusive=True, group="keyworkers", exit_on_error=False)
     def _load_keyworkers(self) -> None:
@@ -176,6 +197,8 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
         select = self.query_one("#keyworker_id", Select)
         select.set_options(choices)
         select.value = NONE if current is None else str(current)
+        if hasattr(self, "_opened"):  # the list arriving is not a change made by staff
+            self._opened["keyworker_id"] = select.value
 
     def _initial(self, key: str) -> str:
         r = self.record
@@ -214,6 +237,14 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
         result = event.validation_result
         message = "" if result is None or result.is_valid else result.failure_descriptions[0]
         self._show_error(event.input.id or "", message)
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """A masked field's mistake is shown as it is typed, not only on leaving."""
+        field = event.input
+        complete = isinstance(field, MaskedInput) and field.mask.complete(field.value)
+        if isinstance(field, MaskedInput) and field.id and (field.problem or complete):
+            self._show_error(field.id, field.problem)
 
     def _show_error(self, key: str, message: str) -> None:
         error = self.query_one(f"#e-{key}", Static)
@@ -311,4 +342,4 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
         return True  # a form on screen: going home would discard it
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        leave_or_ask(self, getattr(self, "_opened", None), lambda: self.dismiss(None))

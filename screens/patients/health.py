@@ -21,6 +21,7 @@ from console.services.health_dto import HealthInput, HealthRow, HealthView
 from screens.patients.family import ChoiceModal, RecordForm
 from screens.patients.records import PatientRecordsScreen
 from screens.widgets.form import cut
+from screens.widgets.masked import date_input
 from screens.widgets.tickbox import TickBox
 
 # The form's kinds, most often recorded first; the injecting status has its own key.
@@ -86,7 +87,7 @@ class HealthForm(RecordForm[HealthRow]):
         today = self.services.clock.today().format("DD/MM/YYYY")
         kinds = [(rules.KIND_LABEL[k], k.value) for k in FORM_KINDS]
         yield from self.field("What", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
-        yield from self.field("Date", Input(today, id="check_date", compact=True))
+        yield from self.field("Date", date_input(today, id="check_date", compact=True))
         yield from self.field(
             "Result",
             Select(

@@ -3,6 +3,7 @@ post-exit check-up's need for treatment (reference/recovery-checkups.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from console.rules.vocab import (
     DoseInterval,
     Medicine,
 )
+from console.services.review_dto import PlanReviewed
 from screens.review import fields as f
 from screens.review.live import Line
 from screens.review.parts import heading, needs_new_prescription, note
@@ -56,8 +58,9 @@ def answer_text(value: object) -> str:
 def plan(b: ReviewSections) -> Iterator[Widget]:
     draft = b.draft
     yield heading("Care plan review · n not started · p in progress · a achieved · d dropped")
-    if not draft.goals:
-        yield note("No goals in the current plan.")
+    yield note(plan_source(draft.plan))
+    if not draft.goals and draft.plan is not None:
+        yield note("No goals in this plan version.")
     for goal in draft.goals:
         reviewed = draft.values.goals.get(goal.goal_key)
         domain = (
@@ -71,7 +74,10 @@ def plan(b: ReviewSections) -> Iterator[Widget]:
         yield Horizontal(
             Static("  new status", classes="label"),
             b.field(
-                f.GOAL, f"goal-status-{goal.goal_key}", reviewed.status if reviewed else "", "wide"
+                f.goal_field(goal.words),
+                f"goal-status-{goal.goal_key}",
+                reviewed.status if reviewed else "",
+                "wide",
             ),
             Static(" note", classes="short-label"),
             b.field(
@@ -79,6 +85,20 @@ def plan(b: ReviewSections) -> Iterator[Widget]:
             ),
             classes="row",
         )
+
+
+def plan_source(plan: PlanReviewed | None) -> str:
+    """Which version's goals are reviewed, in words (issue 13: never the unagreed draft's
+    wording while an agreed version stands)."""
+    if plan is None:
+        return "No care plan yet: no goals to review."
+    if not plan.agreed:
+        return f"No version agreed yet: reviewing the draft's goals (version {plan.version_no})."
+    when = f", agreed {fmt.date_text(plan.agreed_on)}" if plan.agreed_on else ""
+    text = f"Reviewing the agreed plan (version {plan.version_no}{when})."
+    if plan.newer_draft:
+        text += f" A newer draft, version {plan.newer_draft}, is not yet agreed."
+    return text
 
 
 def ost(b: ReviewSections) -> Iterator[Widget]:
@@ -126,9 +146,15 @@ def ost(b: ReviewSections) -> Iterator[Widget]:
         f"Required to continue maintenance. Now: {fmt.ost_text(draft.medicine, draft.dose_mg)}"
     )
     if draft.ost_decided_by:
-        yield note(
-            f"Decided by {draft.ost_decided_by} at {draft.ost_decided_at[:16].replace('T', ' ')}"
-        )
+        yield note(f"Decided by {draft.ost_decided_by} on {_day_text(draft.ost_decided_at)}")
+
+
+def _day_text(at: str) -> str:
+    """An ISO timestamp as staff write the day (never 2026-12-02)."""
+    try:
+        return fmt.date_text(dt.date.fromisoformat(at[:10]))
+    except ValueError:
+        return at[:10]
 
 
 def _pick_row(

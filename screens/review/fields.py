@@ -4,6 +4,7 @@ allowed range in every message), checked against the same rules the service uses
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +35,29 @@ class FieldSpec:
     label: str
     hint: str  # the allowed range, shown while the field has focus
     parse: Callable[[str], Parsed]  # raises ValueError with the message
+    mask: str = ""  # "date": formatted as typed (screens/widgets/masked.py)
+    # A field with a closed set of answers: a regex every text typed must match, so a
+    # character outside the set is refused as it is typed.
+    restrict: str | None = None
+
+    def problem(self, text: str) -> str | None:
+        """Why the text is wrong, or None: a masked field's check as it is typed."""
+        try:
+            self.parse(text)
+        except ValueError as error:
+            return str(error)
+        return None
+
+
+def closed(*words: str) -> str:
+    """A restrict regex taking any beginning of one of these words (any case), so a
+    character outside the set is refused while backspace still works."""
+    prefixes = sorted({w[:n] for w in words for n in range(1, len(w) + 1)}, key=len)
+    return "(?i)(" + "|".join(re.escape(p) for p in reversed(prefixes)) + ")?"
+
+
+NUMBER_OR_NA = r"(?i)(\d*|n|na)"
+AMOUNT_OR_NA = r"(?i)(\d*\.?\d*|n|na)"
 
 
 def _int(text: str, low: int, high: int, what: str, na: bool = True) -> int:
@@ -69,13 +93,17 @@ def top_field(column: str) -> FieldSpec:
             raise ValueError("y (yes), n (no), or NA")
 
         return FieldSpec(
-            item.label, f"{item.label}: y yes · n no · NA not answered", lambda t: _na_or(t, yes_no)
+            item.label,
+            f"{item.label}: y yes · n no · NA not answered",
+            lambda t: _na_or(t, yes_no),
+            restrict=closed("yes", "no", "na"),
         )
     if item.kind is top.ItemKind.RATING:
         return FieldSpec(
             item.label,
             f"{item.label}: 0 (poor) – 20 (good) · NA not answered",
             lambda t: _na_or(t, lambda s: _int(s, 0, 20, "rating")),
+            restrict=NUMBER_OR_NA,
         )
     if part == "amount":
 
@@ -92,18 +120,21 @@ def top_field(column: str) -> FieldSpec:
             f"{item.label} amount",
             f"{item.label}: average {item.amount_unit} on a using day (0 or more) · NA",
             lambda t: _na_or(t, amount),
+            restrict=AMOUNT_OR_NA,
         )
     if part == "days":
         return FieldSpec(
             f"{item.label} total",
             f"{item.label}: days in the past 28, 0–28 (only if weeks unknown) · NA",
             lambda t: _na_or(t, lambda s: _int(s, 0, 28, "total days")),
+            restrict=NUMBER_OR_NA,
         )
     week = part.removeprefix("w")
     return FieldSpec(
         f"{item.label} week {week}",
         f"{item.label}, week {week}: days used 0–7 · NA = not answered (not 0)",
         lambda t: _na_or(t, lambda s: _int(s, 0, 7, "days a week")),
+        restrict=NUMBER_OR_NA,
     )
 
 
@@ -113,6 +144,7 @@ def barc_field(n: int) -> FieldSpec:
         f"BARC-10 item {n}",
         f"{n}: 1–6 ({scale})",
         lambda t: BLANK if not t.strip() else _int(t.strip(), 1, 6, "answer", na=False),
+        restrict=r"\d*",
     )
 
 
@@ -157,27 +189,51 @@ DECISIONS = {
 }
 
 SPECIMEN = FieldSpec(
-    "Specimen", "Specimen: u urine · o oral fluid", _choice(SPECIMENS, "u urine or o oral fluid")
+    "Specimen",
+    "Specimen: u urine · o oral fluid",
+    _choice(SPECIMENS, "u urine or o oral fluid"),
+    restrict=closed(*SPECIMENS, *SPECIMENS.values(), "oral fluid"),
 )
 RESULT = FieldSpec(
     "Result",
     "Result: + positive · - negative · blank not tested",
     _choice(RESULTS, "+, - or blank"),
+    restrict=closed(*RESULTS, *RESULTS.values(), "not tested"),
 )
 SOURCE = FieldSpec(
     "Source",
     "Source: p pharmacy · k keyworker · f family · s specialist service · o other",
     _choice(SOURCES, "p, k, f, s or o"),
+    restrict=closed(*SOURCES, *SOURCES.values()),
 )
 GOAL = FieldSpec(
     "New status",
     "Status: n not started · p in progress · a achieved · d dropped",
     _choice(GOAL_STATUSES, "n, p, a or d"),
+    restrict=closed(
+        *GOAL_STATUSES,
+        *GOAL_STATUSES.values(),
+        *(v.replace("_", " ") for v in GOAL_STATUSES.values()),
+    ),
 )
+
+
+def goal_field(words: str) -> FieldSpec:
+    """A goal's new status; the hint line carries the goal's words."""
+    words = " ".join(words.split())
+    codes = " · n p a d"
+    room = 78 - len(codes)
+    shown = words if len(words) <= room else words[: room - 1] + "…"
+    return FieldSpec(f"Goal “{words[:30]}”", f"{shown}{codes}", GOAL.parse, restrict=GOAL.restrict)
+
+
 DECISION = FieldSpec(
     "OST decision",
     "c continue · r reduce · d detox · i increase · s start · x stop · n none · p pending",
     _choice(DECISIONS, "one of c r d i s x n p"),
+    restrict=closed(
+        *DECISIONS, *DECISIONS.values(), *(v.replace("_", " ") for v in DECISIONS.values())
+    ),
 )
 
 
@@ -216,10 +272,14 @@ DECLINED = FieldSpec(
     "BARC-10 declined",
     "y = the patient declined the BARC-10 · blank or n = not declined",
     _declined,
+    restrict=closed("yes", "no"),
 )
-DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date)
+DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date, mask="date")
 NEXT_DATE = FieldSpec(
-    "Next review", "Next review, dd/mm/yyyy: later than the rule's needs a reason", parse_date
+    "Next review",
+    "Next review, dd/mm/yyyy: later than the rule's needs a reason",
+    parse_date,
+    mask="date",
 )
 
 
@@ -231,7 +291,10 @@ def review_date_field(today: dt.date) -> FieldSpec:
         return got
 
     return FieldSpec(
-        "Review date", "The date the review was held, dd/mm/yyyy, today or earlier", parse
+        "Review date",
+        "The date the review was held, dd/mm/yyyy, today or earlier",
+        parse,
+        mask="date",
     )
 
 
@@ -285,7 +348,7 @@ DISPENSING = FieldSpec(
     _picked("choose how it is dispensed", frozenset(d.value for d in Dispensing)),
 )
 NEED = FieldSpec("Answer", "Yes or No: press y or n (enter opens the list)", _yes_no_answer)
-DOSE = FieldSpec("New dose", "New dose in mg (more than 0)", parse_dose)
+DOSE = FieldSpec("New dose", "New dose in mg (more than 0)", parse_dose, restrict=r"\d*\.?\d*")
 TEXT = FieldSpec("Text", "Free text", lambda t: t.strip() or BLANK)
 
 

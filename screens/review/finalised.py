@@ -11,7 +11,7 @@ from textual.widgets import Input, Static
 from console.services.errors import ServiceError
 from console.services.review_dto import ReviewDraft
 from screens.review import messages as m
-from screens.review.addendum import AddendumInput, AddendumModal, addenda_text
+from screens.review.addendum import AddendumModal, Corrected, addenda_text
 from screens.review.ost_modal import OstDecisionModal
 from screens.review.reentry import ACCEPTED, DECLINED, ReentryModal
 
@@ -36,23 +36,12 @@ class Finalised(_Base):
         widget.display = bool(text)
 
     def action_addendum(self) -> None:
-        self.app.push_screen(AddendumModal(), self._addendum_entered)
+        if self.draft is not None:
+            self.app.push_screen(AddendumModal(self.draft), self._addendum_saved)
 
-    def _addendum_entered(self, entered: AddendumInput | None) -> None:
-        if entered is not None:
-            self._add_addendum(entered)
-
-    @work(thread=True, exclusive=True, group="addendum", exit_on_error=False)
-    def _add_addendum(self, entered: AddendumInput) -> None:
-        assert self.draft is not None
-        try:
-            draft = self.services.reviews.add_addendum(
-                self.draft.id, entered.field, entered.new_value, entered.reason
-            )
-        except ServiceError as error:
-            self.post_message(m.Failed(error))
-            return
-        self.post_message(m.Corrected(draft))
+    def _addendum_saved(self, done: Corrected | None) -> None:
+        if done is not None:
+            self.post_message(m.Corrected(done.draft, f"{done.label}: {done.old} → {done.new}"))
 
     # -- a pending OST decision ---------------------------------------------------------
     def action_ost_decision(self) -> None:
@@ -76,7 +65,8 @@ class Finalised(_Base):
                 field.value = message.draft.values.ost_decision
             self._say(f"OST decision recorded by {message.draft.ost_decided_by}.")
         else:
-            self._say("Addendum saved; the original value stays visible.")
+            said = f"Addendum saved: {message.what}" if message.what else "Addendum saved"
+            self._say(f"{said}; the original stays visible.")
 
     # -- re-entry after a check-up ------------------------------------------------------
     def _finalised(self, offers_reentry: bool) -> None:

@@ -34,9 +34,10 @@ class Checked(Message, namespace="review_screen"):
 
 
 class Corrected(Message, namespace="review_screen"):
-    def __init__(self, draft: ReviewDraft) -> None:
+    def __init__(self, draft: ReviewDraft, what: str = "") -> None:
         super().__init__()
         self.draft = draft
+        self.what = what  # what an addendum corrected, in the review's words
 
 
 class Failed(Message, namespace="review_screen"):

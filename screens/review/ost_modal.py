@@ -17,6 +17,7 @@ from console.services.errors import Invalid, ServiceError
 from console.services.review_dto import ReviewDraft
 from screens.review import fields as f
 from screens.review.parts import needs_new_prescription, select_text
+from screens.widgets.masked import date_input
 
 # The new prescription's lists, as the review form offers them.
 CHOICES = {
@@ -72,7 +73,7 @@ class OstDecisionModal(ModalScreen[ReviewDraft | None]):
             with Vertical(id="m-new"):
                 for key, (options, prompt) in CHOICES.items():
                     yield Select(options, prompt=prompt, id=key, compact=True)
-            yield Input(placeholder="new dose from dd/mm/yyyy", id="m-from", compact=True)
+            yield date_input(placeholder="new dose from dd/mm/yyyy", id="m-from", compact=True)
             yield Static("enter on the last field or ctrl+s saves · escape cancels", id="ost-error")
 
     def on_mount(self) -> None:

@@ -30,20 +30,23 @@ class SectionPicker(ModalScreen[str | None]):
 
     def __init__(self, layout: tuple[tuple[str, str], ...], current: str) -> None:
         super().__init__()
-        self.layout = layout
+        self.sections_shown = layout  # not `layout`: a Screen property
         self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Go to section")
             yield OptionList(
-                *[Option(f"F{n}  {name}", id=key) for n, (key, name) in enumerate(self.layout, 1)],
+                *[
+                    Option(f"F{n}  {name}", id=key)
+                    for n, (key, name) in enumerate(self.sections_shown, 1)
+                ],
                 id="sections",
             )
             yield Static("enter goes there · escape stays")
 
     def on_mount(self) -> None:
-        keys = [key for key, _ in self.layout]
+        keys = [key for key, _ in self.sections_shown]
         if self.current in keys:
             self.query_one(OptionList).highlighted = keys.index(self.current)
 

@@ -29,6 +29,7 @@ from screens.review.parts import needs_new_prescription, select_text
 from screens.review.pick import SectionPicking
 from screens.review.saving import Saving
 from screens.review.sections import CHECKUP, SECTIONS, Builder, ReviewSections
+from screens.widgets.masked import MaskedInput
 
 AUTOSAVE_SECONDS = 1.5
 # Each section's builder, by section key: handed to the registry (ReviewSections).
@@ -250,7 +251,13 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
 
     @on(Input.Changed)
     def _input_changed(self, event: Input.Changed) -> None:
-        self._changed(event.input.id, event.value)
+        field = event.input
+        self._changed(field.id, event.value)
+        if isinstance(field, MaskedInput) and field.has_focus:
+            spec = self._spec(field)
+            if spec is not None:  # marked as typed, the range beside it on the hint line
+                problem = f"✗ {field.problem} · " if field.problem else ""
+                self.query_one("#hint", Line).update(problem + spec.hint)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

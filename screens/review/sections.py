@@ -16,6 +16,7 @@ from textual.widgets import Input, Select
 from console.rules.vocab import ReviewKind
 from console.services.review_dto import ReviewDraft
 from screens.review import fields as f
+from screens.widgets.masked import date_input
 
 CHECKUP = ReviewKind.POST_EXIT_CHECKUP.value
 FULL_SECTIONS = (
@@ -138,6 +139,17 @@ class ReviewSections:
             return _SKETCH
         if placeholder is None:
             placeholder = "·" * (2 if cls == "cell" else 4)
+        if spec.mask == "date":
+            return date_input(
+                value,
+                check=spec.problem,
+                placeholder="dd/mm/yyyy",
+                id=field_id,
+                compact=True,
+                classes=cls,
+                disabled=self.read_only or locked,
+                select_on_focus=True,
+            )
         return Input(
             value,
             placeholder=placeholder,
@@ -146,6 +158,7 @@ class ReviewSections:
             classes=cls,
             disabled=self.read_only or locked,
             select_on_focus=True,
+            restrict=spec.restrict,
         )
 
     def select(

@@ -89,6 +89,19 @@ class ServiceForm(ModalScreen[T | None], Generic[T]):
     def refuse(self, errors: dict[str, str]) -> None:
         unplaced = [m for key, m in errors.items() if not self.show_error(key, m)]
         self.say(" ".join(f"! {m}" for m in unplaced) if unplaced else NOT_SAVED)
+        self._focus_first(errors)
+
+    def _focus_first(self, errors: dict[str, str]) -> None:
+        """The cursor goes to the first field in error, in the order they are on screen."""
+        order = [k for k in self.FIELDS if k in errors] + [
+            k for k in errors if k not in self.FIELDS
+        ]
+        for key in order:
+            found = self.query(f"#{key}") if key.replace("_", "").replace("-", "").isalnum() else ()
+            for widget in found:
+                if widget.focusable:
+                    widget.focus()
+                    return
 
     def action_save(self) -> None:
         for key in self.FIELDS:

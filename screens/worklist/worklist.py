@@ -52,6 +52,24 @@ MILESTONE_YEARS |= {"twenty": "20", "twenty-five": "25", "thirty": "30", "thirty
 MILESTONE_YEARS |= {"forty": "40", "forty-five": "45", "fifty": "50"}
 
 
+class WorkTable(DataTable[object]):
+    """Home and End go to the first and last row: a row table's own End scrolled the
+    table sideways, hiding the names (issue 13)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("home", "first_row", "First", show=False),
+        Binding("end", "last_row", "Last", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0, column=0)
+        self.scroll_x = 0
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=max(0, self.row_count - 1), column=0)
+        self.scroll_x = 0
+
+
 class WorklistScreen(ConsoleScreen[None]):
     CSS_PATH = "worklist.tcss"
     AUTO_FOCUS = "#work"
@@ -96,7 +114,7 @@ class WorklistScreen(ConsoleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield Static("Worklist: loading…", id="title")
-        yield DataTable(id="work", cursor_type="row", zebra_stripes=False)
+        yield WorkTable(id="work", cursor_type="row", zebra_stripes=False)
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="status")
         yield Footer()

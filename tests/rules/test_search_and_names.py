@@ -73,3 +73,10 @@ def test_phone_and_email() -> None:
     for bad in ("jo@", "jo@example", "a@b@c.org"):
         with pytest.raises(validate.FieldError):
             validate.email(bad)
+
+
+def test_eight_digits_that_are_a_date_search_both() -> None:
+    terms = search.parse("12031980")
+    assert terms.nhs_or_dob and terms.nhs_prefix == "12031980"
+    assert terms.date_of_birth == pendulum.date(1980, 3, 12)
+    assert search.parse("94347659") == search.SearchTerms(nhs_prefix="94347659")  # no date

@@ -112,7 +112,7 @@ async def test_fields_are_checked_when_left_and_on_save(app: RecoveryConsole) ->
         assert app.screen is form  # not saved
         assert "before today" in str(form.query_one("#error-target_date", Static).render())
         assert "choose one" in str(form.query_one("#error-domain", Static).render())
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # typed into: escape asks before discarding
         await pilot.pause()
         assert isinstance(app.screen, CarePlanScreen)
 
@@ -172,7 +172,7 @@ async def test_later_save_is_refused_and_the_input_stays(
         assert form.query_one("#field-words", Input).value == CUT.words
         message = str(form.query_one("#form-message", Static).render())
         assert "Recovery_Worker Person changed this care plan at 23 Nov 2026 10:00" in message
-        await pilot.press("escape", "r")
+        await pilot.press("escape", "y", "r")
         await settle(pilot)
         assert any("Keep going to SMART" in line for line in lines(screen))
 

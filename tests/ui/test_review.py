@@ -14,6 +14,7 @@ from console.rules import top
 from console.services import Services
 from screens.review import ReviewScreen
 from screens.review import screen as review_screen
+from screens.review.addendum import AddendumModal
 from screens.review.live import Line
 from tests.ui.helpers import settle
 from tests.ui.review_helpers import beside, message, pick, value
@@ -142,12 +143,19 @@ async def test_read_only_review_screen(app: RecoveryConsole, populated: Services
         assert isinstance(screen, ReviewScreen) and screen.read_only
         assert all(w.disabled for w in screen.query(Input))
         assert "finalised" in str(screen.query_one("#title", Static).render())
-        await pilot.press("a", *"psych_health", "enter", "2", "1", "enter", *"typo", "enter")
+        # The value is chosen by the review's own label; a refusal keeps the dialog.
+        await pilot.press("a", *"psych", "enter", "2", "1", "enter", *"typo", "enter")
         await settle(pilot)
-        assert "✗ Not saved: rating 0–20" in message(app)
-        await pilot.press("a", *"psych_health", "enter", "9", "enter", *"typed 19", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, AddendumModal)
+        assert "rating 0–20" in str(dialog.query_one("#e-add-value", Static).render())
+        assert dialog.focused is not None and dialog.focused.id == "add-value"
+        assert dialog.query_one("#add-reason", Input).value == "typo"
+        await pilot.press("ctrl+u", "9", "ctrl+s")
         await settle(pilot)
-        assert "Addendum saved" in message(app)
+        assert app.screen is screen
+        assert message(app).startswith("Addendum saved: Psychological health: ")
+        assert message(app).split(": ", 1)[1].split(" → ")[1].startswith("9;")
         assert "Psychological health" in str(screen.query_one("#addenda", Static).render())
     summary = populated.summary.open(1)
     assert summary.reviews[-1].psych_health == 9

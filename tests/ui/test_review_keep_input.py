@@ -140,3 +140,32 @@ async def test_a_dialog_with_changes_asks_before_escape_discards(app: RecoveryCo
         await pilot.press("escape", "y")
         await settle(pilot)
         assert isinstance(app.screen, ResourcesScreen)
+
+
+async def test_a_closed_set_field_refuses_characters_outside_it(app: RecoveryConsole) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("z", "£", "3")  # TOP alcohol week 1: digits or NA only
+        assert value(app, "top-alcohol_w1") == "3"
+        await pilot.press("f2", "z", "™", "u")  # specimen: u or o
+        await settle(pilot)
+        assert value(app, "drug-specimen") == "u"
+        await pilot.press("f6", "q", "c")  # the OST decision's letters only
+        await settle(pilot)
+        assert value(app, "ost-decision") == "c"
+        await pilot.press("backspace", *"continue")  # a word of the set, as typed
+        assert value(app, "ost-decision") == "continue"
+        assert screen.sections is not None
+
+
+async def test_section_picker_goes_to_the_section_chosen(app: RecoveryConsole) -> None:
+    """ctrl+g lists the sections (F1–F7 beside each); enter goes to the one chosen."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.screen is not screen
+        await pilot.press("down", "down", "down", "enter")
+        await settle(pilot)
+        assert app.screen is screen and screen.section == "barc10"
+        assert screen.focused is not None and screen.focused.id == "barc-1"

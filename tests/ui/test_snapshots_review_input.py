@@ -49,3 +49,20 @@ def test_snapshot_focus_marker_no_color(
     monkeypatch.setenv("NO_COLOR", "1")
     app = RecoveryConsole(populated)
     assert snap_compare(app, terminal_size=SIZE, run_before=_review("tab", "tab"))
+
+
+def test_snapshot_addendum_picker(
+    snap_compare: SnapCompare, app: RecoveryConsole, populated: Services
+) -> None:
+    """The value to correct is chosen from the review's own labels, each with its value."""
+    review_id = populated.summary.open(1).reviews[-1].id
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(ReviewScreen(review_id=review_id, read_only=True))
+        await settle(pilot)
+        for key in ("a", *"days"):
+            await pilot.press(key)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

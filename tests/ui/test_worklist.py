@@ -133,3 +133,20 @@ async def test_a_second_batch_asks_before_sending_recent_recalls_again(
         await pilot.press("enter")
         await settle(pilot)
         assert len(list((tmp_path / "letters").glob("*.pdf"))) == 2
+
+
+async def test_end_goes_to_the_last_row_without_scrolling_sideways(
+    worklist_app: RecoveryConsole,
+) -> None:
+    from textual.widgets import DataTable
+
+    async with worklist_app.run_test(size=(80, 24)) as pilot:
+        await open_worklist(pilot)
+        table = worklist_app.screen.query_one("#work", DataTable)
+        await pilot.press("end")
+        await settle(pilot)
+        assert table.cursor_row == table.row_count - 1
+        assert table.scroll_x == 0
+        await pilot.press("home")
+        await settle(pilot)
+        assert table.cursor_row == 0 and table.scroll_x == 0
