@@ -17,6 +17,8 @@ from screens.review.collect import field_of, key_of
 from screens.review.live import Line
 from screens.review.missing import MissingModal
 
+LINE = 78  # the message line at 80 columns
+
 if TYPE_CHECKING:
     from screens.host import ConsoleScreen as _Base
     from screens.review.sections import ReviewSections
@@ -192,7 +194,10 @@ class Saving(_Base):
             text = kept[first]
             if spec and not text.startswith(spec.label):
                 text = f"{spec.label}: {text}"
-            self._say(f"Draft saved {saved_at}; to correct: ✗ {text}{_more(kept)}", error=True)
+            said = f"Draft saved {saved_at}; to correct: ✗ {text}{_more(kept)}"
+            if len(said) > LINE and spec:  # the cursor goes to the marked field: drop its name
+                said = said.replace(f"{spec.label}: ", "", 1)
+            self._say(said, error=True)
             if not message.quiet:
                 self.call_later(self._go_to, next(iter(kept)))
         elif not self._dirty:
