@@ -141,3 +141,19 @@ async def test_reception_is_refused_with_the_role_named(
             "Not allowed: to record a death or correct one recorded in error needs the role"
             " clinician or recovery_worker."
         )
+
+
+def test_death_form_refused_snapshot(
+    snap_compare: Callable[..., bool], populated: Services
+) -> None:
+    """A date of death before the birth: the message sits beside the field."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _summary(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        modal = pilot.app.screen
+        assert isinstance(modal, DeathModal)
+        await _save(pilot, modal, "date_of_death", "01/01/1979")
+
+    assert snap_compare(RecoveryConsole(populated), terminal_size=SIZE, run_before=run_before)

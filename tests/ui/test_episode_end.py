@@ -110,3 +110,17 @@ async def test_a_drop_out_says_it_leaves_the_dose_open_and_a_worker_is_told_why_
             modal.query_one("#e-exit_reason", Static).render()
         )
     assert populated.summary.open(pid).episode is not None
+
+
+def test_end_episode_question_snapshot(
+    snap_compare: Callable[..., bool], populated: Services
+) -> None:
+    """The question after ctrl+s: the exit chosen and what it does to the prescription."""
+    _in_treatment_on_methadone(populated)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await _end_form(pilot, "80")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    assert snap_compare(RecoveryConsole(populated), terminal_size=SIZE, run_before=run_before)
