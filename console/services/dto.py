@@ -232,6 +232,7 @@ class EndOutcome:
 
     outcome: PrescriptionOutcome
     prescription: str
+    words: str = ""  # the sentence the end screen shows before it asks
 
 
 @dataclass(frozen=True)

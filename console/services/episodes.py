@@ -19,9 +19,7 @@ from console.rules.schedule import CHECKUPS, checkup_dates, start_review_due
 from console.rules.vocab import (
     DEATH_EXIT_CODE,
     EXIT_REASONS,
-    MEDICINE_LABEL,
     ExitGroup,
-    Medicine,
     PatientStatus,
     ReviewKind,
 )
@@ -35,6 +33,7 @@ from console.services.dto import (
     PrescriptionSafety,
     SafetyInput,
 )
+from console.services.episode_outcome import dose_words, outcome_words, prescription_outcome
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.prescription_checks import check_prescription, check_safety
 from console.services.prescription_rows import row_facts
@@ -94,17 +93,25 @@ class EpisodeService:
             )
             return replace(_change(patient, prescription_stopped=stopped), offer_exit_review=offer)
 
-    def end_outcome(self, patient_id: int, exit_reason: str) -> EndOutcome:
+    def end_outcome(
+        self, patient_id: int, exit_reason: str, end_date: dt.date | None = None
+    ) -> EndOutcome:
         """What ending the open episode with this reason would do to the prescription, by
-        the same rule `end` applies, for the end screen to say before it asks."""
+        the same rule `end` applies, for the end screen to say before it asks (H43).
+
+        `words` is the sentence the screen shows: "Ending the episode stops Methadone
+        75 mg daily on 2 Dec 2026." The dose named is the one in force on the end date.
+        """
+        on = end_date or self._s.clock.today()
         with self._s.uow.read(self._s.staff, Action.MANAGE_EPISODES) as session:
             row = _current_prescription(session, patient_id)
+            named = _in_force(session, patient_id, on) or row
         if exit_reason not in EXIT_REASONS:
             return EndOutcome(PrescriptionOutcome.NONE, "")
         may = allowed(self._s.staff.roles, Action.OST_DECISION)
         outcome = prescription_outcome(exit_reason, row is not None, may)
-        text = "" if row is None else dose_words(row.medicine, row.dose_mg, row.interval)
-        return EndOutcome(outcome, text)
+        text = "" if named is None else dose_words(named.medicine, named.dose_mg, named.interval)
+        return EndOutcome(outcome, text, outcome_words(outcome, text, on))
 
     # -- prescriptions --------------------------------------------------------------
     def change_prescription(self, patient_id: int, data: PrescriptionInput) -> EpisodeChange:
@@ -274,22 +281,6 @@ def open_episode(
     return patient
 
 
-def prescription_outcome(exit_reason: str, has_open: bool, may_prescribe: bool) -> str:
-    """What an exit does to an open prescription (hazards H28, H40).
-
-    Death stops it whoever records the death: the patient can no longer take it, so this
-    is not a prescribing decision. A completed treatment stops it, and only a prescriber
-    may record that; other exits (unsuccessful, transfers) leave it to the prescriber.
-    """
-    if not has_open:
-        return PrescriptionOutcome.NONE
-    if exit_reason == DEATH_EXIT_CODE:
-        return PrescriptionOutcome.STOPS
-    if EXIT_REASONS[exit_reason][1] is ExitGroup.SUCCESSFUL:
-        return PrescriptionOutcome.STOPS if may_prescribe else PrescriptionOutcome.REFUSED
-    return PrescriptionOutcome.LEAVES
-
-
 def close_episode(
     tx: Tx, patient_id: int, end_date: dt.date, exit_reason: str, today: dt.date
 ) -> tuple[Patient, bool]:
@@ -376,15 +367,6 @@ def exit_review_of(session: Session, episode_id: int) -> int | None:
         )
     ).first()
     return None if found is None else int(found[0])
-
-
-def dose_words(medicine: str, dose_mg: float, interval: str) -> str:
-    """ "Methadone 75 mg daily", as the end screen names the prescription."""
-    try:
-        label = MEDICINE_LABEL[Medicine(medicine)]
-    except ValueError:
-        label = medicine.replace("_", " ").capitalize()
-    return f"{label} {dose_mg:g} mg {interval}".strip()
 
 
 def _patient(session: Session, patient_id: int) -> Patient:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 import pendulum
 from rich.segment import Segment
@@ -17,14 +18,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.strip import Strip
-from textual.widgets import Input, Select, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 from textual.widgets.option_list import OptionDoesNotExist
 
 from console import format as fmt
 from console.rules import validate
-from console.rules.vocab import (
-    EXIT_REASONS,
-)
 from console.services.dto import (
     EpisodeChange,
     PatientRecord,
@@ -32,12 +30,13 @@ from console.services.dto import (
     SafetyInput,
 )
 from console.services.prescription_checks import GABAPENTINOIDS, MISSED_MAX, QTC_RANGE, SEDATIVES
-from console.services.summary_dto import Episode
 from screens import validators as v
 from screens.widgets.form import ServiceForm
 
+T = TypeVar("T")
 
-class _ChangeModal(ServiceForm[EpisodeChange]):
+
+class PatientModal(ServiceForm[T], Generic[T]):
     """A modal over the summary about one patient: a heading naming them, then fields."""
 
     CSS_PATH = "episode.tcss"
@@ -63,77 +62,15 @@ class _ChangeModal(ServiceForm[EpisodeChange]):
         return value
 
 
-def _checked_date(modal: _ChangeModal, key: str) -> dt.date:
+class ChangeModal(PatientModal[EpisodeChange]):
+    """An episode or prescription change."""
+
+
+def checked_date(modal: PatientModal[T], key: str) -> dt.date:
     try:
         return modal.date_value(key)
     except validate.FieldError as exc:
         raise validate.FieldError(str(exc), key) from exc
-
-
-class EpisodeModal(_ChangeModal):
-    """`x`: start an episode when none is open, else end it with an NDTMS exit reason."""
-
-    def __init__(self, record: PatientRecord, episode: Episode | None) -> None:
-        super().__init__(record)
-        self.episode = episode
-        self.AUTO_FOCUS = "#start_date" if episode is None else "#exit_reason"
-        self.FIELDS = (
-            ("start_date", "referral_source", "problem_substances")
-            if episode is None
-            else ("end_date", "exit_reason")
-        )
-
-    def compose(self) -> ComposeResult:
-        today = self.services.clock.today().format("DD/MM/YYYY")
-        with Vertical(classes="modal"):
-            if self.episode is None:
-                yield from self.heading("Start a treatment episode")
-                yield from self.field(
-                    "Start date",
-                    Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
-                )
-                yield from self.field(
-                    "Referred by",
-                    Input(placeholder="e.g. GP, self", id="referral_source", compact=True),
-                )
-                yield from self.field(
-                    "Substances",
-                    Input(placeholder="e.g. heroin, crack", id="problem_substances", compact=True),
-                )
-            else:
-                yield from self.heading(
-                    f"End the episode started {fmt.date_text(self.episode.start)}"
-                )
-                yield from self.field(
-                    "End date",
-                    Input(today, id="end_date", compact=True, validators=[v.date(self._today)]),
-                )
-                choices = [
-                    (f"{code} {reason} ({group.value})", code)
-                    for code, (reason, group) in EXIT_REASONS.items()
-                ]
-                yield from self.field(
-                    "Exit reason",
-                    Select(choices, prompt="choose an NDTMS reason", id="exit_reason"),
-                )
-            yield from self.form_footer()
-
-    def _today(self) -> pendulum.Date:
-        return self.services.clock.today()
-
-    def call(self, errors: dict[str, str]) -> Callable[[], EpisodeChange]:
-        episodes = self.services.episodes
-        pid = self.record.id
-        if self.episode is None:
-            start = _checked_date(self, "start_date")
-            source = self.query_one("#referral_source", Input).value
-            substances = self.query_one("#problem_substances", Input).value
-            return lambda: episodes.start(pid, start, source, substances)
-        end = _checked_date(self, "end_date")
-        reason = self.query_one("#exit_reason", Select).value
-        if reason is Select.NULL:
-            raise validate.FieldError("choose an NDTMS exit reason", "exit_reason")
-        return lambda: episodes.end(pid, end, str(reason))
 
 
 def _whole_number(low: int, high: int, what: str, *, required: bool) -> v.Rule:
@@ -169,7 +106,7 @@ class SafetyLoaded(Message):
         self.safety = safety
 
 
-class SafetyModal(_ChangeModal):
+class SafetyModal(ChangeModal):
     """The current prescription's safety details (clinicians): the pharmacy's report of
     doses missed in a row, the latest ECG and QTc, and co-prescribed sedatives. Each
     raises an alert on the summary (three missed doses, methadone over 100 mg without an

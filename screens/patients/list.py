@@ -8,130 +8,24 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console import format as fmt
-from console.rules.search import DUE_CHOICES, DUE_SOON_DAYS, ListFilter
-from console.rules.vocab import PatientStatus
+from console.rules.search import DUE_SOON_DAYS, ListFilter
 from console.services.dto import Keyworker, PageKey, PatientPage, PatientRecord, PatientRow
+from console.services.patients import PAGE
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
+from screens.patients.list_filter import FilterModal
 from screens.widgets.patient_table import PatientTable
 from screens.widgets.search_box import SearchBox
 
-ANY = "any"
-MINE = "mine"
-
-
-class FilterModal(ModalScreen[ListFilter | None]):
-    """`f`: status, keyworker, review due and (clinical staff only) flagged, together."""
-
-    CSS_PATH = "list.tcss"
-    AUTO_FOCUS = "#f-status"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "apply", "Apply", id="patient-list.filters.apply", priority=True),
-        Binding("ctrl+r", "clear", "Clear", id="patient-list.filters.clear", priority=True),
-        Binding("escape", "cancel", "Cancel", id="patient-list.filters.cancel"),
-    ]
-
-    def __init__(
-        self, current: ListFilter, keyworkers: tuple[Keyworker, ...], me: int, clinical: bool
-    ) -> None:
-        super().__init__()
-        self.current = current
-        self.keyworkers = keyworkers
-        self.me = me
-        self.clinical = clinical
-
-    def compose(self) -> ComposeResult:
-        c = self.current
-        statuses = [(fmt.status_text(s.value), s.value) for s in PatientStatus]
-        people = [(k.name, str(k.id)) for k in self.keyworkers if k.id != self.me]
-        if c.keyworker_id is None:
-            keyworker = ANY
-        else:
-            keyworker = MINE if c.keyworker_id == self.me else str(c.keyworker_id)
-        with Vertical(classes="modal"):
-            yield Static("Filter the patient list", classes="modal-title")
-            yield from self._field(
-                "Status",
-                Select(
-                    [("All statuses", ANY), *statuses],
-                    value=c.status or ANY,
-                    allow_blank=False,
-                    id="f-status",
-                ),
-            )
-            yield from self._field(
-                "Keyworker",
-                Select(
-                    [("Any keyworker", ANY), ("Mine", MINE), *people],
-                    value=keyworker,
-                    allow_blank=False,
-                    id="f-keyworker",
-                ),
-            )
-            choices = [
-                (text[0].upper() + text[1:], key or ANY) for key, text in DUE_CHOICES.items()
-            ]
-            yield from self._field(
-                "Review", Select(choices, value=c.due or ANY, allow_blank=False, id="f-due")
-            )
-            if self.clinical:  # reception's list carries no clinical flags (SPEC §1)
-                yield from self._field(
-                    "Flags",
-                    Select(
-                        [("Any patient", ANY), ("Flagged only (any letter)", "flagged")],
-                        value="flagged" if c.flagged else ANY,
-                        allow_blank=False,
-                        id="f-flagged",
-                    ),
-                )
-            yield Static("ctrl+s Apply   ctrl+r Clear all   esc Cancel", classes="keys")
-
-    @staticmethod
-    def _field(label: str, widget: Select[str]) -> ComposeResult:
-        with Horizontal(classes="field"):
-            yield Label(label, classes="label")
-            yield widget
-
-    def _value(self, key: str) -> str:
-        try:
-            value = self.query_one(f"#f-{key}", Select).value
-        except Exception:  # the flag field is not there for reception
-            return ANY
-        return ANY if value is Select.NULL else str(value)
-
-    def action_apply(self) -> None:
-        status, keyworker, due = self._value("status"), self._value("keyworker"), self._value("due")
-        names = {str(k.id): k.name for k in self.keyworkers}
-        if keyworker == ANY:
-            chosen: tuple[int | None, str] = (None, "")
-        elif keyworker == MINE:
-            chosen = (self.me, "mine")
-        else:
-            chosen = (int(keyworker), names.get(keyworker, ""))
-        self.dismiss(
-            replace(
-                self.current,
-                status="" if status == ANY else status,
-                status_label="" if status == ANY else fmt.status_text(status),
-                keyworker_id=chosen[0],
-                keyworker_name=chosen[1],
-                due="" if due == ANY else due,
-                flagged=self.clinical and self._value("flagged") == "flagged",
-            )
-        )
-
-    def action_clear(self) -> None:
-        self.dismiss(ListFilter(by_review=self.current.by_review))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+# Another console's writes show within two seconds: one `list_version()` a second.
+POLL_SECONDS = 1.0
 
 
 class PatientListScreen(ConsoleScreen[None]):
@@ -175,6 +69,22 @@ class PatientListScreen(ConsoleScreen[None]):
             self.overdue = overdue
             self.soon = soon
 
+    class Refreshed(Message):
+        """The page and counts read again because something was committed (`version`)."""
+
+        def __init__(
+            self,
+            version: int,
+            page: PatientPage,
+            chosen: ListFilter,
+            counts: tuple[int, int, int],
+        ) -> None:
+            super().__init__()
+            self.version = version
+            self.page = page
+            self.list_filter = chosen
+            self.counts = counts
+
     class Keyworkers(Message):
         def __init__(self, keyworkers: tuple[Keyworker, ...]) -> None:
             super().__init__()
@@ -184,6 +94,11 @@ class PatientListScreen(ConsoleScreen[None]):
         super().__init__()
         self.list_filter = ListFilter()
         self._counts: tuple[int, int, int] | None = None
+        # The commit count the shown rows were read at (None: not yet known).
+        self._seen: int | None = None
+        self._reading: int | None = None  # a version whose page is on its way
+        self._poll_timer: Timer | None = None
+        self._left = False  # suspended at least once: a resume means "shown again"
 
     def compose(self) -> ComposeResult:
         services = self.services
@@ -204,6 +119,7 @@ class PatientListScreen(ConsoleScreen[None]):
         yield Footer(compact=True)  # eleven keys must fit in 80 columns
 
     def on_mount(self) -> None:
+        self._poll_timer = self.set_interval(POLL_SECONDS, self._poll)
         first = self.host.first_page()
         if first is None:
             self.reload()
@@ -213,8 +129,52 @@ class PatientListScreen(ConsoleScreen[None]):
         self._show_status()
         self._load_counts()
 
+    def on_unmount(self) -> None:
+        self.services.patients.close_watch()
+
     def on_screen_suspend(self) -> None:
         self.query_one(SearchBox).release()
+        self._left = True
+        if self._poll_timer is not None:
+            self._poll_timer.pause()  # nobody sees the list: nothing to ask
+
+    def on_screen_resume(self) -> None:
+        if not self._left:
+            return  # the first showing: the timer is already running
+        if self._poll_timer is not None:
+            self._poll_timer.resume()
+        self._poll()  # this console's own writes show the moment the list is back
+
+    # -- another console's writes, or this one's --------------------------------------
+    def _poll(self) -> None:
+        """One cheap question a tick (has anything been committed?), in a worker; the page
+        query runs again only when the answer changed."""
+        if any(w.group == "poll" and not w.is_finished for w in self.workers):
+            return  # the last question is still out
+        seen = self._reading if self._reading is not None else self._seen
+        limit = max(PAGE, len(self.table.rows))
+        self._check(self.search_text, self.list_filter, limit, seen)
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _check(self, text: str, chosen: ListFilter, limit: int, seen: int | None) -> None:
+        version = self.services.patients.list_version()
+        if version == seen:
+            return
+        self._reading = version  # until the page lands, later ticks need not ask again
+        page = self._page(text, chosen, None, limit=limit)
+        counts = self.services.patients.counts()
+        self.post_message(self.Refreshed(version, page, chosen, counts))
+
+    def on_patient_list_screen_refreshed(self, message: Refreshed) -> None:
+        self._reading = None
+        if message.page.query != self.search_text or message.list_filter != self.list_filter:
+            return  # the search moved on: the next tick reads what is shown now
+        self._seen = message.version
+        table = self.table
+        table.today = self.services.clock.today()
+        kept = table.replace_rows(message.page)
+        self._counts = message.counts
+        self._show_status("" if kept else "The patient at the cursor is no longer in this list.")
 
     # -- loading --------------------------------------------------------------------
     @property
@@ -239,7 +199,9 @@ class PatientListScreen(ConsoleScreen[None]):
     def _search_submitted(self) -> None:
         self.table.focus()
 
-    def _page(self, text: str, chosen: ListFilter, after: PageKey | None) -> PatientPage:
+    def _page(
+        self, text: str, chosen: ListFilter, after: PageKey | None, *, limit: int = PAGE
+    ) -> PatientPage:
         return self.services.patients.search(
             text,
             statuses=(chosen.status,) if chosen.status else (),
@@ -249,6 +211,7 @@ class PatientListScreen(ConsoleScreen[None]):
             flagged=chosen.flagged,
             by_review=chosen.by_review,
             after=after,
+            limit=limit,
         )
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -333,10 +296,10 @@ class PatientListScreen(ConsoleScreen[None]):
             return f"No patients in “{words}”. Press f to change the filter."
         return "No patients registered yet."
 
-    def _show_status(self) -> None:
+    def _show_status(self, note: str = "") -> None:
         table = self.table
         shown = f"{len(table.rows):,}{'+' if table.more else ''} shown"
-        parts = [shown]
+        parts = [note, shown] if note else [shown]
         if self._counts is not None:
             total, overdue, soon = self._counts
             parts += [f"{total:,} patients", f"{overdue:,} overdue", f"{soon:,} due soon"]

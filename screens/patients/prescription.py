@@ -26,7 +26,7 @@ from console.services.dto import EpisodeChange, PatientRecord, PrescriptionInput
 from console.services.pharmacies import PharmacyRow
 from console.services.summary_dto import Dose
 from screens import validators as v
-from screens.patients.episode import SafetyModal, _ChangeModal, _checked_date
+from screens.patients.episode import ChangeModal, SafetyModal, checked_date
 from screens.widgets.form import cut
 
 
@@ -40,7 +40,7 @@ def _days_value(days: tuple[str, ...]) -> str:
     return " ".join(DAY_SHORT[d] for d in days)
 
 
-def _days(modal: _ChangeModal, key: str) -> tuple[str, ...]:
+def _days(modal: ChangeModal, key: str) -> tuple[str, ...]:
     try:
         return parse_days(modal.query_one(f"#{key}", Input).value)
     except ValueError as exc:
@@ -54,7 +54,7 @@ def _day_rule(text: str) -> None:
         raise validate.FieldError(f"{exc}: type days as Mon Tue Wed") from None
 
 
-class PrescriptionModal(_ChangeModal):
+class PrescriptionModal(ChangeModal):
     """`p`: a new dose row; the current one ends the day it starts (clinicians only).
 
     The product's form and strength comes from the medicine's own list (typed for
@@ -264,7 +264,7 @@ class PrescriptionModal(_ChangeModal):
             interval=str(self.query_one("#interval", Select).value),
             dispensing="" if dispensing is Select.NULL else str(dispensing),
             pharmacy=c.pharmacy if c and pharmacy is Select.NULL else "",
-            start_date=_checked_date(self, "start_date"),
+            start_date=checked_date(self, "start_date"),
             product="" if product is Select.NULL else str(product),
             product_text=self.query_one("#product_text", Input).value,
             pickup_days=_days(self, "pickup_days"),

@@ -19,7 +19,8 @@ from textual.widgets import Footer, Header, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
-from console.services.dto import PatientRecord, PatientRow
+from console.rules.vocab import PatientStatus
+from console.services.dto import DeathChange, EpisodeChange, PatientRecord, PatientRow
 from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
 from console.services.summary_dto import PatientSummary
@@ -92,6 +93,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         Binding("k", "linkage", "Linkage", show=False, id="patient-summary.linkage"),
         Binding("f", "family", "Family", show=False, id="patient-summary.family"),
         Binding("h", "health", "Health", show=False, id="patient-summary.health"),
+        Binding("d", "death", "Record or correct a death", show=False, id="patient-summary.death"),
     ]
 
     class Opened(Message):
@@ -175,7 +177,8 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             "email": record.email or "not recorded",
             "letters": "yes, consented" if record.consent_letters_home else "no consent",
             "sex": record.sex.capitalize(),
-            "status": fmt.status_text(record.status),
+            "status": fmt.status_text(record.status)
+            + (f" ({fmt.date_text(record.date_of_death)})" if record.date_of_death else ""),
             "keyworker": summary.keyworker or "none assigned",
         }
         label, values["next-review"], due = text.next_due_text(summary, today)
@@ -294,6 +297,9 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         roles = self.services.staff.roles
+        if action == "death":  # whatever the status; refused with the role named
+            allowed_here = allowed(roles, Action.RECORD_DEATH)
+            return None if allowed_here and self.summary is None else True
         if action in CLINICAL_KEYS and not allowed(roles, Action.VIEW_CLINICAL):
             return False  # reception: no clinical keys at all
         if action in CLINICAL_KEYS and action != "care_plan" and self.summary is None:
@@ -331,9 +337,43 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     def action_episode(self) -> None:
         if not self._may(Action.MANAGE_EPISODES) or self.summary is None:
             return
-        from screens.patients.episode import EpisodeModal
+        from screens.patients.episode_end import EpisodeModal
 
-        self.app.push_screen(EpisodeModal(self.summary.record, self.summary.episode), self._changed)
+        self.app.push_screen(
+            EpisodeModal(self.summary.record, self.summary.episode), self._episode_changed
+        )
+
+    def _episode_changed(self, result: EpisodeChange | None) -> None:
+        if result is None:
+            return
+        self._changed(result)
+        if not result.offer_exit_review:
+            return
+        from screens.patients.episode_end import offer_exit_review
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._track(self.nav.open_review(patient_id=self.row.id, kind="exit"))
+
+        self.app.push_screen(offer_exit_review(), answered)
+
+    def action_death(self) -> None:
+        if not self._may(Action.RECORD_DEATH) or self.summary is None:
+            return
+        from screens.patients.death import CorrectDeathModal, DeathModal
+
+        record = self.summary.record
+        deceased = record.status == PatientStatus.DECEASED
+        modal = CorrectDeathModal(record) if deceased else DeathModal(record)
+        self.app.push_screen(modal, self._death_changed)
+
+    def _death_changed(self, result: DeathChange | None) -> None:
+        if result is None:
+            return
+        from screens.patients.death import death_words
+
+        self.notify(death_words(result))
+        self.reload()
 
     def action_prescription(self) -> None:
         if not self._may(Action.OST_DECISION) or self.summary is None:

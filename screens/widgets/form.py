@@ -116,6 +116,10 @@ class ServiceForm(ModalScreen[T | None], Generic[T]):
         if errors or call is None:
             self.refuse(errors)
             return
+        self.proceed(call)
+
+    def proceed(self, call: Callable[[], T]) -> None:
+        """Make the checked call; a form that asks first (ending an episode) overrides it."""
         self.say("Saving…")
         self._run(call)
 

@@ -214,6 +214,29 @@ class PatientTable(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
+    def replace_rows(self, page: PatientPage) -> bool:
+        """The same list read again (a change was committed): the cursor stays on the same
+        patient at the same height on screen, so rows shifting cannot move another patient
+        under `enter` (hazard H35). False when that patient has left the list (the cursor
+        then keeps its place)."""
+        current = self.current
+        height = self.cursor - round(self.scroll_y)
+        self.rows = list(page.rows)
+        self.more = page.more
+        self._asked_after = None
+        self._resize()
+        index = None if current is None else self.index_of(current.id)
+        found = index is not None or current is None
+        if index is None:
+            index = min(self.cursor, max(len(self.rows) - 1, 0))
+        self.scroll_to(y=max(index - height, 0), animate=False, immediate=True)
+        self.cursor = index
+        self.refresh()
+        return found
+
+    def index_of(self, patient_id: int) -> int | None:
+        return next((i for i, r in enumerate(self.rows) if r.id == patient_id), None)
+
     def append_page(self, page: PatientPage) -> None:
         """Add the next page below the loaded rows (the cursor stays where it is)."""
         self.rows.extend(page.rows)

@@ -68,6 +68,27 @@ def test_the_outcome_is_said_before_and_is_what_happens(
         assert p is not None and p.current_medicine == "methadone_oral"
 
 
+def test_the_end_screen_sentence_names_the_dose_and_the_end_date(
+    clin: Services, as_staff: StaffFactory, jo: int
+) -> None:
+    worker = as_staff("recovery_worker")
+    assert clin.episodes.end_outcome(jo, "80", END).words == (
+        "No prescription is open: ending the episode stops nothing."
+    )
+    clin.episodes.change_prescription(jo, METHADONE)
+    assert clin.episodes.end_outcome(jo, "80", END).words == (
+        "Ending the episode stops Methadone 75 mg daily on 20 Nov 2026."
+    )
+    assert clin.episodes.end_outcome(jo, "83", END).words == (
+        "Ending the episode leaves Methadone 75 mg daily open: a clinician must stop or"
+        " transfer it."
+    )
+    assert worker.episodes.end_outcome(jo, "80", END).words == (
+        "A completed treatment stops Methadone 75 mg daily: a clinician must record this exit."
+    )
+    assert clin.episodes.end_outcome(jo, "", END).words == ""  # no reason chosen yet
+
+
 def _exit_review(**changes: object) -> ReviewInput:
     values: dict[str, int | float | bool | None] = {}
     for item in top.ITEMS:

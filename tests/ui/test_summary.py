@@ -14,7 +14,7 @@ from console.app import RecoveryConsole
 from console.services import Services
 from console.services.dto import PatientRow
 from screens.letters.letters import LettersScreen
-from screens.patients.episode import EpisodeModal
+from screens.patients.episode_end import EpisodeModal
 from screens.patients.form import PatientFormScreen
 from screens.patients.list import PatientListScreen
 from screens.patients.prescription import PrescriptionModal
@@ -144,6 +144,10 @@ async def test_episode_start_and_end_from_the_summary(app: RecoveryConsole) -> N
         modal.query_one("#exit_reason", Select).value = "80"
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await pilot.press("y")  # end it (no prescription: nothing to stop)
+        await settle(pilot)
+        await pilot.press("n")  # the exit review: not now
+        await settle(pilot)
         assert isinstance(app.screen, PatientSummaryScreen)
         assert _text(app.screen, "#f-status") == "Post-exit check-ups"
         assert "80 treatment completed" in _text(app.screen, "#episodes")
@@ -194,6 +198,10 @@ async def test_completing_treatment_stops_the_prescription_and_says_so(
         assert isinstance(modal, EpisodeModal)
         modal.query_one("#exit_reason", Select).value = "80"
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("y")  # end it
+        await settle(pilot)
+        await pilot.press("n")  # no exit review now
         await settle(pilot)
         assert app.screen is screen
         assert "Not on OST; last" in _text(screen, "#treatment")
