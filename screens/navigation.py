@@ -71,7 +71,7 @@ AREAS: tuple[Area, ...] = (
     Area(
         "admin",
         "Administration",
-        "Staff and roles, practice details, resources directory",
+        "Staff, practice details, letter templates, audit log",
         "screens.admin.home",
         "AdminScreen",
         Action.ADMINISTER,
@@ -182,7 +182,10 @@ class Navigator:
     def open_worklist(self) -> Screen[Any] | None:
         return self.open_area("worklist")
 
-    def open_resources(self, done: Done = None) -> Screen[Any] | None:
+    def open_resources(self, done: Done = None, *, from_area: bool = False) -> Screen[Any] | None:
+        """The resources directory; `from_area` (administration): escape returns there."""
+        if from_area:
+            return self._push(_screen("screens.linkage.resources", "ResourcesScreen")(), done)
         return self.open_area("resources", done)
 
     def go_to(self) -> None:

@@ -99,3 +99,17 @@ def test_the_viewer_is_for_admins(logged: Services, engine: Engine, clock: Fixed
         gp.audit_view.page()
     with pytest.raises(Forbidden, match="admin"):
         gp.audit_view.open()
+
+
+def test_verify_reports_progress_up_to_the_whole_chain(
+    logged: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.services import audit
+
+    monkeypatch.setattr(audit, "PROGRESS_EVERY", 2)
+    seen: list[tuple[int, int]] = []
+    result = logged.audit_log.verify(lambda done, total: seen.append((done, total)))
+    assert result.ok
+    assert seen and all(done <= total for done, total in seen)
+    assert [done for done, _ in seen] == list(range(2, result.events + 1, 2))
+    assert seen[-1][1] == result.last_id
