@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision this code knows; a test checks it against the scripts' head.
-HEAD = "0010_audit_patients"
+HEAD = "0013_template_history"
 KNOWN = (
     "0001_baseline",
     "0002_given_name_index",
@@ -23,6 +23,7 @@ KNOWN = (
     "0008_alert_caches",
     "0009_admin_details",
     "0010_audit_patients",
+    "0013_template_history",
 )
 
 
