@@ -161,7 +161,7 @@ class Navigator:
         return self._push(_screen("screens.admin.practice", "PracticeScreen")())
 
     def open_template_editor(self, template_key: str, done: Done = None) -> Screen[Any]:
-        editor = _screen("screens.admin.templates", "TemplateEditScreen")
+        editor = _screen("screens.admin.template_edit", "TemplateEditScreen")
         return self._push(editor(template_key), done)
 
     # -- areas ----------------------------------------------------------------------

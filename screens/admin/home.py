@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 from screens.admin.audit import AuditScreen
 from screens.admin.practice import PracticeScreen
 from screens.admin.staff import StaffScreen
+from screens.admin.templates import TemplatesScreen
 from screens.host import ConsoleScreen
 
 SECTIONS = (
@@ -50,5 +51,7 @@ class AdminScreen(ConsoleScreen[None]):
             self.app.push_screen(PracticeScreen())
         elif key == "resources":
             self.nav.open_resources(from_area=True)
+        elif key == "templates":
+            self.app.push_screen(TemplatesScreen())
         elif key == "audit":
             self.app.push_screen(AuditScreen())
