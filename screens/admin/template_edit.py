@@ -112,6 +112,8 @@ class TemplateEditScreen(ConsoleScreen[bool]):
     def on_template_edit_screen_saved(self, message: Saved) -> None:
         self.saved = True
         self._opened = field_values(self)
+        title = message.template.title
+        self.query_one("#title", Static).update(f"Template: {title} (the practice's wording)")
         self._say("Saved. Every new letter uses this text.")
         self.notify("Template saved.", timeout=5)
 
