@@ -131,9 +131,9 @@ def service(path: Path, rounds: int) -> dict[str, list[float]]:
 RAW = {
     "first": "SELECT id, at, login, action FROM audit_event WHERE action != 'audit.view'"
     " ORDER BY id DESC LIMIT 51",
-    "patient": "SELECT e.id, e.at, e.login, e.action FROM audit_event e WHERE e.id IN"
-    " (SELECT event_id FROM audit_patient WHERE patient_id = ?) AND e.action != 'audit.view'"
-    " ORDER BY e.id DESC LIMIT 51",
+    "patient": "SELECT e.id, e.at, e.login, e.action FROM audit_patient p"
+    " JOIN audit_event e ON e.id = p.event_id WHERE p.patient_id = ?"
+    " AND e.action != 'audit.view' ORDER BY p.event_id DESC LIMIT 51",
     "rare": "SELECT id, at, login, action FROM audit_event WHERE action = ?"
     " ORDER BY id DESC LIMIT 51",
 }

@@ -1,9 +1,12 @@
-"""Letter template history: every saved wording of a template, who saved it and when
+"""Letter template history: every saved wording of a template, who saved it and when;
+audit patients indexed by event
 
 `letter_template_version` keeps each save (and each return to the shipped wording) so the
 administration screen can list a template's versions and compare any two. The current
 wording stays in `letter_template` (no row: as shipped). Wordings saved before this
 revision become each template's first recorded version, saved at an unknown time.
+`ix_audit_patient_event` lets the audit viewer count each listed event's patients by an
+index look-up (without it each row of a page scanned the whole table).
 
 Revision ID: 0013_template_history
 Revises: 0010_audit_patients
@@ -36,6 +39,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("key", "version", name="uq_letter_template_version"),
     )
+    op.create_index("ix_audit_patient_event", "audit_patient", ["event_id"])
     conn = op.get_bind()
     current = sa.table(
         "letter_template",
@@ -74,4 +78,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_audit_patient_event", table_name="audit_patient")
     op.drop_table("letter_template_version")
