@@ -113,3 +113,16 @@ def test_verify_reports_progress_up_to_the_whole_chain(
     assert seen and all(done <= total for done, total in seen)
     assert [done for done, _ in seen] == list(range(2, result.events + 1, 2))
     assert seen[-1][1] == result.last_id
+
+
+def test_a_patients_pages_read_in_chunks_match_one_page(
+    logged: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.services import audit_view
+
+    omar = AuditFilter(nhs_number="401 023 2137")
+    whole = [line.id for line in logged.audit_view.page(omar, limit=500).lines]
+    monkeypatch.setattr(audit_view, "PATIENT_CHUNK", 1)  # one event id at a time
+    assert every_id(logged, omar, 1) == whole and len(whole) >= 3
+    only = AuditFilter(nhs_number="401 023 2137", action="patient.register")
+    assert [line.action for line in logged.audit_view.page(only).lines] == ["patient.register"]
