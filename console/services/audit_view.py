@@ -187,8 +187,9 @@ class AuditViewService:
         wanted: int,
     ) -> list[sa.Row[tuple[object, ...]]]:
         """A patient's events newest first: their event ids a chunk at a time from the
-        (patient, event) index, each chunk's events by primary key. Never one join, which
-        SQLite's planner (without statistics) ran as a scan of every event."""
+        (patient, event) index, then each event by primary key. Never a join or an id
+        list, which SQLite's planner (on missing or stale statistics) ran as a scan of
+        every event."""
         rows: list[sa.Row[tuple[object, ...]]] = []
         cursor = before
         while len(rows) < wanted:
@@ -202,9 +203,12 @@ class AuditViewService:
             )
             if not ids:
                 break
-            rows += session.execute(
-                stmt.where(EVENTS.c.id.in_(ids), *where).order_by(EVENTS.c.id.desc())
-            ).all()
+            for event_id in ids:  # by primary key, one at a time: no plan can scan
+                row = session.execute(stmt.where(EVENTS.c.id == event_id, *where)).first()
+                if row is not None:
+                    rows.append(row)
+                    if len(rows) == wanted:
+                        return rows
             if len(ids) < PATIENT_CHUNK:
                 break
             cursor = ids[-1]
