@@ -7,6 +7,7 @@ patients, printed as one table beside its raw baseline (docs/performance.md).
     RC_BENCH_PAST_ROUNDS=2                # past as-at dates the indicators figure derives
     RC_BENCH_DUE_WITHIN=14                # days for `letters recall --due-within`
     RC_BENCH_JSON=FILE                    # also write every sample as JSON
+    RC_BENCH_EVENTS=2000000               # audit events generated for the audit viewer
 
 Each size works on a private copy of its cached database, in a temporary folder removed
 afterwards; the cached files are only ever read."""
@@ -49,6 +50,7 @@ def measure(
     due_within: int,
     import_rows: int,
     past_rounds: int = 2,
+    events: int = 0,
 ) -> dict[str, Any]:
     """Every figure's samples at one size (raw data; `rows` makes the table)."""
     print(f"measuring at {patients:,} patients", flush=True)
@@ -82,6 +84,16 @@ def measure(
         step = time.perf_counter()
         out["commands"] = commands.measure(cached, work, tmp, due_within, import_rows)
         print(f"  bulk commands {time.perf_counter() - step:.0f} s", flush=True)
+        if not events:  # the audit viewer is measured at the large size only
+            return out
+        step = time.perf_counter()
+        ran = commands.run_child(
+            [sys.executable, "-m", "bench.audit", str(work), str(events), str(rounds)]
+        )
+        out["audit"] = json.loads(ran.stdout.strip().splitlines()[-1])
+        made = out["audit"]["generated_s"]
+        print(f"  audit viewer {time.perf_counter() - step:.0f} s "
+              f"({events:,} events generated in {made:.0f} s)", flush=True)  # fmt: skip
     return out
 
 
@@ -198,7 +210,8 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
          f"{c['record_json_s']:.1f} s, {c['record_kb']:,.0f} kB"),
     ]  # fmt: skip
     ours, theirs = figures(big), figures(small) if small else {}
-    return [
+    audit = audit_rows(big, small)
+    return audit + [
         Row(
             name,
             ours[key][0],
@@ -209,6 +222,35 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
         )
         for key, name, targets, note in spec
     ]
+
+
+def audit_rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
+    """The audit viewer's rows: service time and key → painted, raw keyset beside each."""
+    if "audit" not in big:
+        return []
+    a, b = big["audit"], (small or {}).get("audit")
+    n = f"{a['events']:,}"
+    out = []
+    for key, what in (("first", "first page"), ("patient", "a patient's page"),
+                      ("rare", "a rare action's page")):  # fmt: skip
+        raw = Figure.of(a["raw"][key], Unit.MS)
+        out.append(Row(
+            f"audit viewer, {what} (service)",
+            Figure.of(a["service"][key], Unit.MS),
+            raw,
+            (Target(Check.P95_BELOW, 50),),
+            small=Figure.of(b["service"][key], Unit.MS) if b else None,
+            note=f"{n} events; raw: the keyset query with sqlite3",
+        ))  # fmt: skip
+        out.append(Row(
+            f"audit viewer, {what}, key → painted",
+            Figure.of(a["frame"][key], Unit.MS),
+            raw,
+            (Target(Check.P95_BELOW, 200),),
+            small=Figure.of(b["frame"][key], Unit.MS) if b else None,
+            note="n (older page) or ctrl+s in the filter dialog",
+        ))  # fmt: skip
+    return out
 
 
 def main() -> int:
@@ -230,7 +272,10 @@ def main() -> int:
     measured = {}
     dump = os.environ.get("RC_BENCH_JSON")
     for size in sizes:
-        measured[size] = measure(size, cached[size], rounds, due_within, import_rows, past_rounds)
+        events = int(os.environ.get("RC_BENCH_EVENTS", "2000000")) if size == patients else 0
+        measured[size] = measure(
+            size, cached[size], rounds, due_within, import_rows, past_rounds, events
+        )
         measured[size]["commands"]["due_within"] = due_within
         if dump:
             Path(dump).write_text(json.dumps(measured))

@@ -23,6 +23,7 @@ KNOWN = (
     "0008_alert_caches",
     "0009_admin_details",
     "0010_audit_patients",
+    "0013_template_history",
     "0014_pharmacy_letter",
     "0015_top_change",
 )

@@ -79,7 +79,7 @@ AREAS: tuple[Area, ...] = (
     Area(
         "admin",
         "Administration",
-        "Staff and roles, practice details, resources directory",
+        "Staff, practice details, letter templates, audit log",
         "screens.admin.home",
         "AdminScreen",
         Action.ADMINISTER,
@@ -169,7 +169,7 @@ class Navigator:
         return self._push(_screen("screens.admin.practice", "PracticeScreen")())
 
     def open_template_editor(self, template_key: str, done: Done = None) -> Screen[Any]:
-        editor = _screen("screens.admin.templates", "TemplateEditScreen")
+        editor = _screen("screens.admin.template_edit", "TemplateEditScreen")
         return self._push(editor(template_key), done)
 
     # -- areas ----------------------------------------------------------------------
@@ -190,7 +190,10 @@ class Navigator:
     def open_worklist(self) -> Screen[Any] | None:
         return self.open_area("worklist")
 
-    def open_resources(self, done: Done = None) -> Screen[Any] | None:
+    def open_resources(self, done: Done = None, *, from_area: bool = False) -> Screen[Any] | None:
+        """The resources directory; `from_area` (administration): escape returns there."""
+        if from_area:
+            return self._push(_screen("screens.linkage.resources", "ResourcesScreen")(), done)
         return self.open_area("resources", done)
 
     def go_to(self) -> None:

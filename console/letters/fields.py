@@ -57,6 +57,10 @@ TABLES: dict[str, str] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+# Recall and invitation letters are made in batches from names, addresses and dates
+# alone (no clinical data is read), so they can fill no clinical field or table.
+BATCH_KEYS = ("review_invitation", "review_recall", "checkup_invitation")
+CLINICAL = ("care_plan.", "resource.", "prescription.")
 
 
 class TemplateError(ValueError):
@@ -92,17 +96,48 @@ class Template:
     body: str
 
 
-def problems(body: str) -> list[str]:
+@dataclass(frozen=True)
+class Placeholder:
+    """One `{…}` in a body: its name as written without surrounding spaces, and where."""
+
+    name: str
+    start: int
+    end: int
+
+
+def placeholders(text: str) -> list[Placeholder]:
+    """The one parser of fields: saving checks and filling substitute these same names,
+    so `{ patient.given_name }` means `{patient.given_name}` to both."""
+    return [
+        Placeholder(m.group(1).strip(), m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)
+    ]
+
+
+def available(key: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The fields and table blocks a template can fill (every one when `key` is None)."""
+    if key not in BATCH_KEYS:
+        return dict(FIELDS), dict(TABLES)
+    kept = {n: d for n, d in FIELDS.items() if not n.startswith(CLINICAL)}
+    return kept, {}
+
+
+def problems(body: str, key: str | None = None) -> list[str]:
     """Everything wrong with a template body; empty when it may be saved."""
     found: list[str] = []
-    for match in _PLACEHOLDER.finditer(body):
-        name = match.group(1).strip()
-        if name in FIELDS:
+    usable, tables = available(key)
+    for place in placeholders(body):
+        name = place.name
+        if name in usable:
             continue
-        if name in TABLES:
-            line = _line_of(body, match.start())
-            if line.strip() != match.group(0):
+        if name in tables:
+            if _line_of(body, place.start).strip() != body[place.start : place.end]:
                 found.append(f"{{{name}}} must stand on a line of its own")
+            continue
+        if name in FIELDS or name in TABLES:
+            found.append(
+                f"{{{name}}} cannot be filled in this letter: it is made in batches from "
+                "names, addresses and dates, without clinical data"
+            )
             continue
         found.append(f"unknown field {{{name}}}")
     leftover = _PLACEHOLDER.sub("", body)
@@ -113,8 +148,8 @@ def problems(body: str) -> list[str]:
     return found
 
 
-def check(body: str) -> None:
-    found = problems(body)
+def check(body: str, key: str | None = None) -> None:
+    found = problems(body, key)
     if found:
         raise TemplateError(found)
 
@@ -134,14 +169,22 @@ def fill(body: str, values: Mapping[str, str]) -> list[str | TableBlock]:
     parts: list[str | TableBlock] = []
     for chunk in re.split(r"\n\s*\n", body.strip()):
         stripped = chunk.strip()
-        table = _PLACEHOLDER.fullmatch(stripped)
-        if table and table.group(1).strip() in TABLES:
-            parts.append(TableBlock(table.group(1).strip()))
+        found = placeholders(stripped)
+        if (
+            len(found) == 1
+            and found[0].name in TABLES
+            and found[0].end - found[0].start == len(stripped)
+        ):
+            parts.append(TableBlock(found[0].name))
             continue
-        missing = [m.group(1) for m in _PLACEHOLDER.finditer(stripped) if m.group(1) not in values]
+        missing = [p.name for p in found if p.name not in values]
         if missing:
             raise MissingValues(missing)
-        parts.append(_PLACEHOLDER.sub(lambda m: values[m.group(1)], stripped))
+        filled, last = [], 0
+        for p in found:
+            filled += [stripped[last : p.start], values[p.name]]
+            last = p.end
+        parts.append("".join([*filled, stripped[last:]]))
     return parts
 
 

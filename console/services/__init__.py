@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from console.services.staff import StaffService
     from console.services.subject_access import SubjectAccessService
     from console.services.summary import SummaryService
+    from console.services.templates import TemplateService
     from console.services.transfer import TransferService
     from console.services.worklist import WorklistService
 
@@ -173,6 +174,12 @@ class Services:
         from console.services.audit_view import AuditViewService
 
         return AuditViewService(self)
+
+    @cached_property
+    def templates(self) -> TemplateService:
+        from console.services.templates import TemplateService
+
+        return TemplateService(self)
 
     @cached_property
     def summary(self) -> SummaryService:

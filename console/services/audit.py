@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -15,6 +15,7 @@ from db.models import AuditEvent, AuditHead, AuditPatient, table_of
 
 GENESIS = "0" * 64
 INDEX_SLICE = 5_000  # audit_patient rows per INSERT
+PROGRESS_EVERY = 5000  # events between progress reports while verifying
 
 
 def canonical(event: AuditEvent) -> str:
@@ -111,7 +112,11 @@ class _Anchored(Protocol):
     hash: str
 
 
-def verify(session: Session, anchor: _Anchored | None = None) -> VerifyResult:
+def verify(
+    session: Session,
+    anchor: _Anchored | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> VerifyResult:
     """Walk the chain in id order; say what differs first (issue 14).
 
     Any edit, deletion or reordering breaks a link or a hash; an edit with every hash
@@ -132,6 +137,8 @@ def verify(session: Session, anchor: _Anchored | None = None) -> VerifyResult:
 
     for event in rows:
         count += 1
+        if progress is not None and count % PROGRESS_EVERY == 0:
+            progress(count)
         if event.prev_hash != prev:
             if last_id == 0:
                 return failed(

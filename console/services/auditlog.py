@@ -9,12 +9,14 @@ The anchor's mechanics are in console/services/anchor.py. The small API other co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from console.services import audit
 from console.services.anchor import Anchor, AnchorError, Mark
 from console.services.errors import Refused
 from console.services.roles import Action
+from db.models import AuditHead
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -38,14 +40,20 @@ class AuditService:
     def anchor(self) -> Anchor | None:
         return self._s.uow.anchor
 
-    def verify(self) -> audit.VerifyResult:
+    def verify(self, progress: Callable[[int, int], None] | None = None) -> audit.VerifyResult:
         """Check every link and hash, then the anchor; never moves the anchor.
 
+        `progress(done, total)` is called as events are checked (total from the head row).
         Raises AnchorError when the anchor exists but cannot be read."""
         anchor = self.anchor
         with self._s.uow.read(self._s.staff, Action.DATA_ADMIN) as session:
             mark = anchor.read() if anchor is not None else None
-            result = audit.verify(session, mark)
+            step = None
+            if progress is not None:
+                head = session.get(AuditHead, 1)
+                total = head.last_id if head is not None else 0
+                step = lambda done: progress(done, max(total, done))  # noqa: E731
+            result = audit.verify(session, mark, step)
         if not result.ok:
             return result
         if anchor is None:

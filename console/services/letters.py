@@ -14,8 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-import sqlalchemy as sa
-
 from console.letters import fields, pharmacy
 from console.letters.compose import PatientFacts, Signer, compose, refusal
 from console.letters.model import LetterContent, Letterhead, preview_text
@@ -29,7 +27,7 @@ from console.letters.printing import (
 )
 from console.services import letters_batch as batch
 from console.services import outputs
-from console.services.errors import Invalid, NotFound, Refused
+from console.services.errors import NotFound, Refused
 from console.services.letters_dto import (
     BatchPlan,
     LetterOutput,
@@ -42,7 +40,7 @@ from console.services.letters_dto import (
 from console.services.letters_read import facts_of, file_checksum, letterhead, staff_title
 from console.services.letters_recall import RecallBatches
 from console.services.roles import Action, allowed
-from db.models import Letter, LetterTemplate
+from db.models import Letter
 from db.queries import letters as queries
 
 if TYPE_CHECKING:
@@ -118,43 +116,24 @@ class LetterService(RecallBatches):
         raise NotFound(f"no letter template '{key}'")
 
     def save_template(self, key: str, body: str) -> TemplateInfo:
-        """Admin: a template naming a field that does not exist is refused here."""
-        found = fields.problems(body)
-        if found:
-            raise Invalid({"body": "; ".join(found)})
-        with self._s.uow.write(self._s.staff, Action.ADMINISTER) as tx:
-            current = self._templates(tx.session).get(key)
-            if current is None:
-                raise NotFound(f"no letter template '{key}'")
-            row = tx.session.exec(
-                sa.select(LetterTemplate).where(LetterTemplate.key == key)  # type: ignore[call-overload]
-            ).scalar_one_or_none()
-            if row is None:
-                row = LetterTemplate(
-                    key=key, title=current.title, body=body, to_home_address=current.to_home_address
-                )
-            else:
-                row.body = body
-                row.version += 1
-            row.updated_by = self._s.staff.id
-            tx.session.add(row)
-            tx.session.flush()
-            tx.audit(
-                "letter_template.save",
-                entity="letter_template",
-                entity_id=row.id,
-                detail={"key": key},
-            )
-            return TemplateInfo(key, row.title, row.to_home_address, body, edited=True)
+        """Admin: checked and saved by the template service (one path, with history)."""
+        return self._s.templates.save(key, body)
 
     # -- one letter -------------------------------------------------------------------
     def preview(
-        self, patient_id: int, key: str, *, width: int = 72, resource_id: int | None = None
+        self,
+        patient_id: int,
+        key: str,
+        *,
+        width: int = 72,
+        resource_id: int | None = None,
+        body: str | None = None,
     ) -> Preview:
         """The letter's text for the terminal, or why it cannot be produced.
 
         `resource_id`: which of the patient's linked resources a mutual aid introduction
-        is about (default: the latest linked).
+        is about (default: the latest linked). `body`: wording being edited, already
+        checked by the template service, in place of the saved one.
         """
         # Everyone previews: reception the recall letters, which hold no clinical detail.
         clinical = allowed(self._s.staff.roles, Action.VIEW_CLINICAL)
@@ -163,7 +142,7 @@ class LetterService(RecallBatches):
             # A controlled-drug document: said before anything is read (hazard H70).
             return Preview(key, self._templates_title(key), "", refusal=PHARMACY_ONLY)
         content, head, template = self._one(
-            patient_id, key, action, clinical=clinical, resource_id=resource_id
+            patient_id, key, action, clinical=clinical, resource_id=resource_id, body=body
         )
         if isinstance(content, str):
             return Preview(key, template.title, "", refusal=content)
@@ -198,13 +177,15 @@ class LetterService(RecallBatches):
         *,
         clinical: bool = True,
         resource_id: int | None = None,
+        body: str | None = None,
     ) -> tuple[LetterContent | str, Letterhead, fields.Template]:
         staff = self._s.staff
         with self._s.uow.read(staff, action) as session:
             info = self._templates(session).get(key)
             if info is None:
                 raise NotFound(f"no letter template '{key}'")
-            template = fields.Template(info.key, info.title, info.to_home_address, info.body)
+            text = info.body if body is None else body
+            template = fields.Template(info.key, info.title, info.to_home_address, text)
             head = letterhead(session)
             today = self._s.clock.today()
             found = facts_of(

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CHUNK = 1000  # letters rendered at once: ReportLab holds each chunk's pages until saved
 RECENT_DAYS = 14
-RECALL_KEYS = ("review_invitation", "review_recall", "checkup_invitation")
+RECALL_KEYS = fields.BATCH_KEYS
 
 Compose = Callable[[object, fields.Template], LetterContent | str]
 Progress = Callable[[int, int], None]

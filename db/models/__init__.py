@@ -14,7 +14,7 @@ SQLModel.metadata.naming_convention = {
 
 from db.models.audit import AuditEvent, AuditHead, AuditPatient  # noqa: E402
 from db.models.careplan import CarePlan, Goal, GoalStatusEvent  # noqa: E402
-from db.models.letter import Letter, LetterTemplate, PracticeSettings  # noqa: E402
+from db.models.letter import Letter, LetterTemplate, LetterTemplateVersion, PracticeSettings  # noqa: E402
 from db.models.linkage import Linkage, Pharmacy, Resource  # noqa: E402
 from db.models.patient import (  # noqa: E402
     Episode,
@@ -50,6 +50,7 @@ __all__ = [
     "HealthCheck",
     "Letter",
     "LetterTemplate",
+    "LetterTemplateVersion",
     "Linkage",
     "Patient",
     "Pharmacy",

@@ -37,6 +37,8 @@ class AuditPatient(SQLModel, table=True):
     from the hashed event, which stays the record."""
 
     __tablename__ = "audit_patient"
+    # By event too: the viewer counts each listed event's patients (migration 0013).
+    __table_args__ = (sa.Index("ix_audit_patient_event", "event_id"),)
 
     patient_id: int = Field(primary_key=True)
     event_id: int = Field(primary_key=True)  # no foreign key: an index, not the record

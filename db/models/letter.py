@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
@@ -34,6 +35,21 @@ class LetterTemplate(SQLModel, table=True):
     to_home_address: bool = True
     updated_by: int | None = Field(default=None, foreign_key="staff.id")
     version: int = 1
+
+
+class LetterTemplateVersion(SQLModel, table=True):
+    """Each saved wording of a template (and each return to the shipped wording)."""
+
+    __tablename__ = "letter_template_version"
+    __table_args__ = (sa.UniqueConstraint("key", "version", name="uq_letter_template_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=40)
+    version: int
+    body: str
+    shipped: bool = False  # the shipped wording put back
+    saved_by: int | None = Field(default=None, foreign_key="staff.id")
+    saved_at: str = Field(max_length=40)  # UTC ISO; "" for a wording saved before history
 
 
 class Letter(SQLModel, table=True):

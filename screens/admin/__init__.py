@@ -1,1 +1,1 @@
-"""Administration: letter templates (staff, practice details and the audit viewer to come)."""
+"""Administration: staff, practice details, letter templates, the audit log."""

@@ -9,13 +9,17 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.admin.audit import AuditScreen
 from screens.admin.practice import PracticeScreen
 from screens.admin.staff import StaffScreen
+from screens.admin.templates import TemplatesScreen
 from screens.host import ConsoleScreen
 
 SECTIONS = (
     ("staff", "Staff and roles", "who may sign in, with which roles and title"),
     ("practice", "Practice details", "letterhead, signature, time zone, idle lock"),
+    ("templates", "Letter templates", "wording, preview, history, shipped wording"),
+    ("audit", "Audit log", "who did what and when; verify the chain"),
     ("resources", "Recovery resources directory", "mutual aid groups and local services"),
 )
 
@@ -46,4 +50,8 @@ class AdminScreen(ConsoleScreen[None]):
         elif key == "practice":
             self.app.push_screen(PracticeScreen())
         elif key == "resources":
-            self.nav.open_resources()
+            self.nav.open_resources(from_area=True)
+        elif key == "templates":
+            self.app.push_screen(TemplatesScreen())
+        elif key == "audit":
+            self.app.push_screen(AuditScreen())

@@ -3,6 +3,7 @@
 The preview is the letter's own text, made by the service (consent and deceased checks
 included, so a refusal says why before anyone presses a key). Rendering and printing run
 in a thread worker; the result says where the PDF is or which printer took it.
+The templates' wording is edited in administration; here a template is only chosen.
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ class LettersScreen(ConsoleScreen[None]):
         Binding("escape", "app.back", "Back", id="letters.back"),
         Binding("p", "produce", "Produce PDF", id="letters.produce"),
         Binding("r", "resource", "Which resource", id="letters.resource"),
-        Binding("e", "edit_template", "Edit template", id="letters.edit-template"),
     ]
 
     class Templates(Message):
@@ -202,8 +202,6 @@ class LettersScreen(ConsoleScreen[None]):
         if action == "produce":
             ready = self.preview is not None and not self.preview.refusal and not self.busy
             return ready if allowed(roles, Action.PRODUCE_LETTER) else False
-        if action == "edit_template":
-            return allowed(roles, Action.ADMINISTER)
         if action == "resource":
             current = self.query_one("#templates", OptionList).highlighted_option
             on_it = current is not None and current.id == MUTUAL_AID
@@ -234,14 +232,3 @@ class LettersScreen(ConsoleScreen[None]):
         self.query_one("#status", Static).update("Making the PDF…")
         self.refresh_bindings()
         self._produce(preview.template_key)
-
-    def action_edit_template(self) -> None:
-        current = self.query_one("#templates", OptionList).highlighted_option
-        if current is not None and current.id:
-            self.nav.open_template_editor(current.id, self._edited)
-
-    def _edited(self, saved: bool | None) -> None:
-        if saved:
-            current = self.query_one("#templates", OptionList).highlighted_option
-            if current is not None and current.id:
-                self._preview(current.id)

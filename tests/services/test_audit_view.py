@@ -99,3 +99,30 @@ def test_the_viewer_is_for_admins(logged: Services, engine: Engine, clock: Fixed
         gp.audit_view.page()
     with pytest.raises(Forbidden, match="admin"):
         gp.audit_view.open()
+
+
+def test_verify_reports_progress_up_to_the_whole_chain(
+    logged: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.services import audit
+
+    monkeypatch.setattr(audit, "PROGRESS_EVERY", 2)
+    seen: list[tuple[int, int]] = []
+    result = logged.audit_log.verify(lambda done, total: seen.append((done, total)))
+    assert result.ok
+    assert seen and all(done <= total for done, total in seen)
+    assert [done for done, _ in seen] == list(range(2, result.events + 1, 2))
+    assert seen[-1][1] == result.last_id
+
+
+def test_a_patients_pages_read_in_chunks_match_one_page(
+    logged: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.services import audit_view
+
+    omar = AuditFilter(nhs_number="401 023 2137")
+    whole = [line.id for line in logged.audit_view.page(omar, limit=500).lines]
+    monkeypatch.setattr(audit_view, "PATIENT_CHUNK", 1)  # one event id at a time
+    assert every_id(logged, omar, 1) == whole and len(whole) >= 3
+    only = AuditFilter(nhs_number="401 023 2137", action="patient.register")
+    assert [line.action for line in logged.audit_view.page(only).lines] == ["patient.register"]

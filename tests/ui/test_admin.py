@@ -150,3 +150,16 @@ def test_snapshot_staff(snap_compare: SnapCompare, app: RecoveryConsole) -> None
 
 def test_snapshot_practice_details(snap_compare: SnapCompare, app: RecoveryConsole) -> None:
     assert snap_compare(app, run_before=_shown("down", "enter"), terminal_size=(80, 24))
+
+
+async def test_the_resources_directory_opens_from_administration_and_returns_there(
+    app: RecoveryConsole,
+) -> None:
+    from screens.linkage.resources import ResourcesScreen
+
+    async with app.run_test() as pilot:
+        await open_admin(pilot, 4)
+        assert isinstance(pilot.app.screen, ResourcesScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, AdminScreen)

@@ -1,4 +1,4 @@
-"""Letters from the console: `l` on a patient, choose, preview, produce; admin edits."""
+"""Letters from the console: `l` on a patient, choose, preview, produce; templates are chosen, not edited."""
 
 from __future__ import annotations
 
@@ -10,14 +10,13 @@ import pytest
 from reportlab import rl_config
 from sqlmodel import Session
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import OptionList, Static
 
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.dto import PatientInput
 from console.services.letters import LetterOutput
 from db.models import Patient
-from screens.admin.templates import TemplateEditScreen
 from screens.letters.letters import LettersScreen
 from tests.ui.helpers import settle, type_search
 
@@ -94,24 +93,17 @@ async def test_no_consent_is_explained_and_nothing_is_produced(
         assert not (tmp_path / "letters").exists()
 
 
-async def test_admin_edit_refuses_an_unknown_field(letters_app: RecoveryConsole) -> None:
+async def test_the_letters_screen_only_chooses_the_wording_administration_saved(
+    letters_app: RecoveryConsole, populated: Services
+) -> None:
+    populated.templates.save("review_invitation", "Hello { patient.given_name }.\n")
     async with letters_app.run_test(size=SIZE) as pilot:
         await open_letters(pilot, "osuil")
-        await pilot.press("e")
-        await settle(pilot)
-        assert isinstance(letters_app.screen, TemplateEditScreen)
-        letters_app.screen.query_one(TextArea).load_text("Dear {patient.nickname},\n")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        status = str(letters_app.screen.query_one("#status", Static).render())
-        assert "unknown field {patient.nickname}" in status
-        letters_app.screen.query_one(TextArea).load_text("Hello {patient.given_name}.\n")
-        await pilot.press("ctrl+s")
-        await settle(pilot)
-        await pilot.press("escape")
-        await settle(pilot)
         assert isinstance(letters_app.screen, LettersScreen)
         assert "Hello Siobhán." in preview_text(letters_app)
+        await pilot.press("e")  # no editing here: the template editor is in administration
+        await settle(pilot)
+        assert isinstance(letters_app.screen, LettersScreen)
 
 
 async def test_reception_cannot_edit_or_produce(
@@ -125,7 +117,6 @@ async def test_reception_cannot_edit_or_produce(
         assert isinstance(app.screen, LettersScreen)
         assert "Dear Leah," in preview_text(app) or "consent" in preview_text(app)
         assert app.screen.check_action("produce", ()) is False
-        assert app.screen.check_action("edit_template", ()) is False
         await pilot.press("e")
         assert isinstance(app.screen, LettersScreen)
 

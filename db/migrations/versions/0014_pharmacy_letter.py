@@ -10,7 +10,7 @@ empty values: a pharmacy letter is refused until a clinician records them.
 `ix_patient_recovery_start` serves the worklist's recovery milestones coming up.
 
 Revision ID: 0014_pharmacy_letter
-Revises: 0010_audit_patients
+Revises: 0013_template_history
 Create Date: 2026-12-02 17:10:00
 """
 
@@ -21,7 +21,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0014_pharmacy_letter"
-down_revision: str | None = "0010_audit_patients"
+down_revision: str | None = "0013_template_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
