@@ -22,6 +22,7 @@ from console.services.dto import (
     PatientRow,
 )
 from console.services.errors import Forbidden, Invalid, NotFound
+from console.services.opening import opens
 from console.services.roles import Action, allowed, needed
 from db.changes import ChangeWatch
 from db.models import Patient, Staff
@@ -164,6 +165,7 @@ class PatientService:
         return total, overdue, soon
 
     # -- one record -----------------------------------------------------------------
+    @opens("patient")
     def open(self, patient_id: int) -> PatientRecord:
         """Open a record: viewing clinical detail is itself audited (SPEC §2)."""
         with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:

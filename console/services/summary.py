@@ -14,6 +14,7 @@ from console.rules.ost import continuous_start
 from console.rules.schedule import CHECKUPS
 from console.services import summary_dto as d
 from console.services.errors import NotFound
+from console.services.opening import opens
 from console.services.patients import to_record
 from console.services.roles import Action
 from db.models import Patient, PracticeSettings
@@ -29,6 +30,7 @@ class SummaryService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
+    @opens("patient")
     def open(self, patient_id: int) -> d.PatientSummary:
         """Open a patient's summary; the view of clinical detail is audited (SPEC §2)."""
         today = self._s.clock.today()

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console import format as fmt
 from console.services.dto import PatientRow
 from console.services.letters import Preview, Produced, TemplateInfo
+from console.services.opening import Opening
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 
@@ -57,6 +58,7 @@ class LettersScreen(ConsoleScreen[None]):
         self.row = row
         self.preview: Preview | None = None
         self.busy = False
+        self.opening: Opening | None = None  # one audited opening; previews pass it back
 
     def compose(self) -> ComposeResult:
         row = self.row
@@ -79,11 +81,14 @@ class LettersScreen(ConsoleScreen[None]):
     # -- workers ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="templates", exit_on_error=False)
     def _load_templates(self) -> None:
+        if self.opening is None:
+            self.opening = self.services.letters.open(self.row.id)
         self.post_message(self.Templates(self.services.letters.templates()))
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, key: str) -> None:
-        preview = self.services.letters.preview(self.row.id, key, width=PREVIEW_WIDTH)
+        assert self.opening is not None  # set before the templates that lead here
+        preview = self.services.letters.preview(self.opening, key, width=PREVIEW_WIDTH)
         if not get_current_worker().is_cancelled:
             self.post_message(self.Previewed(preview))
 
