@@ -105,9 +105,9 @@ def code_of(cls: type, name: str, seen: set[str]) -> str:
     src = textwrap.dedent(inspect.getsource(inspect.unwrap(fn)))
     text = src
     for node in ast.walk(ast.parse(src)):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            if node.value.id == "self":
-                text += code_of(cls, node.attr, seen)
+        is_self = isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+        if is_self and node.value.id == "self":  # type: ignore[attr-defined]
+            text += code_of(cls, node.attr, seen)  # type: ignore[attr-defined]
     return text
 
 
