@@ -15,6 +15,7 @@ from console.services import audit
 from console.services.anchor import Anchor, AnchorError, Mark
 from console.services.errors import Refused
 from console.services.roles import Action
+from console.services.validated import validated
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -30,6 +31,7 @@ def write_anchor(anchor: Anchor, mark: Mark) -> bool:
     return anchor.advance(mark, create=True)
 
 
+@validated
 class AuditService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -29,6 +29,7 @@ from console.services.careplan_dto import (
 from console.services.errors import Invalid, NotFound
 from console.services.opening import opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import CarePlan, Goal, GoalStatusEvent, Patient
 from db.queries import careplans as q
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 WHAT = "care plan"
 
 
+@validated
 class CarePlanService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -39,12 +39,14 @@ from console.services.errors import Invalid, NotFound, Refused
 from console.services.opening import opens
 from console.services.prescription_checks import check_prescription, check_safety
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import Episode, Patient, Prescription, Review
 
 if TYPE_CHECKING:
     from console.services import Services
 
 
+@validated
 class EpisodeService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -11,6 +11,7 @@ from console.services.errors import Invalid, NotFound
 from console.services.health_dto import FamilyView, SupporterInput, SupporterRow
 from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import FamilyMember, Patient
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ def _detail(data: SupporterInput) -> dict[str, object]:
     return {"consent": data.consent_involvement, "support_offered": data.support_offered}
 
 
+@validated
 class FamilyService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -17,6 +17,7 @@ from console.services.errors import Invalid, NotFound
 from console.services.health_dto import HealthInput, HealthRow, HealthView
 from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import HealthCheck, Patient
 from db.queries import health as q
 
@@ -28,6 +29,7 @@ REASON_LIMIT = 200
 AREA = "health"
 
 
+@validated
 class HealthService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -42,6 +42,7 @@ from console.services.letters_read import facts_of, file_checksum, letterhead
 from console.services.letters_recall import RecallBatches
 from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import Letter, LetterTemplate
 from db.queries import letters as queries
 
@@ -67,6 +68,7 @@ RECALL_KEYS = batch.RECALL_KEYS
 AREA = "letters"
 
 
+@validated
 class LetterService(RecallBatches):
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -18,6 +18,7 @@ from console.services.errors import Invalid, NotFound, Refused
 from console.services.linkage_dto import LinkRow
 from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Linkage, Patient, Resource
 from db.queries import linkage as q
 
@@ -91,6 +92,7 @@ def check_outcome(
         raise Invalid(errors)
 
 
+@validated
 class LinkageService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -24,6 +24,7 @@ from console.services.dto import (
 from console.services.errors import Forbidden, Invalid, NotFound
 from console.services.opening import opens
 from console.services.roles import Action, allowed, needed
+from console.services.validated import validated
 from db.changes import ChangeWatch
 from db.models import Patient, Staff
 from db.queries import patients as queries
@@ -37,6 +38,7 @@ PAGE = 60
 HOUSEHOLD_DEFAULTS: dict[str, object] = {"children_under_16": 0, "safe_storage_discussed": None}
 
 
+@validated
 class PatientService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -12,6 +12,7 @@ from console.rules.validate import EMAIL, control_character
 from console.services.dto import Practice, PracticeInput
 from console.services.errors import Invalid
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import PracticeSettings
 
 if TYPE_CHECKING:
@@ -102,6 +103,7 @@ def check_practice(data: PracticeInput) -> dict[str, object]:
     return values
 
 
+@validated
 class PracticeService:
     def __init__(self, services: Services) -> None:
         self._s = services

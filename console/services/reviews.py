@@ -30,6 +30,7 @@ from console.services.review_store import (
 )
 from console.services.review_store import new_medicine as new_medicine_of
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient, Review, ReviewAddendum
 from db.queries import reviews as q
 
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from console.services.base import Tx
 
 
+@validated
 class ReviewService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -12,6 +12,7 @@ from console.rules.vocab import Role
 from console.services.dto import StaffListing, StaffMember
 from console.services.errors import Invalid, NotFound, UnknownStaff
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import AuditEvent, Staff
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def staff_count(session: Session) -> int:
     return session.exec(select(func.count()).select_from(Staff)).one()
 
 
+@validated
 class StaffService:
     def __init__(self, services: Services) -> None:
         self._s = services

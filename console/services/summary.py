@@ -17,6 +17,7 @@ from console.services.errors import NotFound
 from console.services.opening import opens
 from console.services.patients import to_record
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient, PracticeSettings
 from db.queries import caches as cache_queries
 from db.queries import reviews as review_queries
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from console.services import Services
 
 
+@validated
 class SummaryService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -26,6 +26,7 @@ from sqlmodel import select
 from console.rules import validate
 from console.services.errors import ServiceError
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient
 
 if TYPE_CHECKING:
@@ -140,6 +141,7 @@ def _check_header(header: list[str]) -> list[RowError]:
     return errors
 
 
+@validated
 class TransferService:
     def __init__(self, services: Services) -> None:
         self._s = services
