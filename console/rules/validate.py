@@ -192,7 +192,7 @@ def preferred_contact(text: str, *, phone: str, email: str, letters_home: bool) 
 
 # -- a service's input as the caller sent it (issue 14) ---------------------------------
 TEXT_MAX = 100_000  # longer than any field or template; the field's own rule is tighter
-INT_MAX = 2**31 - 1  # every stored whole number fits (and SQLite's 64 bits, with room)
+INT_MAX = 2**63 - 1  # SQLite and PostgreSQL bigint; file sizes and inode numbers fit
 NUMBER_MAX = 1e9
 FREE_TEXT_CONTROLS = frozenset("\n\t")  # templates and notes keep their lines
 
