@@ -71,6 +71,9 @@ def column_names(item: TopItem) -> list[str]:
     return [item.key]
 
 
+AMOUNT_MAX = 10_000  # an average amount on a using day; more is a typing slip
+
+
 def check_value(column: str, value: int | float | bool | None) -> str | None:
     """An error message for one TOP column's value, or None if valid (None = not answered)."""
     if value is None:
@@ -86,7 +89,10 @@ def check_value(column: str, value: int | float | bool | None) -> str | None:
         low, high = RATING_RANGE
         return None if isinstance(value, int) and low <= value <= high else f"rating {low}–{high}"
     if part == "amount":
-        return None if value >= 0 else "amount cannot be negative"
+        # NaN compares false with everything: test the range the positive way round.
+        if isinstance(value, int | float) and 0 <= value <= AMOUNT_MAX:
+            return None
+        return f"amount must be 0–{AMOUNT_MAX:,}"
     if part == "days":
         low, high = DAYS_TOTAL
         message = f"total days must be {low}–{high}"

@@ -198,3 +198,116 @@ def preferred_contact(text: str, *, phone: str, email: str, letters_home: bool) 
     if value == "letter" and not letters_home:
         raise FieldError("a letter needs consent to letters at the home address")
     return value
+
+
+# -- a service's input as the caller sent it (issue 14) ---------------------------------
+TEXT_MAX = 100_000  # longer than any field or template; the field's own rule is tighter
+INT_MAX = 2**63 - 1  # SQLite and PostgreSQL bigint; file sizes and inode numbers fit
+NUMBER_MAX = 1e9
+FREE_TEXT_CONTROLS = frozenset("\n\t")  # templates and notes keep their lines
+
+
+def typed(value: object, hint: object, field: str, errors: dict[str, str]) -> None:
+    """Check `value` against its annotation `hint` (type, finite numbers, length, control
+    characters), recursing into dataclasses, mappings and sequences; each problem goes into
+    `errors` under the field's name. The field's own rule checks its range afterwards."""
+    import dataclasses
+    import math
+    import types
+    import typing
+
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if hint is typing.Any or hint is object or isinstance(hint, typing.TypeVar | str):
+        return
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return
+        choices = [a for a in args if a is not type(None)]
+        for choice in choices:  # the first alternative the value fits
+            trial: dict[str, str] = {}
+            typed(value, choice, field, trial)
+            if not trial:
+                return
+        typed(value, choices[0], field, errors)
+        return
+    if origin is typing.Literal:
+        if value not in args:
+            errors[field] = "not one of the choices"
+        return
+    if hint is type(None):
+        if value is not None:
+            errors[field] = "must be empty"
+        return
+    if hint is bool:
+        if not isinstance(value, bool):
+            errors[field] = "answer yes or no"
+        return
+    if hint is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            errors[field] = "a whole number is required"
+        elif not -INT_MAX <= value <= INT_MAX:
+            errors[field] = "too large a number"
+        return
+    if hint is float:
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            errors[field] = "a number is required"
+        elif not math.isfinite(value) or abs(value) > NUMBER_MAX:
+            errors[field] = "not a usable number"
+        return
+    if hint is str or (isinstance(hint, type) and issubclass(hint, str)):
+        if not isinstance(value, str):
+            errors[field] = "text is required"
+        elif len(value) > TEXT_MAX:
+            errors[field] = f"at most {TEXT_MAX:,} characters"
+        elif (c := control_character(value.replace("\r\n", "\n"))) and c not in FREE_TEXT_CONTROLS:
+            errors[field] = "control characters are not allowed"
+        elif any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+            errors[field] = "not valid text"
+        return
+    if origin is None and dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(value, hint):
+            errors[field] = "not the expected form"
+            return
+        hints = typing.get_type_hints(hint)
+        for f in dataclasses.fields(hint):
+            typed(getattr(value, f.name), hints.get(f.name, typing.Any), f.name, errors)
+        return
+    container = origin or hint
+    if isinstance(container, type) and issubclass(container, Mapping):
+        if not isinstance(value, Mapping):
+            errors[field] = "not the expected form"
+            return
+        key_hint, value_hint = args or (typing.Any, typing.Any)
+        for key, item in value.items():
+            name = str(key) if isinstance(key, str) and not control_character(key) else field
+            typed(key, key_hint, field, errors)
+            typed(item, value_hint, name[:60], errors)
+        return
+    if isinstance(container, type) and issubclass(container, tuple | list | frozenset | set):
+        if not isinstance(value, container) or isinstance(value, str):
+            errors[field] = "not the expected form"
+            return
+        items = list(value)
+        if container is tuple and args and args[-1] is not Ellipsis:
+            if len(items) != len(args):
+                errors[field] = f"needs {len(args)} values"
+                return
+            for i, (item, item_hint) in enumerate(zip(items, args, strict=True)):
+                typed(item, item_hint, f"{field}[{i + 1}]", errors)
+            return
+        item_hint = args[0] if args else typing.Any
+        for i, item in enumerate(items):
+            typed(item, item_hint, f"{field}[{i + 1}]", errors)
+        return
+    if isinstance(hint, type):
+        import datetime as dt
+
+        try:
+            fits = isinstance(value, hint)
+        except TypeError:  # a protocol: its methods are its check
+            return
+        if hint is dt.date and isinstance(value, dt.datetime):
+            errors[field] = "a date is required"
+        elif not fits:
+            errors[field] = "a date is required" if hint is dt.date else "not the expected form"

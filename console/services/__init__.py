@@ -22,6 +22,7 @@ from console.services import audit
 from console.services.base import Tx, UnitOfWork, serialise_writers
 from console.services.dto import StaffMember
 from console.services.errors import UnknownStaff
+from console.services.opening import Openings
 from console.services.staff import find_active, staff_count
 from db.engine import writer
 from db.models import PracticeSettings, table_of
@@ -80,6 +81,7 @@ class Services:
         self.clock: Clock = clock or SystemClock()
         self.uow = UnitOfWork(engine, self.clock)
         self._staff: StaffMember | None = None
+        self.openings = Openings()  # audited openings of clinical detail (opening.py)
 
     # -- who is using the console -------------------------------------------------------
     def identify(self) -> Identity:

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from console.rules.nhs_number import NhsNumberError, is_valid, normalise
 from console.services.errors import Invalid, NotFound
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import AuditEvent, AuditPatient, Patient, Staff, table_of
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def _utc(day: dt.date, tz: str) -> str:
     return start.in_timezone("UTC").isoformat()
 
 
+@validated
 class AuditViewService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -16,6 +16,7 @@ from console.services import audit
 from console.services.anchor import Anchor, AnchorError, Mark
 from console.services.errors import Refused
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import AuditHead
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ def write_anchor(anchor: Anchor, mark: Mark) -> bool:
     return anchor.advance(mark, create=True)
 
 
+@validated
 class AuditService:
     def __init__(self, services: Services) -> None:
         self._s = services

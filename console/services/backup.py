@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 from console.services import anchor, audit, outputs
 from console.services.errors import ServiceError
 from console.services.roles import Action
+from console.services.validated import validated
 from db.engine import sqlite_path
 from db.models import AuditEvent, AuditHead
 
@@ -182,6 +183,7 @@ def pg_dump_command(url: sa.URL, target: Path) -> str:
     return " ".join(parts)
 
 
+@validated
 class BackupService:
     def __init__(self, services: Services) -> None:
         self._s = services

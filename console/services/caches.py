@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from console.rules import caches as rules
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient
 from db.queries import caches as q
 
@@ -68,6 +69,7 @@ def mismatches_of(session: Session, patient: Patient, today: dt.date) -> list[Mi
     ]
 
 
+@validated
 class CacheService:
     def __init__(self, services: Services) -> None:
         self._s = services

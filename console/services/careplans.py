@@ -27,7 +27,9 @@ from console.services.careplan_dto import (
     StatusInput,
 )
 from console.services.errors import Invalid, NotFound
+from console.services.opening import opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import CarePlan, Goal, GoalStatusEvent, Patient
 from db.queries import careplans as q
 
@@ -37,11 +39,13 @@ if TYPE_CHECKING:
 WHAT = "care plan"
 
 
+@validated
 class CarePlanService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
     # -- reading --------------------------------------------------------------------
+    @opens("careplan")
     def open(self, patient_id: int) -> PlanView:
         """Open the plan: viewing clinical detail is audited (SPEC §2)."""
         with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
@@ -51,9 +55,16 @@ class CarePlanService:
             )
             return view
 
+    @opens("careplan.compare")
     def compare(self, patient_id: int, version_a: int, version_b: int) -> Comparison:
-        with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
-            return read.comparison(session, patient_id, version_a, version_b, self._s.clock.tz)
+        """Two versions side by side: the comparison screen calls it once as it opens, and
+        the opening is audited with the versions compared (SPEC §2)."""
+        with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
+            found = read.comparison(tx.session, patient_id, version_a, version_b, self._s.clock.tz)
+            self._s.openings.open(
+                tx, patient_id, "careplan.compare", detail={"a": version_a, "b": version_b}
+            )
+            return found
 
     # -- goals ----------------------------------------------------------------------
     def add_goal(

@@ -19,6 +19,7 @@ from console.services.episodes import open_episode
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.review_store import store
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient, Review
 from db.queries import reviews as q
 
@@ -115,6 +116,7 @@ def finalise_checkup(tx: Tx, row: Review, patient: Patient, data: d.ReviewInput)
     return offers
 
 
+@validated
 class CheckupService:
     def __init__(self, services: Services) -> None:
         self._s = services

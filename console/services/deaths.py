@@ -22,6 +22,7 @@ from console.services.episodes import (
 )
 from console.services.errors import Invalid, Refused
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Episode, Patient
 from db.queries import reviews as q
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from console.services import Services
 
 
+@validated
 class DeathService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -10,6 +10,7 @@ from console.rules.vocab import Role
 from console.services.caches import refresh
 from console.services.errors import Invalid, Refused
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient, Staff
 from db.queries.caches import patient_ids
 
@@ -22,6 +23,7 @@ MAX_PATIENTS = 900_000
 REFRESH_UP_TO = 5_000
 
 
+@validated
 class DemoService:
     def __init__(self, services: Services) -> None:
         self._s = services

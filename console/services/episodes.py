@@ -35,15 +35,18 @@ from console.services.dto import (
 )
 from console.services.episode_outcome import dose_words, outcome_words, prescription_outcome
 from console.services.errors import Invalid, NotFound, Refused
+from console.services.opening import opens
 from console.services.prescription_checks import check_prescription, check_safety
 from console.services.prescription_rows import row_facts
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import Episode, Patient, Prescription, Review
 
 if TYPE_CHECKING:
     from console.services import Services
 
 
+@validated
 class EpisodeService:
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -175,10 +178,13 @@ class EpisodeService:
             return _change(patient)
 
     # -- prescription safety ----------------------------------------------------------
+    @opens("prescription_safety")
     def safety(self, patient_id: int) -> PrescriptionSafety | None:
-        """The current prescription's safety details, for the form (None: no prescription)."""
-        with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
-            row = _in_force(session, patient_id, self._s.clock.today())
+        """The current prescription's safety details, for the form (None: no prescription);
+        the form calls it once as it opens, and the opening is audited (SPEC §2)."""
+        with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
+            self._s.openings.open(tx, patient_id, "prescription_safety")
+            row = _in_force(tx.session, patient_id, self._s.clock.today())
             return None if row is None else _safety(row)
 
     def record_safety(

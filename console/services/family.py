@@ -9,7 +9,9 @@ from sqlmodel import Session, select
 
 from console.services.errors import Invalid, NotFound
 from console.services.health_dto import FamilyView, SupporterInput, SupporterRow
+from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import FamilyMember, Patient
 
 if TYPE_CHECKING:
@@ -18,6 +20,7 @@ if TYPE_CHECKING:
 NONE_TO_INVOLVE = "none_to_involve"
 DECLINES = "declines"
 INVOLVEMENT = ("", NONE_TO_INVOLVE, DECLINES)
+AREA = "family"
 LIMITS = {"name": 120, "relationship": 60, "contact": 120}
 
 
@@ -53,24 +56,35 @@ def _detail(data: SupporterInput) -> dict[str, object]:
     return {"consent": data.consent_involvement, "support_offered": data.support_offered}
 
 
+@validated
 class FamilyService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
-    def for_patient(self, patient_id: int) -> FamilyView:
-        """The patient's family and supporters; viewing clinical detail is audited."""
+    @opens(AREA)
+    def open(self, patient_id: int) -> FamilyView:
+        """The patient's family and supporters; the opening is audited (SPEC §2)."""
         with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
-            patient = tx.session.get(Patient, patient_id)
-            if patient is None:
-                raise NotFound("no such patient")
-            members = tuple(_row(m) for m in _members(tx.session, patient_id))
-            tx.audit("family.open", entity="patient", entity_id=patient_id, patient_id=patient_id)
-            return FamilyView(
-                patient_id,
-                members,
-                patient.family_involvement,
-                allowed(self._s.staff.roles, Action.EDIT_CARE),
-            )
+            opening = self._s.openings.open(tx, patient_id, AREA)
+            return self._view(tx.session, opening)
+
+    @needs_opening(AREA)
+    def for_patient(self, opening: Opening) -> FamilyView:
+        """The list again (after a change) within an opening: no further event."""
+        with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
+            return self._view(session, opening)
+
+    def _view(self, session: Session, opening: Opening) -> FamilyView:
+        patient = session.get(Patient, opening.patient_id)
+        if patient is None:
+            raise NotFound("no such patient")
+        return FamilyView(
+            opening.patient_id,
+            tuple(_row(m) for m in _members(session, opening.patient_id)),
+            patient.family_involvement,
+            allowed(self._s.staff.roles, Action.EDIT_CARE),
+            opening,
+        )
 
     def add(self, patient_id: int, data: SupporterInput) -> SupporterRow:
         clean, errors = check_supporter(data)

@@ -15,7 +15,9 @@ from console.rules.vocab import HealthCheckKind, InjectingStatus
 from console.services import caches
 from console.services.errors import Invalid, NotFound
 from console.services.health_dto import HealthInput, HealthRow, HealthView
+from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import HealthCheck, Patient
 from db.queries import health as q
 
@@ -24,18 +26,26 @@ if TYPE_CHECKING:
     from console.services.base import Tx
 
 REASON_LIMIT = 200
+AREA = "health"
 
 
+@validated
 class HealthService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
-    def for_patient(self, patient_id: int) -> HealthView:
-        """The health record, newest first; viewing clinical detail is audited (SPEC §2)."""
+    @opens(AREA)
+    def open(self, patient_id: int) -> HealthView:
+        """The health record, newest first; the opening is audited (SPEC §2)."""
         with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
-            view = self._view(tx.session, patient_id)
-            tx.audit("health.open", entity="patient", entity_id=patient_id, patient_id=patient_id)
-            return view
+            opening = self._s.openings.open(tx, patient_id, AREA)
+            return self._view(tx.session, opening)
+
+    @needs_opening(AREA)
+    def for_patient(self, opening: Opening) -> HealthView:
+        """The record again (after a change) within an opening: no further event."""
+        with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
+            return self._view(session, opening)
 
     def record(self, patient_id: int, data: HealthInput) -> HealthRow:
         today = self._s.clock.today()
@@ -109,7 +119,8 @@ class HealthService:
         )
         return HealthRow(row.id, kind, on, result, detail, tx.staff.name, row.version)
 
-    def _view(self, session: Session, patient_id: int) -> HealthView:
+    def _view(self, session: Session, opening: Opening) -> HealthView:
+        patient_id = opening.patient_id
         patient = session.get(Patient, patient_id)
         if patient is None:
             raise NotFound("no such patient")
@@ -134,6 +145,7 @@ class HealthService:
             last_hcv_test=patient.last_hcv_test,
             hbv_course_completed=patient.hbv_course_completed,
             can_edit=allowed(self._s.staff.roles, Action.EDIT_CARE),
+            opening=opening,
         )
 
 

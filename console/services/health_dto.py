@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from console.services.opening import Opening
+
 
 @dataclass(frozen=True)
 class SupporterInput:
@@ -33,6 +35,7 @@ class FamilyView:
     members: tuple[SupporterRow, ...]
     involvement: str  # "" | "none_to_involve" | "declines"
     can_edit: bool
+    opening: Opening  # reloads pass it back: one audit event per opening
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,4 @@ class HealthView:
     last_hcv_test: dt.date | None
     hbv_course_completed: dt.date | None
     can_edit: bool
+    opening: Opening

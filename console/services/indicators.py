@@ -27,6 +27,7 @@ from console.services.dto import PatientRow
 from console.services.errors import Invalid
 from console.services.patients import PatientService
 from console.services.roles import Action
+from console.services.validated import validated
 from db.queries import indicators as q
 from db.queries.patients import barc10_threshold
 
@@ -64,6 +65,7 @@ class Members:
     numerator: frozenset[int]
 
 
+@validated
 class IndicatorService:
     def __init__(self, services: Services) -> None:
         self._s = services

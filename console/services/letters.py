@@ -39,7 +39,9 @@ from console.services.letters_dto import (
 )
 from console.services.letters_read import facts_of, file_checksum, letterhead, staff_title
 from console.services.letters_recall import RecallBatches
+from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.models import Letter
 from db.queries import letters as queries
 
@@ -66,8 +68,10 @@ PHARMACY_ONLY = (
     "Only a clinician may produce the letter to the pharmacy: it is a controlled-drug "
     "document. Ask a clinician to produce it."
 )
+AREA = "letters"
 
 
+@validated
 class LetterService(RecallBatches):
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -120,9 +124,18 @@ class LetterService(RecallBatches):
         return self._s.templates.save(key, body)
 
     # -- one letter -------------------------------------------------------------------
+    @opens(AREA)
+    def open(self, patient_id: int) -> Opening:
+        """Open a patient's letters (the screen, once): audited, so the previews that
+        follow, one per template looked at, need record nothing more (SPEC §2)."""
+        # Everyone opens: reception previews the recall letters.
+        with self._s.uow.write(self._s.staff, Action.REPRINT_LETTER) as tx:
+            return self._s.openings.open(tx, patient_id, AREA)
+
+    @needs_opening(AREA)
     def preview(
         self,
-        patient_id: int,
+        opening: Opening,
         key: str,
         *,
         width: int = 72,
@@ -135,6 +148,7 @@ class LetterService(RecallBatches):
         is about (default: the latest linked). `body`: wording being edited, already
         checked by the template service, in place of the saved one.
         """
+        patient_id = opening.patient_id
         # Everyone previews: reception the recall letters, which hold no clinical detail.
         clinical = allowed(self._s.staff.roles, Action.VIEW_CLINICAL)
         action = Action.REPRINT_LETTER if key in RECALL_KEYS else Action.PRODUCE_LETTER
@@ -159,10 +173,11 @@ class LetterService(RecallBatches):
             raise Refused(content)
         return self._finish([(patient_id, content)], head, key, f"{key}-p{patient_id}", send)
 
-    def linked_resources(self, patient_id: int) -> list[tuple[int, str]]:
+    @needs_opening(AREA)
+    def linked_resources(self, opening: Opening) -> list[tuple[int, str]]:
         """The resources linked to a patient, latest first: (id, name), for the chooser."""
         with self._s.uow.read(self._s.staff, Action.PRODUCE_LETTER) as session:
-            rows = queries.linked_resources(session=session, patient_id=patient_id)
+            rows = queries.linked_resources(session=session, patient_id=opening.patient_id)
         return [(int(r["id"]), str(r["name"])) for r in rows]
 
     def _templates_title(self, key: str) -> str:

@@ -16,7 +16,9 @@ from console.services import caches
 from console.services.base import Tx
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.linkage_dto import LinkRow
+from console.services.opening import Opening, needs_opening, opens
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Linkage, Patient, Resource
 from db.queries import linkage as q
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from console.services import Services
 
 WHAT = "link"
+AREA = "linkage"
 YEAR = dt.timedelta(days=366)
 CLOSING = frozenset({LinkageOutcome.ATTENDED, LinkageOutcome.DECLINED, LinkageOutcome.STOPPED})
 
@@ -89,15 +92,24 @@ def check_outcome(
         raise Invalid(errors)
 
 
+@validated
 class LinkageService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
-    def for_patient(self, patient_id: int) -> list[LinkRow]:
+    @opens(AREA)
+    def open(self, patient_id: int) -> Opening:
+        """Open a patient's links (the screen, once): the opening is audited (SPEC §2)."""
+        with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
+            return self._s.openings.open(tx, patient_id, AREA)
+
+    @needs_opening(AREA)
+    def for_patient(self, opening: Opening) -> list[LinkRow]:
         with self._s.uow.read(self._s.staff, Action.VIEW_CLINICAL) as session:
-            if session.get(Patient, patient_id) is None:
+            if session.get(Patient, opening.patient_id) is None:
                 raise NotFound("no such patient")
-            return [to_link(r) for r in q.links(session=session, patient_id=patient_id)]
+            rows = q.links(session=session, patient_id=opening.patient_id)
+            return [to_link(r) for r in rows]
 
     def link(
         self,

@@ -22,7 +22,9 @@ from console.services.dto import (
     PatientRow,
 )
 from console.services.errors import Forbidden, Invalid, NotFound
+from console.services.opening import opens
 from console.services.roles import Action, allowed, needed
+from console.services.validated import validated
 from db.changes import ChangeWatch
 from db.models import Patient, Staff
 from db.queries import patients as queries
@@ -36,6 +38,7 @@ PAGE = 60
 HOUSEHOLD_DEFAULTS: dict[str, object] = {"children_under_16": 0, "safe_storage_discussed": None}
 
 
+@validated
 class PatientService:
     def __init__(self, services: Services) -> None:
         self._s = services
@@ -165,6 +168,7 @@ class PatientService:
         return total, overdue, soon
 
     # -- one record -----------------------------------------------------------------
+    @opens("patient")
     def open(self, patient_id: int) -> PatientRecord:
         """Open a record: viewing clinical detail is itself audited (SPEC §2)."""
         with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:

@@ -13,6 +13,7 @@ from console.rules.validate import EMAIL, control_character
 from console.services.dto import Practice, PracticeInput
 from console.services.errors import Invalid
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import PracticeSettings, table_of
 
 if TYPE_CHECKING:
@@ -110,6 +111,7 @@ def check_practice(data: PracticeInput) -> dict[str, object]:
     return values
 
 
+@validated
 class PracticeService:
     def __init__(self, services: Services) -> None:
         self._s = services

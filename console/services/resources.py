@@ -16,6 +16,7 @@ from console.services.base import Tx
 from console.services.errors import Invalid, NotFound
 from console.services.linkage_dto import KIND_LABEL, ResourceInput, ResourceRow
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Resource
 from db.queries import linkage as q
 
@@ -70,6 +71,7 @@ def to_row(r: Resource | sa.Row[Any]) -> ResourceRow:
     )
 
 
+@validated
 class ResourceService:
     def __init__(self, services: Services) -> None:
         self._s = services

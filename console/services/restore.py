@@ -42,6 +42,7 @@ from console.services.backup import (
 )
 from console.services.errors import Refused, ServiceError
 from console.services.roles import Action
+from console.services.validated import validated
 from db import locks
 from db.engine import BUSY_TIMEOUT_MS, sqlite_path
 from db.migrate import HEAD, KNOWN
@@ -86,6 +87,7 @@ def _stat(path: Path) -> tuple[int, int]:
     return (st.st_size, st.st_mtime_ns)
 
 
+@validated
 class RestoreService:
     def __init__(self, services: Services) -> None:
         self._s = services

@@ -20,6 +20,7 @@ from console.services import review_dto as d
 from console.services import review_views as v
 from console.services.episodes import exit_review_of
 from console.services.errors import Invalid, NotFound, Refused
+from console.services.opening import opens
 from console.services.review_store import (
     check_new_medicine,
     goal_events,
@@ -29,6 +30,7 @@ from console.services.review_store import (
 )
 from console.services.review_store import new_medicine as new_medicine_of
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient, Review, ReviewAddendum
 from db.queries import reviews as q
 
@@ -39,11 +41,13 @@ if TYPE_CHECKING:
     from console.services.base import Tx
 
 
+@validated
 class ReviewService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
     # -- reading ----------------------------------------------------------------------
+    @opens("review")
     def start(self, patient_id: int, kind: str = ReviewKind.STRATEGIC) -> d.ReviewDraft:
         """A new draft review, or the open draft of this kind if there is one. A check-up
         needs a patient on post-exit check-ups; the other kinds an open episode."""
@@ -98,6 +102,7 @@ class ReviewService:
             raise Invalid({"kind": "this patient is not in treatment (no open episode)"})
         return int(episode["id"])
 
+    @opens("review")
     def get(self, review_id: int) -> d.ReviewDraft:
         """A review with the previous one's values; viewing it is audited."""
         with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:

@@ -13,6 +13,7 @@ from console.rules.vocab import Role
 from console.services.dto import StaffListing, StaffMember
 from console.services.errors import Invalid, NotFound, UnknownStaff
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import AuditEvent, Staff, table_of
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def staff_count(session: Session) -> int:
     return int(session.connection().execute(count).scalar_one())
 
 
+@validated
 class StaffService:
     def __init__(self, services: Services) -> None:
         self._s = services

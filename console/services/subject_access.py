@@ -30,6 +30,7 @@ from console.services import outputs
 from console.services.errors import Invalid, NotFound, ServiceError
 from console.services.roles import Action
 from console.services.subject_access_render import Obj, RecordWriter, writer_for
+from console.services.validated import validated
 from db.models import (
     Barc10,
     CarePlan,
@@ -325,6 +326,7 @@ class Collector:
             yield _plain(row, self.staff, frozenset({"sha256", "page"}))
 
 
+@validated
 class SubjectAccessService:
     def __init__(self, services: Services) -> None:
         self._s = services

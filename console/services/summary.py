@@ -14,8 +14,10 @@ from console.rules.ost import continuous_start
 from console.rules.schedule import CHECKUPS
 from console.services import summary_dto as d
 from console.services.errors import NotFound
+from console.services.opening import opens
 from console.services.patients import to_record
 from console.services.roles import Action
+from console.services.validated import validated
 from db.models import Patient, PracticeSettings
 from db.queries import caches as cache_queries
 from db.queries import reviews as review_queries
@@ -25,10 +27,12 @@ if TYPE_CHECKING:
     from console.services import Services
 
 
+@validated
 class SummaryService:
     def __init__(self, services: Services) -> None:
         self._s = services
 
+    @opens("patient")
     def open(self, patient_id: int) -> d.PatientSummary:
         """Open a patient's summary; the view of clinical detail is audited (SPEC §2)."""
         today = self._s.clock.today()

@@ -207,12 +207,13 @@ class TemplateService:
             found = self.check(key, body)
             if found:
                 return Preview(key, title, "", refusal="Not a letter yet: " + "; ".join(found))
-        shown = self._s.letters.preview(patient_id, key, width=width, body=body)
+        # The one audited opening of this patient's letters for this preview.
         with self._s.uow.write(self._s.staff, Action.ADMINISTER) as tx:
-            tx.audit(
-                "letter_template.preview",
-                entity="letter_template",
-                patient_id=patient_id,
+            opening = self._s.openings.open(
+                tx,
+                patient_id,
+                "letters",
                 detail={"key": key, "draft": body is not None},
+                action="letter_template.preview",
             )
-        return shown
+        return self._s.letters.preview(opening, key, width=width, body=body)

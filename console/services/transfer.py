@@ -35,6 +35,7 @@ from console.services.transfer_csv import (
     unescape,
     write_private,
 )
+from console.services.validated import validated
 from db.models import Patient, table_of
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ EXPORTED = ("id", *(c if c != "letters_to_home" else "consent_letters_home" for 
 CHANGED = "the file changed while it was being imported"
 
 
+@validated
 class TransferService:
     def __init__(self, services: Services) -> None:
         self._s = services

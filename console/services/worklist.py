@@ -18,6 +18,7 @@ from console.rules.caches import from_row
 from console.rules.flags import drift_reasons
 from console.rules.schedule import DUE_SOON_DAYS
 from console.services.roles import Action, allowed
+from console.services.validated import validated
 from db.queries import worklist as queries
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ class Worklist:
     truncated: bool
 
 
+@validated
 class WorklistService:
     def __init__(self, services: Services) -> None:
         self._s = services

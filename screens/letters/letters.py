@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from console import format as fmt
 from console.services.dto import PatientRow
 from console.services.letters import Preview, Produced, TemplateInfo
+from console.services.opening import Opening
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 from screens.letters.resource_picker import ResourcePicker
@@ -64,6 +65,7 @@ class LettersScreen(ConsoleScreen[None]):
         self.busy = False
         self.resource_id: int | None = None  # a mutual aid introduction's (None: latest)
         self.resources: list[tuple[int, str]] = []
+        self.opening: Opening | None = None  # one audited opening; previews pass it back
 
     def compose(self) -> ComposeResult:
         row = self.row
@@ -82,8 +84,6 @@ class LettersScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         self._load_templates()
-        if allowed(self.services.staff.roles, Action.PRODUCE_LETTER):
-            self._load_resources()
 
     class Resources(Message):
         def __init__(self, resources: list[tuple[int, str]]) -> None:
@@ -98,16 +98,18 @@ class LettersScreen(ConsoleScreen[None]):
     # -- workers ------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="templates", exit_on_error=False)
     def _load_templates(self) -> None:
+        if self.opening is None:
+            self.opening = self.services.letters.open(self.row.id)
         self.post_message(self.Templates(self.services.letters.templates()))
-
-    @work(thread=True, exclusive=True, group="resources", exit_on_error=False)
-    def _load_resources(self) -> None:
-        self.post_message(self.Resources(self.services.letters.linked_resources(self.row.id)))
+        if allowed(self.services.staff.roles, Action.PRODUCE_LETTER):  # after the opening
+            resources = self.services.letters.linked_resources(self.opening)
+            self.post_message(self.Resources(resources))
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, key: str) -> None:
+        assert self.opening is not None  # set before the templates that lead here
         preview = self.services.letters.preview(
-            self.row.id, key, width=PREVIEW_WIDTH, resource_id=self._resource_for(key)
+            self.opening, key, width=PREVIEW_WIDTH, resource_id=self._resource_for(key)
         )
         if not get_current_worker().is_cancelled:
             self.post_message(self.Previewed(preview))

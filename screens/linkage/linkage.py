@@ -28,6 +28,7 @@ from console.services.linkage_dto import (
     OUTCOME_LABEL,
     LinkRow,
 )
+from console.services.opening import Opening
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 from screens.linkage.forms import CSS, LinkForm, OutcomeForm, short_date
@@ -79,6 +80,7 @@ class LinkageScreen(ConsoleScreen[bool | None]):
         self.patient_name = patient_name
         self.links: list[LinkRow] = []
         self.changed = False
+        self.opening: Opening | None = None  # one audited opening; reloads pass it back
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -100,7 +102,9 @@ class LinkageScreen(ConsoleScreen[bool | None]):
 
     @work(thread=True, exclusive=True, group="linkage", exit_on_error=False)
     def _load(self, note: str, keep: int | None) -> None:
-        links = self.services.linkage.for_patient(self.patient_id)
+        if self.opening is None:
+            self.opening = self.services.linkage.open(self.patient_id)
+        links = self.services.linkage.for_patient(self.opening)
         self.post_message(self.Loaded(links, note, keep))
 
     def on_linkage_screen_loaded(self, message: Loaded) -> None:

@@ -184,7 +184,10 @@ class FamilyScreen(PatientRecordsScreen[FamilyView]):
         yield Footer(compact=True)
 
     def fetch(self) -> FamilyView:
-        return self.services.family.for_patient(self.patient_id)
+        # Opened (and audited) once; a reload after a change passes the opening back.
+        if self.view is None:
+            return self.services.family.open(self.patient_id)
+        return self.services.family.for_patient(self.view.opening)
 
     # -- showing --------------------------------------------------------------------
     def show_view(self, view: FamilyView) -> None:

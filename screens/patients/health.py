@@ -197,7 +197,10 @@ class HealthScreen(PatientRecordsScreen[HealthView]):
         yield Footer(compact=True)
 
     def fetch(self) -> HealthView:
-        return self.services.health.for_patient(self.patient_id)
+        # Opened (and audited) once; a reload after a change passes the opening back.
+        if self.view is None:
+            return self.services.health.open(self.patient_id)
+        return self.services.health.for_patient(self.view.opening)
 
     # -- showing --------------------------------------------------------------------
     def show_view(self, view: HealthView) -> None:

@@ -185,7 +185,7 @@ def test_an_address_that_cannot_fit_is_refused_with_the_reason(caseload: Caseloa
     )
     pid = services.patients.register(wide).id
     caseload.overdue(pid)
-    preview = services.letters.preview(pid, "review_invitation")
+    preview = services.letters.preview(services.letters.open(pid), "review_invitation")
     assert "too long to fit the envelope window" in preview.refusal
     with pytest.raises(Refused, match="too long to fit the envelope window"):
         services.letters.produce(pid, "review_invitation")

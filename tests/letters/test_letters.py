@@ -115,7 +115,7 @@ def test_same_letter_same_checksum(caseload: Caseload) -> None:
 
 def test_no_letter_home_without_consent(caseload: Caseload) -> None:
     letters = caseload.services.letters
-    preview = letters.preview(caseload.no_consent, "review_invitation")
+    preview = letters.preview(letters.open(caseload.no_consent), "review_invitation")
     assert (
         preview.text == "" and "not consented to letters at their home address" in preview.refusal
     )
@@ -130,12 +130,16 @@ def test_no_letter_for_a_deceased_patient(caseload: Caseload) -> None:
 
 
 def test_missing_value_refuses_rather_than_printing_a_blank(caseload: Caseload) -> None:
-    preview = caseload.services.letters.preview(caseload.kowalczyk, "mutual_aid_introduction")
+    preview = caseload.services.letters.preview(
+        caseload.services.letters.open(caseload.kowalczyk), "mutual_aid_introduction"
+    )
     assert "mutual aid group or service" in preview.refusal
 
 
 def test_preview_is_the_letters_text(caseload: Caseload) -> None:
-    preview = caseload.services.letters.preview(caseload.siobhan, "care_plan_copy")
+    preview = caseload.services.letters.preview(
+        caseload.services.letters.open(caseload.siobhan), "care_plan_copy"
+    )
     assert "Siobhán Ó Súilleabháin" in preview.text
     assert "Find somewhere of my own" in preview.text and "Yours sincerely," in preview.text
 
@@ -276,7 +280,9 @@ def test_everyone_previews_recall_letters_but_not_clinical_ones(
     caseload: Caseload, as_staff: StaffFactory
 ) -> None:
     reception = as_staff("reception")
-    preview = reception.letters.preview(caseload.siobhan, "review_invitation")
+    preview = reception.letters.preview(
+        reception.letters.open(caseload.siobhan), "review_invitation"
+    )
     assert "14 December 2026" in preview.text
     with pytest.raises(Forbidden):
-        reception.letters.preview(caseload.siobhan, "care_plan_copy")
+        reception.letters.preview(reception.letters.open(caseload.siobhan), "care_plan_copy")

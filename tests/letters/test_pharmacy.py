@@ -125,7 +125,7 @@ def test_other_medicine_prints_the_typed_form_and_strength(caseload: Caseload) -
 
 def test_refused_without_a_current_prescription(caseload: Caseload) -> None:
     letters = caseload.services.letters
-    preview = letters.preview(caseload.kowalczyk, "pharmacy_letter")
+    preview = letters.preview(letters.open(caseload.kowalczyk), "pharmacy_letter")
     assert preview.refusal.startswith("No letter: there is no current prescription.")
     with pytest.raises(Refused, match="no current prescription"):
         letters.produce(caseload.kowalczyk, "pharmacy_letter")
@@ -161,7 +161,7 @@ def test_only_a_clinician_produces_it(caseload: Caseload, as_staff: StaffFactory
     for role in ("recovery_worker", "admin"):
         other = as_staff(role)
         other.letters.output = LetterOutput(caseload.folder)
-        preview = other.letters.preview(caseload.siobhan, "pharmacy_letter")
+        preview = other.letters.preview(other.letters.open(caseload.siobhan), "pharmacy_letter")
         assert preview.refusal.startswith("Only a clinician may produce the letter")
         assert preview.text == ""
         with pytest.raises(Forbidden, match="needs the role clinician"):

@@ -38,7 +38,7 @@ def test_without_a_title_the_practice_stands_under_the_name(
 ) -> None:
     worker = as_staff("recovery_worker", login="jpickles")
     worker.letters.output = LetterOutput(caseload.folder)
-    preview = worker.letters.preview(caseload.siobhan, "review_invitation")
+    preview = worker.letters.preview(worker.letters.open(caseload.siobhan), "review_invitation")
     tail = preview.text.split("Yours sincerely,", 1)[1].split()
     assert " ".join(tail[:2]) == "Jpickles Riverside"  # the name, then the practice
     assert "Recovery worker" not in preview.text
@@ -83,5 +83,5 @@ def test_every_letter_carries_the_accessibility_line(caseload: Caseload) -> None
     )
     text = text_of(produced.path)
     assert text.count(own) == 2 and DEFAULT_LINE not in text
-    preview = letters.preview(caseload.siobhan, "review_invitation").text
+    preview = letters.preview(letters.open(caseload.siobhan), "review_invitation").text
     assert own in " ".join(preview.split())

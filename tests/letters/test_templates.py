@@ -65,12 +65,16 @@ def test_care_plan_copy_names_its_version_and_keeps_statuses_on_one_line(
 
 
 def test_mutual_aid_wording_fits_an_online_programme(caseload: Caseload) -> None:
-    preview = caseload.services.letters.preview(caseload.siobhan, "mutual_aid_introduction")
+    preview = caseload.services.letters.preview(
+        caseload.services.letters.open(caseload.siobhan), "mutual_aid_introduction"
+    )
     assert "try it on your own" in preview.text and "takes part" in preview.text
     assert "someone who already goes" not in preview.text
 
 
 def test_no_consent_refusal_advises_only_what_can_be_done(caseload: Caseload) -> None:
-    preview = caseload.services.letters.preview(caseload.no_consent, "review_invitation")
+    preview = caseload.services.letters.preview(
+        caseload.services.letters.open(caseload.no_consent), "review_invitation"
+    )
     assert preview.refusal.endswith("Record their consent in their details first.")
     assert "in person" not in preview.refusal

@@ -56,10 +56,10 @@ def test_add_edit_remove_family_member_audited(worker: Services, engine: Engine,
     assert (row.name, row.relationship, row.consent_involvement) == ("Kim Smith", "sister", True)
     edited = worker.family.edit(row.id, row.version, SupporterInput("Kim Smith", "sister"))
     assert edited.consent_involvement is False and edited.version == row.version + 1
-    view = worker.family.for_patient(jo)
+    view = worker.family.open(jo)
     assert [m.name for m in view.members] == ["Kim Smith"] and view.can_edit
     worker.family.remove(edited.id, edited.version)
-    assert worker.family.for_patient(jo).members == ()
+    assert worker.family.open(jo).members == ()
     actions = [a for a, _, _ in _events(engine) if a.startswith("family.")]
     assert actions == ["family.add", "family.edit", "family.open", "family.remove", "family.open"]
     # Names and contact details stay out of the audit log.
@@ -88,7 +88,7 @@ def test_stale_family_edit_refused(worker: Services, jo: int) -> None:
 def test_involvement_answers(worker: Services, engine: Engine, jo: int) -> None:
     worker.family.set_involvement(jo, "none_to_involve")
     assert _caches(engine, jo)["family_involvement"] == "none_to_involve"
-    assert worker.family.for_patient(jo).involvement == "none_to_involve"
+    assert worker.family.open(jo).involvement == "none_to_involve"
     # A supporter found later replaces "no one to involve".
     row = worker.family.add(jo, KIM)
     assert _caches(engine, jo)["family_involvement"] == ""
@@ -163,7 +163,7 @@ def test_injecting_status_sets_recorded_date(worker: Services, engine: Engine, j
     with pytest.raises(Invalid):
         worker.health.set_injecting_status(jo, "sometimes")
     assert [a for a, _, _ in _events(engine)][-2:] == ["health.injecting", "health.injecting"]
-    view = worker.health.for_patient(jo)
+    view = worker.health.open(jo)
     assert [e.result for e in view.events] == ["previously", "currently"]
 
 
@@ -197,10 +197,10 @@ def test_reception_and_admin_cannot_write(as_staff: StaffFactory, jo: int, role:
 
 
 def test_admin_reads_reception_does_not(as_staff: StaffFactory, jo: int) -> None:
-    assert as_staff("admin").health.for_patient(jo).can_edit is False
-    assert as_staff("clinician").family.for_patient(jo).can_edit is True
+    assert as_staff("admin").health.open(jo).can_edit is False
+    assert as_staff("clinician").family.open(jo).can_edit is True
     with pytest.raises(Forbidden):
-        as_staff("reception").health.for_patient(jo)
+        as_staff("reception").health.open(jo)
 
 
 def test_alerts_clear_after_naloxone_and_hcv_test(

@@ -199,10 +199,10 @@ def test_reception_and_admin_cannot_link(
     with pytest.raises(Forbidden):
         other.linkage.record_outcome(row.id, row.version, "declined")
     if role == "admin":  # admin reads clinical detail; reception does not
-        assert [r.id for r in other.linkage.for_patient(jo)] == [row.id]
+        assert [r.id for r in other.linkage.for_patient(other.linkage.open(jo))] == [row.id]
     else:
         with pytest.raises(Forbidden):
-            other.linkage.for_patient(jo)
+            other.linkage.for_patient(other.linkage.open(jo))
 
 
 @pytest.mark.parametrize("role", ["clinician", "recovery_worker"])
@@ -244,7 +244,7 @@ def test_follow_up_cache_across_link_not_yet_attended_and_declined(
     )
     assert (first.outcome, first.first_attended) == ("attended", attended)
     assert _cache(engine, jo) == (None, start_version + 5)
-    links = worker.linkage.for_patient(jo)
+    links = worker.linkage.for_patient(worker.linkage.open(jo))
     assert [(r.resource_name, r.outcome) for r in links] == [
         ("Just for Today", "declined"),
         ("SMART Recovery Bramley", "attended"),
@@ -275,7 +275,7 @@ def test_outcome_validation_messages(worker: Services, jo: int, smart: ResourceR
     }
     assert "only a 'not yet'" in refused("declined", next_follow_up=TODAY)["next_follow_up"]
     # Nothing above was written.
-    assert worker.linkage.for_patient(jo)[0].version == row.version
+    assert worker.linkage.for_patient(worker.linkage.open(jo))[0].version == row.version
 
 
 def test_stale_outcome_is_refused(worker: Services, jo: int, smart: ResourceRow) -> None:

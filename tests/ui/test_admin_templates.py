@@ -47,7 +47,7 @@ def consenting(populated: Services) -> Services:
 def invited(populated: Services) -> str:
     """The family name of a demonstration patient a review invitation can be made for."""
     for row in populated.patients.search("", limit=60).rows:
-        if not populated.letters.preview(row.id, INVITE).refusal:
+        if not populated.letters.preview(populated.letters.open(row.id), INVITE).refusal:
             return row.family_name
     raise AssertionError("no demonstration patient can have a review invitation")
 
@@ -110,7 +110,10 @@ async def test_spaces_in_braces_save_and_the_list_shows_the_new_version(
         first = screen.query_one(DataTable).get_row_at(0)
         assert first[1] == "version 1" and first[2] == "tester"
     bronwen = consenting.patients.search("Pryce").rows[0].id
-    assert "Hello Bronwen." in consenting.letters.preview(bronwen, INVITE).text
+    assert (
+        "Hello Bronwen."
+        in consenting.letters.preview(consenting.letters.open(bronwen), INVITE).text
+    )
 
 
 async def test_escape_with_changes_asks_before_discarding(

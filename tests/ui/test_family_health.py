@@ -56,7 +56,7 @@ async def test_add_family_member_with_consent(app: RecoveryConsole, populated: S
         await pilot.press("escape")
         await settle(pilot)
     assert results == [True]
-    member = populated.family.for_patient(pid).members[0]
+    member = populated.family.open(pid).members[0]
     assert member.consent_involvement and not member.support_offered
 
 
@@ -76,7 +76,7 @@ async def test_supporter_form_keeps_input_and_shows_errors(
         assert form.query_one("#name", Input).value == "Kim"
         await pilot.press("escape")
         await settle(pilot)
-    assert populated.family.for_patient(pid).members == ()
+    assert populated.family.open(pid).members == ()
 
 
 async def test_involvement_and_remove_with_confirm(
@@ -154,7 +154,7 @@ async def test_record_hcv_test_and_naloxone(app: RecoveryConsole, populated: Ser
         await pilot.press("escape")
         await settle(pilot)
     assert results == [True]
-    view = populated.health.for_patient(pid)
+    view = populated.health.open(pid)
     assert view.last_naloxone == dt.date(2026, 11, 23)
     assert view.last_hcv_test == dt.date(2026, 11, 2)
     assert view.events[0].detail == "family or friends trained"
