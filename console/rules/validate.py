@@ -203,6 +203,14 @@ def preferred_contact(text: str, *, phone: str, email: str, letters_home: bool) 
 # -- a service's input as the caller sent it (issue 14) ---------------------------------
 TEXT_MAX = 100_000  # longer than any field or template; the field's own rule is tighter
 INT_MAX = 2**63 - 1  # SQLite and PostgreSQL bigint; file sizes and inode numbers fit
+ID_MAX = 2**31 - 1  # a record's id: PostgreSQL's integer keys
+
+
+def _is_id(field: str) -> bool:
+    name = field.split("[", 1)[0].rsplit(".", 1)[-1]
+    return name == "id" or name.endswith(("_id", "_ids"))
+
+
 NUMBER_MAX = 1e9
 FREE_TEXT_CONTROLS = frozenset("\n\t")  # templates and notes keep their lines
 
@@ -246,7 +254,7 @@ def typed(value: object, hint: object, field: str, errors: dict[str, str]) -> No
     if hint is int:
         if not isinstance(value, int) or isinstance(value, bool):
             errors[field] = "a whole number is required"
-        elif not -INT_MAX <= value <= INT_MAX:
+        elif abs(value) > (ID_MAX if _is_id(field) else INT_MAX):
             errors[field] = "too large a number"
         return
     if hint is float:

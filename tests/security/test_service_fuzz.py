@@ -16,7 +16,7 @@ import math
 import time
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import pytest
@@ -158,7 +158,10 @@ def valid(hint: Any, depth: int = 0) -> st.SearchStrategy[Any]:
         if container is tuple and args and args[-1] is not Ellipsis:
             return st.tuples(*(field(a, depth + 1) for a in args))
         item = args[0] if args else Any
-        return st.lists(field(item, depth + 1), max_size=10).map(container)
+        items = field(item, depth + 1)
+        if container in (frozenset, set):  # a set holds only hashable values
+            items = items.filter(lambda x: isinstance(x, Hashable) and not isinstance(x, tuple))
+        return st.lists(items, max_size=10).map(container)
     return HOSTILE
 
 
