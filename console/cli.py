@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from console.services.errors import Invalid
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
@@ -143,6 +145,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"recovery-console: {exc}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
+        return BAD_INPUT
+    except Invalid as exc:  # the service's own check of what was given: names the field
+        print(f"recovery-console: {exc}", file=sys.stderr)
         return BAD_INPUT
     except Exception as exc:
         # A database error's text can quote the row it choked on: name the kind only.

@@ -139,7 +139,7 @@ async def test_a_refused_save_goes_to_the_first_field_in_error(app: RecoveryCons
 
 
 async def test_prescription_dialog_tab_from_medicine_reaches_dose(app: RecoveryConsole) -> None:
-    """Tab order follows what is on screen: Medicine, then Dose today."""
+    """Tab order follows what is on screen: Medicine, Form, then Dose today."""
     from tests.ui.helpers import type_search
 
     async with app.run_test(size=SIZE) as pilot:
@@ -149,7 +149,9 @@ async def test_prescription_dialog_tab_from_medicine_reaches_dose(app: RecoveryC
         await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
-        await pilot.press("shift+tab")
+        await pilot.press("shift+tab", "shift+tab")
         assert app.screen.focused is not None and app.screen.focused.id == "medicine"
+        await pilot.press("tab")
+        assert app.screen.focused is not None and app.screen.focused.id == "product"
         await pilot.press("tab")
         assert app.screen.focused is not None and app.screen.focused.id == "dose_mg"
