@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from console import format as fmt
+from console.rules import health as health_rules
 from console.rules.durations import spoken
 from console.rules.vocab import DISPENSING_LABEL, EXIT_REASONS, MEDICINE_LABEL, Medicine
 from console.services.summary_dto import Dose, PatientSummary, ReviewPoint
@@ -37,6 +38,14 @@ KIND_SHORT = {
 
 def _label(text: str) -> str:
     return text.replace("_", " ")
+
+
+def _day(stamp: str) -> str:
+    """A stored ISO time as staff read a date: `2 Dec 2026`."""
+    try:
+        return fmt.date_text(dt.date.fromisoformat(stamp[:10]))
+    except ValueError:
+        return stamp[:10]
 
 
 def medicine_text(medicine: str) -> str:
@@ -157,9 +166,10 @@ def health_text(s: PatientSummary) -> str:
         return "No health checks recorded."
     rows = []
     for h in sorted(s.health, key=lambda h: h.date, reverse=True):
-        result = f" · {_label(h.result)}" if h.result else ""
+        result = f" · {health_rules.result_label(h.kind, h.result)}" if h.result else ""
         detail = f" · {h.detail}" if h.detail else ""
-        rows.append(f"{fmt.date_text(h.date):<11}  {_label(h.kind).capitalize()}{result}{detail}")
+        kind = health_rules.KIND_LABEL.get(h.kind, _label(h.kind).capitalize())
+        rows.append(f"{fmt.date_text(h.date):<11}  {kind}{result}{detail}")
     return "\n".join(rows)
 
 
@@ -168,8 +178,8 @@ def letters_text(s: PatientSummary) -> str:
         return "No letters sent."
     rows = []
     for letter in s.letters:
-        produced = letter.produced_at[:10]
-        printed = f"; printed {letter.printed_at[:10]}" if letter.printed_at else "; not printed"
+        produced = _day(letter.produced_at)
+        printed = f"; printed {_day(letter.printed_at)}" if letter.printed_at else "; not printed"
         rows.append(f"{_label(letter.template).capitalize()} · produced {produced}{printed}")
     return "\n".join(rows)
 
