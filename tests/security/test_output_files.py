@@ -18,7 +18,7 @@ NHS = "{nhs}"
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def pristine_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     path = tmp_path_factory.mktemp("out") / "practice.db"
     assert cli("--db", str(path), "demo", "--patients", "8").returncode == OK
     locks.release_all()
@@ -28,6 +28,24 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     nhs = conn.execute("SELECT nhs_number FROM patient ORDER BY id LIMIT 1").fetchone()[0]
     conn.close()
     yield str(path), nhs
+
+
+def copy_practice(db: str, dest: Path, mode: int = 0o600) -> str:
+    """A copy of the demo practice with its audit anchor: a letter sent by one test must
+    not make the next one skip that patient (a recall letter within 14 days)."""
+    dest.write_bytes(Path(db).read_bytes())
+    dest.chmod(mode)
+    anchor = Path(f"{db}.audit-head")
+    if anchor.exists():
+        Path(f"{dest}.audit-head").write_bytes(anchor.read_bytes())
+        Path(f"{dest}.audit-head").chmod(mode)
+    return str(dest)
+
+
+@pytest.fixture
+def demo_db(pristine_db: tuple[str, str], tmp_path: Path) -> tuple[str, str]:
+    db, nhs = pristine_db
+    return copy_practice(db, tmp_path / "practice.db"), nhs
 
 
 def run(db: str, nhs: str, args: tuple[str, ...], target: Path) -> tuple[int, str]:
@@ -118,15 +136,10 @@ def test_outputs_follow_the_configured_group(
     group = grp.getgrgid(os.getgid()).gr_name
     system_config(f'group = "{group}"\n')
     db, nhs = demo_db
-    shared = tmp_path / "shared.db"  # a group database: the configured group may read it
-    shared.write_bytes(Path(db).read_bytes())
-    shared.chmod(0o660)
-    anchor = Path(f"{db}.audit-head")
-    if anchor.exists():
-        Path(f"{shared}.audit-head").write_bytes(anchor.read_bytes())
-        Path(f"{shared}.audit-head").chmod(0o660)
+    # a group database: the configured group may read it
+    shared = copy_practice(db, tmp_path / "shared.db", 0o660)
     out = tmp_path / "out"
-    status, err = run(str(shared), nhs, args, out)
+    status, err = run(shared, nhs, args, out)
     assert status == OK, err
     for suffix in files:
         st = Path(f"{out}{suffix}").stat()
