@@ -277,7 +277,7 @@ DECLINED = FieldSpec(
 DATE = FieldSpec("Date", "A date, dd/mm/yyyy", parse_date, mask="date")
 NEXT_DATE = FieldSpec(
     "Next review",
-    "Next review, dd/mm/yyyy: later than the rule's needs a reason",
+    "Next review, dd/mm/yyyy: a date later than the rule gives needs a reason",
     parse_date,
     mask="date",
 )
