@@ -204,7 +204,8 @@ def tables(facts: PatientFacts) -> dict[str, Table]:
         "care_plan.goals_table": Table(
             ("Goal", "What will be done", "Who", "By", "Status"),
             tuple(goals),
-            (0.29, 0.28, 0.13, 0.15, 0.15),  # "In progress", "23 Sep 2027" on one line
+            # "In progress", "23 Sep 2027" on one line; "patient and keyworker" on two
+            (0.29, 0.27, 0.15, 0.15, 0.14),
             empty_text="No care plan has been agreed yet.",
         )
     }
