@@ -14,13 +14,13 @@ from console.rules.vocab import DEATH_EXIT_CODE, PatientStatus
 from console.services.dto import DeathChange
 from console.services.episodes import (
     _open_episode,
-    _open_prescription,
     _patient,
     _refresh_ost,
     close_episode,
     mark_deceased,
 )
 from console.services.errors import Invalid, Refused
+from console.services.prescription_rows import has_open_row
 from console.services.roles import Action
 from console.services.validated import validated
 from db.models import Episode, Patient
@@ -48,7 +48,7 @@ class DeathService:
             if date_of_death < patient.date_of_birth:
                 raise Invalid({"date_of_death": "the date of death is before the birth"})
             episode = _open_episode(tx.session, patient_id)
-            had_prescription = _open_prescription(tx.session, patient_id)
+            had_prescription = has_open_row(tx.session, patient_id)
             if episode is not None:
                 if date_of_death < episode.start_date:
                     raise Invalid({"date_of_death": "the date is before the episode started"})

@@ -37,7 +37,14 @@ from console.services.episode_outcome import dose_words, outcome_words, prescrip
 from console.services.errors import Invalid, NotFound, Refused
 from console.services.opening import opens
 from console.services.prescription_checks import check_prescription, check_safety
-from console.services.prescription_rows import row_facts
+from console.services.prescription_rows import (
+    current_row,
+    end_open_rows,
+    has_open_row,
+    in_force,
+    row_facts,
+    safety_of,
+)
 from console.services.roles import Action, allowed
 from console.services.validated import validated
 from db.models import Episode, Patient, Prescription, Review
@@ -107,8 +114,8 @@ class EpisodeService:
         """
         on = end_date or self._s.clock.today()
         with self._s.uow.read(self._s.staff, Action.MANAGE_EPISODES) as session:
-            row = _current_prescription(session, patient_id)
-            named = _in_force(session, patient_id, on) or row
+            row = current_row(session, patient_id)
+            named = in_force(session, patient_id, on) or row
         if exit_reason not in EXIT_REASONS:
             return EndOutcome(PrescriptionOutcome.NONE, "")
         may = allowed(self._s.staff.roles, Action.OST_DECISION)
@@ -184,8 +191,8 @@ class EpisodeService:
         the form calls it once as it opens, and the opening is audited (SPEC §2)."""
         with self._s.uow.write(self._s.staff, Action.VIEW_CLINICAL) as tx:
             self._s.openings.open(tx, patient_id, "prescription_safety")
-            row = _in_force(tx.session, patient_id, self._s.clock.today())
-            return None if row is None else _safety(row)
+            row = in_force(tx.session, patient_id, self._s.clock.today())
+            return None if row is None else safety_of(row)
 
     def record_safety(
         self, patient_id: int, data: SafetyInput, version: int | None = None
@@ -204,7 +211,7 @@ class EpisodeService:
             if patient.status == PatientStatus.DECEASED:
                 raise Refused("This patient is recorded as deceased: nothing can be recorded.")
             today = self._s.clock.today()
-            row = _in_force(tx.session, patient_id, today)
+            row = in_force(tx.session, patient_id, today)
             if row is None:
                 raise Refused("There is no current prescription: record one first (p).")
             if version is not None:
@@ -299,7 +306,7 @@ def close_episode(
         raise Invalid({"end_date": "this patient has no open episode"})
     if end_date < episode.start_date:
         raise Invalid({"end_date": "the end date is before the episode started"})
-    has_open = _open_prescription(tx.session, patient_id)
+    has_open = has_open_row(tx.session, patient_id)
     outcome = prescription_outcome(
         exit_reason, has_open, allowed(tx.staff.roles, Action.OST_DECISION)
     )
@@ -325,7 +332,7 @@ def close_episode(
         mark_deceased(tx.session, patient, end_date)
     elif group is ExitGroup.SUCCESSFUL:
         if stops:
-            _end_open_prescription(tx.session, patient_id, end_date)
+            end_open_rows(tx.session, patient_id, end_date)
         patient.status = PatientStatus.POST_EXIT_CHECKUPS.value
         patient.checkups_planned = CHECKUPS
         patient.next_checkup_due = checkup_dates(end_date)[0]
@@ -361,7 +368,7 @@ def mark_deceased(session: Session, patient: Patient, on: dt.date) -> None:
     patient.next_review_reason = ""
     patient.next_checkup_due = None
     assert patient.id is not None
-    _end_open_prescription(session, patient.id, on)
+    end_open_rows(session, patient.id, on)
 
 
 def exit_review_of(session: Session, episode_id: int) -> int | None:
@@ -389,68 +396,6 @@ def _open_episode(session: Session, patient_id: int) -> Episode | None:
             Episode.end_date.is_(None),  # type: ignore[union-attr]
         )
     ).first()
-
-
-def _current_prescription(session: Session, patient_id: int) -> Prescription | None:
-    """The open dose row the summary's alerts read (the latest, if there were ever two)."""
-    return session.exec(
-        select(Prescription)
-        .where(
-            Prescription.patient_id == patient_id,
-            Prescription.end_date.is_(None),  # type: ignore[union-attr]
-        )
-        .order_by(Prescription.start_date.desc(), Prescription.id.desc())  # type: ignore[attr-defined,union-attr]
-        .limit(1)
-    ).first()
-
-
-def _in_force(session: Session, patient_id: int, today: dt.date) -> Prescription | None:
-    """The dose row in force today (not one a review dated to start later)."""
-    return session.exec(
-        select(Prescription)
-        .where(
-            Prescription.patient_id == patient_id,
-            Prescription.start_date <= today,
-            or_(Prescription.end_date.is_(None), Prescription.end_date > today),  # type: ignore[union-attr,operator]
-        )
-        .order_by(Prescription.start_date.desc(), Prescription.id.desc())  # type: ignore[attr-defined,union-attr]
-        .limit(1)
-    ).first()
-
-
-def _safety(row: Prescription) -> PrescriptionSafety:
-    return PrescriptionSafety(
-        medicine=row.medicine,
-        dose_mg=row.dose_mg,
-        missed_doses_in_row=row.missed_doses_in_row,
-        ecg_date=row.ecg_date,
-        qtc_ms=row.qtc_ms,
-        sedatives=tuple(s.strip() for s in row.sedatives.split(",") if s.strip()),
-        version=row.version,
-    )
-
-
-def _open_prescription(session: Session, patient_id: int) -> bool:
-    found = session.exec(
-        select(Prescription.id).where(
-            Prescription.patient_id == patient_id,
-            Prescription.end_date.is_(None),  # type: ignore[union-attr]
-        )
-    ).first()
-    return found is not None
-
-
-def _end_open_prescription(session: Session, patient_id: int, on: dt.date) -> None:
-    """End every row still running on `on`, and any dated to start later (a dose change
-    planned by a review), so nothing is in force after it."""
-    for row in session.exec(
-        select(Prescription).where(
-            Prescription.patient_id == patient_id,
-            or_(Prescription.end_date.is_(None), Prescription.end_date > on),  # type: ignore[union-attr,operator]
-        )
-    ):
-        row.end_date = max(on, row.start_date)
-        row.version += 1
 
 
 def _refresh_ost(session: Session, patient: Patient, today: dt.date) -> None:
