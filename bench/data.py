@@ -26,7 +26,8 @@ LOGIN = "bench"
 
 
 def cached_name(patients: int, seed: int, revision: str) -> str:
-    return f"demo-{patients}-s{seed}-{revision}.db"
+    # "derived": every row cache by the one derivation (older files kept the generator's)
+    return f"demo-{patients}-s{seed}-{revision}-derived.db"
 
 
 def database(patients: int, seed: int = 1, cache: Path | None = None) -> tuple[Path, str | None]:

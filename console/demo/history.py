@@ -1,6 +1,7 @@
 """Each demo patient's history: episodes, prescriptions and reviews, then the patient row
-whose caches are computed from that same history (SPEC §2), so the list, flags and
-worklist agree with what the summary shows.
+with first caches drawn from that history; the demo service then sets every cache by the
+one derivation the write paths use (`console.services.caches.refresh`), so the list,
+flags and worklist agree with what the summary shows.
 
 Dates are day ordinals (ints) while generating, because arithmetic on them is cheap;
 month steps go through pendulum (31 August + 6 months = 28/29 February), cached.
