@@ -16,15 +16,18 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from console.clock import FixedClock
 from console.demo import DemoSummary, generate
 from console.rules import validate
 from console.rules.names import fold_key
 from console.rules.nhs_number import is_valid
 from console.rules.ost import continuous_start
+from console.services import Services
 from db.engine import make_engine, writer
 from db.models import Episode, Resource, Staff, table_of
 
 TODAY = pendulum.date(2026, 11, 23)
+AT = pendulum.datetime(2026, 11, 23, 10, tz="Europe/London")
 PATIENTS = 500
 STATUSES = ("in_treatment", "post_exit_checkups", "discharged", "deceased")
 
@@ -35,14 +38,19 @@ def build(template: Path, folder: Path, *, patients: int, seed: int) -> tuple[En
     shutil.copyfile(template, path)
     path.chmod(0o600)
     engine = make_engine(path, create=False)
+    owner = _owner(engine, "admin", "clinician")
     with writer(engine).begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO staff (id, login, name, roles, active, version) "
-            "VALUES (1, 'owner', 'Owner', 'admin,clinician', 1, 1)"
-        )
-    with writer(engine).begin() as conn:
-        summary = generate(conn, patients=patients, seed=seed, today=TODAY, owner_staff_id=1)
+        summary = generate(conn, patients=patients, seed=seed, today=TODAY, owner_staff_id=owner)
     return engine, summary
+
+
+def _owner(engine: Engine, *roles: str) -> int:
+    """The practice's first account (its admin), made as the console makes it."""
+    services = Services(engine, login="owner", clock=FixedClock(AT))
+    services.identify()
+    if set(roles) != {"admin"}:
+        services.staff_admin.set("owner", roles=list(roles))
+    return services.staff.id
 
 
 def rows(engine: Engine, sql: str) -> list[Any]:
@@ -123,17 +131,11 @@ def test_an_existing_practice_row_is_updated(sqlite_template: Path, tmp_path: Pa
     shutil.copyfile(sqlite_template, path)
     path.chmod(0o600)
     engine = make_engine(path, create=False)
+    owner = _owner(engine, "admin")
+    # Named at first run, before any demonstration data.
+    Services(engine, login="owner", clock=FixedClock(AT)).practice.set_up("Old name")
     with writer(engine).begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO practice_settings (id, name, address, phone, email, ods_code, "
-            "signature, timezone, barc10_fall_threshold, is_demo, version) "
-            "VALUES (1, 'Old name', '', '', '', '', '', 'Europe/London', 6, 0, 1)"
-        )
-        conn.exec_driver_sql(
-            "INSERT INTO staff (id, login, name, roles, active, version) "
-            "VALUES (1, 'owner', 'Owner', 'admin', 1, 1)"
-        )
-        generate(conn, patients=5, seed=1, today=TODAY, owner_staff_id=1)
+        generate(conn, patients=5, seed=1, today=TODAY, owner_staff_id=owner)
     assert rows(engine, "SELECT id, name, is_demo, version FROM practice_settings") == [
         (1, "Moorside Surgery (DEMO)", 1, 2)
     ]
@@ -241,15 +243,12 @@ def test_caches_agree_with_history(demo: tuple[Engine, DemoSummary]) -> None:
 def test_every_backend_and_ids_carry_on_after_it(engine: Engine) -> None:
     """SQLite, and PostgreSQL when TEST_DATABASE_URL is set: the same rows go in, and a
     row added afterwards without an id gets a fresh one (the sequences were moved on)."""
-    staff = table_of(Staff)
-    with writer(engine).begin() as conn:
-        owner = conn.execute(
-            staff.insert().values(login="owner", name="Owner", roles="admin")
-        ).inserted_primary_key[0]
+    owner = _owner(engine, "admin")
     with writer(engine).begin() as conn:
         summary = generate(conn, patients=80, seed=5, today=TODAY, owner_staff_id=owner)
     assert summary.patients == 80 and summary.reviews > 400
     assert_caches_agree(engine, 80)
+    # Plain inserts without an id are the check here (the sequences), not a state set up.
     with writer(engine).begin() as conn:
         for model, values in (
             (Staff, {"login": "later", "name": "Later", "roles": "reception"}),

@@ -92,21 +92,29 @@ def test_bad_input_exits_2(db: Path, args: tuple[str, ...]) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_unknown_account_is_refused_with_a_clear_message(db: Path) -> None:
-    engine = make_engine(db, create=False)
-    with writer(engine).begin() as conn:
-        conn.exec_driver_sql("UPDATE staff SET login = 'someone-else'")
+def test_unknown_account_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    from console.services import Services
+    from db.migrate import upgrade
+
+    # A database someone else set up: they are its first account, and this user is not staff.
+    path = tmp_path / "theirs.db"
+    engine = make_engine(path, create=True)
+    upgrade(engine)
+    Services(engine, login="someone-else").identify()
     engine.dispose()
-    result = run("--db", str(db), "staff", "list")
+    result = run("--db", str(path), "staff", "list")
     assert result.returncode == REFUSED
     assert "not an active member of staff" in result.stderr
 
 
 def test_role_refusal_exits_3(db: Path) -> None:
-    engine = make_engine(db, create=False)
-    with writer(engine).begin() as conn:
-        conn.exec_driver_sql("UPDATE staff SET roles = 'reception'")
-    engine.dispose()
+    from console.identity import os_login
+
+    # Another admin takes over; this account (the first) becomes reception.
+    added = run("--db", str(db), "staff", "add", "pm", "--name", "P. Manager", "--role", "admin")
+    assert added.returncode == OK, added.stderr
+    demoted = run("--db", str(db), "staff", "set", os_login(""), "--role", "reception")
+    assert demoted.returncode == OK, demoted.stderr
     result = run("--db", str(db), "audit", "verify")
     assert result.returncode == REFUSED
     assert "Not allowed" in result.stderr and "admin" in result.stderr
@@ -114,6 +122,7 @@ def test_role_refusal_exits_3(db: Path) -> None:
 
 def test_newer_database_is_refused(db: Path) -> None:
     engine = make_engine(db, create=False)
+    # Behind the product: simulates a database a newer version has migrated.
     with writer(engine).begin() as conn:
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
     engine.dispose()
@@ -138,7 +147,7 @@ def test_uninitialised_database_asks_for_init(tmp_path: Path) -> None:
 def test_audit_verify_finds_tampering(db: Path) -> None:
     assert run("--db", str(db), "audit", "verify").returncode == OK
     engine = make_engine(db, create=False)
-    with writer(engine).begin() as conn:
+    with writer(engine).begin() as conn:  # behind the product: tampering, as an attacker would
         conn.exec_driver_sql("UPDATE audit_event SET action = 'nothing.happened'")
     engine.dispose()
     result = run("--db", str(db), "audit", "verify")
@@ -150,7 +159,7 @@ def test_audit_verify_finds_a_cut_tail(db: Path) -> None:
     run("--db", str(db), "staff", "add", "kross", "--name", "K. Ross", "--role", "clinician")
     assert run("--db", str(db), "audit", "verify").returncode == OK  # anchors the head
     engine = make_engine(db, create=False)
-    with writer(engine).begin() as conn:
+    with writer(engine).begin() as conn:  # behind the product: an attacker cuts the tail
         conn.exec_driver_sql("DELETE FROM audit_event WHERE id = (SELECT max(id) FROM audit_event)")
         conn.exec_driver_sql(
             "UPDATE audit_head SET last_id = (SELECT max(id) FROM audit_event), "
@@ -193,6 +202,7 @@ def test_older_database_is_not_upgraded_by_other_staff(tmp_path: Path) -> None:
     path = _older(tmp_path)
     engine = make_engine(path, create=False)
     Services(engine, login=os_login("")).identify()  # the first account, then not admin
+    # Written behind the product: an older version's schema, which today's services cannot write.
     with writer(engine).begin() as conn:
         conn.exec_driver_sql("UPDATE staff SET roles = 'reception'")
     engine.dispose()

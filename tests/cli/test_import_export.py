@@ -151,10 +151,13 @@ def test_export_then_import_round_trip(db: Path, tmp_path: Path) -> None:
 
 
 def test_import_needs_admin(db: Path, tmp_path: Path) -> None:
-    engine = sa.create_engine(f"sqlite:///{db}")
-    with engine.begin() as conn:
-        conn.exec_driver_sql("UPDATE staff SET roles = 'clinician'")
-    engine.dispose()
+    from console.identity import os_login
+
+    # Another admin takes over; this account (the first) becomes a clinician.
+    added = run("--db", str(db), "staff", "add", "pm", "--name", "P. Manager", "--role", "admin")
+    assert added.returncode == OK, added.stderr
+    demoted = run("--db", str(db), "staff", "set", os_login(""), "--role", "clinician")
+    assert demoted.returncode == OK, demoted.stderr
     result = run("--db", str(db), "import", "patients", str(write(tmp_path, [HEADER, *GOOD])))
     assert result.returncode == REFUSED
     assert count(db) == 0

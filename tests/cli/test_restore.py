@@ -152,7 +152,7 @@ def test_a_tampered_corrupt_or_unanchored_backup_is_refused(
 ) -> None:
     db, backup = backed_up
     anchor, checksum = Path(f"{backup}.audit-head"), Path(f"{backup}.sha256")
-    if damage in ("audit", "row"):
+    if damage in ("audit", "row"):  # behind the product: someone tampers with the backup file
         conn = sqlite3.connect(backup)
         table = "audit_event SET login = 'x'" if damage == "audit" else "staff SET name = 'x'"
         conn.execute(f"UPDATE {table} WHERE id = 1")

@@ -1,4 +1,6 @@
-"""The SQLite settings a clinical record depends on, checked on real files."""
+"""The SQLite settings a clinical record depends on, checked on real files.
+
+Below the product on purpose: these write the tests' own scratch tables by SQL."""
 
 from __future__ import annotations
 

@@ -46,7 +46,7 @@ def test_each_revision_upgrades_from_empty(tmp_path: Path) -> None:
 def test_a_database_from_newer_code_is_recognised(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "newer.db")
     migrate.upgrade(engine)
-    with writer(engine).begin() as conn:
+    with writer(engine).begin() as conn:  # behind the product: as a newer version would leave it
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '9999_future'")
     assert migrate.schema_state(engine) is migrate.SchemaState.NEWER
     engine.dispose()
@@ -55,7 +55,7 @@ def test_a_database_from_newer_code_is_recognised(tmp_path: Path) -> None:
 def test_backup_before_upgrade_is_a_checked_private_copy(tmp_path: Path) -> None:
     engine = make_engine(tmp_path / "old.db")
     migrate.upgrade(engine)
-    with writer(engine).begin() as conn:
+    with writer(engine).begin() as conn:  # a row to find in the copy: the schema layer, no services
         conn.exec_driver_sql(
             "INSERT INTO staff (login, name, roles, active, version) "
             "VALUES ('a', 'A', 'admin', 1, 1)"

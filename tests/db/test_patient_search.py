@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from console.services import Services
-from console.services.dto import PatientInput, PatientRow
+from console.services.careplan_dto import AgreeInput, GoalInput
+from console.services.dto import PatientInput, PatientRow, PrescriptionInput
 from console.services.errors import Forbidden
-from db.models import Patient, table_of
+from console.services.health_dto import HealthInput
 from db.queries import patients as queries
 from tests.conftest import StaffFactory
 from tests.services.concurrent_writer import nhs_for
@@ -88,30 +88,43 @@ def test_filters_combine_with_search(services: Services) -> None:
 TODAY = dt.date(2026, 11, 23)  # the FixedClock's day
 
 
-def _set(engine: Engine, family: str, given: str, **values: object) -> None:
-    """Put cache values on a patient's row, as the services that own them would."""
-    table = table_of(Patient)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.update(table)
-            .where(table.c.family_name == family, table.c.given_name == given)
-            .values(**values)
-        )
+def _plan(gp: Services, pid: int) -> None:
+    view = gp.careplans.open(pid)
+    view = gp.careplans.add_goal(
+        pid, view.plan_id, view.row_version, GoalInput("housing", "a home", owner="them")
+    )
+    gp.careplans.agree(pid, view.plan_id, view.row_version, AgreeInput("01/11/2026", "them"))
 
 
 @pytest.fixture
-def caseload(services: Services, engine: Engine) -> Services:
-    """PEOPLE with review dates, keyworkers and one flag of each kind on some of them."""
-    register_all(services)
+def caseload(services: Services, as_staff: StaffFactory) -> Services:
+    """PEOPLE with review dates, keyworkers and one flag of each kind on some of them, each
+    recorded as staff would (a start review is due 28 days after the episode starts)."""
     me = services.staff.id
-    with engine.begin() as conn:  # hepatitis B done for all, so H means only what is set
-        conn.execute(sa.update(table_of(Patient)).values(hbv_course_completed=dt.date(2020, 1, 1)))
-    _set(engine, "Smith", "Jo", next_review_due=TODAY - dt.timedelta(days=12), keyworker_id=me)
-    _set(engine, "Smith", "Adam", next_review_due=TODAY + dt.timedelta(days=40))
-    _set(engine, "Smithson", "Leah", next_review_due=TODAY + dt.timedelta(days=3))
-    _set(engine, "Jones", "Smita", next_review_due=TODAY - dt.timedelta(days=1), keyworker_id=me)
-    _set(engine, "Smart", "Kieran", next_checkup_due=TODAY, keyworker_id=me)  # C flag
-    _set(engine, "Brown", "Sam", current_medicine="methadone_oral", last_naloxone=None)  # H
+    mine = {("Smith", "Jo"), ("Jones", "Smita"), ("Smart", "Kieran")}
+    ids = {}
+    for n, (family, given) in enumerate(PEOPLE):
+        worker = me if (family, given) in mine else None
+        data = PatientInput(nhs_for(n), family, given, "01/01/1980", keyworker_id=worker)
+        ids[family, given] = services.patients.register(data).id
+    gp = as_staff("clinician", login="gp")
+    for pid in ids.values():  # hepatitis B immune, so H means only what is set below
+        gp.health.record(pid, HealthInput("hep_b_status", dt.date(2020, 1, 1), "already_immunised"))
+    for who, start in (
+        (("Smith", "Jo"), TODAY - dt.timedelta(days=40)),  # overdue 12 days
+        (("Smith", "Adam"), TODAY),  # due in 28 days
+        (("Smithson", "Leah"), TODAY - dt.timedelta(days=25)),  # due in 3 days
+        (("Jones", "Smita"), TODAY - dt.timedelta(days=29)),  # overdue 1 day
+    ):
+        gp.episodes.start(ids[who], start)
+        _plan(gp, ids[who])  # no "no agreed care plan" R flag
+    kieran = ids["Smart", "Kieran"]  # C: completed treatment three months ago today
+    gp.episodes.start(kieran, dt.date(2026, 1, 5))
+    gp.episodes.end(kieran, dt.date(2026, 8, 23), "80")
+    sam = ids["Brown", "Sam"]  # H: on OST, no naloxone
+    gp.episodes.change_prescription(
+        sam, PrescriptionInput("methadone_oral", 40, dispensing="supervised")
+    )
     return services
 
 
@@ -167,8 +180,9 @@ def test_flagged_in_sql_agrees_with_the_flag_rules(populated_db: Services) -> No
     assert {r.id for r in _walk(populated_db, flagged=True, limit=7)} == with_flag
 
 
-def test_deceased_patients_are_never_flagged(caseload: Services, engine: Engine) -> None:
-    _set(engine, "Smith", "Jo", status="deceased")
+def test_deceased_patients_are_never_flagged(caseload: Services, as_staff: StaffFactory) -> None:
+    (jo,) = [r.id for r in caseload.patients.search("smith jo").rows]
+    as_staff("clinician").deaths.record(jo, TODAY - dt.timedelta(days=2))
     assert "Smith, Jo" not in names(caseload.patients.search("", flagged=True).rows)
 
 
@@ -178,7 +192,7 @@ def test_next_review_order_pages_through_dated_then_undated(caseload: Services) 
         "Smith, Jo",  # overdue 12 days
         "Jones, Smita",  # overdue 1 day
         "Smithson, Leah",  # in 3 days
-        "Smith, Adam",  # in 40 days
+        "Smith, Adam",  # in 28 days
         "Ahmed, Smilla",  # no date: by name
         "Brown, Sam",
         "Smart, Kieran",

@@ -6,7 +6,6 @@ import hashlib
 import io
 from pathlib import Path
 
-import pendulum
 import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
@@ -15,7 +14,7 @@ from console.clock import FixedClock
 from console.services import Services
 from console.services import letters_batch as batch
 from console.services.letters import NothingToProduce
-from db.models import Letter, Patient
+from db.models import Letter
 from tests.conftest import TODAY
 from tests.letters.conftest import Caseload
 
@@ -34,14 +33,8 @@ def test_chunks_make_one_pdf_with_one_letter_per_page_range(
     """Mixed templates across three chunks: one file, each letter's pages its own."""
     monkeypatch.setattr(batch, "CHUNK", 2)
     caseload.overdue(caseload.siobhan)  # an overdue recall; Kowalczyk too
-    with Session(caseload.services.engine) as session:  # and a check-up invitation
-        row = session.get(Patient, caseload.no_consent)
-        assert row is not None
-        row.consent_letters_home = True
-        row.status = "post_exit_checkups"
-        row.next_checkup_due = pendulum.date(2026, 12, 7)
-        session.commit()
-    ids = [caseload.siobhan, caseload.kowalczyk, caseload.deceased, caseload.no_consent]
+    # and a check-up invitation (Nowak)
+    ids = [caseload.siobhan, caseload.kowalczyk, caseload.deceased, caseload.checkup]
     ids += [caseload.kowalczyk]
     produced = caseload.services.letters.recall_batch(ids)
     assert produced.letters == 4 and len(produced.skipped) == 1
@@ -57,13 +50,13 @@ def test_chunks_make_one_pdf_with_one_letter_per_page_range(
     assert [r.page for r in rows] == [1, 2, 3, 4]
     assert all(r.path == str(produced.path) and r.sha256 == produced.sha256 for r in rows)
     names = {caseload.siobhan: "Ó Súilleabháin", caseload.kowalczyk: "Kowalczyk"}
-    names[caseload.no_consent] = "Quarrington"
+    names[caseload.checkup] = "Nowak"
     for row in rows:
         text = page_text(pdf, row.page)
         assert names[row.patient_id] in text and "Page 1 of 1" in text
         others = [name for pid, name in names.items() if pid != row.patient_id]
         assert not any(name in text for name in others)
-    check = "your next recovery check-up is due on 7 December 2026"
+    check = "your next recovery check-up is due on 11 January 2027"
     assert check in page_text(pdf, 3)
     assert produced.sha256 == hashlib.sha256(produced.path.read_bytes()).hexdigest()
 

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
-from sqlmodel import Session
 
 from console.letters import address, fields
 from console.letters.render import FONT, register_fonts
+from console.services.careplan_dto import GoalInput
 from console.services.dto import PatientInput
 from console.services.errors import Refused
 from console.services.pharmacies import PharmacyInput
-from db.models import CarePlan, Goal, Linkage, Patient
-from tests.letters.conftest import Caseload, methadone
+from tests.letters.conftest import Caseload, agreed_plan, methadone
 
 MM = 72 / 25.4
 PAGE_H = 841.8898
@@ -104,54 +103,41 @@ def reader(path: Path) -> PdfReader:
 @pytest.fixture
 def longest(caseload: Caseload) -> int:
     """A patient with the longest name and address the form accepts, with a care plan,
-    a prescription and a linked resource (copied from Siobhán's) and an overdue review."""
+    a prescription and a linked resource (as Siobhán has) and an overdue review."""
     services = caseload.services
-    pid = services.patients.register(LONGEST).id
+    pid = services.patients.register(replace(LONGEST, recovery_start="23/11/2024")).id
     widest = services.pharmacies.add(LONGEST_PHARMACY)
+    services.episodes.start(pid, dt.date(2026, 10, 5))  # the start review: due 2 November
     services.episodes.change_prescription(pid, methadone(widest.id))
-    with Session(services.engine) as session:
-        row = session.get(Patient, pid)
-        assert row is not None
-        row.next_review_due = dt.date(2026, 11, 2)
-        row.recovery_start = dt.date(2024, 11, 23)  # two years today
-        row.next_checkup_due = dt.date(2027, 1, 11)
-        plan = CarePlan(
-            patient_id=pid, version_no=1, status="agreed", agreed_on=dt.date(2026, 6, 1)
-        )
-        session.add(plan)
-        session.flush()
-        assert plan.id is not None
-        session.add(
-            Goal(
-                care_plan_id=plan.id,
-                goal_key=1,
-                domain="housing",
-                position=0,
-                words="Find somewhere of my own",
-                actions="Referral to housing officer",
-                owner="Keyworker",
-                status="not_started",
-            )
-        )
-        link = session.get(Linkage, 1)
-        assert link is not None
-        session.add(
-            Linkage(
-                patient_id=pid,
-                resource_id=link.resource_id,
-                linked_on=dt.date(2026, 10, 1),
-                method="information_given",
-            )
-        )
-        session.commit()
+    agreed_plan(services, pid, [HOUSING], agreed_with="Alexandrina")
+    services.linkage.link(
+        pid, caseload.smart, "information_given", dt.date(2026, 10, 1), dt.date(2027, 3, 1)
+    )
     return pid
+
+
+@pytest.fixture
+def longest_after_exit(caseload: Caseload) -> int:
+    """The same patient once treatment was completed on 11 October 2026: on post-exit
+    check-ups, the first due 11 January 2027 (the check-up invitation)."""
+    services = caseload.services
+    pid = services.patients.register(replace(LONGEST, recovery_start="23/11/2024")).id
+    services.episodes.start(pid, dt.date(2026, 1, 5))
+    services.episodes.end(pid, dt.date(2026, 10, 11), "80")
+    return pid
+
+
+HOUSING = GoalInput(
+    "housing", "Find somewhere of my own", actions="Referral to housing officer", owner="Keyworker"
+)
 
 
 @pytest.mark.parametrize("key", list(fields.ORDER))
 def test_longest_address_stays_in_the_window_on_page_one(
-    caseload: Caseload, longest: int, key: str
+    caseload: Caseload, request: pytest.FixtureRequest, key: str
 ) -> None:
-    produced = caseload.services.letters.produce(longest, key)
+    made = "longest_after_exit" if key == "checkup_invitation" else "longest"
+    produced = caseload.services.letters.produce(request.getfixturevalue(made), key)
     pages = reader(produced.path).pages
     first = runs(pages[0])
     text = " ".join(r.text for r in first)
@@ -184,7 +170,7 @@ def test_an_address_that_cannot_fit_is_refused_with_the_reason(caseload: Caseloa
         consent_letters_home=True,
     )
     pid = services.patients.register(wide).id
-    caseload.overdue(pid)
+    services.episodes.start(pid, dt.date(2026, 10, 5))  # the start review: due 2 November
     preview = services.letters.preview(services.letters.open(pid), "review_invitation")
     assert "too long to fit the envelope window" in preview.refusal
     with pytest.raises(Refused, match="too long to fit the envelope window"):
@@ -241,30 +227,18 @@ def test_a_long_letter_numbers_its_pages_and_names_the_patient_on_each(
     caseload: Caseload,
 ) -> None:
     services = caseload.services
-    with Session(services.engine) as session:
-        plan = CarePlan(
-            patient_id=caseload.kowalczyk,
-            version_no=1,
-            status="agreed",
-            agreed_on=dt.date(2026, 6, 1),
+    goals = [
+        GoalInput(
+            "housing",
+            f"Goal number {n + 1}: somewhere safe and settled to live",
+            actions="Referral to the housing officer and a letter of support",
+            owner="Keyworker",
         )
-        session.add(plan)
-        session.flush()
-        assert plan.id is not None
-        for n in range(40):
-            session.add(
-                Goal(
-                    care_plan_id=plan.id,
-                    goal_key=n + 1,
-                    domain="housing",
-                    position=n,
-                    words=f"Goal number {n + 1}: somewhere safe and settled to live",
-                    actions="Referral to the housing officer and a letter of support",
-                    owner="Keyworker",
-                    status="in_progress",
-                )
-            )
-        session.commit()
+        for n in range(40)
+    ]
+    agreed_plan(
+        services, caseload.kowalczyk, goals, in_progress=tuple(range(40)), agreed_with="Łukasz"
+    )
     produced = services.letters.produce(caseload.kowalczyk, "care_plan_copy")
     pages = reader(produced.path).pages
     assert len(pages) >= 2

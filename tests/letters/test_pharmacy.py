@@ -4,7 +4,6 @@ form and strength, the dose, each instalment and the supervised days)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -225,7 +224,6 @@ def test_the_prescription_keeps_what_it_was_given(caseload: Caseload) -> None:
 def test_a_review_dose_change_keeps_the_product_days_and_pharmacy(caseload: Caseload) -> None:
     services = caseload.services
     today = services.clock.today()
-    services.episodes.start(caseload.siobhan, dt.date(2026, 1, 5))
     draft = services.reviews.start(caseload.siobhan, "strategic")
     data = complete(ost_decision="reduce", ost_rationale="", new_dose_mg=50.0, new_dose_from=today)
     services.reviews.finalise(draft.id, draft.version, data)

@@ -8,12 +8,10 @@ import io
 
 import pytest
 from pypdf import PdfReader
-from sqlmodel import Session
 
 from console.letters import milestones
 from console.services.errors import Refused
-from db.models import Patient
-from tests.letters.conftest import Caseload
+from tests.letters.conftest import Caseload, as_input
 from tests.letters.test_layout import runs
 
 
@@ -42,11 +40,10 @@ def test_upcoming_milestone() -> None:
 
 
 def test_no_milestone_letter_between_milestones(caseload: Caseload) -> None:
-    with Session(caseload.services.engine) as session:
-        row = session.get(Patient, caseload.siobhan)
-        assert row is not None
-        row.recovery_start = dt.date(2024, 5, 23)  # two years and six months ago
-        session.commit()
+    patients = caseload.services.patients
+    record = patients.demographics(caseload.siobhan)
+    # The recovery start corrected: two years and six months ago.
+    patients.update(caseload.siobhan, record.version, as_input(record, recovery_start="23/05/2024"))
     with pytest.raises(Refused, match="no recovery milestone") as refused:
         caseload.services.letters.produce(caseload.siobhan, "recovery_milestone")
     assert "The next is five years on 23 May 2029." in str(refused.value)

@@ -8,18 +8,21 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from db.models import Patient
+from console.services.dto import PatientInput
 from db.queries import worklist as queries
 from tests.conftest import StaffFactory
-from tests.letters.conftest import Caseload
+from tests.letters.conftest import Caseload, interim, methadone
 
 
 def test_reasons_and_order(caseload: Caseload) -> None:
-    with Session(caseload.services.engine) as session:
-        p = session.get(Patient, caseload.no_consent)
-        assert p is not None
-        p.next_linkage_followup = dt.date(2026, 11, 20)
-        session.commit()
+    # Linked to SMART two weeks before a follow-up that is now past.
+    caseload.services.linkage.link(
+        caseload.no_consent,
+        caseload.smart,
+        "information_given",
+        dt.date(2026, 11, 6),
+        dt.date(2026, 11, 20),
+    )
     listed = caseload.services.worklist.items()
     by_id = {i.patient_id: i for i in listed.items}
     assert caseload.deceased not in by_id
@@ -32,27 +35,34 @@ def test_reasons_and_order(caseload: Caseload) -> None:
 
 
 def test_reception_sees_no_clinical_reasons(caseload: Caseload, as_staff: StaffFactory) -> None:
-    with Session(caseload.services.engine) as session:
-        p = session.get(Patient, caseload.siobhan)
-        assert p is not None
-        p.next_linkage_followup = dt.date(2026, 11, 20)
-        session.commit()
+    # Siobhán has not yet been to SMART: followed up again in a week (a clinical reason).
+    linkage = caseload.services.linkage
+    (link,) = linkage.for_patient(linkage.open(caseload.siobhan))
+    linkage.record_outcome(link.id, link.version, "not_yet", next_follow_up=dt.date(2026, 11, 30))
+    follow_ups = {
+        i.patient_id
+        for i in caseload.services.worklist.items().items
+        if "follow-up due" in i.reasons
+    }
+    assert follow_ups == {caseload.siobhan}
     reception = as_staff("reception")
     reasons = {r for i in reception.worklist.items().items for r in i.reasons}
     assert reasons <= {"review due", "review overdue", "check-up due"}
 
 
 def test_drift_guard_listed(caseload: Caseload) -> None:
-    with Session(caseload.services.engine) as session:
-        p = session.get(Patient, caseload.siobhan)
-        assert p is not None
-        p.current_medicine = "methadone_oral"
-        p.ost_continuous_start = dt.date(2022, 1, 1)
-        p.next_review_due = dt.date(2027, 3, 1)
-        session.commit()
-    by_id = {i.patient_id: i for i in caseload.services.worklist.items().items}
-    assert by_id[caseload.siobhan].reasons == ("drift guard", "milestone: two years")
-    assert not by_id[caseload.siobhan].recall
+    """On methadone since 2022 with no strategic review: the drift guard lists her; an
+    interim review today set the next for March, so no review is due and no recall."""
+    services = caseload.services
+    pid = services.patients.register(
+        PatientInput("9434765935", "Quarrington", "Ruth", "12/03/1980", recovery_start="23/11/2024")
+    ).id
+    services.episodes.start(pid, dt.date(2022, 1, 1))
+    services.episodes.change_prescription(pid, methadone(None, start_date=dt.date(2022, 1, 1)))
+    interim(services, pid, dt.date(2026, 11, 23), dt.date(2027, 3, 1), "strategic review booked")
+    by_id = {i.patient_id: i for i in services.worklist.items().items}
+    assert by_id[pid].reasons == ("drift guard", "milestone: two years")
+    assert not by_id[pid].recall
 
 
 @pytest.mark.parametrize(

@@ -93,6 +93,7 @@ def test_an_edit_with_every_hash_recomputed_is_reported_as_such(
     """Plain SHA-256 over the canonical text: every link holds; only the anchor knows."""
     add_staff(services, "kross")
     anchored = last_event(services)
+    # Behind the product: an attacker rewrites an event and recomputes every hash.
     with Session(writer(engine)) as session, session.begin():
         events = session.exec(select(AuditEvent).order_by(AuditEvent.id)).all()  # type: ignore[arg-type]
         prev = events[0].prev_hash
@@ -116,7 +117,7 @@ def test_an_edit_names_the_first_event_that_differs(services: Services, engine: 
     add_staff(services, "kross")
     add_staff(services, "lmay")
     target = last_event(services).event_id - 1
-    with writer(engine).begin() as conn:
+    with writer(engine).begin() as conn:  # behind the product: tampering, as an attacker would
         conn.exec_driver_sql(f"UPDATE audit_event SET login = 'x' WHERE id = {target}")
     result = services.audit_log.verify()
     assert result.problem == f"event {target} was edited: its contents do not match its hash"

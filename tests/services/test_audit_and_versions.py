@@ -105,7 +105,7 @@ def test_verify_detects_edits_deletions_and_reordering(
         record.id, record.version, PatientInput(**{**JO.__dict__, "town": "Leeds"})
     )
     assert services.audit_log.verify().ok
-    with writer(engine).begin() as conn:
+    with writer(engine).begin() as conn:  # behind the product: tampering, as an attacker would
         conn.execute(sa.text(tamper))
     result = services.audit_log.verify()
     assert not result.ok

@@ -15,8 +15,10 @@ from console.services import Services
 from console.services.careplan_dto import AgreeInput, GoalInput, PlanView, StatusInput
 from console.services.dto import PatientInput
 from console.services.errors import Forbidden, Invalid, NotFound, Stale
-from db.models import AuditEvent, CarePlan, Goal, Patient, Review, TopScore
+from console.services.review_dto import ReviewInput
+from db.models import AuditEvent, CarePlan, Goal, Patient
 from tests.conftest import TODAY, StaffFactory
+from tests.services.derived_helpers import top_values
 
 JO = PatientInput("943 476 5919", "Smithson", "Jo", "12/03/1980", town="Wakefield")
 CUT_DOWN = GoalInput(
@@ -268,12 +270,16 @@ def test_validation_errors_name_each_field(worker: Services, patient_id: int) ->
     assert set(bad.value.errors) == {"agreed_on", "agreed_with"}
 
 
-def test_old_target_date_may_stay_but_not_be_set(
-    worker: Services, patient_id: int, engine: Engine
-) -> None:
-    view = _add(worker, worker.careplans.open(patient_id), CUT_DOWN)
-    with Session(engine) as s, s.begin():
-        s.execute(sa.text("UPDATE goal SET target_date = :d"), {"d": dt.date(2026, 1, 1)})
+def test_old_target_date_may_stay_but_not_be_set(worker: Services, engine: Engine) -> None:
+    # The goal was set a year ago with a target that has passed since.
+    year_ago = TODAY.subtract(years=1)
+    admin_then = Services(engine, login="tester", clock=FixedClock(year_ago))
+    patient_id = admin_then.patients.register(JO).id
+    then = Services(engine, login="kross", clock=FixedClock(year_ago))
+    then.identify()
+    old = GoalInput("substance_use", "Cut down", "", "A. Patel", "01/01/2026")
+    _add(then, then.careplans.open(patient_id), old)
+    view = worker.careplans.open(patient_id)
     key = view.goals[0].goal_key
     same = GoalInput("substance_use", "Cut down", "", "A. Patel", "01/01/2026")
     view = worker.careplans.edit_goal(patient_id, view.plan_id, view.row_version, key, same)
@@ -292,16 +298,16 @@ def test_prompts_follow_the_plan_and_the_last_top(
 ) -> None:
     view = worker.careplans.open(patient_id)
     assert [p.domain for p in view.prompts] == ["family_relationships", "mutual_aid_peer_support"]
-    with Session(engine) as s, s.begin():
-        review = Review(
-            patient_id=patient_id,
-            kind="strategic",
-            review_date=dt.date(2026, 11, 1),
-            status="finalised",
-        )
-        s.add(review)
-        s.flush()
-        s.add(TopScore(review_id=review.id, acute_housing=True, paid_work_days=0))  # type: ignore[call-arg]
+    # A strategic review on 1 November recorded an acute housing problem and no paid work.
+    worker.episodes.start(patient_id, dt.date(2026, 10, 1))
+    draft = worker.reviews.start(patient_id, "strategic")
+    data = ReviewInput(
+        review_date=dt.date(2026, 11, 1),
+        top=top_values() | {"acute_housing": True},
+        barc10=(4,) * 10,
+        next_review_date=dt.date(2027, 5, 1),
+    )
+    worker.reviews.finalise(draft.id, draft.version, data)
     view = _add(worker, worker.careplans.open(patient_id), SMART)
     assert [p.domain for p in view.prompts] == [
         "housing",

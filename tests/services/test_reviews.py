@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 
 from console.rules import top
 from console.services import Services
-from console.services.dto import PatientInput
+from console.services.careplan_dto import AgreeInput, GoalInput
+from console.services.dto import PatientInput, PrescriptionInput
 from console.services.errors import Forbidden, Invalid, Refused, Stale
 from console.services.review_dto import (
     CorroborationInput,
@@ -22,8 +23,6 @@ from console.services.review_dto import (
 )
 from db.models import (
     AuditEvent,
-    CarePlan,
-    Episode,
     Goal,
     GoalStatusEvent,
     Patient,
@@ -35,27 +34,33 @@ from tests.conftest import StaffFactory
 TODAY = dt.date(2026, 11, 23)
 
 
+def _keyworker(services: Services) -> Services:
+    """A clinician who sets patients up (starts episodes, prescribes, agrees plans)."""
+    if "setup-gp" not in {m.login for m in services.staff_admin.list()}:
+        services.staff_admin.add("setup-gp", "Setup Gp", ["clinician"])
+    gp = Services(services.engine, login="setup-gp", clock=services.clock)
+    gp.identify()
+    return gp
+
+
 def _patient(services: Services, nhs: str = "943 476 5919") -> int:
+    """In treatment since January 2022, on 40 mg methadone since the 10th, and a plan with
+    a substance-use and a housing goal (both not started) agreed on 1 June 2026."""
     record = services.patients.register(PatientInput(nhs, "Quarrington", "Leah", "12/03/1980"))
-    with Session(services.engine) as s, s.begin():
-        s.add(Episode(patient_id=record.id, start_date=dt.date(2022, 1, 3)))
-        s.add(
-            Prescription(
-                patient_id=record.id,
-                medicine="methadone_oral",
-                dose_mg=40,
-                start_date=dt.date(2022, 1, 10),
-            )
+    gp = _keyworker(services)
+    gp.episodes.start(record.id, dt.date(2022, 1, 3))
+    gp.episodes.change_prescription(
+        record.id,
+        PrescriptionInput(
+            "methadone_oral", 40, dispensing="supervised", start_date=dt.date(2022, 1, 10)
+        ),
+    )
+    view = gp.careplans.open(record.id)
+    for n, domain in enumerate(("substance_use", "housing"), start=1):
+        view = gp.careplans.add_goal(
+            record.id, view.plan_id, view.row_version, GoalInput(domain, f"goal {n}", owner="Leah")
         )
-        plan = CarePlan(patient_id=record.id, version_no=1, status="agreed")
-        s.add(plan)
-        s.flush()
-        for n, domain in enumerate(("substance_use", "housing"), start=1):
-            s.add(Goal(care_plan_id=plan.id, goal_key=n, domain=domain, words=f"goal {n}"))
-        p = s.get(Patient, record.id)
-        assert p is not None
-        p.current_medicine, p.current_dose_mg = "methadone_oral", 40
-        p.ost_continuous_start = dt.date(2022, 1, 10)
+    gp.careplans.agree(record.id, view.plan_id, view.row_version, AgreeInput("01/06/2026", "Leah"))
     return record.id
 
 
@@ -363,8 +368,7 @@ def test_reviews_need_an_open_episode(clinician: Services, services: Services) -
 
 def _without_prescription(services: Services) -> int:
     record = services.patients.register(PatientInput("401 023 2137", "Nobody", "Al", "01/01/1970"))
-    with Session(services.engine) as s, s.begin():
-        s.add(Episode(patient_id=record.id, start_date=dt.date(2026, 11, 1)))
+    _keyworker(services).episodes.start(record.id, dt.date(2026, 11, 1))
     return record.id
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import Session
 
 from console.services import Services
-from console.services.dto import PatientInput
+from console.services.careplan_dto import AgreeInput, GoalInput
+from console.services.dto import PatientInput, PrescriptionInput
 from console.services.review_dto import DrugTestInput
-from db.models import CarePlan, Goal, Patient, Prescription, Review
 from tests.conftest import StaffFactory
+from tests.services.test_checkups import answers
 from tests.services.test_reviews import complete
 
 TODAY = dt.date(2026, 11, 23)
@@ -24,29 +24,25 @@ def clinician(as_staff: StaffFactory) -> Services:
 
 
 @pytest.fixture
-def patient_id(services: Services) -> int:
-    """On methadone 40 mg, with an agreed plan of two goals and an open episode."""
+def patient_id(services: Services, clinician: Services) -> int:
+    """On methadone 40 mg since 2022, with an agreed plan of two goals (no episode yet)."""
     record = services.patients.register(
         PatientInput("943 476 5919", "Quarrington", "Leah", "12/03/1980")
     )
-    with Session(services.engine) as s, s.begin():
-        s.add(
-            Prescription(
-                patient_id=record.id,
-                medicine="methadone_oral",
-                dose_mg=40,
-                start_date=dt.date(2022, 1, 10),
-            )
+    clinician.episodes.change_prescription(
+        record.id,
+        PrescriptionInput(
+            "methadone_oral", 40, dispensing="supervised", start_date=dt.date(2022, 1, 10)
+        ),
+    )
+    view = clinician.careplans.open(record.id)
+    for n, domain in enumerate(("substance_use", "housing"), start=1):
+        view = clinician.careplans.add_goal(
+            record.id, view.plan_id, view.row_version, GoalInput(domain, f"goal {n}", owner="Leah")
         )
-        plan = CarePlan(patient_id=record.id, version_no=1, status="agreed")
-        s.add(plan)
-        s.flush()
-        for n, domain in enumerate(("substance_use", "housing"), start=1):
-            s.add(Goal(care_plan_id=plan.id, goal_key=n, domain=domain, words=f"goal {n}"))
-        p = s.get(Patient, record.id)
-        assert p is not None
-        p.current_medicine, p.current_dose_mg = "methadone_oral", 40
-        p.ost_continuous_start = dt.date(2022, 1, 10)
+    clinician.careplans.agree(
+        record.id, view.plan_id, view.row_version, AgreeInput("01/06/2026", "Leah")
+    )
     return record.id
 
 
@@ -54,6 +50,11 @@ def patient_id(services: Services) -> int:
 def in_treatment(clinician: Services, patient_id: int) -> int:
     clinician.episodes.start(patient_id, dt.date(2024, 1, 10))
     return patient_id
+
+
+def _checkup(clinician: Services, patient_id: int, on: dt.date) -> None:
+    draft = clinician.reviews.start(patient_id, "post_exit_checkup")
+    clinician.reviews.finalise(draft.id, draft.version, answers(review_date=on))
 
 
 def _tests(services: Services, patient_id: int) -> list[str]:
@@ -117,15 +118,13 @@ def test_post_exit_checkups_are_counted_since_the_last_exit(
     clinician: Services, patient_id: int
 ) -> None:
     clinician.episodes.start(patient_id, dt.date(2024, 1, 10))
+    clinician.episodes.end(patient_id, dt.date(2025, 11, 1), "80")
+    _checkup(clinician, patient_id, dt.date(2026, 3, 1))  # after the first exit
+    clinician.episodes.start(patient_id, dt.date(2026, 3, 10))  # back in treatment
     clinician.episodes.end(patient_id, dt.date(2026, 5, 20), "80")
-    with Session(clinician.engine) as s, s.begin():
-        for day, kind, status in (
-            (dt.date(2026, 3, 1), "post_exit_checkup", "finalised"),  # before the exit
-            (dt.date(2026, 8, 20), "post_exit_checkup", "finalised"),
-            (dt.date(2026, 11, 20), "post_exit_checkup", "draft"),
-        ):
-            s.add(Review(patient_id=patient_id, kind=kind, review_date=day, status=status))
+    _checkup(clinician, patient_id, dt.date(2026, 8, 20))
+    clinician.reviews.start(patient_id, "post_exit_checkup")  # a draft: not counted
     summary = clinician.summary.open(patient_id)
     assert summary.record.status == "post_exit_checkups"
-    assert summary.next_checkup_due == dt.date(2026, 8, 20)  # exit + 3 months, not yet moved
+    assert summary.next_checkup_due == dt.date(2026, 11, 20)  # exit + 6 months: one done
     assert (summary.checkups_done, summary.checkups_planned) == (1, 8)

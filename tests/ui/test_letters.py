@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from reportlab import rl_config
-from sqlmodel import Session
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
@@ -16,7 +15,6 @@ from console.app import RecoveryConsole
 from console.services import Services
 from console.services.dto import PatientInput
 from console.services.letters import LetterOutput
-from db.models import Patient
 from screens.letters.letters import LettersScreen
 from tests.ui.helpers import settle, type_search
 
@@ -41,11 +39,8 @@ def letters_app(
 ) -> RecoveryConsole:
     monkeypatch.setattr(rl_config, "invariant", 1)
     record = populated.patients.register(SIOBHAN)
-    with Session(populated.engine) as session:  # the review cache a finalised review sets
-        row = session.get(Patient, record.id)
-        assert row is not None
-        row.next_review_due = dt.date(2026, 12, 14)
-        session.commit()
+    # In treatment from 16 November: the start review is due on 14 December.
+    populated.episodes.start(record.id, dt.date(2026, 11, 16))
     populated.letters.output = LetterOutput(tmp_path / "letters")
     return RecoveryConsole(populated)
 
