@@ -123,3 +123,13 @@ def backup_before_upgrade(engine: Engine, check_audit: AuditCheck) -> Path | Non
             "the database was not upgraded"
         )
     return target
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Back to an older revision (tests of a migration's fill of existing rows)."""
+    from alembic import command
+
+    from db.engine import writer
+
+    with writer(engine).begin() as conn:
+        command.downgrade(_config(conn), revision)

@@ -2,9 +2,9 @@
 the exact twin of what `console.rules.caches.derive` gives `barc10_on`, `mutual_aid_on`,
 `family_considered` and `hbv_immune` (a test compares the two on the demo caseload).
 
-Used by the migration that adds them and by a demonstration load too big to derive
-patient by patient. The one thing SQL does not do here is apply a BARC-10 addendum: the
-few patients with one are derived from their corrected reviews in Python.
+Used by the migration that adds them. A BARC-10 addendum never moves `barc10_on`: an
+addendum answers one item 1–6, so a total of all ten stays a total and a declined
+BARC-10 (no items) stays without one; the stored total's presence is the corrected one's.
 """
 
 from __future__ import annotations
@@ -95,35 +95,3 @@ def fill(conn: sa.Connection) -> None:
             hbv_immune=immune,
         )
     )
-    _barc10_addenda(conn, t)
-
-
-def _barc10_addenda(conn: sa.Connection, t: dict[str, sa.Table]) -> None:
-    """`barc10_on` from corrected totals, for the patients with a BARC-10 addendum."""
-    from sqlmodel import Session
-
-    from db.queries.reviews import corrected
-
-    p, r, b, a = t["patient"], t["review"], t["barc10"], t["review_addendum"]
-    who = (
-        sa.select(r.c.patient_id)
-        .join(a, a.c.review_id == r.c.id)
-        .where(a.c.field.like("barc10_q%"))
-        .distinct()
-    )
-    ids = [int(i) for i in conn.execute(who).scalars()]
-    session = Session(bind=conn)
-    for pid in ids:
-        rows = (
-            conn.execute(
-                sa.select(r.c.id, r.c.review_date, b.c.total.label("barc10_total"))
-                .select_from(r)
-                .outerjoin(b, b.c.review_id == r.c.id)
-                .where(r.c.patient_id == pid, r.c.status == "finalised")
-            )
-            .mappings()
-            .all()
-        )
-        fixed = corrected(session=session, rows=rows)
-        days = [m["review_date"] for m in fixed if m["barc10_total"] is not None]
-        conn.execute(p.update().where(p.c.id == pid).values(barc10_on=max(days) if days else None))

@@ -24,19 +24,21 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("patient", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("barc10_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("mutual_aid_on", sa.Date(), nullable=True))
-        batch_op.add_column(
-            sa.Column("family_considered", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("hbv_immune", sa.Date(), nullable=True))
+    # plain ADD COLUMN, never a batch copy of `patient` (other tables' keys name it)
+    op.add_column("patient", sa.Column("barc10_on", sa.Date(), nullable=True))
+    op.add_column("patient", sa.Column("mutual_aid_on", sa.Date(), nullable=True))
+    op.add_column(
+        "patient",
+        sa.Column("family_considered", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("patient", sa.Column("hbv_immune", sa.Date(), nullable=True))
     from db.queries.indicator_caches import fill
 
     fill(op.get_bind())
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("patient", schema=None) as batch_op:
-        for name in ("hbv_immune", "family_considered", "mutual_aid_on", "barc10_on"):
-            batch_op.drop_column(name)
+    # plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch copy of `patient` would
+    # drop the table other tables' foreign keys name
+    for name in ("hbv_immune", "family_considered", "mutual_aid_on", "barc10_on"):
+        op.execute(sa.text(f"ALTER TABLE patient DROP COLUMN {name}"))
