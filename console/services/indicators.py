@@ -224,7 +224,7 @@ class IndicatorService:
         """From the row caches: the counts of the one pass, the median from a count of
         each BARC-10 change."""
         if tops is None:
-            tops = q.counts(session=session, lim=lim, keyworker_id=kw)[2]
+            tops = q.outcome_counts(session=session, lim=lim, keyworker_id=kw)
         spread = q.barc10_changes(session=session, lim=lim, keyworker_id=kw)
         values = sorted(spread)
         n = sum(spread.values())

@@ -228,6 +228,12 @@ def outcome_columns(lim: rules.Limits) -> list[sa.ColumnElement[int]]:
     ]
 
 
+def outcome_counts(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> list[int]:
+    """The start-TOP outcome counts alone (the screen asks them after the indicators)."""
+    stmt = _scope(sa.select(*outcome_columns(lim)).select_from(P), keyworker_id)
+    return [int(v) for v in session.connection().execute(stmt).one()]
+
+
 def barc10_changes(
     *, session: Session, lim: rules.Limits, keyworker_id: int | None
 ) -> dict[int, int]:
