@@ -200,7 +200,7 @@ class IndicatorService:
         if not self._today(day):
             return self._history_board(session, day, login, kw)
         lim = rules.limits(day)
-        found, bands, tops = q.counts(session=session, lim=lim, keyworker_id=kw)
+        found, bands, tops = q.counts(session=session, lim=lim, keyworker_id=kw, outcomes=outcomes)
         done = q.completers(session=session, lim=lim, keyworker_id=kw)
         counts = []
         for key in rules.KEYS:

@@ -101,22 +101,24 @@ def _one(cond: Cond) -> sa.ColumnElement[int]:
 
 
 def counts(
-    *, session: Session, lim: rules.Limits, keyworker_id: int | None
+    *, session: Session, lim: rules.Limits, keyworker_id: int | None, outcomes: bool = True
 ) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]], list[int]]:
     """(numerator, denominator) per key; (patients, with a considered decision) per band
     of continuous time on OST (console.rules.indicators.ost_band) for the active caseload
-    on OST; and the start-TOP outcome counts (`outcome_columns`): in one pass over
-    `patient`. The completion numerator is 0 here (see `completers`)."""
-    stmt, bands = counts_select(lim, keyworker_id)
+    on OST; and the start-TOP outcome counts (`outcome_columns`; [] without `outcomes`):
+    in one pass over `patient`. The completion numerator is 0 here (see `completers`)."""
+    stmt, bands = counts_select(lim, keyworker_id, outcomes=outcomes)
     m = session.connection().execute(stmt).mappings().one()
     return (
         {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
         [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(bands)],
-        [int(m[c.name]) for c in outcome_columns(lim)],
+        [int(m[c.name]) for c in outcome_columns(lim)] if outcomes else [],
     )
 
 
-def counts_select(lim: rules.Limits, keyworker_id: int | None) -> tuple[sa.Select[Any], int]:
+def counts_select(
+    lim: rules.Limits, keyworker_id: int | None, *, outcomes: bool = True
+) -> tuple[sa.Select[Any], int]:
     """The one select of `counts` (the benchmark runs it raw), and how many bands."""
     cols: list[sa.ColumnElement[Any]] = []
     for key, (den, num) in conditions(lim).items():
@@ -124,10 +126,12 @@ def counts_select(lim: rules.Limits, keyworker_id: int | None) -> tuple[sa.Selec
         if num is not None:
             cols.append(_one(sa.and_(den, num)).label(f"{key}__n"))
     bands = _bands(lim)
+    drift = _drift(lim)
     for n, band in enumerate(bands):
         cols.append(_one(band).label(f"band{n}"))
-        cols.append(_one(sa.and_(band, sa.not_(_drift(lim)))).label(f"considered{n}"))
-    cols += outcome_columns(lim)
+        cols.append(_one(sa.and_(band, sa.not_(drift))).label(f"considered{n}"))
+    if outcomes:
+        cols += outcome_columns(lim)
     return _scope(sa.select(*cols).select_from(P), keyworker_id), len(bands)
 
 
