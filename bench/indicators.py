@@ -22,8 +22,12 @@ from typing import Any
 from bench import data
 from bench.frames import Done, Frames, settle
 
-# The go-to picker lists home, then the areas: the dashboard is the fourth line.
-DOWNS = 3
+
+def _downs() -> int:
+    """The go-to picker lists home, then the areas: the dashboard's line below home."""
+    from screens.navigation import AREAS
+
+    return 1 + [a.key for a in AREAS].index("indicators")
 
 
 async def _screen(path: Path, rounds: int) -> list[float]:
@@ -40,7 +44,7 @@ async def _screen(path: Path, rounds: int) -> list[float]:
         for _ in range(rounds):
             await pilot.press("g")
             await settle(app, pilot)
-            for _ in range(DOWNS):
+            for _ in range(_downs()):
                 await pilot.press("down")
             await settle(app, pilot)
             times.append(await frames.press(app, "enter", loaded.after(app), timeout=600))

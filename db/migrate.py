@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision this code knows; a test checks it against the scripts' head.
-HEAD = "0015_top_change"
+HEAD = "0016_indicator_caches"
 KNOWN = (
     "0001_baseline",
     "0002_given_name_index",
@@ -26,6 +26,7 @@ KNOWN = (
     "0013_template_history",
     "0014_pharmacy_letter",
     "0015_top_change",
+    "0016_indicator_caches",
 )
 
 
@@ -122,3 +123,13 @@ def backup_before_upgrade(engine: Engine, check_audit: AuditCheck) -> Path | Non
             "the database was not upgraded"
         )
     return target
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Back to an older revision (tests of a migration's fill of existing rows)."""
+    from alembic import command
+
+    from db.engine import writer
+
+    with writer(engine).begin() as conn:
+        command.downgrade(_config(conn), revision)

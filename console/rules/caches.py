@@ -24,6 +24,8 @@ from console.rules.vocab import EXIT_REASONS, ExitGroup, ReviewKind
 
 MOVES_SCHEDULE = frozenset({ReviewKind.START.value, ReviewKind.STRATEGIC.value})
 HBV_NOT_NEEDED = frozenset({"already_immunised", "acquired_immunity", "refused"})
+HBV_IMMUNE = frozenset({"already_immunised", "acquired_immunity"})  # a refusal protects no one
+FAMILY_CONSIDERED = frozenset({"none_to_involve", "declines"})
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,10 @@ class Sources:
     # the latest agreed plan: its date, and whether it has a live substance-use goal
     agreed_on: dt.date | None = None
     agreed_substance_goal: bool = False
+    # the earliest attendance at a mutual-aid group (a linkage with outcome "attended")
+    mutual_aid_on: dt.date | None = None
+    family_involvement: str = ""  # the patient row's answer
+    family_members: int = 0  # family/supporter records
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,11 @@ class RowCaches:
     top_opioids_change: str = ""  # "stopped" or "still" when using at the start TOP
     top_injecting_change: str = ""
     barc10_change: int | None = None  # the latest later BARC-10 minus the start's
+    # practice indicators (migration 0016): each indicator a column test on `patient`
+    barc10_on: dt.date | None = None  # the latest finalised review with a complete BARC-10
+    mutual_aid_on: dt.date | None = None  # first attended a mutual-aid group
+    family_considered: bool = False  # a family/supporter record, or a considered answer
+    hbv_immune: dt.date | None = None  # the latest hepatitis B status, when it says immune
     extra: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -255,6 +266,7 @@ def derive(src: Sources, today: dt.date) -> RowCaches:
     then = in_force(src.prescriptions, change) if change else None
 
     barcs = [r.barc10_total for r in reviews if r.barc10_total is not None]
+    barc_days = [r.date for r in reviews if r.barc10_total is not None]
     top = latest_top(reviews)
     test = latest_test(reviews)
     hbv_status = health.latest(src.health, "hep_b_status")
@@ -317,6 +329,10 @@ def derive(src: Sources, today: dt.date) -> RowCaches:
         if since
         else "",
         barc10_change=since.barc10 if since else None,
+        barc10_on=max(barc_days) if barc_days else None,
+        mutual_aid_on=src.mutual_aid_on,
+        family_considered=src.family_members > 0 or src.family_involvement in FAMILY_CONSIDERED,
+        hbv_immune=hbv_status.date if hbv_status and hbv_status.result in HBV_IMMUNE else None,
     )
 
 

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import pendulum
 
 from console.rules.alerts import drift_reasons
+from console.rules.caches import FAMILY_CONSIDERED as FAMILY_CONSIDERED
+from console.rules.caches import HBV_IMMUNE as HBV_IMMUNE
 from console.rules.caches import Change, Ep, RowCaches, effective
 from console.rules.names import fold_key
 from console.rules.search import SearchTerms
 from console.rules.vocab import EXIT_REASONS, ExitGroup
 
-FAMILY_CONSIDERED = frozenset({"none_to_involve", "declines"})
-HBV_IMMUNE = frozenset({"already_immunised", "acquired_immunity"})  # a refusal protects no one
 SUCCESSFUL_EXITS = frozenset(
     code for code, (_, group) in EXIT_REASONS.items() if group is ExitGroup.SUCCESSFUL
 )

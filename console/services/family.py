@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
+from console.services import caches
 from console.services.errors import Invalid, NotFound
 from console.services.health_dto import FamilyView, SupporterInput, SupporterRow
 from console.services.opening import Opening, needs_opening, opens
@@ -106,6 +107,7 @@ class FamilyService:
                 patient.family_involvement = ""
                 patient.version += 1
             tx.session.flush()
+            caches.refresh(tx.session, patient, tx.at.date())  # family considered
             tx.audit(
                 "family.add",
                 entity="family_member",
@@ -143,6 +145,8 @@ class FamilyService:
             tx.check_version(row, version, "family member", self._s.clock.tz)
             patient_id = row.patient_id
             tx.session.delete(row)
+            tx.session.flush()
+            caches.refresh(tx.session, _patient(tx.session, patient_id), tx.at.date())
             tx.audit(
                 "family.remove",
                 entity="family_member",
@@ -163,6 +167,7 @@ class FamilyService:
             if patient.family_involvement != value:
                 patient.family_involvement = value
                 patient.version += 1
+            caches.refresh(tx.session, patient, tx.at.date())
             tx.audit(
                 "family.involvement",
                 entity="patient",

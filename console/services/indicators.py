@@ -2,9 +2,7 @@
 lists and the report, for today or a past date and optionally one keyworker.
 
 Today reads the row caches in one pass over `patient` (db.queries.indicators.counts);
-a past date derives each patient's caches from the source rows as they stood
-(`console.rules.caches.derive`, the one derivation every write path uses) and applies
-the same definitions (`console.rules.indicators.membership`). Viewing the numbers is
+a past date comes from history (console.services.indicator_history). Viewing the numbers is
 read only; producing a report, and opening a drill-down list (one event naming its
 patients), is audited.
 """
@@ -14,17 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pendulum
 from sqlmodel import Session
 
-from console.rules import caches as cache_rules
-from console.rules import health as health_rules
 from console.rules import indicators as rules
-from console.rules.schedule import CHECKUPS
+from console.services import indicator_history as history
 from console.services.dto import PatientRow
 from console.services.errors import Invalid
+from console.services.indicator_history import Members
 from console.services.patients import PatientService
 from console.services.roles import Action
 from console.services.validated import validated
@@ -55,14 +52,6 @@ class Dashboard:
 
     def count(self, key: str) -> rules.Count:
         return next(c for c in self.counts if c.key == key)
-
-
-@dataclass(frozen=True)
-class Members:
-    """The patients behind one indicator: the denominator and the numerator."""
-
-    denominator: frozenset[int]
-    numerator: frozenset[int]
 
 
 @validated
@@ -211,7 +200,7 @@ class IndicatorService:
         if not self._today(day):
             return self._history_board(session, day, login, kw)
         lim = rules.limits(day)
-        found, bands, tops = q.counts(session=session, lim=lim, keyworker_id=kw)
+        found, bands, tops = q.counts(session=session, lim=lim, keyworker_id=kw, outcomes=outcomes)
         done = q.completers(session=session, lim=lim, keyworker_id=kw)
         counts = []
         for key in rules.KEYS:
@@ -235,7 +224,7 @@ class IndicatorService:
         """From the row caches: the counts of the one pass, the median from a count of
         each BARC-10 change."""
         if tops is None:
-            tops = q.counts(session=session, lim=lim, keyworker_id=kw)[2]
+            tops = q.outcome_counts(session=session, lim=lim, keyworker_id=kw)
         spread = q.barc10_changes(session=session, lim=lim, keyworker_id=kw)
         values = sorted(spread)
         n = sum(spread.values())
@@ -266,32 +255,11 @@ class IndicatorService:
     def _members(self, session: Session, day: dt.date, kw: int | None) -> dict[str, Members]:
         return self._derived(session, day, kw)[0]
 
+    @staticmethod
     def _derived(
-        self, session: Session, day: dt.date, kw: int | None
+        session: Session, day: dt.date, kw: int | None
     ) -> tuple[dict[str, Members], list[list[int]], rules.Outcomes]:
-        """Every indicator's patients, the OST bands and the TOP outcomes, from history."""
-        lim = rules.limits(day)
-        hist = q.history(session=session, as_at=day, keyworker_id=kw)
-        den: dict[str, set[int]] = {k: set() for k in rules.KEYS}
-        num: dict[str, set[int]] = {k: set() for k in rules.KEYS}
-        bands = [[0, 0] for _ in rules.OST_BANDS]
-        changes: list[rules.Change] = []
-        for pat in hist["patients"]:
-            facts = history_facts(pat, hist, day, lim)
-            for key, (inn, meets) in rules.membership(facts, lim).items():
-                if inn:
-                    den[key].add(pat["id"])
-                if meets:
-                    num[key].add(pat["id"])
-            place = rules.ost_position(facts, lim)
-            if place is not None:
-                bands[place[0]][0] += 1
-                bands[place[0]][1] += place[1]
-            change = rules.change_of(facts.caches)
-            if change is not None and facts.open_episode and not facts.deceased:
-                changes.append(change)
-        members = {k: Members(frozenset(den[k]), frozenset(num[k])) for k in rules.KEYS}
-        return members, bands, rules.outcomes(changes)
+        return history.derived(session, day, kw)
 
     def _list(
         self, session: Session, day: dt.date, key: str, kw: int | None, *, meeting: bool | None
@@ -317,138 +285,9 @@ class IndicatorService:
         return tuple(PatientService._row(r, (), today, True, threshold) for r in rows)
 
 
-# -- one patient as at a date, from history ----------------------------------------------
-def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limits) -> rules.Facts:
-    pid = pat["id"]
-    all_eps = hist["episodes"].get(pid, [])
-    eps = [
-        cache_rules.Ep(
-            e["id"],
-            _date(e["start_date"]),
-            _date(e["end_date"]) if e["end_date"] and _date(e["end_date"]) <= day else None,
-            e["exit_reason"] if e["end_date"] and _date(e["end_date"]) <= day else "",
-        )
-        for e in all_eps
-        if _date(e["start_date"]) <= day
-    ]
-    died = _date_or_none(pat["date_of_death"])
-    deceased = (died is not None and died <= day) or (died is None and pat["status"] == "deceased")
-    reviews = [_rev(m) for m in hist["reviews"].get(pid, [])]
-    reviews = [r for r in reviews if r.date <= day]
-    status = _status_at(pat, all_eps, eps, reviews, day, deceased)
-    rx = [
-        cache_rules.Rx(
-            m["medicine"], m["dose_mg"], _date(m["start_date"]), _date_or_none(m["end_date"])
-        )
-        for m in hist["rx"].get(pid, [])
-    ]
-    events = [
-        health_rules.Event(m["kind"], _date(m["check_date"]), m["result"])
-        for m in hist["health"].get(pid, [])
-    ]
-    plan = hist["plans"].get(pid)
-    agreed_on: dt.date | None = None
-    live = False
-    if plan is not None:
-        agreed_on = _date_or_none(plan["agreed_on"]) or dt.date(1900, 1, 1)
-        goals = hist["goals"].get(plan["id"], [])
-        from console.rules.careplan import has_live_substance_goal
-
-        live = has_live_substance_goal((g["domain"], g["status"]) for g in goals)
-    src = cache_rules.Sources(
-        status=status,
-        checkups_planned=pat["checkups_planned"],
-        children_under_16=pat["children_under_16"],
-        safe_storage_discussed=_date_or_none(pat["safe_storage_discussed"]),
-        episodes=eps,
-        prescriptions=rx,
-        reviews=reviews,
-        health=events,
-        agreed_on=agreed_on,
-        agreed_substance_goal=live,
-    )
-    caches = cache_rules.derive(src, pendulum.date(day.year, day.month, day.day))
-    hbv = health_rules.latest(events, "hep_b_status")
-    in_window, completed = rules.completion(eps, lim)
-    barcs = [r.date for r in reviews if r.barc10_total is not None]
-    return rules.Facts(
-        caches=caches,
-        deceased=deceased,
-        open_episode=caches.episode_start is not None,
-        post_exit=status == rules.POST_EXIT,
-        barc10_on=max(barcs) if barcs else None,
-        mutual_aid_attended=pid in hist["attended"],
-        family_considered=pid in hist["family"]
-        or pat["family_involvement"] in rules.FAMILY_CONSIDERED,
-        hbv_immune=hbv is not None and hbv.result in rules.HBV_IMMUNE,
-        in_window=in_window,
-        completed=completed,
-    )
-
-
-def _status_at(
-    pat: Any,
-    all_eps: list[Any],
-    eps: list[cache_rules.Ep],
-    reviews: list[cache_rules.Rev],
-    day: dt.date,
-    deceased: bool,
-) -> str:
-    """The patient's status as it stood on the day: today's when no episode has started or
-    ended since; else in treatment with an episode open, post-exit check-ups after a
-    successful exit while fewer than the planned check-ups were done, or discharged."""
-    if deceased:
-        return "deceased"
-    if any(e.end is None for e in eps):
-        return "in_treatment"
-    moved = any(
-        _date(e["start_date"]) > day or (e["end_date"] is not None and _date(e["end_date"]) > day)
-        for e in all_eps
-    )
-    now = pat["status"] if pat["status"] != "deceased" else pat["status_before_death"]
-    if not moved:
-        return now or "discharged"
-    ended = [e for e in eps if e.end is not None]
-    if not ended:
-        return "discharged"
-    last = max(ended, key=lambda e: (e.end or e.start, e.id))
-    assert last.end is not None
-    if last.exit_reason not in rules.SUCCESSFUL_EXITS:
-        return "discharged"
-    done = sum(1 for r in reviews if r.kind == "post_exit_checkup" and r.date >= last.end)
-    return rules.POST_EXIT if done < (pat["checkups_planned"] or CHECKUPS) else "discharged"
-
-
 def _bands(bands: list[list[int]]) -> tuple[Band, ...]:
     return tuple(Band(lbl, n, c) for lbl, (n, c) in zip(rules.OST_BANDS, bands, strict=True))
 
 
-def _rev(m: Any) -> cache_rules.Rev:
-    return cache_rules.Rev(
-        id=m["id"],
-        kind=m["kind"],
-        date=_date(m["review_date"]),
-        episode_id=m["episode_id"],
-        finalised_at=m["finalised_at"] or "",
-        next_review_date=_date_or_none(m.get("next_review_date")),
-        next_review_reason=m.get("next_review_reason") or "",
-        ost_decision=m.get("ost_decision") or "",
-        barc10_total=m["barc10_total"],
-        opiates_days=m["opiates_days"],
-        injected_days=m["injected_days"],
-        shared=bool(m.get("shared_needle") or m.get("shared_paraphernalia")),
-    )
-
-
 def _plain(d: dt.date) -> dt.date:
     return dt.date(d.year, d.month, d.day)
-
-
-def _date(value: object) -> dt.date:
-    if isinstance(value, dt.date):
-        return _plain(value)
-    return dt.date.fromisoformat(str(value))
-
-
-def _date_or_none(value: object) -> dt.date | None:
-    return None if value is None else _date(value)

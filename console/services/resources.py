@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from console.rules.names import fold_key
 from console.rules.vocab import ResourceKind
+from console.services import caches
 from console.services.base import Tx
 from console.services.errors import Invalid, NotFound
 from console.services.linkage_dto import KIND_LABEL, ResourceInput, ResourceRow
@@ -118,6 +119,10 @@ class ResourceService:
             for key in (*LIMITS, "kind"):
                 setattr(row, key, getattr(clean, key))
             row.name_key = fold_key(clean.name)[:120]
+            if "kind" in changed:  # whether a link is mutual aid is a row cache
+                tx.session.flush()
+                for pid in q.linked_patients(session=tx.session, resource_id=row.id):
+                    caches.refresh_patient(tx, pid)
             tx.audit("resource.edit", entity=WHAT, entity_id=row.id, detail={"fields": changed})
             return to_row(row)
 

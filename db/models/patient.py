@@ -94,6 +94,11 @@ class Patient(SQLModel, table=True):
     top_opioids_change: str = Field(default="", max_length=10)
     top_injecting_change: str = Field(default="", max_length=10)
     barc10_change: int | None = None
+    # Practice indicator caches (migration 0016): every indicator a test of this row.
+    barc10_on: dt.date | None = None
+    mutual_aid_on: dt.date | None = None
+    family_considered: bool = False
+    hbv_immune: dt.date | None = None
 
     is_demo: bool = False
     version: int = 1

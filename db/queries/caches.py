@@ -19,6 +19,7 @@ from db.models import (
     CarePlan,
     DrugTest,
     Episode,
+    FamilyMember,
     Goal,
     Patient,
     Prescription,
@@ -40,7 +41,7 @@ def _statements() -> dict[str, Any]:
     pid = sa.bindparam("pid")
     e, rx = table_of(Episode), table_of(Prescription)
     r, top, barc, test = table_of(Review), table_of(TopScore), table_of(Barc10), table_of(DrugTest)
-    plan, goal = table_of(CarePlan), table_of(Goal)
+    plan, goal, fam = table_of(CarePlan), table_of(Goal), table_of(FamilyMember)
     return {
         "episodes": sa.select(e.c.id, e.c.start_date, e.c.end_date, e.c.exit_reason).where(
             e.c.patient_id == pid
@@ -87,6 +88,7 @@ def _statements() -> dict[str, Any]:
         "goals": sa.select(goal.c.domain, goal.c.status).where(
             goal.c.care_plan_id == sa.bindparam("plan")
         ),
+        "family": sa.select(sa.func.count()).where(fam.c.patient_id == pid),
     }
 
 
@@ -137,6 +139,9 @@ def sources(*, session: Session, patient: Patient) -> rules.Sources:
         next_linkage_followup=linkage_q.next_followup(session=session, patient_id=pid),
         agreed_on=agreed_on,
         agreed_substance_goal=live,
+        mutual_aid_on=linkage_q.mutual_aid_on(session=session, patient_id=pid),
+        family_involvement=patient.family_involvement,
+        family_members=session.connection().execute(st["family"], {"pid": pid}).scalar_one(),
     )
 
 

@@ -1,15 +1,12 @@
-"""Practice indicator selects (issue 17).
-
-Today: one pass over `patient` (SUM(CASE …) of the SQL twin of each definition in
-console.rules.indicators over the row caches), with semi-joins on indexed source tables
-for what no cache holds. A past date: the source rows as they stood on that date, read in
-bulk (one select per table), for the service to derive each patient's caches from.
+"""Practice indicator selects (issue 17) for today: one pass over `patient` (SUM(CASE …)
+of the SQL twin of each definition in console.rules.indicators over the row caches, each
+a column test), and the patient lists behind them. A past date reads history instead
+(db.queries.indicator_history).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,31 +14,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from console.rules import indicators as rules
-from console.rules.vocab import MUTUAL_AID_KINDS
-from db.models import (
-    Barc10,
-    CarePlan,
-    Episode,
-    FamilyMember,
-    Goal,
-    HealthCheck,
-    Linkage,
-    Patient,
-    Prescription,
-    Resource,
-    Review,
-    TopScore,
-    table_of,
-)
-from db.queries import reviews as reviews_q
+from db.models import Episode, Patient, table_of
 from db.queries.patients import FROM, LIST_COLUMNS, in_force
 
-P = table_of(Patient)
-E, RX, H = table_of(Episode), table_of(Prescription), table_of(HealthCheck)
-R, B, TOP = table_of(Review), table_of(Barc10), table_of(TopScore)
-L, RES, FAM = table_of(Linkage), table_of(Resource), table_of(FamilyMember)
-PLAN, GOAL = table_of(CarePlan), table_of(Goal)
-Rows = Sequence[sa.RowMapping]
+P, E = table_of(Patient), table_of(Episode)
 Cond = sa.ColumnElement[bool]
 
 
@@ -49,48 +25,15 @@ def _d(day: dt.date) -> sa.ColumnElement[dt.date]:
     return sa.literal(day, sa.Date)
 
 
-def _attended(today: dt.date) -> sa.Select[Any]:
-    return (
-        sa.select(L.c.patient_id)
-        .join(RES, RES.c.id == L.c.resource_id)
-        .where(
-            RES.c.kind.in_(sorted(MUTUAL_AID_KINDS)),
-            L.c.outcome == "attended",
-            sa.func.coalesce(L.c.first_attended, L.c.linked_on) <= _d(today),
-        )
-    )
-
-
-def _barc10_within(start: dt.date, today: dt.date) -> sa.Select[Any]:
-    return (
-        sa.select(R.c.patient_id)
-        .join(B, B.c.review_id == R.c.id)
-        .where(
-            R.c.status == "finalised",
-            B.c.total.is_not(None),
-            R.c.review_date >= _d(start),
-            R.c.review_date <= _d(today),
-        )
-    )
-
-
-def _hbv_immune(today: dt.date) -> Cond:
-    latest = (
-        sa.select(H.c.result)
-        .where(H.c.patient_id == P.c.id, H.c.kind == "hep_b_status", H.c.check_date <= _d(today))
-        .order_by(H.c.check_date.desc(), H.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    # only read when the cache says "not needed" (immune or refused) and no course is done
-    return sa.and_(P.c.hbv_not_needed.is_not(None), latest.in_(sorted(rules.HBV_IMMUNE)))
-
-
 def _in_window(lim: rules.Limits) -> sa.Select[Any]:
     return sa.select(E.c.patient_id).where(
         E.c.start_date <= _d(lim.window_end),
         sa.or_(E.c.end_date.is_(None), E.c.end_date >= _d(lim.window_start)),
     )
+
+
+def _by(col: sa.ColumnElement[Any], today: dt.date) -> Cond:
+    return sa.and_(col.is_not(None), col <= _d(today))
 
 
 def _within(col: sa.ColumnElement[Any], start: dt.date, today: dt.date) -> Cond:
@@ -125,25 +68,16 @@ def conditions(lim: rules.Limits) -> dict[str, tuple[Cond, Cond | None]]:
             _within(P.c.last_strategic_review, lim.six_months, lim.today),
         ),
         "agreed_care_plan": (active, P.c.agreed_plan_on.is_not(None)),
-        "barc10_6m": (active, P.c.id.in_(_barc10_within(lim.six_months, lim.today))),
-        "mutual_aid_attended": (active, P.c.id.in_(_attended(lim.today))),
-        "family_considered": (
-            active,
-            sa.or_(
-                P.c.family_involvement.in_(sorted(rules.FAMILY_CONSIDERED)),
-                P.c.id.in_(sa.select(FAM.c.patient_id)),
-            ),
-        ),
+        "barc10_6m": (active, _within(P.c.barc10_on, lim.six_months, lim.today)),
+        "mutual_aid_attended": (active, _by(P.c.mutual_aid_on, lim.today)),
+        "family_considered": (active, P.c.family_considered == sa.true()),
         "hcv_tested_12m": (
             sa.and_(active, P.c.injecting_recorded.is_not(None)),
             _within(P.c.last_hcv_test, lim.year, lim.today),
         ),
         "hepb_completed": (
             active,
-            sa.or_(
-                P.c.hbv_course_completed.is_not(None),
-                sa.case((P.c.hbv_not_needed.is_(None), False), else_=_hbv_immune(lim.today)),
-            ),
+            sa.or_(P.c.hbv_course_completed.is_not(None), _by(P.c.hbv_immune, lim.today)),
         ),
         "naloxone_12m": (
             sa.and_(active, sa.or_(on_ost, P.c.top_opioid_use.is_not(None))),
@@ -167,22 +101,24 @@ def _one(cond: Cond) -> sa.ColumnElement[int]:
 
 
 def counts(
-    *, session: Session, lim: rules.Limits, keyworker_id: int | None
+    *, session: Session, lim: rules.Limits, keyworker_id: int | None, outcomes: bool = True
 ) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]], list[int]]:
     """(numerator, denominator) per key; (patients, with a considered decision) per band
     of continuous time on OST (console.rules.indicators.ost_band) for the active caseload
-    on OST; and the start-TOP outcome counts (`outcome_columns`): in one pass over
-    `patient`. The completion numerator is 0 here (see `completers`)."""
-    stmt, bands = counts_select(lim, keyworker_id)
+    on OST; and the start-TOP outcome counts (`outcome_columns`; [] without `outcomes`):
+    in one pass over `patient`. The completion numerator is 0 here (see `completers`)."""
+    stmt, bands = counts_select(lim, keyworker_id, outcomes=outcomes)
     m = session.connection().execute(stmt).mappings().one()
     return (
         {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
         [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(bands)],
-        [int(m[c.name]) for c in outcome_columns(lim)],
+        [int(m[c.name]) for c in outcome_columns(lim)] if outcomes else [],
     )
 
 
-def counts_select(lim: rules.Limits, keyworker_id: int | None) -> tuple[sa.Select[Any], int]:
+def counts_select(
+    lim: rules.Limits, keyworker_id: int | None, *, outcomes: bool = True
+) -> tuple[sa.Select[Any], int]:
     """The one select of `counts` (the benchmark runs it raw), and how many bands."""
     cols: list[sa.ColumnElement[Any]] = []
     for key, (den, num) in conditions(lim).items():
@@ -190,10 +126,12 @@ def counts_select(lim: rules.Limits, keyworker_id: int | None) -> tuple[sa.Selec
         if num is not None:
             cols.append(_one(sa.and_(den, num)).label(f"{key}__n"))
     bands = _bands(lim)
+    drift = _drift(lim)
     for n, band in enumerate(bands):
         cols.append(_one(band).label(f"band{n}"))
-        cols.append(_one(sa.and_(band, sa.not_(_drift(lim)))).label(f"considered{n}"))
-    cols += outcome_columns(lim)
+        cols.append(_one(sa.and_(band, sa.not_(drift))).label(f"considered{n}"))
+    if outcomes:
+        cols += outcome_columns(lim)
     return _scope(sa.select(*cols).select_from(P), keyworker_id), len(bands)
 
 
@@ -294,6 +232,12 @@ def outcome_columns(lim: rules.Limits) -> list[sa.ColumnElement[int]]:
     ]
 
 
+def outcome_counts(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> list[int]:
+    """The start-TOP outcome counts alone (the screen asks them after the indicators)."""
+    stmt = _scope(sa.select(*outcome_columns(lim)).select_from(P), keyworker_id)
+    return [int(v) for v in session.connection().execute(stmt).one()]
+
+
 def barc10_changes(
     *, session: Session, lim: rules.Limits, keyworker_id: int | None
 ) -> dict[int, int]:
@@ -305,133 +249,6 @@ def barc10_changes(
     )
     rows = session.connection().execute(_scope(stmt, keyworker_id)).all()
     return {int(change): int(n) for change, n in rows}
-
-
-# -- a past date: the source rows as they stood ----------------------------------------
-def _all(session: Session, stmt: sa.Select[Any]) -> Rows:
-    return session.connection().execute(stmt).mappings().all()
-
-
-def history(*, session: Session, as_at: dt.date, keyworker_id: int | None) -> dict[str, Any]:
-    """Every source row dated on or before `as_at`, in bulk, of the patients with an
-    episode started by then (no denominator holds anyone else), grouped by patient."""
-    on = _d(as_at)
-    who = _scope(
-        sa.select(P.c.id).where(P.c.id.in_(sa.select(E.c.patient_id).where(E.c.start_date <= on))),
-        keyworker_id,
-    ).subquery()
-    ids = sa.select(who.c.id)
-    patients = _all(
-        session,
-        sa.select(
-            P.c.id,
-            P.c.status,
-            P.c.date_of_death,
-            P.c.status_before_death,
-            P.c.checkups_planned,
-            P.c.children_under_16,
-            P.c.safe_storage_discussed,
-            P.c.family_involvement,
-        ).where(P.c.id.in_(ids)),
-    )
-    episodes = _all(
-        session,
-        sa.select(E.c.patient_id, E.c.id, E.c.start_date, E.c.end_date, E.c.exit_reason)
-        .where(E.c.patient_id.in_(ids))
-        .order_by(E.c.patient_id, E.c.start_date, E.c.id),
-    )
-    rx = _all(
-        session,
-        sa.select(RX.c.patient_id, RX.c.medicine, RX.c.dose_mg, RX.c.start_date, RX.c.end_date)
-        .where(RX.c.patient_id.in_(ids), RX.c.start_date <= on)
-        .order_by(RX.c.patient_id, RX.c.start_date, RX.c.id),
-    )
-    reviews = _all(
-        session,
-        sa.select(
-            R.c.patient_id,
-            R.c.id,
-            R.c.kind,
-            R.c.review_date,
-            R.c.episode_id,
-            R.c.finalised_at,
-            R.c.next_review_date,
-            R.c.next_review_reason,
-            R.c.ost_decision,
-            B.c.total.label("barc10_total"),
-            TOP.c.opiates_days,
-            TOP.c.injected_days,
-            TOP.c.shared_needle,
-            TOP.c.shared_paraphernalia,
-        )
-        .select_from(R)
-        .outerjoin(TOP, TOP.c.review_id == R.c.id)
-        .outerjoin(B, B.c.review_id == R.c.id)
-        .where(R.c.patient_id.in_(ids), R.c.status == "finalised", R.c.review_date <= on)
-        .order_by(R.c.patient_id, R.c.review_date, R.c.id),
-    )
-    fixed: list[Any] = []
-    for n in range(0, len(reviews), 500):  # addenda applied, as the caches have them
-        fixed += reviews_q.corrected(session=session, rows=reviews[n : n + 500])
-    health = _all(
-        session,
-        sa.select(H.c.patient_id, H.c.kind, H.c.check_date, H.c.result)
-        .where(H.c.patient_id.in_(ids), H.c.check_date <= on)
-        .order_by(H.c.patient_id, H.c.check_date, H.c.id),
-    )
-    plans = _all(
-        session,
-        sa.select(PLAN.c.patient_id, PLAN.c.id, PLAN.c.agreed_on, PLAN.c.version_no)
-        .where(
-            PLAN.c.patient_id.in_(ids),
-            PLAN.c.status == "agreed",
-            sa.or_(PLAN.c.agreed_on.is_(None), PLAN.c.agreed_on <= on),
-        )
-        .order_by(PLAN.c.patient_id, PLAN.c.version_no),
-    )
-    latest_plan = {m["patient_id"]: m for m in plans}  # the highest version wins
-    goals = _all(
-        session,
-        sa.select(GOAL.c.care_plan_id, GOAL.c.domain, GOAL.c.status).where(
-            GOAL.c.care_plan_id.in_(
-                sa.select(PLAN.c.id).where(
-                    PLAN.c.patient_id.in_(ids),
-                    PLAN.c.status == "agreed",
-                    sa.or_(PLAN.c.agreed_on.is_(None), PLAN.c.agreed_on <= on),
-                )
-            )
-        ),
-    )
-    family = {
-        int(i)
-        for i in session.connection()
-        .execute(sa.select(FAM.c.patient_id).where(FAM.c.patient_id.in_(ids)).distinct())
-        .scalars()
-    }
-    attended = {
-        int(i)
-        for i in session.connection()
-        .execute(_attended(as_at).where(L.c.patient_id.in_(ids)).distinct())
-        .scalars()
-    }
-    return {
-        "patients": patients,
-        "episodes": _group(episodes),
-        "rx": _group(rx),
-        "reviews": _group(fixed),
-        "health": _group(health),
-        "plans": latest_plan,
-        "goals": _group(goals, "care_plan_id"),
-        "family": family,
-        "attended": attended,
-    }
-
-
-def _group(rows: Sequence[Any], key: str = "patient_id") -> dict[int, list[Any]]:
-    out: dict[int, list[Any]] = defaultdict(list)
-    for m in rows:
-        out[m[key]].append(m)
-    return out
 
 
 def keyworker_id(*, session: Session, login: str) -> int | None:

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from console.rules.vocab import MUTUAL_AID_KINDS
 from db.models import Linkage, Resource, table_of
 
 R = table_of(Resource)
@@ -52,6 +53,33 @@ def link(*, session: Session, link_id: int) -> sa.RowMapping | None:
         .where(L.c.id == link_id)
     )
     return session.connection().execute(stmt).mappings().first()
+
+
+def mutual_aid_on(*, session: Session, patient_id: int) -> dt.date | None:
+    """The earliest date the patient attended a mutual-aid group (a link to a SMART, NA,
+    CA or AA resource with outcome "attended": from first attended, else the link date)."""
+    stmt = (
+        sa.select(sa.func.min(sa.func.coalesce(L.c.first_attended, L.c.linked_on)))
+        .join(R, R.c.id == L.c.resource_id)
+        .where(
+            L.c.patient_id == patient_id,
+            L.c.outcome == "attended",
+            R.c.kind.in_(sorted(MUTUAL_AID_KINDS)),
+        )
+    )
+    return _day(session.connection().execute(stmt).scalar_one_or_none())
+
+
+def linked_patients(*, session: Session, resource_id: int) -> list[int]:
+    """The patients with a link to a resource (whose caches read its kind)."""
+    stmt = sa.select(L.c.patient_id).where(L.c.resource_id == resource_id).distinct()
+    return sorted(int(i) for i in session.connection().execute(stmt).scalars())
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
 
 
 def next_followup(*, session: Session, patient_id: int) -> dt.date | None:

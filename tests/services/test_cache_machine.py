@@ -276,7 +276,11 @@ class CacheMachine(RuleBasedStateMachine):
     def renew(self, n: int) -> None:
         self._do(self._pick(n), Run.clin.checkups.renew, self._pick(n))
 
-    @rule(n=st.integers(0, 99), ago=st.integers(0, 40), outcome=st.sampled_from(("", "not_yet")))
+    @rule(
+        n=st.integers(0, 99),
+        ago=st.integers(0, 40),
+        outcome=st.sampled_from(("", "not_yet", "attended")),
+    )
     def linkage(self, n: int, ago: int, outcome: str) -> None:
         pid = self._pick(n)
 
@@ -286,10 +290,10 @@ class CacheMachine(RuleBasedStateMachine):
             link = Run.clin.linkage.link(
                 pid, Run.resource_id, "accompanied", on, on + dt.timedelta(14)
             )
-            if outcome:
-                Run.clin.linkage.record_outcome(
-                    link.id, link.version, outcome, None, self.today + dt.timedelta(7)
-                )
+            if outcome:  # attended (a mutual-aid group): the indicator's cache
+                went = on if outcome == "attended" else None
+                later = None if went else self.today + dt.timedelta(7)
+                Run.clin.linkage.record_outcome(link.id, link.version, outcome, went, later)
 
         self._do(pid, go)
 
