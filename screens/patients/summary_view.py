@@ -258,7 +258,13 @@ class SummaryView(ScrollView, can_focus=True):
         return strips
 
     def _strip(self, text: Text, width: int, pad: Style | None = None) -> Strip:
-        segments = list(text.render(self.app.console))
+        # Rich leaves a span-less Text's own style off its segment: put it back, since
+        # NO_COLOR's filter needs a style on every segment.
+        own = text.style if isinstance(text.style, Style) else self._style()
+        segments = [
+            s if s.style is not None else Segment(s.text, own)
+            for s in text.render(self.app.console, end="")
+        ]
         return Strip(segments).crop_extend(0, width, pad or self._style())
 
     def _wrap(self, line: Line, width: int) -> list[Strip]:

@@ -296,6 +296,24 @@ async def test_review_history_lists_drafts_and_opens_reviews(populated: Services
         assert review.review_id == draft.id and not review.read_only  # carry on with it
 
 
+async def test_review_history_paints_without_colour(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: the history and its cursor paint (every segment keeps a style)."""
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the App is constructed
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        await pilot.press("v")
+        await settle(pilot)
+        assert screen.view.in_history and screen.view.cursor == 0
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert app.screen is screen  # painted: a crash in a paint ends the App
+        assert screen.view.history_text(2).split("  ")[0] in screen.view.shown()
+
+
 async def test_letters_key_opens_the_patients_letters(populated: Services) -> None:
     row = _rich(populated)
     app = RecoveryConsole(populated)
