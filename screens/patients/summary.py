@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
@@ -29,6 +29,7 @@ from screens.host import ConsoleScreen
 from screens.patients import summary_layout as layout
 from screens.patients.summary_layout import FIELDS, SECTIONS, TRENDS
 from screens.patients.summary_view import SummaryView
+from screens.widgets.ready_footer import ReadyFooter
 
 __all__ = ["FIELDS", "SECTIONS", "TRENDS", "PatientSummaryScreen"]
 
@@ -89,7 +90,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         yield Header(icon="≡")
         yield Static(self._title(self.row), id="title", markup=False)
         yield SummaryView(layout.opening(), id="body")
-        yield Footer(compact=True)
+        yield ReadyFooter(compact=True)
 
     @property
     def view(self) -> SummaryView:
