@@ -296,6 +296,34 @@ async def test_review_history_lists_drafts_and_opens_reviews(populated: Services
         assert review.review_id == draft.id and not review.read_only  # carry on with it
 
 
+async def test_review_history_reaches_the_oldest_review_and_tab_returns_to_scrolling(
+    populated: Services,
+) -> None:
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        summary, view = screen.summary, screen.view
+        assert summary is not None and len(summary.history) > 6  # more than the window
+        await pilot.press("v", "end")
+        await settle(pilot)
+        oldest = summary.history[-1]
+        assert view.cursor == len(summary.history) - 1
+        assert view.history_text(view.cursor).split("\n")[0] in view.shown()  # in the window
+        await pilot.press("enter")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.review_id == oldest.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and view.in_history
+        await pilot.press("tab")  # back to scrolling the summary
+        before = view.scroll_y
+        await pilot.press("up")
+        await pilot.pause()
+        assert not view.in_history and view.scroll_y == before - 1
+
+
 async def test_review_history_paints_without_colour(
     populated: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
