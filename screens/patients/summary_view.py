@@ -250,11 +250,20 @@ class SummaryView(ScrollView, can_focus=True):
 
     def _history_strips(self, width: int) -> list[Strip]:
         strips = []
-        for index in range(self._top, min(self._top + WINDOW, len(self.history))):
+        end = min(self._top + WINDOW, len(self.history))
+        for index in range(self._top, end):
             on = self.in_history and index == self.cursor
             style = self._style("history", "cursor") if on else self._style("history")
-            for words in history_lines(self.history[index]):
-                strips.append(self._strip(Text(" " + words, style=style), width, style))
+            first, second = history_lines(self.history[index])
+            # Arrows at the window's right edge say more reviews are above or below it.
+            up = "▲" if index == self._top and self._top > 0 else ""
+            down = "▼" if index == end - 1 and end < len(self.history) else ""
+            for words, mark in ((first, up), (second, down)):
+                text = Text(" " + words, style=style)
+                if mark:
+                    text.pad_right(max(width - 2 - text.cell_len, 1))
+                    text.append(mark)
+                strips.append(self._strip(text, width, style))
         return strips
 
     def _strip(self, text: Text, width: int, pad: Style | None = None) -> Strip:

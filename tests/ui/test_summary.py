@@ -305,8 +305,10 @@ async def test_review_history_reaches_the_oldest_review_and_tab_returns_to_scrol
         screen = await _open(pilot, row)
         summary, view = screen.summary, screen.view
         assert summary is not None and len(summary.history) > 6  # more than the window
+        assert "▼" in view.shown() and "▲" not in view.shown()  # more below the window
         await pilot.press("v", "end")
         await settle(pilot)
+        assert "▲" in view.shown() and "▼" not in view.shown()  # now more above it
         oldest = summary.history[-1]
         assert view.cursor == len(summary.history) - 1
         assert view.history_text(view.cursor).split("\n")[0] in view.shown()  # in the window
