@@ -6,6 +6,7 @@ process, printing JSON (milliseconds, node counts, peak RSS):
     python -m bench.ui screens COPY ROUNDS   # list, summary, worklist, later review opens
     python -m bench.ui first COPY INDEX      # review form first open, then a walk; RSS
     python -m bench.ui bare-first COMPOSED MOUNTED   # a bare screen's first push
+    python -m bench.ui summary COPY ROUNDS   # the summary figure alone, and its baseline
 """
 
 from __future__ import annotations
@@ -216,6 +217,16 @@ async def _line_api(path: Path, typed: list[str]) -> list[float]:
     return times
 
 
+async def _summary(path: Path, rounds: int) -> dict[str, Any]:
+    """The summary figure alone (a quick before/after for that screen)."""
+    console = Console(path)
+    app = console.app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        opened = [await console.open_summary(pilot) for _ in range(rounds)]
+    return {"summary": [ms for ms, _ in opened], "summary_nodes": opened[-1][1]}
+
+
 def bare_screens(path: Path, measured: dict[str, Any], rounds: int) -> dict[str, Any]:
     """The baselines for `screens`, shaped by what the console's screens measured."""
     out: dict[str, Any] = {"keystroke": asyncio.run(_line_api(path, keystrokes() * 2))}
@@ -234,6 +245,11 @@ def main(argv: list[str]) -> int:
         path, rounds = Path(argv[1]), int(argv[2])
         ours = asyncio.run(_screens(path, rounds))
         result = {"ours": ours, "bare": bare_screens(path, ours, rounds)}
+    elif scenario == "summary":
+        path, rounds = Path(argv[1]), int(argv[2])
+        ours = asyncio.run(_summary(path, rounds))
+        bare = asyncio.run(_bare(ours["summary_nodes"], 0, 0, rounds))
+        result = {"ours": ours, "bare": {"summary": bare}}
     elif scenario == "first":
         result = asyncio.run(_first(Path(argv[1]), int(argv[2])))
     elif scenario == "bare-first":

@@ -3,6 +3,8 @@
 Opening the summary is audited by the service, so it happens once, in a thread worker.
 The title line (name, NHS number, date of birth) comes from the list row and shows at
 once, so the user sees whose record is opening before anything else (hazard log).
+The sections are lines of one Line-API widget (`summary_view`), not a widget each: the
+screen has a dozen nodes, so it paints within its budget (issue 19).
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
@@ -25,45 +26,12 @@ from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
 from console.services.summary_dto import PatientSummary
 from screens.host import ConsoleScreen
-from screens.patients import summary_sections as text
-from screens.patients.summary_history import ReviewHistory
-from screens.widgets.trend import Trend
+from screens.patients import summary_layout as layout
+from screens.patients.summary_layout import FIELDS, SECTIONS, TRENDS
+from screens.patients.summary_view import SummaryView
+from screens.widgets.ready_footer import ReadyFooter
 
-FIELDS = (
-    ("address", "Address"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("letters", "Letters to home"),
-    ("sex", "Sex"),
-    ("status", "Status"),
-    ("keyworker", "Keyworker"),
-    ("next-review", "Next review"),
-)
-
-# Headings name the key that opens the section's own screen.
-SECTIONS = (
-    ("treatment", "Treatment"),
-    ("alerts", "Alerts"),
-    ("progress", "Progress"),
-    ("history", "Review history (v, then enter opens one)"),
-    ("support", "Recovery support (k)"),
-    ("family", "Family and supporters (f)"),
-    ("health", "Health checks (h)"),
-    ("letters-sent", "Letters sent (l)"),
-    ("episodes", "Earlier episodes"),
-)
-
-
-# Sparklines in grid order (two columns): id, label, ReviewPoint field, range, "/N", better.
-TRENDS: tuple[tuple[str, str, str, int, int, int | None, bool], ...] = (
-    ("barc", "BARC-10", "barc10_total", 10, 60, None, True),
-    ("qol", "Quality life", "quality_of_life", 0, 20, 20, True),
-    ("opiates", "Opiate days", "opiates_days", 0, 28, 28, False),
-    ("psych", "Psych health", "psych_health", 0, 20, 20, True),
-    ("alcohol", "Alcohol days", "alcohol_days", 0, 28, 28, False),
-    ("physical", "Phys health", "physical_health", 0, 20, 20, True),
-)
-
+__all__ = ["FIELDS", "SECTIONS", "TRENDS", "PatientSummaryScreen"]
 
 # Keys that show clinical detail, hidden from reception; and those dimmed without the role.
 CLINICAL_KEYS = frozenset(
@@ -114,30 +82,19 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         # A screen that may change the record and closes without a result: reload once it
         # is off the stack (a modal's resume can arrive after it was pushed).
         self._child: Screen[object] | None = None
+        self._failed = False  # the opening was refused or failed
 
     def compose(self) -> ComposeResult:
+        # The audited opening starts now, while the screen is built and first painted.
+        self._open(self.row.id)
         yield Header(icon="≡")
         yield Static(self._title(self.row), id="title", markup=False)
-        with VerticalScroll(id="body"):
-            yield Static("Demographics", classes="section")
-            with Grid(id="details"):
-                for key, label in FIELDS:
-                    yield Static(label, id=f"l-{key}", classes="label")
-                    yield Static("", id=f"f-{key}", classes="value", markup=False)
-            yield Static("", id="recovery", markup=False)
-            for key, heading in SECTIONS:
-                yield Static(heading, id=f"h-{key}", classes="section clinical", markup=False)
-                if key == "progress":
-                    yield Grid(id="progress", classes="clinical")
-                elif key == "history":
-                    yield ReviewHistory(id="history", classes="clinical")
-                    yield Static("", id="history-none", classes="muted clinical")
-                elif key == "alerts":
-                    yield Vertical(id="alerts", classes="clinical")
-                else:
-                    yield Static("", id=key, classes="text clinical", markup=False)
-            yield Static("", id="message", markup=False)
-        yield Footer(compact=True)
+        yield SummaryView(layout.opening(), id="body")
+        yield ReadyFooter(compact=True)
+
+    @property
+    def view(self) -> SummaryView:
+        return self.query_one(SummaryView)
 
     def _title(self, row: PatientRow | PatientRecord) -> str:
         today = self.services.clock.today()
@@ -149,114 +106,28 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             )
         )
 
-    def on_mount(self) -> None:
-        self.query_one("#details").loading = True
-        self._open(self.row.id)
-
     # -- loading ----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, patient_id: int) -> None:
         self.post_message(self.Opened(self.services.summary.open(patient_id)))
 
-    async def on_patient_summary_screen_opened(self, message: Opened) -> None:
+    def on_patient_summary_screen_opened(self, message: Opened) -> None:
         self.summary = summary = message.summary
         self.record = record = summary.record
-        today = self.services.clock.today()
-        self.query_one("#title", Static).update(self._title(record))
-        details = self.query_one("#details")
-        details.loading = False
-        details.display = True
-        values = {
-            "address": fmt.address_text(
-                record.address_line_1,
-                record.address_line_2,
-                f"{record.town} {record.postcode}",
-            )
-            or "not recorded",
-            "phone": record.phone or "not recorded",
-            "email": record.email or "not recorded",
-            "letters": "yes, consented" if record.consent_letters_home else "no consent",
-            "sex": record.sex.capitalize(),
-            "status": fmt.status_text(record.status)
-            + (f" ({fmt.date_text(record.date_of_death)})" if record.date_of_death else ""),
-            "keyworker": summary.keyworker or "none assigned",
-        }
-        label, values["next-review"], due = text.next_due_text(summary, today)
-        self.query_one("#l-next-review", Static).update(label)
-        for key, value in values.items():
-            self.query_one(f"#f-{key}", Static).update(value)
-        urgency = fmt.due_class(due, today)
-        review = self.query_one("#f-next-review")
-        review.remove_class("-overdue", "-soon", "-later", "-none")
-        review.add_class(f"-{urgency}")
-        self.query_one("#f-letters").set_class(not record.consent_letters_home, "-warning")
-        self.query_one("#recovery", Static).update(text.recovery_text(summary, today))
-        self.query_one("#treatment", Static).update(text.treatment_text(summary, today))
-        self.query_one("#support", Static).update(text.links_text(summary))
-        self.query_one("#family", Static).update(text.family_text(summary))
-        self.query_one("#health", Static).update(text.health_text(summary))
-        self.query_one("#letters-sent", Static).update(text.letters_text(summary))
-        self.query_one("#episodes", Static).update(text.past_episodes_text(summary))
-        await self._show_alerts(summary)
-        await self._show_progress(summary)
-        self._show_history(summary)
-        self.query_one("#message", Static).update("")
-        self.refresh_bindings()
+        self._set_title(record)
+        lines = layout.summary_lines(summary, self.services.clock.today())
+        self.view.show(lines, summary.history)
+        if self._failed:  # a reload after a refusal: the keys come back
+            self._failed = False
+            self.refresh_bindings()
 
-    async def _show_alerts(self, summary: PatientSummary) -> None:
-        box = self.query_one("#alerts")
-        await box.remove_children()
-        heading = self.query_one("#h-alerts", Static)
-        heading.update(f"Alerts ({len(summary.alerts)})" if summary.alerts else "Alerts")
-        if not summary.alerts:
-            await box.mount(Static("No alerts.", classes="muted"))
-            return
-        # The letter, and its name, say what the alert is: colour is only an extra.
-        await box.mount_all(
-            Static(
-                f"{a.letter} {text.ALERT_NAMES.get(a.letter, ''):<9} {a.text}",
-                classes=f"alert -alert-{a.letter.lower()}",
-                markup=False,
-            )
-            for a in summary.alerts
-        )
+    def _set_title(self, row: PatientRow | PatientRecord) -> None:
+        title = self._title(row)
+        widget = self.query_one("#title", Static)
+        if str(widget.content) != title:  # the list's row says the same, usually
+            widget.update(title)
 
-    async def _show_progress(self, summary: PatientSummary) -> None:
-        grid = self.query_one("#progress", Grid)
-        await grid.remove_children()
-        reviews = summary.reviews
-        self.query_one("#h-progress", Static).update(
-            f"Progress ({len(reviews)} review{'' if len(reviews) == 1 else 's'})"
-        )
-        if not reviews:
-            await grid.mount(Static("No finalised reviews yet.", classes="muted"))
-            return
-        await grid.mount_all(
-            [
-                Trend(
-                    label,
-                    [getattr(r, field) for r in reviews],
-                    low=low,
-                    high=high,
-                    out_of=out_of,
-                    higher_is_better=better,
-                    id=f"t-{name}",
-                )
-                for name, label, field, low, high, out_of, better in TRENDS
-            ]
-        )
-
-    def _show_history(self, summary: PatientSummary) -> None:
-        self.query_one(ReviewHistory).show(summary.history)
-        self.query_one(ReviewHistory).display = bool(summary.history)
-        self.query_one("#history-none", Static).update("No reviews recorded.")
-        self.query_one("#history-none").display = not summary.history
-        n = len(summary.history)
-        self.query_one("#h-history", Static).update(
-            f"Review history ({n}; v, then enter opens one)" if n else "Review history"
-        )
-
-    def on_review_history_chosen(self, message: ReviewHistory.Chosen) -> None:
+    def on_summary_view_chosen(self, message: SummaryView.Chosen) -> None:
         point = message.point
         # A draft opens to carry on with it, for those who may edit reviews.
         read_only = not point.draft or not allowed(self.services.staff.roles, Action.EDIT_CARE)
@@ -283,16 +154,14 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         if event.worker.group == "demographics":
             self.host.report_error(error)
             return
-        self.query_one("#details").loading = False
-        self.query_one("#details").display = False
-        for widget in self.query(".clinical"):
-            widget.display = False
+        self._failed = True
+        self.refresh_bindings()  # clinical keys dim: there is no record to act on
         if isinstance(error, ServiceError):
             # A refusal names the action and the role; it carries no patient data.
-            self.query_one("#message", Static).update(str(error))
+            self.view.show(layout.refused(str(error)))
         else:
             self.host.report_error(error)
-            self.query_one("#message", Static).update("The record could not be opened.")
+            self.view.show(layout.refused("The record could not be opened."))
 
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -302,8 +171,10 @@ class PatientSummaryScreen(ConsoleScreen[None]):
             return None if allowed_here and self.summary is None else True
         if action in CLINICAL_KEYS and not allowed(roles, Action.VIEW_CLINICAL):
             return False  # reception: no clinical keys at all
-        if action in CLINICAL_KEYS and action != "care_plan" and self.summary is None:
-            return None  # still opening (or refused)
+        if action in CLINICAL_KEYS and action != "care_plan" and self._failed:
+            return None  # refused: nothing to act on
+        # While opening, keys stay as they will be (each action waits for the record):
+        # the footer is drawn once, not again when the record arrives.
         needs = WRITE_KEYS.get(action)
         if needs is not None:
             return True if allowed(roles, needs) else None  # dimmed: a hint
@@ -328,7 +199,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         def saved(result: PatientRecord | None) -> None:
             if result is None:
                 return
-            self.query_one("#title", Static).update(self._title(result))
+            self._set_title(result)
             if self.summary is not None:
                 self.reload()
 
@@ -410,9 +281,8 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self.nav.new_review(record.id, record.status, in_episode, opened=self._track)
 
     def action_history(self) -> None:
-        history = self.query_one(ReviewHistory)
-        if history.display:
-            history.focus()
+        self.view.focus()
+        self.view.enter_history()
 
     def action_letters(self) -> None:
         self._track(self.nav.open_letters(self.row))  # "Letters sent" changes when one is made

@@ -1,14 +1,13 @@
 """A one-line trend: label, sparkline of block characters, latest value and its change.
 
-"BARC-10        ▂▃▃▅▆▅▇  49 (+4)". Block characters are in every common terminal font;
-missing values (not answered) show as a space, never as zero.
+"BARC-10        ▂▃▃▅▆▅▇  49 (+4)", drawn by the summary's line view. Block characters
+are in every common terminal font; missing values (not answered) show as a space, never
+as zero.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from textual.widgets import Static
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 
@@ -42,40 +41,26 @@ def latest_text(values: Sequence[float | None], out_of: float | None = None) -> 
     return text
 
 
-class Trend(Static):
-    """One measure across reviews; `higher_is_better` only picks the class of the change."""
+def trend_text(
+    label: str,
+    values: Sequence[float | None],
+    *,
+    low: float,
+    high: float,
+    out_of: float | None = None,
+    width: int = 10,
+    label_width: int = 13,
+) -> str:
+    """ "BARC-10       ▅▅▅▅▆▆▆▆▅▅ 41 (+1)": label, sparkline, latest value and its change."""
+    return (
+        f"{label:<{label_width}} {sparkline(values, low, high, width):<{width}} "
+        f"{latest_text(values, out_of)}"
+    )
 
-    DEFAULT_CSS = """
-    Trend {
-        height: 1;
-        width: 1fr;
-    }
-    Trend.-worse {
-        color: $text-warning;
-    }
-    """
 
-    def __init__(
-        self,
-        label: str,
-        values: Sequence[float | None],
-        *,
-        low: float,
-        high: float,
-        out_of: float | None = None,
-        higher_is_better: bool = True,
-        width: int = 10,
-        label_width: int = 13,
-        id: str | None = None,
-    ) -> None:
-        self.label = label
-        self.values = tuple(values)
-        line = (
-            f"{label:<{label_width}} {sparkline(self.values, low, high, width):<{width}} "
-            f"{latest_text(self.values, out_of)}"
-        )
-        super().__init__(line, id=id, markup=False)
-        known = [v for v in self.values if v is not None]
-        if len(known) >= 2 and known[-1] != known[-2]:
-            better = (known[-1] > known[-2]) == higher_is_better
-            self.set_class(not better, "-worse")
+def worse(values: Sequence[float | None], higher_is_better: bool) -> bool:
+    """Whether the latest answered value moved the wrong way since the one before."""
+    known = [v for v in values if v is not None]
+    if len(known) < 2 or known[-1] == known[-2]:
+        return False
+    return (known[-1] > known[-2]) != higher_is_better

@@ -54,7 +54,7 @@ async def _save(
 
 
 def _status(screen: PatientSummaryScreen) -> str:
-    return str(screen.query_one("#f-status", Static).render())
+    return screen.view.text("f-status")
 
 
 async def test_a_death_on_post_exit_checkups_is_checked_asked_and_recorded(

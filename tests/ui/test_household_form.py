@@ -33,7 +33,7 @@ async def _edit_known(pilot: Pilot[None]) -> PatientFormScreen:
 
 
 def _alerts(screen: PatientSummaryScreen) -> str:
-    return " ".join(str(w.render()) for w in screen.query("#alerts Static"))
+    return " ".join(screen.view.texts("alert"))
 
 
 async def test_the_form_raises_and_clears_the_safe_storage_alert(

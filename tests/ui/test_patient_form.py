@@ -116,8 +116,8 @@ async def test_register_opens_the_new_patient(app: RecoveryConsole, populated: S
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
         assert screen.record is not None and screen.record.family_name == "Zebedee"
-        assert "In recovery 5 years, 9 months, 4 days (since 19 Feb 2021)" in str(
-            screen.query_one("#recovery", Static).render()
+        assert "In recovery 5 years, 9 months, 4 days (since 19 Feb 2021)" in screen.view.text(
+            "recovery"
         )
         assert screen.record.postcode == "WF1 2AB" and screen.record.sex == "female"
         await pilot.press("escape")

@@ -98,7 +98,7 @@ async def test_enter_opens_the_summary_and_escape_returns(app: RecoveryConsole) 
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
         assert screen.record is not None and screen.record.family_name == "Quarrington"
-        text = " ".join(str(w.render()) for w in screen.query(Static))
+        text = " ".join(str(w.render()) for w in screen.query(Static)) + screen.view.shown()
         assert "943 476 5919" in text
         assert "12 Mar 1980 (46)" in text
         assert "1 High Street" in text and "no consent" in text
@@ -271,7 +271,7 @@ async def test_safety_details_from_the_prescription_modal(app: RecoveryConsole) 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
-        alerts = " ".join(str(w.render()) for w in screen.query_one("#alerts").query(Static))
+        alerts = " ".join(screen.view.texts("alert"))
         assert "3 doses missed in a row" in alerts
         assert "Co-prescribed sedative: diazepam, zopiclone" in alerts
 
@@ -310,7 +310,7 @@ async def test_reception_opening_a_record_is_refused_on_screen(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
-        message = str(screen.query_one("#message", Static).render())
+        message = screen.view.text("message")
         assert message.startswith("Not allowed")
         assert screen.record is None
         await pilot.press("escape")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from textual.containers import VerticalScroll
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
@@ -19,9 +18,9 @@ from screens.patients.form import PatientFormScreen
 from screens.patients.list import PatientListScreen
 from screens.patients.prescription import PrescriptionModal
 from screens.patients.summary import SECTIONS, PatientSummaryScreen
-from screens.patients.summary_history import ReviewHistory
+from screens.patients.summary_view import SummaryView
 from screens.review import ReviewScreen
-from screens.widgets.trend import BLOCKS, Trend, latest_text, sparkline
+from screens.widgets.trend import BLOCKS, latest_text, sparkline
 from tests.ui.helpers import settle, type_search
 
 SnapCompare = Callable[..., bool]
@@ -48,7 +47,10 @@ async def _open(pilot: Pilot[None], row: PatientRow) -> PatientSummaryScreen:
 
 
 def _text(screen: PatientSummaryScreen, selector: str) -> str:
-    return str(screen.query_one(selector, Static).render())
+    """The title line, or what the summary's lines show under one key ("#treatment")."""
+    if selector == "#title":
+        return str(screen.query_one(selector, Static).render())
+    return screen.view.text(selector.removeprefix("#"))
 
 
 def test_sparkline_scales_to_the_measure_not_the_data() -> None:
@@ -75,17 +77,17 @@ async def test_summary_shows_every_section_and_scrolls(populated: Services) -> N
         treatment = _text(screen, "#treatment")
         assert "Dose " in treatment and " → " in treatment and "mg since" in treatment
         assert "On OST" in treatment
-        alerts = [str(w.render()) for w in screen.query(".alert")]
+        alerts = screen.view.texts("alert")
         assert len(alerts) == len(summary.alerts)
         assert all(line[0] in "RDHTSLCE" and line[1] == " " for line in alerts)
-        barc = str(screen.query_one("#t-barc", Trend).render())
+        barc = _text(screen, "#t-barc")
         assert barc.startswith("BARC-10") and any(b in barc for b in BLOCKS)
-        assert "/28" in str(screen.query_one("#t-opiates", Trend).render())
-        assert "/20" in str(screen.query_one("#t-qol", Trend).render())
+        assert "/28" in _text(screen, "#t-opiates")
+        assert "/20" in _text(screen, "#t-qol")
         for key, _heading in SECTIONS:
             if key not in ("alerts", "progress", "history"):
                 assert _text(screen, f"#{key}"), key
-        body = screen.query_one("#body", VerticalScroll)
+        body = screen.query_one("#body", SummaryView)
         assert app.focused is body
         assert body.max_scroll_y > 0
         positions = [body.scroll_y]
@@ -237,8 +239,8 @@ async def test_reception_can_edit_demographics_only(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
-        assert str(screen.query_one("#message", Static).render()).startswith("Not allowed")
-        assert not screen.query_one("#treatment").display
+        assert _text(screen, "#message").startswith("Not allowed")
+        assert not _text(screen, "#treatment")
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
@@ -265,19 +267,19 @@ async def test_review_history_lists_drafts_and_opens_reviews(populated: Services
         screen = await _open(pilot, row)
         summary = screen.summary
         assert summary is not None
-        history = screen.query_one(ReviewHistory)
-        assert history.option_count == len(summary.history) == len(summary.reviews) + 1
-        first = str(history.get_option_at_index(0).prompt)
+        history = screen.view
+        assert len(history.history) == len(summary.history) == len(summary.reviews) + 1
+        first = history.history_text(0)
         assert first.startswith("23 Nov 2026  Interim, draft")
         assert "BARC-10" in first and "opiate days" in first
         latest = summary.reviews[-1]
-        second = str(history.get_option_at_index(1).prompt)
+        second = history.history_text(1)
         assert second.startswith(f"{latest.date.day} {latest.date:%b %Y}  ")
         assert "draft" not in second and latest.held_by[:10] in second
         assert "OST" in second  # a decision, "pending" or "no OST decision"
         await pilot.press("v")
         await pilot.pause()
-        assert app.focused is history and history.highlighted == 0
+        assert app.focused is history and history.in_history and history.cursor == 0
         await pilot.press("down", "enter")
         await settle(pilot)
         review = app.screen
@@ -285,13 +287,61 @@ async def test_review_history_lists_drafts_and_opens_reviews(populated: Services
         assert review.review_id == latest.id and review.read_only
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen and app.focused is history
-        assert history.highlighted == 1  # the place is kept across the reload
+        assert app.screen is screen and app.focused is history and history.in_history
+        assert history.cursor == 1  # the place is kept across the reload
         await pilot.press("up", "enter")
         await settle(pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
         assert review.review_id == draft.id and not review.read_only  # carry on with it
+
+
+async def test_review_history_reaches_the_oldest_review_and_tab_returns_to_scrolling(
+    populated: Services,
+) -> None:
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        summary, view = screen.summary, screen.view
+        assert summary is not None and len(summary.history) > 6  # more than the window
+        assert "▼" in view.shown() and "▲" not in view.shown()  # more below the window
+        await pilot.press("v", "end")
+        await settle(pilot)
+        assert "▲" in view.shown() and "▼" not in view.shown()  # now more above it
+        oldest = summary.history[-1]
+        assert view.cursor == len(summary.history) - 1
+        assert view.history_text(view.cursor).split("\n")[0] in view.shown()  # in the window
+        await pilot.press("enter")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and review.review_id == oldest.id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is screen and view.in_history
+        await pilot.press("tab")  # back to scrolling the summary
+        before = view.scroll_y
+        await pilot.press("up")
+        await pilot.pause()
+        assert not view.in_history and view.scroll_y == before - 1
+
+
+async def test_review_history_paints_without_colour(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: the history and its cursor paint (every segment keeps a style)."""
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the App is constructed
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await _open(pilot, row)
+        await pilot.press("v")
+        await settle(pilot)
+        assert screen.view.in_history and screen.view.cursor == 0
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert app.screen is screen  # painted: a crash in a paint ends the App
+        assert screen.view.history_text(2).split("  ")[0] in screen.view.shown()
 
 
 async def test_letters_key_opens_the_patients_letters(populated: Services) -> None:
@@ -355,7 +405,7 @@ async def test_review_key_asks_the_kind_then_opens_a_new_review(app: RecoveryCon
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is summary
-        first = str(summary.query_one(ReviewHistory).get_option_at_index(0).prompt)
+        first = summary.view.history_text(0)
         assert first.startswith("23 Nov 2026  Strategic, draft")
 
 
