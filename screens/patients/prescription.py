@@ -28,6 +28,7 @@ from console.services.summary_dto import Dose
 from screens import validators as v
 from screens.patients.episode import ChangeModal, SafetyModal, checked_date
 from screens.widgets.form import cut
+from screens.widgets.masked import date_input
 
 
 class PharmaciesLoaded(Message):
@@ -202,7 +203,7 @@ class PrescriptionModal(ChangeModal):
             )
             yield from self.field(
                 "Start date",
-                Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
+                date_input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
             )
             yield from self.form_footer()
 

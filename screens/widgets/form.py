@@ -24,6 +24,7 @@ from console.rules.validate import FieldError
 from console.services import Services
 from console.services.errors import Invalid, ServiceError
 from screens.widgets.discard import field_values, leave_or_ask
+from screens.widgets.masked import as_typed
 
 T = TypeVar("T")
 NOT_SAVED = "Not saved: please correct the marked fields."
@@ -72,6 +73,13 @@ class ServiceForm(ModalScreen[T | None], Generic[T]):
         result = event.validation_result
         message = "" if result is None or result.is_valid else result.failure_descriptions[0]
         self.show_error(event.input.id or "", message)
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """A masked field's mistake is shown as it is typed, not only on leaving."""
+        said = as_typed(event.input)
+        if said is not None:
+            self.show_error(event.input.id or "", said)
 
     def show_error(self, key: str, message: str) -> bool:
         """The message beside its field; False when no field owns it."""
