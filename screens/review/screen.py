@@ -212,13 +212,30 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         spec = self._spec(event.widget)
         if spec is None:
+            self._section_focused(event.widget)
             return
         field_id = event.widget.id or ""
         self._mark_row(event.widget)
         if is_barc_item(field_id):
             self.query_one("#hint", Line).update(self.barc_hint(field_id))
         else:
-            self.query_one("#hint", Line).update(spec.hint)
+            self.query_one("#hint", Line).update(self._field_hint(event.widget, spec))
+
+    def _section_focused(self, widget: Widget) -> None:
+        """The cursor on a section, not a field (one with nothing to answer, or tab past
+        its last field): the hint says so rather than keep the last field's."""
+        if self.sections is None or widget.id not in self.sections.keys:
+            return
+        for label in self.query(".-here"):
+            label.remove_class("-here")
+        name = dict(self.sections.layout)[widget.id]
+        if self.read_only:
+            hint = f"{name}: read only · F1-7 or ctrl+g another section"
+        elif any(not w.disabled for w in widget.query("Input, Select")):
+            hint = f"{name}: tab goes to its first field · F1-7 or ctrl+g another section"
+        else:
+            hint = f"{name}: nothing to answer here · F1-7 or ctrl+g another section"
+        self.query_one("#hint", Line).update(hint)
 
     def _mark_row(self, widget: Widget) -> None:
         """The focused field's row label is marked in type, not colour (16 colours and
@@ -256,8 +273,13 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         if isinstance(field, MaskedInput) and field.has_focus:
             spec = self._spec(field)
             if spec is not None:  # marked as typed, the range beside it on the hint line
-                problem = f"✗ {field.problem} · " if field.problem else ""
-                self.query_one("#hint", Line).update(problem + spec.hint)
+                self.query_one("#hint", Line).update(self._field_hint(field, spec))
+
+    @staticmethod
+    def _field_hint(field: Widget, spec: f.FieldSpec) -> str:
+        """A field's hint; a masked one typed wrong says why first, on focus as on typing."""
+        problem = field.problem if isinstance(field, MaskedInput) else ""
+        return f"✗ {problem} · {spec.hint}" if problem else spec.hint
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

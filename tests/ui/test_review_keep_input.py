@@ -3,6 +3,7 @@ not; quitting and hanging up save it first; ESC 2 types nothing; no alt+digit ke
 
 from __future__ import annotations
 
+import datetime as dt
 import pkgutil
 import signal
 from importlib import import_module
@@ -16,7 +17,7 @@ import screens
 from console.app import RecoveryConsole
 from console.services import Services
 from screens.review import ReviewScreen
-from tests.ui.helpers import settle
+from tests.ui.helpers import known_id, settle, type_search
 from tests.ui.review_helpers import message, value
 from tests.ui.test_review import SIZE, open_review
 
@@ -169,3 +170,50 @@ async def test_section_picker_goes_to_the_section_chosen(app: RecoveryConsole) -
         await settle(pilot)
         assert app.screen is screen and screen.section == "barc10"
         assert screen.focused is not None and screen.focused.id == "barc-1"
+
+
+async def test_after_the_section_picker_the_hint_is_the_focused_fields(
+    app: RecoveryConsole,
+) -> None:
+    """The hint line and the row marker follow the field the picker left focused, not
+    the one that had focus before it opened."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        hint = screen.query_one("#hint")
+        before = hint.text  # type: ignore[attr-defined]
+        assert before and not before.startswith("Item 1")
+        for keys, field_id, wanted in (
+            (("down", "down", "down"), "barc-1", "Item 1: 1–6 · Total: needs all ten"),
+            (("up", "up", "up"), "top-alcohol_w1", before),
+        ):
+            await pilot.press("ctrl+g")
+            await settle(pilot)
+            await pilot.press(*keys, "enter")
+            await settle(pilot)
+            assert screen.focused is not None and screen.focused.id == field_id
+            assert hint.text.startswith(wanted), hint.text  # type: ignore[attr-defined]
+            row = screen.focused.parent
+            assert row is not None and row.children[0].has_class("-here")
+            assert len(screen.query(".-here")) == 1
+
+
+async def test_a_section_with_no_field_shows_its_own_hint(populated: Services) -> None:
+    """A patient with no care plan: the picker's Plan section has no field to focus, so
+    the hint line says what the section is, not the hint of the field left behind."""
+    populated.episodes.start(known_id(populated), dt.date(2026, 11, 1))
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "Quarrington")
+        await pilot.press("enter")
+        screen = await open_review(pilot)
+        hint = screen.query_one("#hint")
+        before = hint.text  # type: ignore[attr-defined]
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("home", *["down"] * 4, "enter")
+        await settle(pilot)
+        assert screen.section == "plan"
+        said = hint.text  # type: ignore[attr-defined]
+        assert said != before and said.startswith("Plan: nothing to answer here"), said
+        assert not screen.query(".-here")  # no row marked: no field has the cursor
