@@ -23,6 +23,7 @@ from screens.review import decisions, measures
 from screens.review import fields as f
 from screens.review import messages as m
 from screens.review.collect import collect
+from screens.review.early_keys import HeldKeys
 from screens.review.finalised import Finalised
 from screens.review.live import Line, LiveFigures, is_barc_item
 from screens.review.parts import needs_new_prescription, select_text
@@ -54,7 +55,7 @@ FIELDS = (Input, Select)
 SCREENFUL = 16  # a section's rows that fill the form at 80x24, mounted first
 
 
-class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen[None]):
+class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen[None]):
     """`ReviewScreen(patient_id=…, kind=…)` starts or reopens a draft; `ReviewScreen(
     review_id=…, read_only=True)` shows any review (finalised ones are always read-only)."""
 
@@ -118,6 +119,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         self._local: dict[str, str] = {}
         self._typed = False
         self._go_after = ""
+        self.hold_keys()  # until the first field has the cursor
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -159,6 +161,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         self._loading = False
         self.refresh_bindings()
         self._focus_first(first)
+        self.replay_held()
         if kept:
             self._mark(kept)
             self._say(f"✗ {len(kept)} kept as typed, not yet values: marked ✗.", error=True)
@@ -363,8 +366,10 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         typing = isinstance(self.focused, FIELDS)
         if action in ("save", "finalise"):
             return not self.read_only and d is not None
+        if action in ("section", "pick_section") and self.sections is None:
+            return False  # loading: the key is held and replayed once the form is there
         if action == "section":
-            return self.sections is None or int(str(parameters[0])) <= len(self.sections.keys)
+            return int(str(parameters[0])) <= len(self.sections.keys)
         if action == "ost_decision":
             return (
                 d is not None

@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import pkgutil
 import signal
+import time
 from importlib import import_module
 from pathlib import Path
 
+import pytest
 from textual._xterm_parser import XTermParser
 from textual.binding import Binding
 from textual.widgets import Input
@@ -217,3 +219,32 @@ async def test_a_section_with_no_field_shows_its_own_hint(populated: Services) -
         said = hint.text  # type: ignore[attr-defined]
         assert said != before and said.startswith("Plan: nothing to answer here"), said
         assert not screen.query(".-here")  # no row marked: no field has the cursor
+
+
+async def test_keys_typed_before_the_form_loads_land_in_its_first_field(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """r then 1 on a summary, then typing at once, before the draft has loaded (a slow
+    database): every key lands in the form, the first field first."""
+    from console.services.reviews import ReviewService
+    from tests.ui.test_summary import _open, _rich
+
+    start = ReviewService.start
+
+    def slow_start(self: ReviewService, patient_id: int, kind: str = "strategic") -> object:
+        time.sleep(0.5)  # the keys below all arrive before the draft
+        return start(self, patient_id, kind)
+
+    monkeypatch.setattr(ReviewService, "start", slow_start)
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, row)
+        await pilot.press("r", "1", "3", "tab", "2", "tab", "1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert value(app, "top-alcohol_w1") == "3"
+        assert value(app, "top-alcohol_w2") == "2"
+        assert value(app, "top-alcohol_w3") == "1"
+        assert screen.focused is not None and screen.focused.id == "top-alcohol_w3"
