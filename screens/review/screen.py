@@ -30,6 +30,7 @@ from screens.review.parts import needs_new_prescription, select_text
 from screens.review.pick import SectionPicking
 from screens.review.saving import Saving
 from screens.review.sections import CHECKUP, SECTIONS, Builder, ReviewSections
+from screens.widgets.form import labelled
 from screens.widgets.masked import MaskedInput
 
 AUTOSAVE_SECONDS = 1.5
@@ -259,7 +260,7 @@ class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, Con
             spec.parse(widget.value)
         except ValueError as error:
             widget.add_class("-bad")
-            self._say(f"✗ {spec.label}: {error}", error=True)
+            self._say(labelled(("",), spec.label, str(error)), error=True)
             for line in beside:
                 line.update(f"✗ {error}")
             return

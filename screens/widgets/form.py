@@ -28,12 +28,32 @@ from screens.widgets.masked import as_typed
 
 T = TypeVar("T")
 NOT_SAVED = "Not saved: please correct the marked fields."
+LINE = 78  # a message line at 80 columns, inside its padding
 
 
 def cut(text: str, width: int) -> str:
     """One line of at most `width` characters, with an ellipsis when cut."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def labelled(
+    leads: tuple[str, ...], label: str, reason: str, *, more: str = "", width: int = LINE
+) -> str:
+    """A refusal on one message line: `✗ label: reason`, after the longest lead that
+    lets it fit ("Draft saved 10:00; to correct: ", then "Saved 10:00: "). The label is
+    never dropped; only when the shortest lead is too long is the reason cut."""
+    reason = " ".join(reason.split())
+    if label and reason.startswith(f"{label}: "):
+        reason = reason[len(label) + 2 :]
+    named = f"✗ {label}: " if label else "✗ "
+    for lead in leads:
+        text = f"{lead}{named}{reason}{more}"
+        if len(text) <= width:
+            return text
+    head = f"{leads[-1] if leads else ''}{named}"
+    room = max(width - len(head) - len(more), 1)
+    return f"{head}{cut(reason, room)}{more}"
 
 
 class Saved(Message):

@@ -19,6 +19,7 @@ import screens
 from console.app import RecoveryConsole
 from console.services import Services
 from screens.review import ReviewScreen
+from screens.widgets.form import labelled
 from tests.ui.helpers import known_id, settle, type_search
 from tests.ui.review_helpers import message, value
 from tests.ui.test_review import SIZE, open_review
@@ -248,3 +249,27 @@ async def test_keys_typed_before_the_form_loads_land_in_its_first_field(
         assert value(app, "top-alcohol_w2") == "2"
         assert value(app, "top-alcohol_w3") == "1"
         assert screen.focused is not None and screen.focused.id == "top-alcohol_w3"
+
+
+async def test_the_message_line_keeps_the_label_of_a_long_refusal(app: RecoveryConsole) -> None:
+    """At 80x24 the message line names the field and gives the reason, however long the
+    reason: the lead shortens, never the label."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        await pilot.press("f7", "ctrl+u", *"01122027", "ctrl+s")  # later than the rule's
+        await settle(pilot)
+        said = message(app)
+        assert said.startswith("Saved ") and len(said) <= 78, said
+        assert "✗ Next review: later than the rule's " in said and said.endswith("give a reason")
+        await pilot.press("f1", "9", "ctrl+s")  # and a TOP week out of range
+        await settle(pilot)
+        said = message(app)
+        assert "✗ Alcohol week 1: days a week 0–7, or NA (+1 more)" in said, said
+        assert len(said) <= 78
+
+
+def test_a_refusal_too_long_for_any_lead_cuts_the_reason_not_the_label() -> None:
+    said = labelled(("Draft saved 10:00; to correct: ", "Saved 10:00: "), "Next review", "x" * 90)
+    assert said.startswith("Saved 10:00: ✗ Next review: xxx") and said.endswith("…")
+    assert len(said) == 78
+    assert labelled(("",), "Dose", "Dose: in mg", more=" (+2 more)") == "✗ Dose: in mg (+2 more)"
