@@ -273,3 +273,13 @@ def test_a_refusal_too_long_for_any_lead_cuts_the_reason_not_the_label() -> None
     assert said.startswith("Saved 10:00: ✗ Next review: xxx") and said.endswith("…")
     assert len(said) == 78
     assert labelled(("",), "Dose", "Dose: in mg", more=" (+2 more)") == "✗ Dose: in mg (+2 more)"
+
+
+def test_every_fixed_hint_fits_the_hint_line_at_80_columns() -> None:
+    """The hint line is one line of 78 characters: a longer hint lost its end at 80x24
+    (the OST decision's "p pending", the dispensing hint's "none for the injection")."""
+    from screens.review import fields
+
+    specs = {k: v for k, v in vars(fields).items() if isinstance(v, fields.FieldSpec)}
+    assert "DECISION" in specs and "DISPENSING" in specs
+    assert {k: v.hint for k, v in specs.items() if len(v.hint) > 78} == {}
