@@ -44,6 +44,19 @@ def parse(text: str) -> SearchTerms:
     return SearchTerms(family_prefix=fold_key(words[0]), given_prefix=fold_key(" ".join(words[1:])))
 
 
+def searched_as(terms: SearchTerms) -> str:
+    """What an ambiguous search looks for, in staff words: eight digits that are also a
+    date are searched both ways, and the list says so."""
+    if not terms.nhs_or_dob or terms.date_of_birth is None:
+        return ""
+    digits = terms.nhs_prefix
+    spaced = " ".join(p for p in (digits[:3], digits[3:6], digits[6:]) if p)
+    return (
+        f"dates of birth {terms.date_of_birth.format('DD/MM/YYYY')}"
+        f" and NHS numbers starting {spaced}"
+    )
+
+
 def _date(value: str) -> pendulum.Date | None:
     try:
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value):

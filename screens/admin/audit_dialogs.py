@@ -15,7 +15,9 @@ from textual.widgets import Input, Static
 from console.format import nhs
 from console.rules import validate
 from console.services.audit_view import AuditDetail, AuditFilter, AuditPage
+from screens import validators as v
 from screens.widgets.form import ServiceForm, cut
+from screens.widgets.masked import date_input, nhs_input
 from screens.widgets.tickbox import TickBox
 
 Found = tuple[AuditFilter, AuditPage]
@@ -56,7 +58,7 @@ class AuditFilterForm(ServiceForm[Found]):
             yield Static("Filter the audit log (every part optional)", classes="modal-title")
             yield from self.field(
                 "Patient NHS no.",
-                Input(c.nhs_number, placeholder="10 digits", id="nhs_number", compact=True),
+                nhs_input(c.nhs_number, id="nhs_number", compact=True),
             )
             yield from self.field(
                 "Staff login", Input(c.login, placeholder="their login", id="login", compact=True)
@@ -72,20 +74,20 @@ class AuditFilterForm(ServiceForm[Found]):
             )
             yield from self.field(
                 "From",
-                Input(
+                date_input(
                     f"{c.date_from:{day}}" if c.date_from else "",
-                    placeholder="DD/MM/YYYY",
                     id="date_from",
                     compact=True,
+                    validators=[v.date(self.services.clock.today, required=False)],
                 ),
             )
             yield from self.field(
                 "To",
-                Input(
+                date_input(
                     f"{c.date_to:{day}}" if c.date_to else "",
-                    placeholder="DD/MM/YYYY",
                     id="date_to",
                     compact=True,
+                    validators=[v.date(self.services.clock.today, required=False)],
                 ),
             )
             yield TickBox("Show the viewer's own openings", c.show_viewer, id="show_viewer")

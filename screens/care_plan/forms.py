@@ -22,7 +22,7 @@ from console.rules import careplan as rules
 from console.rules.vocab import DOMAIN_LABEL, GoalStatus
 from console.services.careplan_dto import AgreeInput, GoalInput, StatusInput
 from screens.widgets.discard import field_values, leave_or_ask
-from screens.widgets.masked import date_input
+from screens.widgets.masked import MaskedInput, as_typed, date_input
 
 T = TypeVar("T")
 NEXT_STATUS = {
@@ -32,6 +32,14 @@ NEXT_STATUS = {
     GoalStatus.DROPPED: GoalStatus.IN_PROGRESS.value,
 }
 Check = Callable[[str], object]
+
+
+def _said(check: Check, text: str) -> str | None:
+    try:
+        check(text)
+    except rules.FieldError as exc:
+        return str(exc)
+    return None
 
 
 class FormModal(ModalScreen[T | None], Generic[T]):
@@ -64,6 +72,8 @@ class FormModal(ModalScreen[T | None], Generic[T]):
     ) -> ComposeResult:
         if check is not None:
             self.checks[key] = check
+            if isinstance(widget, MaskedInput) and widget.check is None:
+                widget.check = lambda text: _said(check, text)  # marked as typed
         widget.id = f"field-{key}"
         yield Label(label, classes="field-label")
         yield widget
@@ -103,6 +113,13 @@ class FormModal(ModalScreen[T | None], Generic[T]):
             return False
         self._mark(key, "")
         return True
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """A masked field's mistake is shown as it is typed, not only on leaving."""
+        said = as_typed(event.input)
+        if said is not None:
+            self._mark((event.input.id or "").removeprefix("field-"), said)
 
     @on(Input.Blurred)
     def _left(self, event: Input.Blurred) -> None:

@@ -25,8 +25,10 @@ from textual.worker import Worker, WorkerState
 from console.rules import indicators as rules
 from console.services.errors import ServiceError
 from console.services.indicators import Dashboard, IndicatorService
+from screens import validators as v
 from screens.host import ConsoleScreen
 from screens.indicators.gap import GapScreen
+from screens.widgets.masked import as_typed, date_input
 
 BAR = 20
 TITLE_W = 33
@@ -70,7 +72,8 @@ def scope_text(board: Dashboard) -> str:
 
 
 class AskModal(ModalScreen[str | None]):
-    """One line of input (a keyworker's login, or a date); escape cancels."""
+    """One line of input (a keyworker's login, or a date); escape cancels. A date is the
+    shared masked field, marked as typed, and enter keeps the dialog while it is wrong."""
 
     DEFAULT_CSS = """
     AskModal { align: center middle; }
@@ -78,23 +81,44 @@ class AskModal(ModalScreen[str | None]):
         width: 56; height: auto; border: round $accent; background: $panel; padding: 0 1;
     }
     AskModal .keys { color: $text-muted; }
+    AskModal #e-answer { height: auto; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="indicators-ask.cancel"),
     ]
 
-    def __init__(self, question: str, value: str, placeholder: str) -> None:
+    def __init__(self, question: str, value: str, placeholder: str, *, date: bool = False) -> None:
         super().__init__()
         self.question, self.value, self.placeholder = question, value, placeholder
+        self.date = date
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question)
-            yield Input(self.value, placeholder=self.placeholder, id="answer")
+            if self.date:
+                today = self.app.services.clock.today  # type: ignore[attr-defined]
+                yield date_input(
+                    self.value, id="answer", validators=[v.date(today, required=False)]
+                )
+            else:
+                yield Input(self.value, placeholder=self.placeholder, id="answer")
+            yield Static("", id="e-answer", markup=False)
             yield Static("enter applies · empty clears · escape cancels", classes="keys")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        said = as_typed(event.input)
+        if said is not None:
+            self._say(said)
+
+    def _say(self, message: str) -> None:
+        self.query_one("#e-answer", Static).update(f"! {message}" if message else "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        result = event.validation_result
+        if self.date and result is not None and not result.is_valid:
+            self._say(result.failure_descriptions[0])  # kept open, the date still there
+            return
         self.dismiss(event.value.strip())
 
     def action_cancel(self) -> None:
@@ -227,7 +251,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
 
         shown = f"{self.as_at:%d/%m/%Y}" if self.as_at else ""
         self.app.push_screen(
-            AskModal("As at (DD/MM/YYYY, empty: today)", shown, "DD/MM/YYYY"), chosen
+            AskModal("As at (dd/mm/yyyy, empty: today)", shown, "", date=True), chosen
         )
 
     # -- the trend ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ from screens import validators as v
 from screens.patients.episode import PatientModal, checked_date
 from screens.widgets.ask import AskModal
 from screens.widgets.form import ServiceForm
+from screens.widgets.masked import date_input
 
 WHAT_DEATH_DOES = (
     "Recording a death closes an open episode (exit 89), stops the prescription whoever"
@@ -41,8 +42,7 @@ class DeathModal(PatientModal[DeathChange]):
             yield from self.heading("Record a death")
             yield from self.field(
                 "Date of death",
-                Input(
-                    placeholder="DD/MM/YYYY",
+                date_input(
                     id="date_of_death",
                     compact=True,
                     validators=[v.date(self._today), v.Rule(self._after_birth)],

@@ -32,6 +32,7 @@ from console.services.dto import (
 from console.services.prescription_checks import GABAPENTINOIDS, MISSED_MAX, QTC_RANGE, SEDATIVES
 from screens import validators as v
 from screens.widgets.form import ServiceForm
+from screens.widgets.masked import date_input
 
 T = TypeVar("T")
 
@@ -138,8 +139,8 @@ class SafetyModal(ChangeModal):
             )
             yield from self.field(
                 "Latest ECG",
-                Input(
-                    placeholder="date DD/MM/YYYY, blank if none",
+                date_input(
+                    placeholder="dd/mm/yyyy, blank if none",
                     id="ecg_date",
                     compact=True,
                     validators=[v.date(self._today, required=False)],

@@ -23,6 +23,7 @@ from screens import validators as v
 from screens.patients.episode import ChangeModal, checked_date
 from screens.widgets.ask import AskModal
 from screens.widgets.form import ServiceForm
+from screens.widgets.masked import date_input
 
 CHOOSE_REASON = "Choose the exit reason to see what it does to the prescription."
 
@@ -60,7 +61,9 @@ class EpisodeModal(ChangeModal):
                 yield from self.heading("Start a treatment episode")
                 yield from self.field(
                     "Start date",
-                    Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
+                    date_input(
+                        today, id="start_date", compact=True, validators=[v.date(self._today)]
+                    ),
                 )
                 yield from self.field(
                     "Referred by",
@@ -76,7 +79,9 @@ class EpisodeModal(ChangeModal):
                 )
                 yield from self.field(
                     "End date",
-                    Input(today, id="end_date", compact=True, validators=[v.date(self._today)]),
+                    date_input(
+                        today, id="end_date", compact=True, validators=[v.date(self._today)]
+                    ),
                 )
                 choices = [
                     (f"{code} {reason} ({group.value})", code)

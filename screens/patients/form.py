@@ -8,7 +8,6 @@ The screen returns the saved PatientRecord, or None when cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual import on, work
@@ -61,14 +60,6 @@ ERROR_KEYS = (
     "keyworker_id",
     *(key for key, _l, _h in HOUSEHOLD_FIELDS),
 )
-
-
-def _failure(validator: Validator) -> Callable[[str], str | None]:
-    def check(text: str) -> str | None:
-        result = validator.validate(text)
-        return None if result.is_valid else result.failure_descriptions[0]
-
-    return check
 
 
 class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
@@ -157,11 +148,10 @@ class PatientFormScreen(ConsoleScreen[PatientRecord | None]):
             "validators": validators,
             "validate_on": {"blur", "submitted"},
         }
-        check = _failure(validators[0])
-        if key == "nhs_number":
-            return nhs_input(self._initial(key), check=check, **kwargs)
+        if key == "nhs_number":  # its validator is also the rule it is marked by as typed
+            return nhs_input(self._initial(key), **kwargs)
         if key in DATE_FIELDS:
-            return date_input(self._initial(key), check=check, **kwargs)
+            return date_input(self._initial(key), **kwargs)
         return Input(self._initial(key), **kwargs)
 
     def _choice(self, label: str, choices: list[tuple[str, str]], key: str) -> ComposeResult:

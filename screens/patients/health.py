@@ -18,6 +18,7 @@ from console.rules import health as rules
 from console.rules import validate
 from console.rules.vocab import HealthCheckKind as K
 from console.services.health_dto import HealthInput, HealthRow, HealthView
+from screens import validators as v
 from screens.patients.family import ChoiceModal, RecordForm
 from screens.patients.records import PatientRecordsScreen
 from screens.widgets.form import cut
@@ -87,7 +88,10 @@ class HealthForm(RecordForm[HealthRow]):
         today = self.services.clock.today().format("DD/MM/YYYY")
         kinds = [(rules.KIND_LABEL[k], k.value) for k in FORM_KINDS]
         yield from self.field("What", Select(kinds, value=self.kind, allow_blank=False, id="kind"))
-        yield from self.field("Date", date_input(today, id="check_date", compact=True))
+        when = date_input(
+            today, id="check_date", compact=True, validators=[v.date(self.services.clock.today)]
+        )
+        yield from self.field("Date", when)
         yield from self.field(
             "Result",
             Select(

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console import format as fmt
+from console.rules import search as search_rules
 from console.rules.search import DUE_SOON_DAYS, ListFilter
 from console.services.dto import Keyworker, PageKey, PatientPage, PatientRecord, PatientRow
 from console.services.patients import PAGE
@@ -299,10 +300,15 @@ class PatientListScreen(ConsoleScreen[None]):
     def _show_status(self, note: str = "") -> None:
         table = self.table
         shown = f"{len(table.rows):,}{'+' if table.more else ''} shown"
+        searched = search_rules.searched_as(search_rules.parse(self.search_text))
+        if searched:  # eight digits that are also a date: say it is searched both ways
+            shown = f"{shown}: {searched}"
         parts = [note, shown] if note else [shown]
         if self._counts is not None:
             total, overdue, soon = self._counts
-            parts += [f"{total:,} patients", f"{overdue:,} overdue", f"{soon:,} due soon"]
+            counts = [f"{total:,} patients", f"{overdue:,} overdue", f"{soon:,} due soon"]
+            if not searched or len(" · ".join([*parts, *counts])) <= self.size.width - 2:
+                parts += counts  # the practice's totals give way to what is searched
         text = " · ".join(parts)
         status = self.query_one("#status", Static)
         if status.content != text:

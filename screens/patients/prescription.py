@@ -8,6 +8,7 @@ transaction.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import ClassVar
 
@@ -28,6 +29,7 @@ from console.services.summary_dto import Dose
 from screens import validators as v
 from screens.patients.episode import ChangeModal, SafetyModal, checked_date
 from screens.widgets.form import cut
+from screens.widgets.masked import date_input
 
 
 class PharmaciesLoaded(Message):
@@ -36,22 +38,34 @@ class PharmaciesLoaded(Message):
         self.rows = rows
 
 
+DAYS_HOW = "type days as Mon Tue Wed"
+PICKUP_HINT = "instalment days, e.g. Mon Wed Fri (none for an injection)"
+SUPERVISED_HINT = "which of those are supervised, e.g. Mon"
+
+
 def _days_value(days: tuple[str, ...]) -> str:
     return " ".join(DAY_SHORT[d] for d in days)
 
 
+def _parsed(text: str) -> tuple[str, ...]:
+    try:
+        return parse_days(text)
+    except ValueError as exc:
+        raise validate.FieldError(f"{exc}: {DAYS_HOW}") from None
+
+
 def _days(modal: ChangeModal, key: str) -> tuple[str, ...]:
     try:
-        return parse_days(modal.query_one(f"#{key}", Input).value)
-    except ValueError as exc:
-        raise validate.FieldError(f"{exc}: type days as Mon Tue Wed", key) from None
+        return _parsed(modal.query_one(f"#{key}", Input).value)
+    except validate.FieldError as exc:
+        raise validate.FieldError(str(exc), key) from None
 
 
-def _day_rule(text: str) -> None:
-    try:
-        parse_days(text)
-    except ValueError as exc:
-        raise validate.FieldError(f"{exc}: type days as Mon Tue Wed") from None
+def days_input(key: str, days: tuple[str, ...], hint: str) -> Input:
+    """A row of days (pick-up or supervised): typed as days, read back as Mon Thu."""
+    return Input(
+        _days_value(days), placeholder=hint, id=key, compact=True, validators=[v.Rule(_parsed)]
+    )
 
 
 class PrescriptionModal(ChangeModal):
@@ -172,26 +186,12 @@ class PrescriptionModal(ChangeModal):
                     id="dispensing",
                 ),
             )
-            yield from self.field(
-                "Pick-up days",
-                Input(
-                    _days_value(c.pickup_days) if c else "",
-                    placeholder="instalment days, e.g. Mon Wed Fri (none for an injection)",
-                    id="pickup_days",
-                    compact=True,
-                    validators=[v.Rule(_day_rule)],
-                ),
+            days = (
+                ("Pick-up days", "pickup_days", c.pickup_days if c else (), PICKUP_HINT),
+                ("Supervised", "supervised_days", c.supervised_days if c else (), SUPERVISED_HINT),
             )
-            yield from self.field(
-                "Supervised",
-                Input(
-                    _days_value(c.supervised_days) if c else "",
-                    placeholder="which of those are supervised, e.g. Mon",
-                    id="supervised_days",
-                    compact=True,
-                    validators=[v.Rule(_day_rule)],
-                ),
-            )
+            for label, key, chosen_days, hint in days:
+                yield from self.field(label, days_input(key, chosen_days, hint))
             yield from self.field(
                 "Pharmacy",
                 Select(
@@ -202,7 +202,7 @@ class PrescriptionModal(ChangeModal):
             )
             yield from self.field(
                 "Start date",
-                Input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
+                date_input(today, id="start_date", compact=True, validators=[v.date(self._today)]),
             )
             yield from self.form_footer()
 
@@ -232,6 +232,13 @@ class PrescriptionModal(ChangeModal):
         if len(products) == 1:
             choice.value = products[0][1]
         self._show_other(medicine)
+
+    @on(Input.Blurred, "#pickup_days")
+    @on(Input.Blurred, "#supervised_days")
+    def _tidy_days(self, event: Input.Blurred) -> None:
+        """Days read back as understood (monday,thu → Mon Thu) once the field is left."""
+        with contextlib.suppress(ValueError):  # else left as typed, its message beside it
+            event.input.value = _days_value(parse_days(event.value))
 
     def _show_other(self, medicine: str) -> None:
         other = medicine == Medicine.OTHER

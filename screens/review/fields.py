@@ -229,7 +229,7 @@ def goal_field(words: str) -> FieldSpec:
 
 DECISION = FieldSpec(
     "OST decision",
-    "c continue · r reduce · d detox · i increase · s start · x stop · n none · p pending",
+    "c continue, r reduce, d detox, i increase, s start, x stop, n none, p pending",
     _choice(DECISIONS, "one of c r d i s x n p"),
     restrict=closed(
         *DECISIONS, *DECISIONS.values(), *(v.replace("_", " ") for v in DECISIONS.values())
@@ -344,7 +344,7 @@ INTERVAL = FieldSpec(
 )
 DISPENSING = FieldSpec(
     "Dispensing",
-    "Oral medicines: supervised, daily, multi-day or weekly pick-up; none for the injection",
+    "Supervised, daily, multi-day or weekly pick-up (oral); none for the injection",
     _picked("choose how it is dispensed", frozenset(d.value for d in Dispensing)),
 )
 NEED = FieldSpec("Answer", "Yes or No: press y or n (enter opens the list)", _yes_no_answer)

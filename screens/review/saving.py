@@ -16,8 +16,7 @@ from screens.review import messages as m
 from screens.review.collect import field_of, key_of
 from screens.review.live import Line
 from screens.review.missing import MissingModal
-
-LINE = 78  # the message line at 80 columns
+from screens.widgets.form import labelled
 
 if TYPE_CHECKING:
     from screens.host import ConsoleScreen as _Base
@@ -131,7 +130,7 @@ class Saving(_Base):
         if errors and finalise:
             first = next(iter(errors))
             self._mark(errors)
-            self._say(f"✗ {errors[first]}{_more(errors)}", error=True)
+            self._say(self._refusal(("",), first, errors[first], errors), error=True)
             if not quiet:
                 self.call_later(self._go_to, first)
             return
@@ -190,14 +189,12 @@ class Saving(_Base):
             self._finalised(getattr(saved, "offers_reentry", False))
         elif not self._dirty and kept:
             first = next(iter(kept))
-            spec = self.sections.specs.get(first) if self.sections else None
-            text = kept[first]
-            if spec and not text.startswith(spec.label):
-                text = f"{spec.label}: {text}"
-            said = f"Draft saved {saved_at}; to correct: ✗ {text}{_more(kept)}"
-            if len(said) > LINE and spec:  # the cursor goes to the marked field: drop its name
-                said = said.replace(f"{spec.label}: ", "", 1)
-            self._say(said, error=True)
+            leads = (
+                f"Draft saved {saved_at}; to correct: ",
+                f"Draft saved {saved_at}: ",
+                f"Saved {saved_at}: ",
+            )
+            self._say(self._refusal(leads, first, kept[first], kept), error=True)
             if not message.quiet:
                 self.call_later(self._go_to, next(iter(kept)))
         elif not self._dirty:
@@ -212,12 +209,22 @@ class Saving(_Base):
             errors = {field_of(k) or k: v for k, v in error.errors.items()}
             self._mark(errors)
             first_key = next(iter(error.errors))
-            self._say(f"✗ Not saved: {error.errors[first_key]}{_more(errors)}", error=True)
             target = field_of(first_key)
+            said = self._refusal(
+                ("Not saved: ", ""), target or first_key, error.errors[first_key], errors
+            )
+            self._say(said, error=True)
             if target and not message.quiet:
                 self.call_later(self._go_to, target)
         else:
             self._say(f"✗ {error}", error=True)
+
+    def _refusal(
+        self, leads: tuple[str, ...], field_id: str, text: str, errors: dict[str, str]
+    ) -> str:
+        """The message line: the field's label and the reason, fitted to 80 columns."""
+        spec = self.sections.specs.get(field_id) if self.sections else None
+        return labelled(leads, spec.label if spec else "", text, more=_more(errors))
 
     def _mark(self, errors: dict[str, str]) -> None:
         """Show these messages at their fields (and remember them for sections not yet

@@ -23,12 +23,14 @@ from screens.review import decisions, measures
 from screens.review import fields as f
 from screens.review import messages as m
 from screens.review.collect import collect
+from screens.review.early_keys import HeldKeys
 from screens.review.finalised import Finalised
 from screens.review.live import Line, LiveFigures, is_barc_item
 from screens.review.parts import needs_new_prescription, select_text
 from screens.review.pick import SectionPicking
 from screens.review.saving import Saving
 from screens.review.sections import CHECKUP, SECTIONS, Builder, ReviewSections
+from screens.widgets.form import labelled
 from screens.widgets.masked import MaskedInput
 
 AUTOSAVE_SECONDS = 1.5
@@ -54,7 +56,7 @@ FIELDS = (Input, Select)
 SCREENFUL = 16  # a section's rows that fill the form at 80x24, mounted first
 
 
-class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen[None]):
+class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen[None]):
     """`ReviewScreen(patient_id=…, kind=…)` starts or reopens a draft; `ReviewScreen(
     review_id=…, read_only=True)` shows any review (finalised ones are always read-only)."""
 
@@ -118,6 +120,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         self._local: dict[str, str] = {}
         self._typed = False
         self._go_after = ""
+        self.hold_keys()  # until the first field has the cursor
 
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
@@ -159,6 +162,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         self._loading = False
         self.refresh_bindings()
         self._focus_first(first)
+        self.replay_held()
         if kept:
             self._mark(kept)
             self._say(f"✗ {len(kept)} kept as typed, not yet values: marked ✗.", error=True)
@@ -212,13 +216,30 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
     def on_descendant_focus(self, event: DescendantFocus) -> None:
         spec = self._spec(event.widget)
         if spec is None:
+            self._section_focused(event.widget)
             return
         field_id = event.widget.id or ""
         self._mark_row(event.widget)
         if is_barc_item(field_id):
             self.query_one("#hint", Line).update(self.barc_hint(field_id))
         else:
-            self.query_one("#hint", Line).update(spec.hint)
+            self.query_one("#hint", Line).update(self._field_hint(event.widget, spec))
+
+    def _section_focused(self, widget: Widget) -> None:
+        """The cursor on a section, not a field (one with nothing to answer, or tab past
+        its last field): the hint says so rather than keep the last field's."""
+        if self.sections is None or widget.id not in self.sections.keys:
+            return
+        for label in self.query(".-here"):
+            label.remove_class("-here")
+        name = dict(self.sections.layout)[widget.id]
+        if self.read_only:
+            hint = f"{name}: read only · F1-7 or ctrl+g another section"
+        elif any(not w.disabled for w in widget.query("Input, Select")):
+            hint = f"{name}: tab goes to its first field · F1-7 or ctrl+g another section"
+        else:
+            hint = f"{name}: nothing to answer here · F1-7 or ctrl+g another section"
+        self.query_one("#hint", Line).update(hint)
 
     def _mark_row(self, widget: Widget) -> None:
         """The focused field's row label is marked in type, not colour (16 colours and
@@ -239,7 +260,7 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
             spec.parse(widget.value)
         except ValueError as error:
             widget.add_class("-bad")
-            self._say(f"✗ {spec.label}: {error}", error=True)
+            self._say(labelled(("",), spec.label, str(error)), error=True)
             for line in beside:
                 line.update(f"✗ {error}")
             return
@@ -256,8 +277,13 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         if isinstance(field, MaskedInput) and field.has_focus:
             spec = self._spec(field)
             if spec is not None:  # marked as typed, the range beside it on the hint line
-                problem = f"✗ {field.problem} · " if field.problem else ""
-                self.query_one("#hint", Line).update(problem + spec.hint)
+                self.query_one("#hint", Line).update(self._field_hint(field, spec))
+
+    @staticmethod
+    def _field_hint(field: Widget, spec: f.FieldSpec) -> str:
+        """A field's hint; a masked one typed wrong says why first, on focus as on typing."""
+        problem = field.problem if isinstance(field, MaskedInput) else ""
+        return f"✗ {problem} · {spec.hint}" if problem else spec.hint
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
@@ -341,8 +367,10 @@ class ReviewScreen(Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen
         typing = isinstance(self.focused, FIELDS)
         if action in ("save", "finalise"):
             return not self.read_only and d is not None
+        if action in ("section", "pick_section") and self.sections is None:
+            return False  # loading: the key is held and replayed once the form is there
         if action == "section":
-            return self.sections is None or int(str(parameters[0])) <= len(self.sections.keys)
+            return int(str(parameters[0])) <= len(self.sections.keys)
         if action == "ost_decision":
             return (
                 d is not None

@@ -24,15 +24,36 @@ from console.rules.validate import FieldError
 from console.services import Services
 from console.services.errors import Invalid, ServiceError
 from screens.widgets.discard import field_values, leave_or_ask
+from screens.widgets.masked import as_typed
 
 T = TypeVar("T")
 NOT_SAVED = "Not saved: please correct the marked fields."
+LINE = 78  # a message line at 80 columns, inside its padding
 
 
 def cut(text: str, width: int) -> str:
     """One line of at most `width` characters, with an ellipsis when cut."""
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def labelled(
+    leads: tuple[str, ...], label: str, reason: str, *, more: str = "", width: int = LINE
+) -> str:
+    """A refusal on one message line: `✗ label: reason`, after the longest lead that
+    lets it fit ("Draft saved 10:00; to correct: ", then "Saved 10:00: "). The label is
+    never dropped; only when the shortest lead is too long is the reason cut."""
+    reason = " ".join(reason.split())
+    if label and reason.startswith(f"{label}: "):
+        reason = reason[len(label) + 2 :]
+    named = f"✗ {label}: " if label else "✗ "
+    for lead in leads:
+        text = f"{lead}{named}{reason}{more}"
+        if len(text) <= width:
+            return text
+    head = f"{leads[-1] if leads else ''}{named}"
+    room = max(width - len(head) - len(more), 1)
+    return f"{head}{cut(reason, room)}{more}"
 
 
 class Saved(Message):
@@ -72,6 +93,13 @@ class ServiceForm(ModalScreen[T | None], Generic[T]):
         result = event.validation_result
         message = "" if result is None or result.is_valid else result.failure_descriptions[0]
         self.show_error(event.input.id or "", message)
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        """A masked field's mistake is shown as it is typed, not only on leaving."""
+        said = as_typed(event.input)
+        if said is not None:
+            self.show_error(event.input.id or "", said)
 
     def show_error(self, key: str, message: str) -> bool:
         """The message beside its field; False when no field owns it."""

@@ -118,7 +118,8 @@ NHS = NhsMask()
 
 class MaskedInput(Input):
     """An Input that formats as it is typed; `check` adds the form's own rule (a range,
-    not in the future) to the mask's, applied once the text is complete."""
+    not in the future) to the mask's, applied once the text is complete. Without one,
+    the field's own validators are that rule, so a form says it once."""
 
     # Marked in type, not colour alone (16 colours, NO_COLOR).
     DEFAULT_CSS = "MaskedInput.-bad { text-style: reverse; }"
@@ -158,8 +159,25 @@ class MaskedInput(Input):
         if not self.mask.complete(value):
             return ""
         # The form's own rule speaks first, so the message matches the one on save.
-        wrong = self.check(value) if self.check is not None else None
+        wrong = self.check(value) if self.check is not None else self._validated(value)
         return wrong or self.mask.check(value) or ""
+
+    def _validated(self, value: str) -> str | None:
+        for validator in getattr(self, "validators", ()):  # set after the first value
+            result = validator.validate(value)
+            if not result.is_valid:
+                return result.failure_descriptions[0] if result.failure_descriptions else None
+        return None
+
+
+def as_typed(field: Input) -> str | None:
+    """What a form shows beside a masked field as it is typed: why it is wrong, or ""
+    once complete and right; None while it is still being typed (leave the line be)."""
+    if not isinstance(field, MaskedInput):
+        return None
+    if field.problem or field.mask.complete(field.value):
+        return field.problem
+    return None
 
 
 def date_input(value: str = "", *, check: Check | None = None, **kwargs: Any) -> MaskedInput:

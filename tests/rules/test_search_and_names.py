@@ -80,3 +80,8 @@ def test_eight_digits_that_are_a_date_search_both() -> None:
     assert terms.nhs_or_dob and terms.nhs_prefix == "12031980"
     assert terms.date_of_birth == pendulum.date(1980, 3, 12)
     assert search.parse("94347659") == search.SearchTerms(nhs_prefix="94347659")  # no date
+    assert search.searched_as(terms) == (
+        "dates of birth 12/03/1980 and NHS numbers starting 120 319 80"
+    )
+    assert search.searched_as(search.parse("94347659")) == ""
+    assert search.searched_as(search.parse("12/03/1980")) == ""

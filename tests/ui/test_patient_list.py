@@ -332,3 +332,20 @@ async def test_a_stale_page_is_dropped(app: RecoveryConsole) -> None:
         screen.post_message(PatientListScreen.Results(old_page, screen.list_filter, ("a", "a", 1)))
         await settle(pilot)
         assert names(app) == before  # a next page of another list is not appended
+
+
+async def test_eight_digits_say_they_are_searched_both_ways(app: RecoveryConsole) -> None:
+    """`12031980` is a date of birth and the start of an NHS number: the status line
+    says both, in staff words, and fits 80 columns."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one("#status", Static)
+        await type_search(pilot, "12031980")
+        assert "Quarrington, Leah" in names(app)
+        said = str(status.render())
+        assert "shown: dates of birth 12/03/1980 and NHS numbers starting 120 319 80" in said, said
+        assert len(said) <= 78
+        await pilot.press("ctrl+u", *"Quarr")  # a name: the line reads as before
+        await settle(pilot)
+        said = str(status.render())
+        assert "dates of birth" not in said and "patients" in said and "overdue" in said

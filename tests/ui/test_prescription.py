@@ -73,3 +73,30 @@ async def test_other_asks_for_the_form_and_strength_as_text(populated: Services)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "type the form and strength" in _error(modal, "product_text")
+
+
+async def test_both_day_rows_read_back_as_understood(populated: Services) -> None:
+    """Pick-up and supervised days are one kind of row: typed any way, left as Mon Thu;
+    a day not known stays as typed with the reason beside it."""
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, row)
+        await pilot.press("p")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, PrescriptionModal)
+        for key, typed, shown in (
+            ("pickup_days", "thursday,mon", "Mon Thu"),
+            ("supervised_days", "mON", "Mon"),
+        ):
+            field = modal.query_one(f"#{key}", Input)
+            field.focus()
+            await pilot.press("ctrl+u", *typed, "tab")
+            await pilot.pause()
+            assert field.value == shown and _error(modal, key) == ""
+            field.focus()
+            await pilot.press("ctrl+u", *"Mon Fry", "tab")
+            await pilot.pause()
+            assert field.value == "Mon Fry"
+            assert "'Fry' is not a day of the week: type days as Mon Tue Wed" in _error(modal, key)

@@ -345,7 +345,7 @@ async def test_review_date_in_the_future_is_refused_beside_it(app: RecoveryConso
         assert "not in the future" in beside(app, "review-date")
         await pilot.press("ctrl+s")
         await settle(pilot)  # the draft saves, the date kept as typed and marked
-        assert "to correct: ✗ not in the future" in message(app)  # the field is marked
+        assert "✗ Review date: not in the future" in message(app)  # marked, named
         assert screen.draft is not None
         kept = app.services.reviews.get(screen.draft.id)
         assert kept.values.raw == {"review_date": "24/11/2026"}
@@ -394,7 +394,7 @@ async def test_ost_start_names_the_medicine(app: RecoveryConsole) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert beside(app, "ost-interval").startswith("✗"), message(app)
-        assert "Draft saved" in message(app) and "to correct: ✗" in message(app)
+        assert "Draft saved" in message(app) and "✗ Interval: " in message(app)
         await pilot.press("f6", "tab", "tab", "tab", "tab", "tab")
         assert app.screen.focused is not None and app.screen.focused.id == "ost-interval"
         await pick(pilot, "d")

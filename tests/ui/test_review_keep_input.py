@@ -3,11 +3,14 @@ not; quitting and hanging up save it first; ESC 2 types nothing; no alt+digit ke
 
 from __future__ import annotations
 
+import datetime as dt
 import pkgutil
 import signal
+import time
 from importlib import import_module
 from pathlib import Path
 
+import pytest
 from textual._xterm_parser import XTermParser
 from textual.binding import Binding
 from textual.widgets import Input
@@ -16,7 +19,8 @@ import screens
 from console.app import RecoveryConsole
 from console.services import Services
 from screens.review import ReviewScreen
-from tests.ui.helpers import settle
+from screens.widgets.form import labelled
+from tests.ui.helpers import known_id, settle, type_search
 from tests.ui.review_helpers import message, value
 from tests.ui.test_review import SIZE, open_review
 
@@ -169,3 +173,113 @@ async def test_section_picker_goes_to_the_section_chosen(app: RecoveryConsole) -
         await settle(pilot)
         assert app.screen is screen and screen.section == "barc10"
         assert screen.focused is not None and screen.focused.id == "barc-1"
+
+
+async def test_after_the_section_picker_the_hint_is_the_focused_fields(
+    app: RecoveryConsole,
+) -> None:
+    """The hint line and the row marker follow the field the picker left focused, not
+    the one that had focus before it opened."""
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(pilot)
+        hint = screen.query_one("#hint")
+        before = hint.text  # type: ignore[attr-defined]
+        assert before and not before.startswith("Item 1")
+        for keys, field_id, wanted in (
+            (("down", "down", "down"), "barc-1", "Item 1: 1–6 · Total: needs all ten"),
+            (("up", "up", "up"), "top-alcohol_w1", before),
+        ):
+            await pilot.press("ctrl+g")
+            await settle(pilot)
+            await pilot.press(*keys, "enter")
+            await settle(pilot)
+            assert screen.focused is not None and screen.focused.id == field_id
+            assert hint.text.startswith(wanted), hint.text  # type: ignore[attr-defined]
+            row = screen.focused.parent
+            assert row is not None and row.children[0].has_class("-here")
+            assert len(screen.query(".-here")) == 1
+
+
+async def test_a_section_with_no_field_shows_its_own_hint(populated: Services) -> None:
+    """A patient with no care plan: the picker's Plan section has no field to focus, so
+    the hint line says what the section is, not the hint of the field left behind."""
+    populated.episodes.start(known_id(populated), dt.date(2026, 11, 1))
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, "Quarrington")
+        await pilot.press("enter")
+        screen = await open_review(pilot)
+        hint = screen.query_one("#hint")
+        before = hint.text  # type: ignore[attr-defined]
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        await pilot.press("home", *["down"] * 4, "enter")
+        await settle(pilot)
+        assert screen.section == "plan"
+        said = hint.text  # type: ignore[attr-defined]
+        assert said != before and said.startswith("Plan: nothing to answer here"), said
+        assert not screen.query(".-here")  # no row marked: no field has the cursor
+
+
+async def test_keys_typed_before_the_form_loads_land_in_its_first_field(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """r then 1 on a summary, then typing at once, before the draft has loaded (a slow
+    database): every key lands in the form, the first field first."""
+    from console.services.reviews import ReviewService
+    from tests.ui.test_summary import _open, _rich
+
+    start = ReviewService.start
+
+    def slow_start(self: ReviewService, patient_id: int, kind: str = "strategic") -> object:
+        time.sleep(0.5)  # the keys below all arrive before the draft
+        return start(self, patient_id, kind)
+
+    monkeypatch.setattr(ReviewService, "start", slow_start)
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, row)
+        await pilot.press("r", "1", "3", "tab", "2", "tab", "1")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert value(app, "top-alcohol_w1") == "3"
+        assert value(app, "top-alcohol_w2") == "2"
+        assert value(app, "top-alcohol_w3") == "1"
+        assert screen.focused is not None and screen.focused.id == "top-alcohol_w3"
+
+
+async def test_the_message_line_keeps_the_label_of_a_long_refusal(app: RecoveryConsole) -> None:
+    """At 80x24 the message line names the field and gives the reason, however long the
+    reason: the lead shortens, never the label."""
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        await pilot.press("f7", "ctrl+u", *"01122027", "ctrl+s")  # later than the rule's
+        await settle(pilot)
+        said = message(app)
+        assert said.startswith("Saved ") and len(said) <= 78, said
+        assert "✗ Next review: later than the rule's " in said and said.endswith("give a reason")
+        await pilot.press("f1", "9", "ctrl+s")  # and a TOP week out of range
+        await settle(pilot)
+        said = message(app)
+        assert "✗ Alcohol week 1: days a week 0–7, or NA (+1 more)" in said, said
+        assert len(said) <= 78
+
+
+def test_a_refusal_too_long_for_any_lead_cuts_the_reason_not_the_label() -> None:
+    said = labelled(("Draft saved 10:00; to correct: ", "Saved 10:00: "), "Next review", "x" * 90)
+    assert said.startswith("Saved 10:00: ✗ Next review: xxx") and said.endswith("…")
+    assert len(said) == 78
+    assert labelled(("",), "Dose", "Dose: in mg", more=" (+2 more)") == "✗ Dose: in mg (+2 more)"
+
+
+def test_every_fixed_hint_fits_the_hint_line_at_80_columns() -> None:
+    """The hint line is one line of 78 characters: a longer hint lost its end at 80x24
+    (the OST decision's "p pending", the dispensing hint's "none for the injection")."""
+    from screens.review import fields
+
+    specs = {k: v for k, v in vars(fields).items() if isinstance(v, fields.FieldSpec)}
+    assert "DECISION" in specs and "DISPENSING" in specs
+    assert {k: v.hint for k, v in specs.items() if len(v.hint) > 78} == {}
