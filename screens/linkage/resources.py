@@ -1,7 +1,8 @@
 """The recovery resources directory (SPEC §2, §3.5): search as you type, add, edit, retire.
 
-The add/edit form is a `ServiceForm` (screens/widgets/form.py), as on the linkage,
-family and health screens.
+The screen is the shared directory screen (screens/widgets/directory.py), as the
+pharmacy directory's is; the add/edit form is a `ServiceForm` (screens/widgets/form.py),
+as on the linkage, family and health screens.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The pharmacy directory (reached by name from go-to and the palette): the community
 pharmacies patients collect from, with the postal address the pharmacy letter prints in
 the envelope window. Search as you type, add, edit, retire; chosen in the prescription
-dialog. The form is a `ServiceForm`, as on the resources directory.
+dialog. The screen is the shared directory screen (screens/widgets/directory.py), as the
+resources directory's is; the form is a `ServiceForm`.
 """
 
 from __future__ import annotations
