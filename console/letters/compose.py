@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pendulum
 
@@ -73,14 +74,19 @@ def long_date(day: dt.date | None) -> str:
     """The practice's style: 23 November 2026."""
     if day is None:
         return ""
-    return pendulum.date(day.year, day.month, day.day).format("D MMMM YYYY")
+    return _formatted(day.year, day.month, day.day, "D MMMM YYYY")
 
 
 def short_date(day: dt.date | None) -> str:
     """For a narrow table column: 1 Mar 2027."""
     if day is None:
         return ""
-    return pendulum.date(day.year, day.month, day.day).format("D MMM YYYY")
+    return _formatted(day.year, day.month, day.day, "D MMM YYYY")
+
+
+@lru_cache(maxsize=4096)  # a batch formats the same few days thousands of times
+def _formatted(year: int, month: int, day: int, style: str) -> str:
+    return pendulum.date(year, month, day).format(style)
 
 
 RECALL = "review_recall"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 FIELDS: dict[str, str] = {
@@ -165,17 +166,10 @@ def fill(body: str, values: Mapping[str, str]) -> list[str | TableBlock]:
 
     A value missing from `values` is an error, never a blank in a printed letter.
     """
-    check(body)
     parts: list[str | TableBlock] = []
-    for chunk in re.split(r"\n\s*\n", body.strip()):
-        stripped = chunk.strip()
-        found = placeholders(stripped)
-        if (
-            len(found) == 1
-            and found[0].name in TABLES
-            and found[0].end - found[0].start == len(stripped)
-        ):
-            parts.append(TableBlock(found[0].name))
+    for stripped, found in _chunks(body):
+        if isinstance(found, TableBlock):
+            parts.append(found)
             continue
         missing = [p.name for p in found if p.name not in values]
         if missing:
@@ -186,6 +180,25 @@ def fill(body: str, values: Mapping[str, str]) -> list[str | TableBlock]:
             last = p.end
         parts.append("".join([*filled, stripped[last:]]))
     return parts
+
+
+@lru_cache(maxsize=64)  # a batch fills the same few bodies thousands of times
+def _chunks(body: str) -> tuple[tuple[str, TableBlock | tuple[Placeholder, ...]], ...]:
+    """A checked body's paragraphs, each with its fields, or as a table block."""
+    check(body)
+    out: list[tuple[str, TableBlock | tuple[Placeholder, ...]]] = []
+    for chunk in re.split(r"\n\s*\n", body.strip()):
+        stripped = chunk.strip()
+        found = placeholders(stripped)
+        if (
+            len(found) == 1
+            and found[0].name in TABLES
+            and found[0].end - found[0].start == len(stripped)
+        ):
+            out.append((stripped, TableBlock(found[0].name)))
+            continue
+        out.append((stripped, tuple(found)))
+    return tuple(out)
 
 
 def parse_file(key: str, text: str) -> Template:

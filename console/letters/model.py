@@ -6,8 +6,9 @@ and console.letters.text (terminal preview). No ReportLab here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from console.letters.address import AddressBlock
 from console.letters.fields import TableBlock
 
 
@@ -90,6 +91,8 @@ class LetterContent:
     closing: str = "Yours sincerely,"  # "Yours faithfully," to a "Dear Pharmacist"
     patient_line: str = ""  # name and NHS number, at the top of every continuation page
     accessibility: str = ""  # the other-formats sentence, after the signature
+    # The addressee fitted to the window when the letter was checked: not fitted twice.
+    window: AddressBlock | None = field(default=None, compare=False, repr=False)
 
 
 def preview_text(letter: LetterContent, head: Letterhead, width: int = 72) -> str:

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -64,6 +66,7 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=BOLD, italic=FONT, boldItalic=BOLD)
 
 
+@cache  # one set for every letter: styles are never changed once made
 def _styles() -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, textColor=INK)
     return {
@@ -293,7 +296,7 @@ class _Painter:
 
     def window(self, letter: LetterContent) -> None:
         """The address block inside the window, and the date opposite."""
-        block = address.fit(letter.addressee, self.measure)
+        block = letter.window or address.fit(letter.addressee, self.measure)
         c = self.canvas
         top = PAGE_H - (address.WINDOW_TOP_MM + address.CLEARANCE_MM) * mm
         x = (address.WINDOW_LEFT_MM + address.CLEARANCE_MM) * mm
@@ -386,11 +389,17 @@ def render(
     return buffer.getvalue(), first_pages
 
 
-def address_refusal(lines: Sequence[str]) -> str | None:
-    """Why these lines cannot be printed in the window, or None."""
+def fitted(letter: LetterContent) -> LetterContent | str:
+    """The letter with its address fitted to the window (drawn as fitted), or why the
+    address cannot be printed there."""
     register_fonts()
     try:
-        address.fit(lines, address.measure_with(FONT))
+        block = address.fit(letter.addressee, _measure())
     except address.AddressTooLong as exc:
         return str(exc)
-    return None
+    return replace(letter, window=block)
+
+
+@cache
+def _measure() -> address.Width:
+    return address.measure_with(FONT)

@@ -223,9 +223,9 @@ class LetterService(RecallBatches):
             content = compose(facts, template, head, signer, self._s.clock.today())
         except fields.MissingValues as exc:
             return exc.explain()
-        from console.letters.render import address_refusal
+        from console.letters.render import fitted
 
-        return address_refusal(content.addressee) or content
+        return fitted(content)
 
     # -- file, record, print -------------------------------------------------------------
     def _open(self, stack: ExitStack, stamp: str, out: Path | None) -> tuple[Path, BinaryIO]:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from console.rules.names import fold_key
 from console.rules.validate import control_character
 from console.services.base import Tx
+from console.services.directory import DirectoryService
 from console.services.errors import Invalid, NotFound
 from console.services.roles import Action
 from db.models import Pharmacy, table_of
@@ -24,7 +25,6 @@ from db.models import Pharmacy, table_of
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from console.services import Services
 
 WHAT = "pharmacy"
 # The patient form's limits, so a pharmacy's address fits the window as a patient's does.
@@ -129,9 +129,12 @@ def active_pharmacy(session: Session, pharmacy_id: int) -> Pharmacy:
     return row
 
 
-class PharmacyService:
-    def __init__(self, services: Services) -> None:
-        self._s = services
+class PharmacyService(DirectoryService[Pharmacy, PharmacyInput, PharmacyRow]):
+    MODEL = Pharmacy
+    WHAT = WHAT
+    EDIT = Action.EDIT_PHARMACIES
+    FIELDS = tuple(LIMITS)
+    KEY_LENGTH = 80
 
     def search(
         self, text: str = "", *, include_inactive: bool = False, limit: int = 50
@@ -156,52 +159,25 @@ class PharmacyService:
             return to_row(row)
 
     def add(self, data: PharmacyInput) -> PharmacyRow:
-        clean = check(data)
-        with self._s.uow.write(self._s.staff, Action.EDIT_PHARMACIES) as tx:
-            _refuse_duplicate(tx, clean, None)
-            row = Pharmacy(name_key=fold_key(clean.name)[:80], **clean.__dict__)
-            tx.session.add(row)
-            tx.session.flush()
-            tx.audit("pharmacy.add", entity=WHAT, entity_id=row.id)
-            return to_row(row)
+        return self._add(check(data))
 
     def edit(self, pharmacy_id: int, version: int, data: PharmacyInput) -> PharmacyRow:
-        clean = check(data)
-        with self._s.uow.write(self._s.staff, Action.EDIT_PHARMACIES) as tx:
-            row = _get(tx, pharmacy_id)
-            tx.check_version(row, version, WHAT, self._s.clock.tz)
-            if row.active:
-                _refuse_duplicate(tx, clean, pharmacy_id)
-            changed = sorted(k for k in LIMITS if getattr(row, k) != getattr(clean, k))
-            for key in LIMITS:
-                setattr(row, key, getattr(clean, key))
-            row.name_key = fold_key(clean.name)[:80]
-            tx.audit("pharmacy.edit", entity=WHAT, entity_id=row.id, detail={"fields": changed})
-            return to_row(row)
+        return self._edit(pharmacy_id, version, check(data))
 
     def set_active(self, pharmacy_id: int, version: int, active: bool) -> PharmacyRow:
         """Retire a pharmacy (kept for the prescriptions that name it) or restore it."""
-        with self._s.uow.write(self._s.staff, Action.EDIT_PHARMACIES) as tx:
-            row = _get(tx, pharmacy_id)
-            tx.check_version(row, version, WHAT, self._s.clock.tz)
-            if active and not row.active:
-                _refuse_duplicate(tx, PharmacyInput(row.name, postcode=row.postcode), row.id)
-            row.active = active
-            tx.audit("pharmacy.retire", entity=WHAT, entity_id=row.id, detail={"active": active})
-            return to_row(row)
+        return self._set_active(pharmacy_id, version, active)
 
+    def _to_row(self, row: Pharmacy) -> PharmacyRow:
+        return to_row(row)
 
-def _get(tx: Tx, pharmacy_id: int) -> Pharmacy:
-    row = tx.session.get(Pharmacy, pharmacy_id, with_for_update=True)
-    if row is None:
-        raise NotFound("no such pharmacy")
-    return row
+    def _identity(self, row: Pharmacy) -> PharmacyInput:
+        return PharmacyInput(row.name, postcode=row.postcode)
 
-
-def _refuse_duplicate(tx: Tx, data: PharmacyInput, own_id: int | None) -> None:
-    """Two active entries with one name and postcode would make the chooser ambiguous."""
-    key = fold_key(data.name)
-    for other in all_rows(tx.session):
-        same = fold_key(other.name) == key and other.postcode == data.postcode
-        if other.active and other.id != own_id and same:
-            raise Invalid({"name": "an active pharmacy already has this name and postcode"})
+    def _refuse_duplicate(self, tx: Tx, data: PharmacyInput, own_id: int | None) -> None:
+        """Two active entries with one name and postcode would make the chooser ambiguous."""
+        key = fold_key(data.name)
+        for other in all_rows(tx.session):
+            same = fold_key(other.name) == key and other.postcode == data.postcode
+            if other.active and other.id != own_id and same:
+                raise Invalid({"name": "an active pharmacy already has this name and postcode"})

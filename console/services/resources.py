@@ -6,7 +6,7 @@ in Python: the folded name as a prefix, or any word of the name or of where.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -14,15 +14,13 @@ from console.rules.names import fold_key
 from console.rules.vocab import ResourceKind
 from console.services import caches
 from console.services.base import Tx
-from console.services.errors import Invalid, NotFound
+from console.services.directory import DirectoryService
+from console.services.errors import Invalid
 from console.services.linkage_dto import KIND_LABEL, ResourceInput, ResourceRow
 from console.services.roles import Action
 from console.services.validated import validated
 from db.models import Resource
 from db.queries import linkage as q
-
-if TYPE_CHECKING:
-    from console.services import Services
 
 WHAT = "resource"
 LIMITS = {"name": 120, "where": 200, "when": 120, "contact": 120, "notes": 500}
@@ -73,9 +71,12 @@ def to_row(r: Resource | sa.Row[Any]) -> ResourceRow:
 
 
 @validated
-class ResourceService:
-    def __init__(self, services: Services) -> None:
-        self._s = services
+class ResourceService(DirectoryService[Resource, ResourceInput, ResourceRow]):
+    MODEL = Resource
+    WHAT = WHAT
+    EDIT = Action.EDIT_RESOURCES
+    FIELDS = (*LIMITS, "kind")
+    KEY_LENGTH = 120
 
     def search(
         self,
@@ -92,62 +93,30 @@ class ResourceService:
 
     def add(self, data: ResourceInput) -> ResourceRow:
         clean = check(data)
-        with self._s.uow.write(self._s.staff, Action.EDIT_RESOURCES) as tx:
-            _refuse_duplicate(tx, clean.kind, clean.name, None)
-            row = Resource(
-                kind=clean.kind,
-                name=clean.name,
-                name_key=fold_key(clean.name)[:120],
-                where=clean.where,
-                when=clean.when,
-                contact=clean.contact,
-                notes=clean.notes,
-            )
-            tx.session.add(row)
-            tx.session.flush()
-            tx.audit("resource.add", entity=WHAT, entity_id=row.id, detail={"kind": clean.kind})
-            return to_row(row)
+        return self._add(clean, {"kind": clean.kind})
 
     def edit(self, resource_id: int, version: int, data: ResourceInput) -> ResourceRow:
-        clean = check(data)
-        with self._s.uow.write(self._s.staff, Action.EDIT_RESOURCES) as tx:
-            row = _get(tx, resource_id)
-            tx.check_version(row, version, WHAT, self._s.clock.tz)
-            if row.active:
-                _refuse_duplicate(tx, clean.kind, clean.name, resource_id)
-            changed = sorted(k for k in (*LIMITS, "kind") if getattr(row, k) != getattr(clean, k))
-            for key in (*LIMITS, "kind"):
-                setattr(row, key, getattr(clean, key))
-            row.name_key = fold_key(clean.name)[:120]
-            if "kind" in changed:  # whether a link is mutual aid is a row cache
-                tx.session.flush()
-                for pid in q.linked_patients(session=tx.session, resource_id=row.id):
-                    caches.refresh_patient(tx, pid)
-            tx.audit("resource.edit", entity=WHAT, entity_id=row.id, detail={"fields": changed})
-            return to_row(row)
+        return self._edit(resource_id, version, check(data))
+
+    def _after_edit(self, tx: Tx, row: Resource, changed: list[str]) -> None:
+        if "kind" in changed:  # whether a link is mutual aid is a row cache
+            tx.session.flush()
+            for pid in q.linked_patients(session=tx.session, resource_id=row.id):
+                caches.refresh_patient(tx, pid)
 
     def set_active(self, resource_id: int, version: int, active: bool) -> ResourceRow:
         """Retire a resource (kept for the links that name it) or restore it."""
-        with self._s.uow.write(self._s.staff, Action.EDIT_RESOURCES) as tx:
-            row = _get(tx, resource_id)
-            tx.check_version(row, version, WHAT, self._s.clock.tz)
-            if active and not row.active:
-                _refuse_duplicate(tx, row.kind, row.name, resource_id)
-            row.active = active
-            tx.audit("resource.retire", entity=WHAT, entity_id=row.id, detail={"active": active})
-            return to_row(row)
+        return self._set_active(resource_id, version, active)
 
+    def _to_row(self, row: Resource) -> ResourceRow:
+        return to_row(row)
 
-def _get(tx: Tx, resource_id: int) -> Resource:
-    row = tx.session.get(Resource, resource_id, with_for_update=True)
-    if row is None:
-        raise NotFound("no such resource")
-    return row
+    def _identity(self, row: Resource) -> ResourceInput:
+        return ResourceInput(kind=row.kind, name=row.name)
 
-
-def _refuse_duplicate(tx: Tx, kind: str, name: str, own_id: int | None) -> None:
-    key = fold_key(name)
-    for other in q.active_keys(session=tx.session, kind=kind):
-        if other["id"] != own_id and fold_key(other["name"]) == key:
-            label = KIND_LABEL.get(kind, kind)
-            raise Invalid({"name": f"an active {label} resource already has this name"})
+    def _refuse_duplicate(self, tx: Tx, data: ResourceInput, own_id: int | None) -> None:
+        key = fold_key(data.name)
+        for other in q.active_keys(session=tx.session, kind=data.kind):
+            if other["id"] != own_id and fold_key(other["name"]) == key:
+                label = KIND_LABEL.get(data.kind, data.kind)
+                raise Invalid({"name": f"an active {label} resource already has this name"})

@@ -32,7 +32,7 @@ from console.services.opening import Opening
 from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 from screens.linkage.forms import CSS, LinkForm, OutcomeForm, short_date
-from screens.linkage.resources import may
+from screens.widgets.directory import may
 from screens.widgets.form import cut
 
 METHOD_SHORT = {

@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 
 from console.app import RecoveryConsole
 from console.services import Services
+from screens.patients.prescription import PrescriptionModal
 from screens.widgets.patient_table import PatientTable
 
 
@@ -49,3 +50,12 @@ def opened(screen: Callable[[], object], *presses: str) -> Callable[[Pilot[None]
         await settle(pilot)
 
     return run_before
+
+
+async def open_prescription(pilot: Pilot[None]) -> PrescriptionModal:
+    """From a patient's summary, `p` opens the prescription dialog."""
+    await pilot.press("p")
+    await settle(pilot)
+    modal = pilot.app.screen
+    assert isinstance(modal, PrescriptionModal)
+    return modal

@@ -17,9 +17,8 @@ from console.services.dto import PatientInput
 from db.engine import make_engine
 from screens.patients import list as patient_list
 from screens.patients.list import PatientListScreen
-from screens.patients.prescription import PrescriptionModal
 from screens.patients.summary import PatientSummaryScreen
-from tests.ui.helpers import names, settle, table
+from tests.ui.helpers import names, open_prescription, settle, table
 
 SIZE = (80, 24)
 FIRST = PatientInput("401 023 2137", "Aardvark", "Ann", "01/01/1970")  # sorts first by name
@@ -81,10 +80,7 @@ async def test_this_consoles_write_shows_the_moment_the_list_is_back(
         assert chosen is not None and chosen.dose_mg != 37
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("p")
-        await settle(pilot)
-        modal = app.screen
-        assert isinstance(modal, PrescriptionModal)
+        modal = await open_prescription(pilot)
         modal.query_one("#interval", Select).value = "daily"
         modal.query_one("#dispensing", Select).value = "supervised"
         modal.query_one("#dose_mg", Input).value = "37"

@@ -9,7 +9,7 @@ from console.app import RecoveryConsole
 from console.services import Services
 from screens.patients.prescription import PrescriptionModal
 from screens.patients.summary import PatientSummaryScreen
-from tests.ui.helpers import settle
+from tests.ui.helpers import open_prescription, settle
 from tests.ui.test_summary import SIZE, _open, _rich
 
 
@@ -22,10 +22,7 @@ async def test_the_dialog_records_product_days_and_pharmacy(populated: Services)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, row)
-        await pilot.press("p")
-        await settle(pilot)
-        modal = app.screen
-        assert isinstance(modal, PrescriptionModal)
+        modal = await open_prescription(pilot)
         pharmacy = modal.query_one("#pharmacy_id", Select)
         assert pharmacy.value is not Select.NULL  # the current one, from the directory
         modal.query_one("#medicine", Select).value = "buprenorphine_sublingual"
@@ -60,10 +57,7 @@ async def test_other_asks_for_the_form_and_strength_as_text(populated: Services)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, row)
-        await pilot.press("p")
-        await settle(pilot)
-        modal = app.screen
-        assert isinstance(modal, PrescriptionModal)
+        modal = await open_prescription(pilot)
         typed = modal.query_one("#product_text", Input)
         assert not typed.parent.display  # type: ignore[union-attr]
         modal.query_one("#medicine", Select).value = "other"

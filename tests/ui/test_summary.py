@@ -16,12 +16,11 @@ from screens.letters.letters import LettersScreen
 from screens.patients.episode_end import EpisodeModal
 from screens.patients.form import PatientFormScreen
 from screens.patients.list import PatientListScreen
-from screens.patients.prescription import PrescriptionModal
 from screens.patients.summary import SECTIONS, PatientSummaryScreen
 from screens.patients.summary_view import SummaryView
 from screens.review import ReviewScreen
 from screens.widgets.trend import BLOCKS, latest_text, sparkline
-from tests.ui.helpers import settle, type_search
+from tests.ui.helpers import open_prescription, settle, type_search
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
@@ -162,10 +161,7 @@ async def test_prescription_change_refuses_a_dose_in_the_wrong_unit(
     app = RecoveryConsole(populated)  # the demo loader made 'tester' a clinician too
     async with app.run_test(size=SIZE) as pilot:
         await _open(pilot, row)
-        await pilot.press("p")
-        await settle(pilot)
-        modal = app.screen
-        assert isinstance(modal, PrescriptionModal)
+        modal = await open_prescription(pilot)
         assert app.focused is modal.query_one("#dose_mg", Input)
         modal.query_one("#medicine", Select).value = "methadone_oral"
         modal.query_one("#interval", Select).value = "daily"
