@@ -149,3 +149,24 @@ async def test_end_goes_to_the_last_row_without_scrolling_sideways(
         await pilot.press("home")
         await settle(pilot)
         assert table.cursor_row == 0 and table.scroll_x == 0
+
+
+async def test_the_mark_shows_on_the_row_of_the_patient_chosen(
+    worklist_app: RecoveryConsole, populated: Services
+) -> None:
+    """Space marks the patient under the cursor, and that patient's own line shows ■
+    (the rows are drawn from the list, so a mark can only show on its patient's line)."""
+    expected = populated.worklist.items().items
+    async with worklist_app.run_test(size=SIZE) as pilot:
+        await open_worklist(pilot)
+        screen = worklist_app.screen
+        assert isinstance(screen, WorklistScreen)
+        table = screen.query_one("#work", WorkTable)
+        await pilot.press("down", "down", "down", "space")
+        await settle(pilot)
+        chosen = expected[3]
+        assert screen.selected == {chosen.patient_id}
+        lines = [table.render_line(y).text for y in range(1, len(expected) + 1)]
+        marked = [line for line in lines if "■" in line]
+        assert len(marked) == 1 and chosen.family_name.upper() in marked[0]
+        assert table.cursor_row == 4 and lines[4].startswith("▶")
