@@ -6,6 +6,7 @@ as one of ten; a stock DataTable measured every cell of every row before its fir
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,10 +25,13 @@ CURSOR = "▶"  # the cursor row is marked by a character too, so it shows witho
 COLUMNS = (("Name", 20), ("NHS number", 12), ("Due", 16), ("Why", 0))
 
 
+Cells = tuple[str, str, str, str]  # name, NHS number, due, why: as shown
+
+
 @dataclass(frozen=True)
 class WorkRow:
     patient_id: int
-    cells: tuple[str, str, str, str]  # name, NHS number, due, why: as shown
+    item: object  # what `describe` turns into the row's cells when the row is drawn
 
 
 class WorkTable(ScrollView, can_focus=True):
@@ -70,11 +74,19 @@ class WorkTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[WorkRow] = []
         self.marked: set[int] = set()
+        self._describe: Callable[[object], Cells] = lambda item: ("", "", "", "")
+        self._cells: dict[int, Cells] = {}  # row index → cells, for the rows drawn so far
         self._styles: dict[tuple[str, ...], Style] = {}
 
     # -- data, from the screen ------------------------------------------------------
-    def show(self, rows: list[WorkRow], marked: set[int]) -> None:
+    def show(
+        self, rows: list[WorkRow], marked: set[int], describe: Callable[[object], Cells]
+    ) -> None:
+        """Rows are formatted only when drawn: a thousand rows' dates are not worked out
+        before the first frame."""
         self.rows = rows
+        self._describe = describe
+        self._cells = {}
         self.marked = marked  # the screen's own set: a mark shows as soon as it changes
         self._resize()
         self.cursor = min(self.cursor, max(len(rows) - 1, 0))
@@ -175,6 +187,9 @@ class WorkTable(ScrollView, can_focus=True):
         here = index == self.cursor
         style = self._style("work-table--cursor") if here else base
         mark = MARK if row.patient_id in self.marked else " "
-        cells = [c[:w].ljust(w) if w else c for c, (_, w) in zip(row.cells, COLUMNS, strict=True)]
+        shown = self._cells.get(index)
+        if shown is None:
+            shown = self._cells[index] = self._describe(row.item)
+        cells = [c[:w].ljust(w) if w else c for c, (_, w) in zip(shown, COLUMNS, strict=True)]
         text = f"{CURSOR if here else ' '}{mark}  " + "  ".join(cells)
         return Strip([Segment(text, style)]).crop_extend(0, width, style)

@@ -113,19 +113,19 @@ class WorklistScreen(ConsoleScreen[None]):
         worklist = message.worklist
         self.items = {i.patient_id: i for i in worklist.items}
         self.selected &= set(self.items)
-        rows = [
-            WorkRow(
-                item.patient_id,
-                (
-                    fmt.name_text(item.family_name, item.given_name),
-                    fmt.nhs(item.nhs_number),
-                    fmt.due_text(item.due, worklist.today) if item.due else "",
-                    ", ".join(short(r) for r in item.reasons),
-                ),
+        today = worklist.today
+
+        def describe(item: object) -> tuple[str, str, str, str]:
+            assert isinstance(item, WorkItem)
+            return (
+                fmt.name_text(item.family_name, item.given_name),
+                fmt.nhs(item.nhs_number),
+                fmt.due_text(item.due, today) if item.due else "",
+                ", ".join(short(r) for r in item.reasons),
             )
-            for item in worklist.items
-        ]
-        self.query_one("#work", WorkTable).show(rows, self.selected)
+
+        rows = [WorkRow(item.patient_id, item) for item in worklist.items]
+        self.query_one("#work", WorkTable).show(rows, self.selected, describe)
         cut = f" (first {LIMIT} of each kind)" if worklist.truncated else ""
         self.query_one("#title", Static).update(
             f"Worklist: {len(worklist.items):,} patients due within {worklist.due_within} days{cut}"
