@@ -116,7 +116,7 @@ class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, Con
         self._timer: object | None = None
         self._marks: dict[str, str] = {}
         self._reentry_open = False
-        self._later: dict[str, list[Widget]] = {}  # rows of a section not yet mounted
+        self._later: set[str] = set()  # sections whose rows past the first are to come
         self._local: dict[str, str] = {}
         self._typed = False
         self._go_after = ""
@@ -325,26 +325,27 @@ class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, Con
         assert self.sections is not None
         section = self.query_one(f"#{key}")
         if key in self._later:
-            await section.mount_all(self._later.pop(key))
+            self._later.discard(key)
+            await section.mount_all(self.sections.rest(key))
             self._after_mount(key, section)
         if self.sections.is_mounted(key):
             return
-        widgets = self.sections.take(key)
-        if first and len(widgets) > SCREENFUL:
-            self._later[key] = widgets[SCREENFUL:]
-            widgets = widgets[:SCREENFUL]
+        widgets = self.sections.take(key, SCREENFUL if first else None)
+        if self.sections.has_rest(key):
+            self._later.add(key)
             self.call_after_refresh(self._mount_later, key)
         await section.mount_all(widgets)
         self._after_mount(key, section)
 
     async def _mount_later(self, key: str) -> None:
+        assert self.sections is not None
         if key in self._later:
+            self._later.discard(key)
             section = self.query_one(f"#{key}")
-            await section.mount_all(self._later.pop(key))
+            await section.mount_all(self.sections.rest(key))
             self._after_mount(key, section)
         # Then the other sections, one a refresh, while the user starts typing: a section
         # mounted on its key could take keys typed ahead into the field left behind.
-        assert self.sections is not None
         rest = [k for k in self.sections.keys if not self.sections.is_mounted(k)]
         if rest:
             await self._mount_section(rest[0])

@@ -5,7 +5,8 @@ first shown, so opening the form lays out one section rather than ~250 fields.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
 from textual import events
@@ -32,6 +33,12 @@ CHECKUP_SECTIONS = (("top", "TOP"), ("barc10", "BARC-10"), ("need", "Need for tr
 SECTIONS = FULL_SECTIONS  # the most a form has: one key binding each
 Specs = dict[str, f.FieldSpec]
 Builder = Callable[["ReviewSections"], Iterable[Widget]]
+
+
+# Given as a class as well as `compact=True`: the class already there, setting `compact`
+# in the widget's __init__ does not restyle a widget that is not yet mounted (one whole
+# stylesheet pass per field).
+COMPACT = "-textual-compact"
 
 
 class _Sketch(Widget):
@@ -93,6 +100,7 @@ class ReviewSections:
                 pass
         self._dry = False
         self._mounted: set[str] = set()
+        self._rest: dict[str, Iterator[Widget]] = {}  # rows of a section not yet built
 
     @property
     def keys(self) -> list[str]:
@@ -104,13 +112,27 @@ class ReviewSections:
     def is_mounted(self, key: str) -> bool:
         return key in self._mounted
 
-    def take(self, key: str) -> list[Widget]:
-        """The section's widgets, with the current texts, once: the caller mounts them."""
+    def take(self, key: str, limit: int | None = None) -> list[Widget]:
+        """The section's first `limit` rows (all when None), with the current texts, once:
+        the caller mounts them. The rest are built only when asked for (`rest`), so the
+        form's first frame pays for one screenful of Inputs, not the section's."""
         if key in self._mounted:
             return []
         self._mounted.add(key)
         self._section = key
-        return list(self._builders[key](self))
+        rows = iter(self._builders[key](self))
+        first = list(islice(rows, limit))
+        if limit is not None and len(first) == limit:
+            self._rest[key] = rows
+        return first
+
+    def has_rest(self, key: str) -> bool:
+        return key in self._rest
+
+    def rest(self, key: str) -> list[Widget]:
+        """The section's rows after those `take` gave, built now with the current texts."""
+        rows = self._rest.pop(key, None)
+        return [] if rows is None else list(rows)
 
     def section_of(self, field_id: str) -> str:
         return self.where.get(field_id, self.keys[0])
@@ -146,7 +168,7 @@ class ReviewSections:
                 placeholder="dd/mm/yyyy",
                 id=field_id,
                 compact=True,
-                classes=cls,
+                classes=f"{cls} {COMPACT}",
                 disabled=self.read_only or locked,
                 select_on_focus=True,
             )
@@ -155,7 +177,7 @@ class ReviewSections:
             placeholder=placeholder,
             id=field_id,
             compact=True,
-            classes=cls,
+            classes=f"{cls} {COMPACT}",
             disabled=self.read_only or locked,
             select_on_focus=True,
             restrict=spec.restrict,
@@ -180,5 +202,6 @@ class ReviewSections:
             prompt=prompt,
             id=field_id,
             compact=True,
+            classes=COMPACT,
             disabled=self.read_only or locked,
         )

@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import Footer, Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
@@ -24,8 +24,8 @@ from console.services.letters import BatchPlan, NothingToProduce, Produced, Skip
 from console.services.worklist import LIMIT, WorkItem, Worklist
 from screens.host import ConsoleScreen
 from screens.widgets.batch_confirm import ConfirmPrint, plan_text, skipped_lines
+from screens.worklist.table import WorkRow, WorkTable
 
-MARK = "■"
 # The Due column already says "overdue"; the Why column names the kinds, short enough
 # for 80 columns.
 SHORT = {
@@ -50,24 +50,6 @@ def short(reason: str) -> str:
 MILESTONE_YEARS = {"one": "1", "two": "2", "five": "5", "ten": "10", "fifteen": "15"}
 MILESTONE_YEARS |= {"twenty": "20", "twenty-five": "25", "thirty": "30", "thirty-five": "35"}
 MILESTONE_YEARS |= {"forty": "40", "forty-five": "45", "fifty": "50"}
-
-
-class WorkTable(DataTable[object]):
-    """Home and End go to the first and last row: a row table's own End scrolled the
-    table sideways, hiding the names (issue 13)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("home", "first_row", "First", show=False),
-        Binding("end", "last_row", "Last", show=False),
-    ]
-
-    def action_first_row(self) -> None:
-        self.move_cursor(row=0, column=0)
-        self.scroll_x = 0
-
-    def action_last_row(self) -> None:
-        self.move_cursor(row=max(0, self.row_count - 1), column=0)
-        self.scroll_x = 0
 
 
 class WorklistScreen(ConsoleScreen[None]):
@@ -114,18 +96,12 @@ class WorklistScreen(ConsoleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         yield Static("Worklist: loading…", id="title")
-        yield WorkTable(id="work", cursor_type="row", zebra_stripes=False)
+        yield WorkTable(id="work")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#work", DataTable)
-        table.add_column(" ", key="mark", width=1)
-        table.add_column("Name", key="name", width=20)
-        table.add_column("NHS number", key="nhs", width=12)
-        table.add_column("Due", key="due", width=16)
-        table.add_column("Why", key="why")
         self.query_one("#progress", ProgressBar).display = False
         self._load()
 
@@ -135,19 +111,21 @@ class WorklistScreen(ConsoleScreen[None]):
 
     def on_worklist_screen_loaded(self, message: Loaded) -> None:
         worklist = message.worklist
-        table = self.query_one("#work", DataTable)
-        table.clear()
         self.items = {i.patient_id: i for i in worklist.items}
         self.selected &= set(self.items)
-        for item in worklist.items:
-            table.add_row(
-                MARK if item.patient_id in self.selected else " ",
-                fmt.name_text(item.family_name, item.given_name)[:20],
+        today = worklist.today
+
+        def describe(item: object) -> tuple[str, str, str, str]:
+            assert isinstance(item, WorkItem)
+            return (
+                fmt.name_text(item.family_name, item.given_name),
                 fmt.nhs(item.nhs_number),
-                fmt.due_text(item.due, worklist.today) if item.due else "",
+                fmt.due_text(item.due, today) if item.due else "",
                 ", ".join(short(r) for r in item.reasons),
-                key=str(item.patient_id),
             )
+
+        rows = [WorkRow(item.patient_id, item) for item in worklist.items]
+        self.query_one("#work", WorkTable).show(rows, self.selected, describe)
         cut = f" (first {LIMIT} of each kind)" if worklist.truncated else ""
         self.query_one("#title", Static).update(
             f"Worklist: {len(worklist.items):,} patients due within {worklist.due_within} days{cut}"
@@ -156,21 +134,16 @@ class WorklistScreen(ConsoleScreen[None]):
 
     # -- selection ----------------------------------------------------------------------
     def _set_mark(self, patient_id: int, on: bool) -> None:
-        table = self.query_one("#work", DataTable)
         (self.selected.add if on else self.selected.discard)(patient_id)
-        table.update_cell(str(patient_id), "mark", MARK if on else " ")
+        self.query_one("#work", WorkTable).refresh()
 
     def action_toggle(self) -> None:
-        table = self.query_one("#work", DataTable)
-        if not self.items or table.cursor_row < 0:
+        table = self.query_one("#work", WorkTable)
+        row = table.current
+        if not self.items or row is None:
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        if key is None:
-            return
-        pid = int(key)
-        self._set_mark(pid, pid not in self.selected)
-        if table.cursor_row < table.row_count - 1:
-            table.move_cursor(row=table.cursor_row + 1)
+        self._set_mark(row.patient_id, row.patient_id not in self.selected)
+        table.action_cursor(1)
         self._show_selection()
 
     def action_select_recalls(self) -> None:

@@ -10,12 +10,13 @@ import pytest
 from pypdf import PdfReader
 from reportlab import rl_config
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.letters import LetterOutput
 from screens.widgets.batch_confirm import ConfirmPrint
+from screens.worklist.table import WorkTable
 from screens.worklist.worklist import WorklistScreen
 from tests.ui.helpers import settle
 
@@ -44,7 +45,7 @@ async def test_w_lists_who_is_due(worklist_app: RecoveryConsole, populated: Serv
     async with worklist_app.run_test(size=SIZE) as pilot:
         await open_worklist(pilot)
         assert isinstance(worklist_app.screen, WorklistScreen)
-        table = worklist_app.screen.query_one(DataTable)
+        table = worklist_app.screen.query_one(WorkTable)
         assert table.row_count == len(expected.items)
         await pilot.press("escape")
         assert not isinstance(worklist_app.screen, WorklistScreen)
@@ -138,11 +139,9 @@ async def test_a_second_batch_asks_before_sending_recent_recalls_again(
 async def test_end_goes_to_the_last_row_without_scrolling_sideways(
     worklist_app: RecoveryConsole,
 ) -> None:
-    from textual.widgets import DataTable
-
     async with worklist_app.run_test(size=(80, 24)) as pilot:
         await open_worklist(pilot)
-        table = worklist_app.screen.query_one("#work", DataTable)
+        table = worklist_app.screen.query_one("#work", WorkTable)
         await pilot.press("end")
         await settle(pilot)
         assert table.cursor_row == table.row_count - 1
@@ -150,3 +149,24 @@ async def test_end_goes_to_the_last_row_without_scrolling_sideways(
         await pilot.press("home")
         await settle(pilot)
         assert table.cursor_row == 0 and table.scroll_x == 0
+
+
+async def test_the_mark_shows_on_the_row_of_the_patient_chosen(
+    worklist_app: RecoveryConsole, populated: Services
+) -> None:
+    """Space marks the patient under the cursor, and that patient's own line shows ■
+    (the rows are drawn from the list, so a mark can only show on its patient's line)."""
+    expected = populated.worklist.items().items
+    async with worklist_app.run_test(size=SIZE) as pilot:
+        await open_worklist(pilot)
+        screen = worklist_app.screen
+        assert isinstance(screen, WorklistScreen)
+        table = screen.query_one("#work", WorkTable)
+        await pilot.press("down", "down", "down", "space")
+        await settle(pilot)
+        chosen = expected[3]
+        assert screen.selected == {chosen.patient_id}
+        lines = [table.render_line(y).text for y in range(1, len(expected) + 1)]
+        marked = [line for line in lines if "■" in line]
+        assert len(marked) == 1 and chosen.family_name.upper() in marked[0]
+        assert table.cursor_row == 4 and lines[4].startswith("▶")
