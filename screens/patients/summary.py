@@ -5,6 +5,11 @@ The title line (name, NHS number, date of birth) comes from the list row and sho
 once, so the user sees whose record is opening before anything else (hazard log).
 The sections are lines of one Line-API widget (`summary_view`), not a widget each: the
 screen has a dozen nodes, so it paints within its budget (issue 19).
+
+One instance serves every opening from the list (`for_row`): building, mounting and
+styling a new screen cost more than the budget. Before it is pushed again it is cleared
+to the new patient's title and "Opening…" (hazard H116: never a frame of the previous
+patient), and a late result for an earlier opening is dropped.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
@@ -42,6 +47,7 @@ WRITE_KEYS = {
     "episode": Action.MANAGE_EPISODES,
     "review": Action.EDIT_CARE,
 }
+REUSED = "patient-summary"  # the installed screen every opening from the list reuses
 
 
 class PatientSummaryScreen(ConsoleScreen[None]):
@@ -65,9 +71,10 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     ]
 
     class Opened(Message):
-        def __init__(self, summary: PatientSummary) -> None:
+        def __init__(self, summary: PatientSummary, loading: int) -> None:
             super().__init__()
             self.summary = summary
+            self.loading = loading  # which load it answers: a late one is dropped
 
     class Demographics(Message):
         def __init__(self, record: PatientRecord) -> None:
@@ -83,6 +90,34 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         # is off the stack (a modal's resume can arrive after it was pushed).
         self._child: Screen[object] | None = None
         self._failed = False  # the opening was refused or failed
+        self._loading = 0  # counts loads; only the latest one's result is shown
+        self._worker: Worker[None] | None = None
+
+    @classmethod
+    def for_row(cls, app: App[Any], row: PatientRow) -> PatientSummaryScreen:
+        """The screen to push for `row`: the installed one, cleared and loading `row`; a
+        new one the first time, or while the installed one is on the stack (the palette
+        or an indicator's list opened another patient above it)."""
+        if not app.is_screen_installed(REUSED):
+            screen = cls(row)
+            app.install_screen(screen, REUSED)
+            return screen
+        screen = app.get_screen(REUSED, cls)
+        if screen in app.screen_stack or not screen.is_mounted:
+            return cls(row)  # the console has one mode, so this is every stack
+        screen.load(row)
+        return screen
+
+    def load(self, row: PatientRow) -> None:
+        """Another patient: nothing of the last one stays, before the next frame (H116)."""
+        self.row = row
+        self.record = self.summary = self._child = None
+        if self._failed:
+            self._failed = False
+            self.refresh_bindings()
+        self._set_title(row)
+        self.view.restart(layout.opening())
+        self._open(row.id)
 
     def compose(self) -> ComposeResult:
         # The audited opening starts now, while the screen is built and first painted.
@@ -107,11 +142,17 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         )
 
     # -- loading ----------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, patient_id: int) -> None:
-        self.post_message(self.Opened(self.services.summary.open(patient_id)))
+        self._loading += 1
+        self._worker = self._fetch(patient_id, self._loading)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _fetch(self, patient_id: int, loading: int) -> None:
+        self.post_message(self.Opened(self.services.summary.open(patient_id), loading))
 
     def on_patient_summary_screen_opened(self, message: Opened) -> None:
+        if message.loading != self._loading:
+            return  # an earlier opening, perhaps of another patient: superseded
         self.summary = summary = message.summary
         self.record = record = summary.record
         self._set_title(record)
@@ -154,6 +195,8 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         if event.worker.group == "demographics":
             self.host.report_error(error)
             return
+        if event.worker is not self._worker:
+            return  # a superseded load's failure says nothing of the record shown now
         self._failed = True
         self.refresh_bindings()  # clinical keys dim: there is no record to act on
         if isinstance(error, ServiceError):
@@ -191,7 +234,8 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self.post_message(self.Demographics(self.services.patients.demographics(patient_id)))
 
     def on_patient_summary_screen_demographics(self, message: Demographics) -> None:
-        self._edit(message.record)
+        if message.record.id == self.row.id:  # not a patient this screen showed before
+            self._edit(message.record)
 
     def _edit(self, record: PatientRecord) -> None:
         from screens.patients.form import PatientFormScreen

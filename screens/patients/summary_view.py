@@ -114,6 +114,15 @@ class SummaryView(ScrollView, can_focus=True):
         self._keep_in_window()
         self._rebuild()
 
+    def restart(self, items: list[Line | History]) -> None:
+        """Another patient's lines: no review, cursor or scroll position carried over."""
+        self.history = ()
+        self.in_history = False
+        self.cursor = self._top = 0
+        self.items = items
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._rebuild()
+
     def text(self, key: str) -> str:
         """The words shown under one key ("treatment", "f-status", "t-barc"), lines joined."""
         lines = []
