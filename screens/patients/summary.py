@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -71,10 +71,13 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     ]
 
     class Opened(Message):
-        def __init__(self, summary: PatientSummary, loading: int) -> None:
+        def __init__(
+            self, summary: PatientSummary, loading: int, lines: list[layout.Line | layout.History]
+        ) -> None:
             super().__init__()
             self.summary = summary
             self.loading = loading  # which load it answers: a late one is dropped
+            self.lines = lines  # laid out in the worker: pure, and off the painting thread
 
     class Demographics(Message):
         def __init__(self, record: PatientRecord) -> None:
@@ -92,6 +95,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self._failed = False  # the opening was refused or failed
         self._loading = 0  # counts loads; only the latest one's result is shown
         self._worker: Worker[None] | None = None
+        self._styled_as: tuple[object, ...] | None = None  # see on_screen_resume
 
     @classmethod
     def for_row(cls, app: App[Any], row: PatientRow) -> PatientSummaryScreen:
@@ -148,7 +152,9 @@ class PatientSummaryScreen(ConsoleScreen[None]):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _fetch(self, patient_id: int, loading: int) -> None:
-        self.post_message(self.Opened(self.services.summary.open(patient_id), loading))
+        summary = self.services.summary.open(patient_id)
+        lines = layout.summary_lines(summary, self.services.clock.today())
+        self.post_message(self.Opened(summary, loading, lines))
 
     def on_patient_summary_screen_opened(self, message: Opened) -> None:
         if message.loading != self._loading:
@@ -156,8 +162,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self.summary = summary = message.summary
         self.record = record = summary.record
         self._set_title(record)
-        lines = layout.summary_lines(summary, self.services.clock.today())
-        self.view.show(lines, summary.history)
+        self.view.show(message.lines, summary.history)
         if self._failed:  # a reload after a refusal: the keys come back
             self._failed = False
             self.refresh_bindings()
@@ -166,7 +171,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         title = self._title(row)
         widget = self.query_one("#title", Static)
         if str(widget.content) != title:  # the list's row says the same, usually
-            widget.update(title)
+            widget.update(title, layout=False)  # one line, its height fixed in the CSS
 
     def on_summary_view_chosen(self, message: SummaryView.Chosen) -> None:
         point = message.point
@@ -178,12 +183,26 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         """Reload when this child screen closes (its writes feed the summary)."""
         self._child = screen
 
-    def on_screen_resume(self) -> None:
+    def on_screen_suspend(self) -> None:
+        self._styled_as = self._style_inputs()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Pushed again with the App styled as when it left, Textual's restyle of every node
+        # would only repeat the same styles, before the first frame (issue 19). This
+        # handler runs before Screen's own, which reads the flag.
+        if self._styled_as == self._style_inputs():
+            event.refresh_styles = False
         child = self._child
         if child is not None and child not in self.app.screen_stack and self.app.screen is self:
             self._child = None
             if self.summary is not None:
                 self.reload()
+
+    def _style_inputs(self) -> tuple[object, ...]:
+        """What restyles every screen from outside it: the theme, the App's classes (DEMO)
+        and pseudo-classes (terminal focus)."""
+        app = self.app
+        return (app.theme, frozenset(app.classes), app.app_focus)
 
     def reload(self) -> None:
         self._open(self.row.id)

@@ -246,3 +246,31 @@ async def test_a_patient_opened_above_the_summary_gets_a_screen_of_its_own(
         assert app.screen is below
         assert below.summary is not None and below.summary.record.id == a.id
         assert "mg since" in below.view.text("treatment")
+
+
+async def test_a_theme_changed_while_the_summary_was_away_restyles_it(
+    populated: Services,
+) -> None:
+    """The reused screen skips Textual's restyle on being pushed again only when nothing
+    restyled the App meanwhile: after a theme change it is drawn in the new colours."""
+    a, b = with_dose(populated), known(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_from_list(pilot, a)
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        dark = screen.view.rich_style.bgcolor
+        await back_to_list(pilot)
+        app.theme = "textual-light"
+        await settle(pilot)
+        await open_from_list(pilot, b)
+        await settle(pilot)
+        assert app.screen is screen
+        light = screen.view.rich_style.bgcolor
+        assert light != dark
+        fresh = PatientSummaryScreen(b)  # what a new screen gets in this theme
+        app.push_screen(fresh)
+        await settle(pilot)
+        assert fresh.view.rich_style.bgcolor == light
