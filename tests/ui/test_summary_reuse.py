@@ -17,6 +17,7 @@ from console import format as fmt
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.dto import PatientRow
+from console.services.errors import NotFound
 from console.services.summary import SummaryService
 from console.services.summary_dto import PatientSummary
 from screens.letters.letters import LettersScreen
@@ -38,10 +39,15 @@ class HeldSummaries:
         self.real = real
         self.held: set[int] = set()
         self.release = threading.Event()
+        self.fail = False  # a held opening then fails, as a refusal would
+        self.failed = threading.Event()
 
     def open(self, patient_id: int) -> PatientSummary:
         if patient_id in self.held:
             self.release.wait(timeout=60)  # a failing test is not held up for ever
+            if self.fail:
+                self.failed.set()
+                raise NotFound("no such patient")
         return self.real.open(patient_id)
 
 
@@ -223,6 +229,36 @@ async def test_a_late_answer_for_the_last_patient_is_dropped(populated: Services
         assert "No OST prescribed" in screen.view.text("treatment")
         shown = screen.view.shown() + str(screen.query_one("#title").render())
         assert not any(words in shown for words in identity(a))
+
+
+async def test_a_late_failure_for_the_last_patient_leaves_the_next_one_shown(
+    populated: Services,
+) -> None:
+    """A's opening fails only after B's summary is shown: B stays, with its keys."""
+    a, b = with_dose(populated), known(populated)
+    held = hold(populated)
+    held.held.add(a.id)
+    held.fail = True
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_patient(a)  # what enter on the list's row calls
+        await until(pilot, lambda: isinstance(app.screen, PatientSummaryScreen))
+        screen = app.screen
+        assert isinstance(screen, PatientSummaryScreen)
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PatientListScreen))
+        app.open_patient(b)
+        await until(pilot, lambda: screen.summary is not None)
+        held.release.set()  # A's opening now fails
+        await until(pilot, held.failed.is_set)
+        await settle(pilot)
+        assert app.screen is screen and screen.summary is not None
+        assert screen.summary.record.id == b.id
+        assert "No OST prescribed" in screen.view.text("treatment")
+        assert "could not be opened" not in screen.view.shown()
+        assert "no such patient" not in screen.view.shown()
+        assert screen.check_action("prescription", ()) is True  # not dimmed as refused
 
 
 async def test_a_patient_opened_above_the_summary_gets_a_screen_of_its_own(
