@@ -35,6 +35,7 @@ from db.models import (
     Prescription,
     Resource,
     Review,
+    ReviewAddendum,
     TopScore,
     table_of,
 )
@@ -95,6 +96,53 @@ def _latest_review(pid: Col, on: Col, *where: Cond, top: bool = False) -> sa.Sca
     )
 
 
+def _start_top(pid: Col, episode: Col, on: Col) -> sa.ScalarSelect[Any]:
+    """The episode's first finalised start review with a TOP (`caches.top_change`)."""
+    return _first(
+        sa.select(R.c.id)
+        .select_from(R.join(TOP, TOP.c.review_id == R.c.id))
+        .where(
+            R.c.patient_id == pid,
+            R.c.episode_id == episode,
+            R.c.kind == "start",
+            R.c.status == "finalised",
+            R.c.review_date <= on,
+            sa.or_(TOP.c.opiates_days.is_not(None), TOP.c.injected_days.is_not(None)),
+        )
+        .order_by(R.c.review_date, R.c.finalised_at, R.c.id)
+    )
+
+
+def _after_start(f: Any, st: Any, on: Col, *where: Cond, top: bool) -> Col:
+    """The latest finalised review of the open episode after its start TOP (in the
+    caches' order) meeting `where`: the other end of the start-TOP change."""
+    after = sa.or_(
+        R.c.review_date > st.c.review_date,
+        sa.and_(
+            R.c.review_date == st.c.review_date,
+            sa.or_(
+                R.c.finalised_at > st.c.finalised_at,
+                sa.and_(R.c.finalised_at == st.c.finalised_at, R.c.id > st.c.id),
+            ),
+        ),
+    )
+    src: Any = R.join(TOP, TOP.c.review_id == R.c.id) if top else R.join(B, B.c.review_id == R.c.id)
+    found = _first(
+        sa.select(R.c.id)
+        .select_from(src)
+        .where(
+            R.c.patient_id == f.c.id,
+            R.c.episode_id == f.c.open_ep,
+            R.c.status == "finalised",
+            R.c.review_date <= on,
+            after,
+            *where,
+        )
+        .order_by(R.c.review_date.desc(), R.c.finalised_at.desc(), R.c.id.desc())
+    )
+    return sa.case((st.c.id.is_not(None), found), else_=sa.null())
+
+
 def _latest_health(pid: Col, on: Col, kind: str) -> sa.ScalarSelect[Any]:
     return _first(
         sa.select(H.c.id)
@@ -135,6 +183,20 @@ def _continuous_start(pid: Col, on: Col) -> sa.ScalarSelect[Any]:
         .where(RX.c.patient_id == pid, RX.c.start_date <= on, sa.not_(bridged))
         .scalar_subquery()
     )
+
+
+def corrected_select() -> sa.Select[Any]:
+    """Patients with a corrected review (an addendum): their values are the corrected
+    ones (`db.queries.reviews.corrected`), so the Python derivation counts them."""
+    a = table_of(ReviewAddendum)
+    return sa.select(R.c.patient_id).join(a, a.c.review_id == R.c.id).distinct()
+
+
+def corrected(*, session: Session, keyworker_id: int | None) -> set[int]:
+    stmt = corrected_select()
+    if keyworker_id is not None:
+        stmt = stmt.join(P, P.c.id == R.c.patient_id).where(P.c.keyworker_id == keyworker_id)
+    return {int(i) for i in session.connection().execute(stmt).scalars()}
 
 
 def checkup_limits(day: dt.date, most: int) -> list[dt.date]:
@@ -179,7 +241,7 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         open_ep.label("open_ep"),
         sa.case((dead, 1), else_=0).label("dead"),
         sa.case((in_window, 1), else_=0).label("in_window"),
-    ).where(started)
+    ).where(started, P.c.id.not_in(corrected_select()))
     if keyworker_id is not None:
         base = base.where(P.c.keyworker_id == keyworker_id)
     b = base.cte("asat_base").prefix_with("MATERIALIZED")
@@ -258,6 +320,7 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
             )
         ).label("family"),
         when(active, _latest_review(pid, on, with_top, top=True)).label("top_id"),
+        when(active, _start_top(pid, b.c.open_ep, on)).label("st_id"),
         when(active, _latest_review(pid, on, TOP.c.injected_days.is_not(None), top=True)).label(
             "inj_top_id"
         ),
@@ -292,6 +355,7 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
     t, ti = TOP.alias("top_latest"), TOP.alias("top_injecting")
     ri, hi, hb = R.alias("injecting_review"), H.alias("injecting_health"), H.alias("hbv")
     ex = E.alias("last_exit")
+    st, st_t, st_b = R.alias("start_review"), TOP.alias("start_top"), B.alias("start_barc")
     done = (
         sa.select(sa.func.count())
         .where(
@@ -363,6 +427,11 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
             f.c.ost_start,
             sa.case((status_then == rules.POST_EXIT, 1), else_=0).label("post_exit"),
             sa.case((overdue, 1), else_=0).label("checkup_overdue"),
+            st_t.c.opiates_days.label("st_opiates"),
+            st_t.c.injected_days.label("st_injected"),
+            st_b.c.total.label("st_barc"),
+            _after_start(f, st, on, with_top, top=True).label("ch_top_id"),
+            _after_start(f, st, on, B.c.total.is_not(None), top=False).label("ch_barc_id"),
         )
         .select_from(f)
         .outerjoin(rs, rs.c.id == f.c.strat_id)
@@ -373,6 +442,9 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         .outerjoin(hi, hi.c.id == f.c.inj_health_id)
         .outerjoin(hb, hb.c.id == f.c.hbv_status_id)
         .outerjoin(ex, ex.c.id == f.c.exit_id)
+        .outerjoin(st, st.c.id == f.c.st_id)
+        .outerjoin(st_t, st_t.c.review_id == f.c.st_id)
+        .outerjoin(st_b, st_b.c.review_id == f.c.st_id)
     )
 
 
@@ -435,8 +507,10 @@ def _most_planned(session: Session, keyworker_id: int | None) -> int:
 
 
 def inputs(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> Any:
-    """The as-at inputs as a subquery (one row per patient with an episode by then)."""
-    return _inputs(lim, keyworker_id, _most_planned(session, keyworker_id)).subquery("asat")
+    """The as-at inputs, materialised once (one row per patient with an episode by
+    then): every definition reads them as plain columns."""
+    stmt = _inputs(lim, keyworker_id, _most_planned(session, keyworker_id))
+    return stmt.cte("asat").prefix_with("MATERIALIZED")
 
 
 def _one(cond: Cond) -> sa.ColumnElement[int]:
@@ -444,6 +518,9 @@ def _one(cond: Cond) -> sa.ColumnElement[int]:
 
 
 def counts_select(x: Any, lim: rules.Limits) -> tuple[sa.Select[Any], int]:
+    """Every count and the start-TOP outcome counts in one pass over the inputs, grouped
+    by BARC-10 change (for the median; the caller sums the groups)."""
+    lt, lb = TOP.alias("change_top"), B.alias("change_barc")
     cols: list[Col] = []
     for key, (den, num) in conditions(x, lim).items():
         cols.append(_one(den).label(f"{key}__d"))
@@ -454,20 +531,60 @@ def counts_select(x: Any, lim: rules.Limits) -> tuple[sa.Select[Any], int]:
     for n, band in enumerate(bands):
         cols.append(_one(band).label(f"band{n}"))
         cols.append(_one(sa.and_(band, sa.not_(drift))).label(f"considered{n}"))
-    return sa.select(*cols).select_from(x), len(bands)
+    both = sa.and_(x.c.active == 1, x.c.ch_top_id.is_not(None))
+    opioids, injecting = sa.and_(both, x.c.st_opiates > 0), sa.and_(both, x.c.st_injected > 0)
+    change = sa.case(
+        (sa.and_(both, x.c.st_barc.is_not(None)), lb.c.total - x.c.st_barc), else_=sa.null()
+    ).label("barc10_change")
+    cols += [
+        change,
+        _one(both).label("top_patients"),
+        _one(opioids).label("opioids_at_start"),
+        _one(sa.and_(opioids, lt.c.opiates_days == 0)).label("opioids_stopped"),
+        _one(injecting).label("injecting_at_start"),
+        _one(sa.and_(injecting, lt.c.injected_days == 0)).label("injecting_stopped"),
+    ]
+    stmt = (
+        sa.select(*cols)
+        .select_from(x)
+        .outerjoin(lt, lt.c.review_id == x.c.ch_top_id)
+        .outerjoin(lb, lb.c.review_id == x.c.ch_barc_id)
+        .group_by(change)
+    )
+    return stmt, len(bands)
+
+
+OUTCOME_COUNTS = (
+    "top_patients",
+    "opioids_at_start",
+    "opioids_stopped",
+    "injecting_at_start",
+    "injecting_stopped",
+)
 
 
 def counts(
     *, session: Session, lim: rules.Limits, keyworker_id: int | None
-) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]]]:
-    """(numerator, denominator) per key (completion's numerator 0: see `completers`) and
-    (patients, considered) per band of continuous time on OST, as at `lim.today`."""
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]], list[int], dict[int, int]]:
+    """As at `lim.today`: (numerator, denominator) per key (completion's numerator 0: see
+    `completers`); (patients, considered) per band of continuous time on OST; the
+    start-TOP outcome counts (`OUTCOME_COUNTS`); and how many had each BARC-10 change."""
     x = inputs(session=session, lim=lim, keyworker_id=keyworker_id)
     stmt, bands = counts_select(x, lim)
-    m = session.connection().execute(stmt).mappings().one()
+    total: dict[str, int] = {}
+    spread: dict[int, int] = {}
+    for m in session.connection().execute(stmt).mappings():
+        for name, value in m.items():
+            if name != "barc10_change":
+                total[name] = total.get(name, 0) + int(value)
+        if m["barc10_change"] is not None:
+            spread[int(m["barc10_change"])] = int(m["top_patients"])
+    get = lambda name: total.get(name, 0)  # noqa: E731  (no rows: nobody in scope)
     return (
-        {k: (int(m.get(f"{k}__n", 0)), int(m[f"{k}__d"])) for k in rules.KEYS},
-        [(int(m[f"band{n}"]), int(m[f"considered{n}"])) for n in range(bands)],
+        {k: (get(f"{k}__n"), get(f"{k}__d")) for k in rules.KEYS},
+        [(get(f"band{n}"), get(f"considered{n}")) for n in range(bands)],
+        [get(name) for name in OUTCOME_COUNTS],
+        spread,
     )
 
 

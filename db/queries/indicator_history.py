@@ -63,14 +63,23 @@ def _all(session: Session, stmt: sa.Select[Any]) -> Rows:
     return session.connection().execute(stmt).mappings().all()
 
 
-def history(*, session: Session, as_at: dt.date, keyworker_id: int | None) -> dict[str, Any]:
+def history(
+    *,
+    session: Session,
+    as_at: dt.date,
+    keyworker_id: int | None,
+    only: set[int] | None = None,
+) -> dict[str, Any]:
     """Every source row dated on or before `as_at`, in bulk, of the patients with an
-    episode started by then (no denominator holds anyone else), grouped by patient."""
+    episode started by then (no denominator holds anyone else; `only` these), grouped by
+    patient."""
     on = _d(as_at)
-    who = _scope(
-        sa.select(P.c.id).where(P.c.id.in_(sa.select(E.c.patient_id).where(E.c.start_date <= on))),
-        keyworker_id,
-    ).subquery()
+    chosen = sa.select(P.c.id).where(
+        P.c.id.in_(sa.select(E.c.patient_id).where(E.c.start_date <= on))
+    )
+    if only is not None:
+        chosen = chosen.where(P.c.id.in_(sorted(only)))
+    who = _scope(chosen, keyworker_id).subquery()
     ids = sa.select(who.c.id)
     patients = _all(
         session,
