@@ -122,8 +122,12 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
         post_exit=status == rules.POST_EXIT,
         barc10_on=max(barcs) if barcs else None,
         mutual_aid_attended=pid in hist["attended"],
-        family_considered=pid in hist["family"]
-        or pat["family_involvement"] in rules.FAMILY_CONSIDERED,
+        family_considered=rules.family_considered_on(
+            day,
+            [_date_or_none(m["added_on"]) for m in hist["family"].get(pid, [])],
+            pat["family_involvement"],
+            _date_or_none(pat["family_involvement_on"]),
+        ),
         hbv_immune=hbv is not None and hbv.result in rules.HBV_IMMUNE,
         in_window=in_window,
         completed=completed,

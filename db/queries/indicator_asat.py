@@ -232,15 +232,22 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         sa.or_(E.c.end_date.is_(None), E.c.end_date >= _d(lim.window_start)),
     )
     dead = sa.not_(_alive(on))
+    on_ost = sa.exists().where(
+        RX.c.patient_id == P.c.id,
+        RX.c.start_date <= on,
+        sa.or_(RX.c.end_date.is_(None), RX.c.end_date > on),
+    )
     base = sa.select(
         P.c.id,
         P.c.status,
         P.c.status_before_death,
         P.c.checkups_planned,
         P.c.family_involvement,
+        P.c.family_involvement_on,
         open_ep.label("open_ep"),
         sa.case((dead, 1), else_=0).label("dead"),
         sa.case((in_window, 1), else_=0).label("in_window"),
+        sa.case((on_ost, 1), else_=0).label("on_ost"),
     ).where(started, P.c.id.not_in(corrected_select()))
     if keyworker_id is not None:
         base = base.where(P.c.keyworker_id == keyworker_id)
@@ -264,11 +271,7 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         )
         .order_by(PLAN.c.version_no.desc())
     )
-    on_ost = sa.exists().where(
-        RX.c.patient_id == pid,
-        RX.c.start_date <= on,
-        sa.or_(RX.c.end_date.is_(None), RX.c.end_date > on),
-    )
+    on_ost = b.c.on_ost == 1
     # post-exit check-ups: the last exit by then, and the status on the day
     last_exit = _first(
         sa.select(E.c.id)
@@ -313,13 +316,22 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
                 sa.func.coalesce(L.c.first_attended, L.c.linked_on) <= on,
             )
         ).label("mutual_aid"),
-        yes(
+        yes(  # `console.rules.indicators.family_considered_on`
             sa.or_(
-                b.c.family_involvement.in_(sorted(FAMILY_CONSIDERED)),
-                sa.exists().where(FAM.c.patient_id == pid),
+                sa.and_(
+                    b.c.family_involvement.in_(sorted(FAMILY_CONSIDERED)),
+                    sa.or_(b.c.family_involvement_on.is_(None), b.c.family_involvement_on <= on),
+                ),
+                sa.exists().where(
+                    FAM.c.patient_id == pid,
+                    sa.or_(FAM.c.added_on.is_(None), FAM.c.added_on <= on),
+                ),
             )
         ).label("family"),
-        when(active, _latest_review(pid, on, with_top, top=True)).label("top_id"),
+        # the latest TOP's opioid use counts only for those not on OST (naloxone)
+        when(sa.and_(active, sa.not_(on_ost)), _latest_review(pid, on, with_top, top=True)).label(
+            "top_id"
+        ),
         when(active, _start_top(pid, b.c.open_ep, on)).label("st_id"),
         when(active, _latest_review(pid, on, TOP.c.injected_days.is_not(None), top=True)).label(
             "inj_top_id"
@@ -328,23 +340,14 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         yes(
             sa.exists().where(
                 H.c.patient_id == pid,
-                H.c.kind.in_(sorted(HCV_TESTS)),
-                H.c.result != NOT_A_TEST,
-                H.c.check_date >= _d(lim.year),
-                H.c.check_date <= on,
-            )
-        ).label("hcv_12m"),
-        yes(
-            sa.exists().where(
-                H.c.patient_id == pid,
                 H.c.kind == "hep_b_dose",
                 H.c.result.in_(("3", "completed")),
                 H.c.check_date <= on,
             )
         ).label("hbv_done"),
-        when(active, _latest_health(pid, on, "hep_b_status")).label("hbv_status_id"),
         yes(_health_between(pid, ["naloxone"], _d(lim.year), on)).label("naloxone_12m"),
         yes(on_ost).label("on_ost"),
+        sa.case((active, 1), else_=0).label("active_"),
         when(sa.and_(active, on_ost), _continuous_start(pid, on)).label("ost_start"),
         when(sa.and_(b.c.open_ep.is_(None), b.c.dead == 0), last_exit).label("exit_id"),
         sa.case((sa.and_(b.c.open_ep.is_(None), b.c.dead == 0, moved), 1), else_=0).label("moved"),
@@ -353,7 +356,20 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
     # the chosen rows' values
     rs, plan = R.alias("strat"), PLAN.alias("plan")
     t, ti = TOP.alias("top_latest"), TOP.alias("top_injecting")
-    ri, hi, hb = R.alias("injecting_review"), H.alias("injecting_health"), H.alias("hbv")
+    ri, hi = R.alias("injecting_review"), H.alias("injecting_health")
+    hcv_tested = sa.exists().where(
+        H.c.patient_id == f.c.id,
+        H.c.kind.in_(sorted(HCV_TESTS)),
+        H.c.result != NOT_A_TEST,
+        H.c.check_date >= _d(lim.year),
+        H.c.check_date <= on,
+    )
+    hbv_status = _first(
+        sa.select(H.c.result)
+        .where(H.c.patient_id == f.c.id, H.c.kind == "hep_b_status", H.c.check_date <= on)
+        .order_by(H.c.check_date.desc(), H.c.id.desc())
+    )
+    hbv_immune = hbv_status.in_(sorted(HBV_IMMUNE))
     ex = E.alias("last_exit")
     st, st_t, st_b = R.alias("start_review"), TOP.alias("start_top"), B.alias("start_barc")
     done = (
@@ -419,9 +435,11 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
             f.c.family,
             sa.case((t.c.opiates_days > 0, 1), else_=0).label("top_opioids"),
             injecting.label("injecting"),
-            f.c.hcv_12m,
+            sa.case((sa.and_(injecting == 1, hcv_tested), 1), else_=0).label("hcv_12m"),
             f.c.hbv_done,
-            sa.case((hb.c.result.in_(sorted(HBV_IMMUNE)), 1), else_=0).label("hbv_immune"),
+            sa.case((sa.and_(f.c.active_ == 1, f.c.hbv_done == 0, hbv_immune), 1), else_=0).label(
+                "hbv_immune"
+            ),
             f.c.naloxone_12m,
             f.c.on_ost,
             f.c.ost_start,
@@ -440,7 +458,6 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         .outerjoin(ri, ri.c.id == f.c.inj_top_id)
         .outerjoin(ti, ti.c.review_id == f.c.inj_top_id)
         .outerjoin(hi, hi.c.id == f.c.inj_health_id)
-        .outerjoin(hb, hb.c.id == f.c.hbv_status_id)
         .outerjoin(ex, ex.c.id == f.c.exit_id)
         .outerjoin(st, st.c.id == f.c.st_id)
         .outerjoin(st_t, st_t.c.review_id == f.c.st_id)

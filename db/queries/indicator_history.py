@@ -92,6 +92,7 @@ def history(
             P.c.children_under_16,
             P.c.safe_storage_discussed,
             P.c.family_involvement,
+            P.c.family_involvement_on,
         ).where(P.c.id.in_(ids)),
     )
     episodes = _all(
@@ -162,12 +163,12 @@ def history(
             )
         ),
     )
-    family = {
-        int(i)
-        for i in session.connection()
-        .execute(sa.select(FAM.c.patient_id).where(FAM.c.patient_id.in_(ids)).distinct())
-        .scalars()
-    }
+    family = _group(
+        _all(
+            session,
+            sa.select(FAM.c.patient_id, FAM.c.added_on).where(FAM.c.patient_id.in_(ids)),
+        )
+    )
     attended = {
         int(i)
         for i in session.connection()

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from console.services import Services
 from console.services.dto import PatientInput
-from console.services.health_dto import HealthInput
+from console.services.health_dto import HealthInput, SupporterInput
 from console.services.indicators import IndicatorService
 from tests.services.derived_helpers import (
     MovingClock,
@@ -212,3 +212,28 @@ def test_keyworker_filter_as_at_a_past_date(
         .denominator
         == 2
     )
+
+
+def test_family_considered_as_at_a_date_counts_what_was_recorded_by_then(
+    clin: Services, clock: MovingClock
+) -> None:
+    to(clock, dt.date(2025, 6, 2))
+    supported = in_treatment(clin, nhs(), since=dt.date(2025, 1, 6))
+    declines = in_treatment(clin, nhs(), since=dt.date(2025, 1, 6))
+    to(clock, dt.date(2025, 7, 10))
+    clin.family.add(supported, SupporterInput("Kim Rowe", "sister"))
+    to(clock, dt.date(2025, 8, 4))
+    clin.family.set_involvement(declines, "declines")
+    to(clock, dt.date(2025, 9, 1))
+    ind = IndicatorService(clin)
+    for day, considered in (
+        (dt.date(2025, 7, 9), set()),
+        (dt.date(2025, 7, 10), {supported}),
+        (dt.date(2025, 8, 3), {supported}),
+        (dt.date(2025, 8, 4), {supported, declines}),
+    ):
+        same(clin, day)
+        assert ind.history_members(day, sql=True)["family_considered"].numerator == considered
+    # today the cache path says the same
+    assert ind.dashboard().count("family_considered").numerator == 2
+    same(clin, None)
