@@ -1,7 +1,8 @@
 """Practice indicators (issue 17): the dashboard, key → painted frame in the console at
-80x24; the service alone; the start-TOP outcomes; a past as-at date from history; each
-beside a raw sqlite3 run of the same numerators' one select (the SUM(CASE …) pass over
-`patient` that the service builds, compiled with its dates and run without the service).
+80x24; the service alone; the start-TOP outcomes; each beside a raw sqlite3 run of the
+same numerators' one select (the SUM(CASE …) pass over `patient` that the service
+builds, compiled with its dates and run without the service); and a past as-at date
+(the service's as-at SQL over the source tables) beside its own as-at select run raw.
 
 Run as a child process on a working copy, printing JSON (milliseconds):
 
@@ -79,6 +80,31 @@ def _raw(path: Path, rounds: int) -> list[float]:
         conn.close()
 
 
+def _past_raw(path: Path, days: list[dt.date]) -> list[float]:
+    """The as-at select of each past date (db.queries.indicator_asat: every count in
+    one statement), compiled with its literal dates, run by sqlite3 (read-only)."""
+    from sqlalchemy.dialects import sqlite
+
+    from console.rules import indicators as rules
+    from db.queries import indicator_asat as qa
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    most = conn.execute("SELECT MAX(checkups_planned) FROM patient").fetchone()[0] or 0
+    out = []
+    try:
+        for day in days:
+            lim = rules.limits(day)
+            x = qa.inputs_select(lim, None, max(most, 8))
+            stmt, _ = qa.counts_select(x, lim)
+            sql = str(
+                stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            out += _timed(lambda sql=sql: conn.execute(sql).fetchall(), 1)
+    finally:
+        conn.close()
+    return out
+
+
 def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
     from console.services.indicators import IndicatorService
 
@@ -91,6 +117,7 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
         "raw": _raw(path, rounds),
         "outcomes": _timed(lambda: ind.outcomes(), max(rounds // 5, 1)),
         "past": [_timed(lambda d=d: ind.dashboard(d), 1)[0] for d in past],
+        "past_raw": _past_raw(path, past),
     }
     out["screen"] = asyncio.run(_screen(path, max(rounds // 2, 3)))
     return out

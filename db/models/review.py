@@ -20,6 +20,7 @@ class Review(SQLModel, table=True):
             "patient_id",
             "review_date",
             "finalised_at",
+            "id",
             "status",
             "kind",
             "episode_id",

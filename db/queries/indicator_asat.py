@@ -189,14 +189,17 @@ def corrected_select() -> sa.Select[Any]:
     """Patients with a corrected review (an addendum): their values are the corrected
     ones (`db.queries.reviews.corrected`), so the Python derivation counts them."""
     a = table_of(ReviewAddendum)
-    return sa.select(R.c.patient_id).join(a, a.c.review_id == R.c.id).distinct()
+    # from the (few) addenda to their reviews, never a scan of every review
+    whose = sa.select(R.c.patient_id).where(R.c.id == a.c.review_id).scalar_subquery()
+    return sa.select(whose).select_from(a).distinct()
 
 
 def corrected(*, session: Session, keyworker_id: int | None) -> set[int]:
-    stmt = corrected_select()
-    if keyworker_id is not None:
-        stmt = stmt.join(P, P.c.id == R.c.patient_id).where(P.c.keyworker_id == keyworker_id)
-    return {int(i) for i in session.connection().execute(stmt).scalars()}
+    found = {int(i) for i in session.connection().execute(corrected_select()).scalars()}
+    if keyworker_id is None or not found:
+        return found
+    mine = sa.select(P.c.id).where(P.c.id.in_(sorted(found)), P.c.keyworker_id == keyworker_id)
+    return {int(i) for i in session.connection().execute(mine).scalars()}
 
 
 def checkup_limits(day: dt.date, most: int) -> list[dt.date]:
@@ -526,8 +529,12 @@ def _most_planned(session: Session, keyworker_id: int | None) -> int:
 def inputs(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> Any:
     """The as-at inputs, materialised once (one row per patient with an episode by
     then): every definition reads them as plain columns."""
-    stmt = _inputs(lim, keyworker_id, _most_planned(session, keyworker_id))
-    return stmt.cte("asat").prefix_with("MATERIALIZED")
+    return inputs_select(lim, keyworker_id, _most_planned(session, keyworker_id))
+
+
+def inputs_select(lim: rules.Limits, keyworker_id: int | None, most: int) -> Any:
+    """`inputs` with the most check-ups any patient has planned given."""
+    return _inputs(lim, keyworker_id, most).cte("asat").prefix_with("MATERIALIZED")
 
 
 def _one(cond: Cond) -> sa.ColumnElement[int]:

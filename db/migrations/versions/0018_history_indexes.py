@@ -27,7 +27,7 @@ INDEXES = (
     (
         "ix_review_patient_asat",
         "review",
-        ["patient_id", "review_date", "finalised_at", "status", "kind", "episode_id"],
+        ["patient_id", "review_date", "finalised_at", "id", "status", "kind", "episode_id"],
     ),
     ("ix_top_score_asat", "top_score", ["review_id", "opiates_days", "injected_days"]),
     ("ix_barc10_asat", "barc10", ["review_id", "total"]),
