@@ -167,10 +167,8 @@ def _continuous_start(pid: Col, on: Col) -> sa.ScalarSelect[Any]:
         sa.exists()
         .where(
             r2.c.patient_id == pid,
-            sa.or_(
-                r2.c.start_date < RX.c.start_date,
-                sa.and_(r2.c.start_date == RX.c.start_date, r2.c.id < RX.c.id),
-            ),
+            r2.c.start_date <= RX.c.start_date,  # a range on the covering index
+            sa.or_(r2.c.start_date < RX.c.start_date, r2.c.id < RX.c.id),
             sa.or_(
                 r2.c.end_date.is_(None),
                 r2.c.end_date > _DaysBefore(RX.c.start_date, sa.literal(GAP_DAYS)),
