@@ -93,8 +93,10 @@ class IndicatorService:
             kw = self._keyworker(tx.session, keyworker)
             board = self._dashboard(tx.session, day, keyworker, kw)
             if what.endswith("+patients"):
+                # a past date: every indicator's patients from one as-at pass
+                past = None if self._today(day) else asat.members(tx.session, day, kw)
                 for key in rules.KEYS:
-                    lists[key] = self._list(tx.session, day, key, kw, meeting=False)
+                    lists[key] = self._list(tx.session, day, key, kw, meeting=False, past=past)
             ids = sorted({r.id for rows in lists.values() for r in rows})
             tx.audit(
                 "indicators.report",
@@ -267,7 +269,14 @@ class IndicatorService:
         )
 
     def _list(
-        self, session: Session, day: dt.date, key: str, kw: int | None, *, meeting: bool | None
+        self,
+        session: Session,
+        day: dt.date,
+        key: str,
+        kw: int | None,
+        *,
+        meeting: bool | None,
+        past: dict[str, Members] | None = None,
     ) -> tuple[PatientRow, ...]:
         today = self._s.clock.today()
         threshold = barc10_threshold(session=session)
@@ -280,7 +289,7 @@ class IndicatorService:
                 session=session, lim=lim, key=key, keyworker_id=kw, meeting=meeting, ids=ids
             )
         else:
-            m = asat.members(session, day, kw, key)[key]
+            m = (past or asat.members(session, day, kw, key))[key]
             chosen = {
                 None: m.denominator,
                 True: m.numerator,
