@@ -7,6 +7,7 @@ builds, compiled with its dates and run without the service); and a past as-at d
 Run as a child process on a working copy, printing JSON (milliseconds):
 
     python -m bench.indicators COPY ROUNDS PAST_ROUNDS
+    python -m bench.indicators --past COPY DATES DERIVED   # past dates alone
 """
 
 from __future__ import annotations
@@ -123,7 +124,33 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
     return out
 
 
+def past_only(path: Path, dates: int, derived: int) -> dict[str, Any]:
+    """Past month ends alone: the service (wall and CPU), its as-at select run raw, and
+    for the first `derived` dates the Python derivation (the check), asserted equal."""
+    from console.services.indicators import IndicatorService
+
+    ind = IndicatorService(data.services_for(path))
+    today = data.TODAY.date()
+    ends = [today.subtract(months=n + 1).end_of("month") for n in range(dates)]
+    out: dict[str, list[float]] = {k: [] for k in ("past", "past_cpu", "raw", "derived")}
+    for n, day in enumerate(dt.date(d.year, d.month, d.day) for d in ends):
+        cpu, started = time.process_time(), time.perf_counter()
+        board = ind.dashboard(day)
+        out["past"].append((time.perf_counter() - started) * 1000)
+        out["past_cpu"].append((time.process_time() - cpu) * 1000)
+        out["raw"] += _past_raw(path, [day])
+        if n < derived:
+            started = time.perf_counter()
+            check = ind.history_dashboard(day)
+            out["derived"].append((time.perf_counter() - started) * 1000)
+            assert (check.counts, check.ost_bands) == (board.counts, board.ost_bands), day
+    return out
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "--past":  # python -m bench.indicators --past COPY DATES DERIVED
+        print(json.dumps(past_only(Path(argv[1]), int(argv[2]), int(argv[3]))))
+        return 0
     print(json.dumps(measure(Path(argv[0]), int(argv[1]), int(argv[2]))))
     return 0
 
