@@ -54,8 +54,17 @@ Cond = sa.ColumnElement[bool]
 Col = sa.ColumnElement[Any]
 
 
+WITH_TOP = sa.or_(TOP.c.opiates_days.is_not(None), TOP.c.injected_days.is_not(None))
+
+
 def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select[Any]:
     """One row per patient with an episode started by the day: the as-at inputs."""
+    return _values(_facts(_base(lim, keyworker_id), lim), lim, most)
+
+
+def _base(lim: rules.Limits, keyworker_id: int | None) -> Any:
+    """Step 1: the patients with an episode started by the day (and the keyworker's), with
+    what decides which lookups each needs: the open episode, dead, on OST, in the window."""
     on = lit(lim.today)
     started = sa.exists().where(E.c.patient_id == P.c.id, E.c.start_date <= on)
     open_ep = first(
@@ -92,7 +101,13 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
     ).where(started, P.c.id.not_in(corrected_select()))
     if keyworker_id is not None:
         base = base.where(P.c.keyworker_id == keyworker_id)
-    b = base.cte("asat_base").prefix_with("MATERIALIZED")
+    return base.cte("asat_base").prefix_with("MATERIALIZED")
+
+
+def _facts(b: Any, lim: rules.Limits) -> Any:
+    """Step 2: each input's chosen row (an id) or test, for the active caseload only (the
+    last exit for the others)."""
+    on = lit(lim.today)
     pid = b.c.id
     active = sa.and_(b.c.open_ep.is_not(None), b.c.dead == 0)
 
@@ -102,7 +117,6 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
     def yes(cond: Cond, guard: Cond = active) -> Col:
         return sa.case((sa.and_(guard, cond), 1), else_=0)
 
-    with_top = sa.or_(TOP.c.opiates_days.is_not(None), TOP.c.injected_days.is_not(None))
     plan_id = first(
         sa.select(PLAN.c.id)
         .where(
@@ -170,7 +184,7 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
             )
         ).label("family"),
         # the latest TOP's opioid use counts only for those not on OST (naloxone)
-        when(sa.and_(active, sa.not_(on_ost)), latest_review(pid, on, with_top, top=True)).label(
+        when(sa.and_(active, sa.not_(on_ost)), latest_review(pid, on, WITH_TOP, top=True)).label(
             "top_id"
         ),
         when(active, start_top(pid, b.c.open_ep, on)).label("st_id"),
@@ -193,8 +207,12 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         when(sa.and_(b.c.open_ep.is_(None), b.c.dead == 0), last_exit).label("exit_id"),
         sa.case((sa.and_(b.c.open_ep.is_(None), b.c.dead == 0, moved), 1), else_=0).label("moved"),
     )
-    f = facts.cte("asat_facts").prefix_with("MATERIALIZED")
-    # the chosen rows' values
+    return facts.cte("asat_facts").prefix_with("MATERIALIZED")
+
+
+def _values(f: Any, lim: rules.Limits, most: int) -> sa.Select[Any]:
+    """Step 3: the chosen rows' values, the status on the day and the check-up test."""
+    on = lit(lim.today)
     rs, plan = R.alias("strat"), PLAN.alias("plan")
     t, ti = TOP.alias("top_latest"), TOP.alias("top_injecting")
     ri, hi = R.alias("injecting_review"), H.alias("injecting_health")
@@ -254,8 +272,9 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
         else_="discharged",
     )
     # the next check-up (exit + 3(done+1) months) is overdue: the exit before its limit
-    limit_for = sa.case(
-        *[(done + 1 == n + 1, lit(x)) for n, x in enumerate(checkup_limits(lim.today, most))],
+    limit_for = sa.case(  # `done` read once: a CASE on its value
+        {n: lit(x) for n, x in enumerate(checkup_limits(lim.today, most))},
+        value=done,
         else_=lit(dt.date(1, 1, 1)),
     )
     overdue = sa.and_(ex.c.id.is_not(None), done < planned, ex.c.end_date < limit_for)
@@ -289,7 +308,7 @@ def _inputs(lim: rules.Limits, keyworker_id: int | None, most: int) -> sa.Select
             st_t.c.opiates_days.label("st_opiates"),
             st_t.c.injected_days.label("st_injected"),
             st_b.c.total.label("st_barc"),
-            after_start(f, st, on, with_top, top=True).label("ch_top_id"),
+            after_start(f, st, on, WITH_TOP, top=True).label("ch_top_id"),
             after_start(f, st, on, B.c.total.is_not(None), top=False).label("ch_barc_id"),
         )
         .select_from(f)
