@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.events import DescendantBlur, DescendantFocus
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Select, Static
+from textual.widgets import ContentSwitcher, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
@@ -32,6 +32,7 @@ from screens.review.saving import Saving
 from screens.review.sections import CHECKUP, SECTIONS, Builder, ReviewSections
 from screens.widgets.form import labelled
 from screens.widgets.masked import MaskedInput
+from screens.widgets.ready_footer import ReadyFooter
 
 AUTOSAVE_SECONDS = 1.5
 # Each section's builder, by section key: handed to the registry (ReviewSections).
@@ -130,7 +131,7 @@ class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, Con
         yield Container(id="form")
         yield Line("", id="hint")
         yield Line("", id="message")
-        yield Footer()
+        yield ReadyFooter()
 
     def on_mount(self) -> None:
         self._load()
