@@ -95,6 +95,7 @@ class WorklistScreen(ConsoleScreen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
+        self._load()  # the read runs while the screen is built (its SQL frees the GIL)
         yield Header(icon="≡")
         yield Static("Worklist: loading…", id="title")
         yield WorkTable(id="work")
@@ -104,7 +105,6 @@ class WorklistScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
-        self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
