@@ -21,6 +21,8 @@ else:
 
 # Keys that act at once even while loading: leaving the form.
 PASS_THROUGH = frozenset({"escape"})
+# Keys that move the cursor to another field: the keys typed behind one wait for it.
+MOVES = frozenset({"tab", "shift+tab"})
 
 
 class HeldKeys(_Base):
@@ -37,8 +39,16 @@ class HeldKeys(_Base):
     def hold_key(self, event: events.Key) -> bool:
         """True when the key is held: while the form loads, and while the held keys are
         replayed, so that a key typed during the replay (a slow machine) comes after them
-        rather than into the field before them."""
-        if self._held is None or event.key in PASS_THROUGH or event is self._replaying:
+        rather than into the field before them. A tab is let through and the keys behind
+        it held until it has moved the cursor: typed in one burst (fast typing, a paste,
+        a slow link), the key after a tab reached the field it left."""
+        if event.key in PASS_THROUGH or event is self._replaying:
+            return False
+        if self._held is None:
+            if event.key in MOVES and self.is_attached and self.is_active:
+                self._held = []
+                self._replaying = event
+                self.app.call_later(self._forwarded)  # behind the App's sending it on
             return False
         self._held.append((event.key, event.character))
         return True

@@ -297,6 +297,21 @@ async def test_keys_typed_while_held_keys_are_replayed_come_after_them(
         assert value(app, "top-alcohol_w3") == "1"
 
 
+async def test_a_key_typed_right_after_tab_lands_in_the_next_field(app: RecoveryConsole) -> None:
+    """Keys in one burst, as a fast typist, a paste or a slow link delivers them: the key
+    after a tab goes to the field the tab moved to, not the one it left."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        for key, character in (("4", "4"), ("tab", "\t"), ("5", "5"), ("tab", "\t"), ("6", "6")):
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await settle(pilot)
+        assert value(app, "top-alcohol_w1") == "4"
+        assert value(app, "top-alcohol_w2") == "5"
+        assert value(app, "top-alcohol_w3") == "6"
+
+
 async def test_the_message_line_keeps_the_label_of_a_long_refusal(app: RecoveryConsole) -> None:
     """At 80x24 the message line names the field and gives the reason, however long the
     reason: the lead shortens, never the label."""
