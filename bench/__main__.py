@@ -171,7 +171,7 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
         ("summary", "summary, enter → painted", (Target(Check.P95_BELOW, 50),),
          f"raw: bare screen of {shape['summary_nodes']} Statics, a worker, same count"),
         ("worklist", "worklist, w → painted", (Target(Check.P95_BELOW, 200),),
-         f"raw: bare screen of {shape['worklist_nodes']} nodes incl. a DataTable of "
+         f"raw: bare screen of {shape['worklist_nodes']} nodes incl. a line-drawn table of "
          f"{shape['worklist_rows']:,} rows"),
         ("review_first", "review form, first open (r + 1)", (Target(Check.MEDIAN_BELOW, 300),),
          f"one per fresh process; raw: a bare screen of {review_nodes[0]} nodes, first push"),

@@ -4,7 +4,9 @@
   the console's screen has nodes when it is first painted; a thread worker hands back the
   texts (the console loads every screen's data in a worker too), the handler updates the
   Statics and mounts the extra nodes the console's screen mounts after loading, and, for
-  the worklist, fills a `DataTable` with as many rows. No CSS file, no services. With
+  the worklist, hands as many rows to a bare line-drawn table (`BareLines`, a `ScrollView`
+  whose `render_line` draws only the lines on screen): the fair raw limit for a table of
+  that many rows. No CSS file, no services. With
   `reuse` (the summary's baseline, since the console reuses its summary screen) one
   installed screen serves every push: its Statics are cleared before it is pushed again
   and its worker loads anew.
@@ -27,7 +29,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from console.rules.names import fold_key
 
@@ -36,6 +38,33 @@ RAW_PAGE = (
     "FROM patient WHERE family_key >= ? AND family_key < ? "
     "ORDER BY family_key, given_key, id LIMIT 61"
 )
+
+
+class BareLines(ScrollView, can_focus=True):
+    """A header line and rows, drawn only where they are on screen."""
+
+    DEFAULT_CSS = "BareLines { height: 1fr; }"
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[tuple[str, ...]] = []
+
+    def show(self, rows: list[tuple[str, ...]]) -> None:
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:
+            return Strip([Segment("    Name    NHS number    Due    Why")]).crop_extend(
+                0, width, None
+            )
+        n = y - 1 + self.scroll_offset.y
+        if n >= len(self.rows):
+            return Strip.blank(width)
+        text = "    " + "  ".join(self.rows[n])
+        return Strip([Segment(text[:width].ljust(width))])
 
 
 class BareScreen(Screen[None]):
@@ -55,15 +84,11 @@ class BareScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="body"):
             if self.table_rows:
-                yield DataTable(id="table")
+                yield BareLines(id="table")
             for n in range(self.composed - 1 - (1 if self.table_rows else 0)):
                 yield Static("…", classes="field", id=f"s{n}")
 
     def on_mount(self) -> None:
-        if self.table_rows:
-            table = self.query_one(DataTable)
-            for name in ("mark", "name", "nhs", "due", "why"):
-                table.add_column(name, key=name)
         self._load()
 
     def restart(self) -> None:
@@ -80,9 +105,10 @@ class BareScreen(Screen[None]):
         for n, static in enumerate(self.query(".field").results(Static)):
             static.update(message.texts[n % len(message.texts)])
         if self.table_rows:
-            table = self.query_one(DataTable)
-            for n in range(self.table_rows):
-                table.add_row(" ", f"Name {n}", "943 476 5919", "in 3 days", "review", key=str(n))
+            rows = [
+                (f"Name {n}", "943 476 5919", "in 3 days", "review") for n in range(self.table_rows)
+            ]
+            self.query_one(BareLines).show(rows)
         if self.mounted > 0:
             await self.query_one("#body").mount_all(
                 [Static(f"more {n}") for n in range(self.mounted)]

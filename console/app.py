@@ -9,13 +9,14 @@ provider, load when first used, so start-up pays for the first screen alone
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
 from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider, SearchIcon
+from textual.message import Message
 from textual.screen import Screen
 
 from console.services.errors import ServiceError
@@ -143,11 +144,27 @@ class RecoveryConsole(App[None]):
                 timeout=10,
             )
 
+    class ScreensImported(Message):
+        """Screens imported ahead by the warm-up; their CSS is read on the UI thread."""
+
+        def __init__(self, screens: list[type[Screen[Any]]]) -> None:
+            super().__init__()
+            self.screens = screens
+
     def _warm_up(self) -> None:
+        from screens.navigation import import_screens
+
         self.services.warm_up()
+        # The review form's first open pays for neither its import nor its CSS.
+        self.post_message(self.ScreensImported(import_screens()))
         # What start-up made lives as long as the console: out of the collector's sight,
         # a full collection no longer walks it (pauses of ~100 ms every few screens).
         gc.freeze()
+
+    def on_recovery_console_screens_imported(self, message: ScreensImported) -> None:
+        from screens.navigation import read_css
+
+        read_css(self, message.screens)
 
     def _first_run_done(self, done: bool | None) -> None:
         self.refresh_header()
@@ -171,6 +188,10 @@ class RecoveryConsole(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if self.idle_lock.swallow(event):  # the key that unlocks goes nowhere else
             return
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            hold = getattr(self.screen, "hold_key", None)  # the review form, loading
+            if callable(hold) and hold(event):
+                return
         await super().on_event(event)
 
     # -- shared by the screens ------------------------------------------------------

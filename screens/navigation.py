@@ -12,8 +12,10 @@ screen goes home (SPEC §3) through `home()`, which never pops a screen holding 
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, ComposeResult
@@ -89,6 +91,43 @@ AREAS: tuple[Area, ...] = (
 
 def _screen(module: str, name: str) -> Any:
     return getattr(importlib.import_module(module), name)
+
+
+# -- screens loaded ahead (issue 19) ---------------------------------------------------
+# A screen's first push pays for importing its modules and for reading its CSS file, which
+# re-parses the whole stylesheet and restyles every node: for the review form a third of
+# its first open. After the list's first frame the modules are imported in a thread (no
+# widget is made there) and the CSS read on the UI thread, as Textual does on a first push,
+# so that push finds it read. Only classes and CSS: every form is still a new screen built
+# from its own draft (hazard H117).
+AHEAD = (("screens.review.kind", "ReviewKindModal"), ("screens.review.screen", "ReviewScreen"))
+
+
+def import_screens() -> list[type[Screen[Any]]]:
+    """The screen classes of AHEAD, imported (safe off the UI thread)."""
+    return [_screen(module, name) for module, name in AHEAD]
+
+
+def css_paths(screen: type[Screen[Any]]) -> list[Path]:
+    """The screen's CSS files, resolved as Textual resolves them for an instance."""
+    given = screen.CSS_PATH
+    if not given:
+        return []
+    names = [given] if isinstance(given, str | PurePath) else list(given)
+    folder = Path(inspect.getfile(screen)).parent
+    return [Path(n) if Path(n).is_absolute() else (folder / n).resolve() for n in names]
+
+
+def read_css(app: App[Any], screens: list[type[Screen[Any]]]) -> bool:
+    """Read the screens' CSS files not yet read (UI thread). True when any was."""
+    stylesheet = app.stylesheet
+    new = [p for s in screens for p in css_paths(s) if not stylesheet.has_source(str(p), "")]
+    for path in new:
+        stylesheet.read(path)
+    if new:
+        stylesheet.reparse()
+        stylesheet.update(app)
+    return bool(new)
 
 
 def holds_input(screen: Screen[Any]) -> bool:

@@ -3,14 +3,15 @@
 A milestone letter marks a milestone, in round words ("one year", not "1 year, 23
 days"), and is for a milestone reached recently (`RECENT_DAYS`): sent a year and a half
 late it would mark nothing. `upcoming` lists milestones coming up, so that the letter
-can be on time. Calendar arithmetic with pendulum: six months after 31 August is
-28 or 29 February.
+can be on time. Calendar arithmetic: six months after 31 August is 28 or 29 February.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pendulum
 
@@ -26,12 +27,20 @@ class Milestone:
     words: str  # "six months", "one year", "ten years"
 
 
-def _milestones(start: dt.date) -> list[Milestone]:
-    begin = pendulum.date(start.year, start.month, start.day)
-    out = [Milestone(begin.add(months=6), "six months")]
+def _shift(start: dt.date, months: int) -> dt.date:
+    """`months` calendar months on, the day cut to the month's last (pendulum's `add`):
+    plain date arithmetic, as the worklist works this out for hundreds of patients."""
+    year, month = divmod(start.month - 1 + months, 12)
+    year += start.year
+    return dt.date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@lru_cache(maxsize=4096)
+def _milestones(start: dt.date) -> tuple[Milestone, ...]:
+    out = [Milestone(_shift(start, 6), "six months")]
     for years, words in WORDS.items():
-        out.append(Milestone(begin.add(years=years), f"{words} year{'s' if years > 1 else ''}"))
-    return out
+        out.append(Milestone(_shift(start, 12 * years), f"{words} year{'s' if years > 1 else ''}"))
+    return tuple(out)
 
 
 def reached(start: dt.date | None, today: dt.date) -> Milestone | None:
@@ -48,7 +57,8 @@ def upcoming(start: dt.date | None, today: dt.date, within: int) -> Milestone | 
     """The next milestone from `today` (inclusive) to `within` days ahead, if any."""
     if start is None:
         return None
-    ahead = [m for m in _milestones(start) if today <= m.day <= today + dt.timedelta(within)]
+    end = dt.date.fromordinal(today.toordinal() + within)  # a plain date: no pendulum sums
+    ahead = [m for m in _milestones(start) if today <= m.day <= end]
     return ahead[0] if ahead else None
 
 

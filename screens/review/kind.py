@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from console.rules.vocab import PatientStatus, ReviewKind
+from screens.widgets.ready_footer import ReadyFooter
 
 KIND_CHOICES = {
     ReviewKind.STRATEGIC.value: "Strategic review (six-monthly)",
@@ -80,7 +81,7 @@ class ReviewKindModal(ModalScreen[str | None]):
             else:
                 yield Static(NOTHING, id="kind-none")
                 yield Static("escape goes back", classes="keys")
-        yield Footer()
+        yield ReadyFooter()
 
     def on_mount(self) -> None:
         if self.kinds:

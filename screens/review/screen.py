@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container
 from textual.events import DescendantBlur, DescendantFocus
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Input, Select, Static
+from textual.widgets import ContentSwitcher, Header, Input, Select, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
@@ -26,12 +26,14 @@ from screens.review.collect import collect
 from screens.review.early_keys import HeldKeys
 from screens.review.finalised import Finalised
 from screens.review.live import Line, LiveFigures, is_barc_item
+from screens.review.mounting import SectionMounting
 from screens.review.parts import needs_new_prescription, select_text
 from screens.review.pick import SectionPicking
 from screens.review.saving import Saving
 from screens.review.sections import CHECKUP, SECTIONS, Builder, ReviewSections
 from screens.widgets.form import labelled
 from screens.widgets.masked import MaskedInput
+from screens.widgets.ready_footer import ReadyFooter
 
 AUTOSAVE_SECONDS = 1.5
 # Each section's builder, by section key: handed to the registry (ReviewSections).
@@ -53,10 +55,11 @@ KIND_LABEL = {
     "post_exit_checkup": "Post-exit check-up",
 }
 FIELDS = (Input, Select)
-SCREENFUL = 16  # a section's rows that fill the form at 80x24, mounted first
 
 
-class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, ConsoleScreen[None]):
+class ReviewScreen(
+    HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, SectionMounting, ConsoleScreen[None]
+):
     """`ReviewScreen(patient_id=…, kind=…)` starts or reopens a draft; `ReviewScreen(
     review_id=…, read_only=True)` shows any review (finalised ones are always read-only)."""
 
@@ -130,7 +133,7 @@ class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, Con
         yield Container(id="form")
         yield Line("", id="hint")
         yield Line("", id="message")
-        yield Footer()
+        yield ReadyFooter()
 
     def on_mount(self) -> None:
         self._load()
@@ -318,51 +321,6 @@ class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, Con
         for box in self.query("#ost-new"):
             box.display = needs_new_prescription(str(decision), self.draft.medicine)
 
-    # -- sections -----------------------------------------------------------------------
-    async def _mount_section(self, key: str, first: bool = False) -> None:
-        """Mount a section's fields the first time it is shown; when the form opens,
-        the rows past the first screenful follow just after it is painted."""
-        assert self.sections is not None
-        section = self.query_one(f"#{key}")
-        if key in self._later:
-            self._later.discard(key)
-            await section.mount_all(self.sections.rest(key))
-            self._after_mount(key, section)
-        if self.sections.is_mounted(key):
-            return
-        widgets = self.sections.take(key, SCREENFUL if first else None)
-        if self.sections.has_rest(key):
-            self._later.add(key)
-            self.call_after_refresh(self._mount_later, key)
-        await section.mount_all(widgets)
-        self._after_mount(key, section)
-
-    async def _mount_later(self, key: str) -> None:
-        assert self.sections is not None
-        if key in self._later:
-            self._later.discard(key)
-            section = self.query_one(f"#{key}")
-            await section.mount_all(self.sections.rest(key))
-            self._after_mount(key, section)
-        # Then the other sections, one a refresh, while the user starts typing: a section
-        # mounted on its key could take keys typed ahead into the field left behind.
-        rest = [k for k in self.sections.keys if not self.sections.is_mounted(k)]
-        if rest:
-            await self._mount_section(rest[0])
-            self.call_after_refresh(self._mount_later, rest[0])
-
-    def _after_mount(self, key: str, section: Widget) -> None:
-        if self.read_only:  # finalised since the form opened
-            for widget in section.query("Input, Select"):
-                widget.disabled = True
-        if key == "barc10":
-            self._barc_total()
-        elif key == "tests":
-            self._drug_flags()
-        elif key == "ost":
-            self._show_new_prescription()
-        self._apply_marks()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         d = self.draft
         typing = isinstance(self.focused, FIELDS)
@@ -385,51 +343,6 @@ class ReviewScreen(HeldKeys, Saving, Finalised, LiveFigures, SectionPicking, Con
         if action == "reentry":
             return self._reentry_open and not typing
         return True
-
-    def action_section(self, n: int) -> None:
-        if self.sections is None or n > len(self.sections.keys):
-            return
-        key = self.sections.keys[n - 1]
-        if self._ready(key):
-            self._switch(key)  # at once: keys typed next go to this section
-            self._focus_first(key)
-        else:
-            self.call_later(self._show_and_focus, key)
-
-    async def _show_and_focus(self, key: str) -> None:
-        await self._show_section(key)
-        self._focus_first(key)
-
-    def _ready(self, key: str) -> bool:
-        assert self.sections is not None
-        return self.sections.is_mounted(key) and key not in self._later
-
-    def _switch(self, key: str) -> None:
-        self.section = key
-        self.query_one(ContentSwitcher).current = key
-        self._show_tabs()
-
-    async def _show_section(self, key: str) -> None:
-        if not self._ready(key):
-            self._switch(key)
-            self.query_one(f"#{key}").focus()  # keys typed meanwhile land nowhere
-            await self._mount_section(key)
-        self._switch(key)
-
-    async def _go_to(self, field_id: str) -> None:
-        assert self.sections is not None
-        await self._show_section(self.sections.section_of(field_id))
-        widgets = self.query(f"#{field_id}")
-        if widgets:
-            self.call_after_refresh(widgets.first().focus)
-
-    def _focus_first(self, key: str) -> None:
-        section = self.query_one(f"#{key}")
-        fields = [w for w in section.query("Input, Select") if not w.disabled]
-        if fields:
-            fields[0].focus()
-        else:
-            section.focus()
 
     def holds_input(self) -> bool:
         return self._dirty and not self.read_only

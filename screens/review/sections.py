@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from textual import events
 from textual.containers import VerticalScroll
@@ -35,10 +35,18 @@ Specs = dict[str, f.FieldSpec]
 Builder = Callable[["ReviewSections"], Iterable[Widget]]
 
 
-# Given as a class as well as `compact=True`: the class already there, setting `compact`
-# in the widget's __init__ does not restyle a widget that is not yet mounted (one whole
-# stylesheet pass per field).
+# A field's `compact` is set without its toggle: `compact=True` (or the class given, which
+# the reactive's first read then removes) restyles the field against the whole stylesheet
+# while it is built, mounted or not; the class goes on once, unstyled, and the mount styles it.
 COMPACT = "-textual-compact"
+
+FieldT = TypeVar("FieldT", Input, Select[str])
+
+
+def compact(widget: FieldT) -> FieldT:
+    widget.set_reactive(type(widget).compact, True)
+    widget.add_class(COMPACT, update=False)
+    return widget
 
 
 class _Sketch(Widget):
@@ -162,25 +170,27 @@ class ReviewSections:
         if placeholder is None:
             placeholder = "·" * (2 if cls == "cell" else 4)
         if spec.mask == "date":
-            return date_input(
+            return compact(
+                date_input(
+                    value,
+                    check=spec.problem,
+                    placeholder="dd/mm/yyyy",
+                    id=field_id,
+                    classes=cls,
+                    disabled=self.read_only or locked,
+                    select_on_focus=True,
+                )
+            )
+        return compact(
+            Input(
                 value,
-                check=spec.problem,
-                placeholder="dd/mm/yyyy",
+                placeholder=placeholder,
                 id=field_id,
-                compact=True,
-                classes=f"{cls} {COMPACT}",
+                classes=cls,
                 disabled=self.read_only or locked,
                 select_on_focus=True,
+                restrict=spec.restrict,
             )
-        return Input(
-            value,
-            placeholder=placeholder,
-            id=field_id,
-            compact=True,
-            classes=f"{cls} {COMPACT}",
-            disabled=self.read_only or locked,
-            select_on_focus=True,
-            restrict=spec.restrict,
         )
 
     def select(
@@ -196,12 +206,12 @@ class ReviewSections:
         value = self.register(spec, field_id, value)
         if self._dry:
             return _SKETCH
-        return LetterSelect(
-            options,
-            value=value if value else Select.NULL,
-            prompt=prompt,
-            id=field_id,
-            compact=True,
-            classes=COMPACT,
-            disabled=self.read_only or locked,
+        return compact(
+            LetterSelect(
+                options,
+                value=value if value else Select.NULL,
+                prompt=prompt,
+                id=field_id,
+                disabled=self.read_only or locked,
+            )
         )

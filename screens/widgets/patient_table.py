@@ -12,17 +12,14 @@ from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from console import format as fmt
 from console.rules.flags import shown
 from console.services.dto import PageKey, PatientPage, PatientRow
+from screens.widgets.line_table import LineTable
 
 MARKER = "▶"  # the cursor row is marked by a character too, so it shows without colour
 LOAD_AHEAD = 10  # ask for the next page when the cursor is this close to the end
@@ -130,7 +127,7 @@ def _fit(text: str, column: Column) -> str:
     return text.rjust(column.width) if column.right else text.ljust(column.width)
 
 
-class PatientTable(ScrollView, can_focus=True):
+class PatientTable(LineTable[PatientRow]):
     """Rows of patients with a cursor; `enter` is the screen's, this posts `Selected`."""
 
     COMPONENT_CLASSES = {
@@ -143,9 +140,6 @@ class PatientTable(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     PatientTable {
-        height: 1fr;
-        overflow-x: hidden;
-        scrollbar-size-vertical: 1;
         & > .patient-table--header { text-style: bold underline; }
         & > .patient-table--cursor {
             color: $block-cursor-blurred-foreground;
@@ -174,8 +168,6 @@ class PatientTable(ScrollView, can_focus=True):
         Binding("end", "last", "Last patient", show=False, id="patient-table.last"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
-
     class Selected(Message):
         """The user chose a row (enter is handled by the screen; this is the mouse)."""
 
@@ -200,7 +192,6 @@ class PatientTable(ScrollView, can_focus=True):
         self.more = False
         self.empty_text = "Loading…"
         self._asked_after: PageKey | None = None
-        self._styles: dict[tuple[str, ...], Style] = {}
 
     # -- data, from the screen ------------------------------------------------------
     def show_page(self, page: PatientPage, *, empty_text: str = "") -> None:
@@ -249,82 +240,20 @@ class PatientTable(ScrollView, can_focus=True):
     def last_key(self) -> PageKey | None:
         return self.rows[-1].sort_key if self.rows else None
 
-    @property
-    def current(self) -> PatientRow | None:
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-
-    def _resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._resize()
-
     # -- keys -----------------------------------------------------------------------
-    @property
-    def _page_rows(self) -> int:
-        return max(self.scrollable_content_region.height - 1, 1)
-
-    def action_cursor(self, step: int) -> None:
-        self.cursor += step
-
-    def action_page(self, step: int) -> None:
-        self.cursor += step * self._page_rows
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = len(self.rows) - 1
-
-    def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self.rows) - 1))
-
     def watch_cursor(self, cursor: int) -> None:
-        top = round(self.scroll_y)
-        if cursor < top:
-            self.scroll_to(y=cursor, animate=False, immediate=True)
-        elif cursor >= top + self._page_rows:
-            self.scroll_to(y=cursor - self._page_rows + 1, animate=False, immediate=True)
-        self.refresh()
+        super().watch_cursor(cursor)
         last = self.last_key
         near_end = cursor >= len(self.rows) - LOAD_AHEAD
         if self.more and last and near_end and self._asked_after != last:
             self._asked_after = last  # ask once per page
             self.post_message(self.NeedMore(last))
 
-    def on_click(self, event: events.Click) -> None:
-        index = round(self.scroll_y) + event.y - 1
-        if 0 <= index < len(self.rows):
-            self.cursor = index
-            if event.chain >= 2:
-                self.post_message(self.Selected(self.rows[index]))
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
+    def _clicked(self, index: int, chain: int) -> None:
+        if chain >= 2:
+            self.post_message(self.Selected(self.rows[index]))
 
     # -- drawing --------------------------------------------------------------------
-    def _style(self, *components: str) -> Style:
-        """The widget's style with component classes over it, later ones winning.
-
-        Rich styles rather than visual styles: those drop `reverse`, which NO_COLOR needs.
-        Kept until the styles change: `rich_style` walks every ancestor, and a frame asks
-        for it several times a line.
-        """
-        style = self._styles.get(components)
-        if style is None:
-            style = self.rich_style
-            for name in components:
-                style += self.get_component_rich_style(name)
-            self._styles[components] = style
-        return style
-
-    def notify_style_update(self) -> None:
-        self._styles.clear()  # focus, blur, theme or CSS changed
-        super().notify_style_update()
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         columns = layout(width, clinical=self.clinical)

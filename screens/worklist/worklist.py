@@ -16,7 +16,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Footer, Header, ProgressBar, Static
+from textual.widgets import Header, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from console import format as fmt
@@ -24,6 +24,7 @@ from console.services.letters import BatchPlan, NothingToProduce, Produced, Skip
 from console.services.worklist import LIMIT, WorkItem, Worklist
 from screens.host import ConsoleScreen
 from screens.widgets.batch_confirm import ConfirmPrint, plan_text, skipped_lines
+from screens.widgets.ready_footer import ReadyFooter
 from screens.worklist.table import WorkRow, WorkTable
 
 # The Due column already says "overdue"; the Why column names the kinds, short enough
@@ -94,16 +95,16 @@ class WorklistScreen(ConsoleScreen[None]):
         self.busy = False
 
     def compose(self) -> ComposeResult:
+        self._load()  # the read runs while the screen is built (its SQL frees the GIL)
         yield Header(icon="≡")
         yield Static("Worklist: loading…", id="title")
         yield WorkTable(id="work")
         yield ProgressBar(id="progress", show_eta=False)
         yield Static("", id="status")
-        yield Footer()
+        yield ReadyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
-        self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:

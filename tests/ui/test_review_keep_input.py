@@ -251,6 +251,67 @@ async def test_keys_typed_before_the_form_loads_land_in_its_first_field(
         assert screen.focused is not None and screen.focused.id == "top-alcohol_w3"
 
 
+async def test_keys_typed_while_held_keys_are_replayed_come_after_them(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A slow machine: keys still arrive while the held ones are being replayed into the
+    form. They are held behind them, not typed into the first field ahead of them."""
+    from textual import events
+
+    from console.services.reviews import ReviewService
+    from screens.review.early_keys import HeldKeys
+    from tests.ui.test_summary import _open, _rich
+
+    start = ReviewService.start
+
+    def slow_start(self: ReviewService, patient_id: int, kind: str = "strategic") -> object:
+        time.sleep(2)  # every key below is typed before the draft, however busy the machine
+        return start(self, patient_id, kind)
+
+    replay = HeldKeys._next
+    typed_late: list[bool] = []
+
+    def next_key(self: HeldKeys) -> None:
+        if not typed_late:  # the replay begins: the typist's next keys arrive now
+            typed_late.append(True)
+            for key in ("tab", "1"):
+                self.app.post_message(events.Key(key, "\t" if key == "tab" else key))
+        replay(self)
+
+    monkeypatch.setattr(ReviewService, "start", slow_start)
+    monkeypatch.setattr(HeldKeys, "_next", next_key)
+    row = _rich(populated)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open(pilot, row)
+        await pilot.press("r", "1", "3", "tab", "2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and typed_late
+        for _ in range(100):  # the replay goes a key at a time, each through every widget
+            if screen._held is None:
+                break
+            await pilot.pause()
+        assert value(app, "top-alcohol_w1") == "3"
+        assert value(app, "top-alcohol_w2") == "2"
+        assert value(app, "top-alcohol_w3") == "1"
+
+
+async def test_a_key_typed_right_after_tab_lands_in_the_next_field(app: RecoveryConsole) -> None:
+    """Keys in one burst, as a fast typist, a paste or a slow link delivers them: the key
+    after a tab goes to the field the tab moved to, not the one it left."""
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await open_review(pilot)
+        for key, character in (("4", "4"), ("tab", "\t"), ("5", "5"), ("tab", "\t"), ("6", "6")):
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await settle(pilot)
+        assert value(app, "top-alcohol_w1") == "4"
+        assert value(app, "top-alcohol_w2") == "5"
+        assert value(app, "top-alcohol_w3") == "6"
+
+
 async def test_the_message_line_keeps_the_label_of_a_long_refusal(app: RecoveryConsole) -> None:
     """At 80x24 the message line names the field and gives the reason, however long the
     reason: the lead shortens, never the label."""
