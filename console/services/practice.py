@@ -131,6 +131,8 @@ class PracticeService:
         name = " ".join(name.split())
         if not name or len(name) > 120:
             raise Invalid({"name": "practice name is required (at most 120 characters)"})
+        if control_character(name):
+            raise Invalid({"name": "practice name has a control character"})
         with self._s.uow.write(self._s.staff, Action.ADMINISTER) as tx:
             row = tx.session.get(PracticeSettings, 1) or PracticeSettings(id=1)
             row.name = name

@@ -271,3 +271,18 @@ def test_the_inputs_issue_14_found_are_refused_naming_the_field(caseload: Servic
             ReviewInput(barc10=("3",) + (None,) * 9),  # type: ignore[arg-type]
         )
     assert "barc10[1]" in refused.value.errors
+
+
+def test_a_nul_in_the_first_run_practice_name_is_refused_and_nothing_written(
+    caseload: Services, engine: sa.Engine
+) -> None:
+    """Found by the fuzz on PostgreSQL, which refuses a NUL with a driver error."""
+    from console.services.errors import Invalid
+
+    with engine.connect() as connection:
+        before = connection.execute(snapshot_query()).one()
+    with pytest.raises(Invalid) as refused:
+        caseload.practice.set_up("\n\x00")
+    assert refused.value.errors == {"name": "practice name has a control character"}
+    with engine.connect() as connection:
+        assert connection.execute(snapshot_query()).one() == before
