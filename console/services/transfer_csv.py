@@ -140,14 +140,17 @@ def _cell_problem(column: str, value: str) -> str:
 def _plainly_clean(values: dict[str, object]) -> bool:
     """No cell has a problem (`_cell_problem`), found with one search of the whole row."""
     cells = [v for v in values.values() if isinstance(v, str)]
+    if not cells:
+        return True
     if validate.control_character("".join(cells)) is not None:
         return False
-    if any(len(v) > MAX_CELL for v in cells):
+    if max(map(len, cells)) > MAX_CELL:
         return False
-    return not any(
-        isinstance(v := values.get(c), str) and v.lstrip(" ").startswith(FORMULA_START)
-        for c in NAMES
-    )
+    for column in NAMES:
+        v = values.get(column)
+        if isinstance(v, str) and v.lstrip(" ").startswith(FORMULA_START):
+            return False
+    return True
 
 
 def check_header(header: list[str]) -> list[RowError]:
