@@ -64,6 +64,9 @@ def test_an_import_is_one_audit_event_listing_every_patient(
         page = services.audit_view.page(AuditFilter(nhs_number=number))
         assert event_id in [line.id for line in page.lines], number
     assert [p.nhs_number for p in services.patients.search("Family").rows] == NUMBERS
+    # ids were given by the import: registering after it still gets a new one
+    services.patients.register(PatientInput("9990000069", "Registered", "After", "01/01/1970"))
+    assert services.patients.counts()[0] == len(NUMBERS) + 1
 
 
 def audit_trail(services: Services) -> list[int]:
