@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -186,6 +187,47 @@ def _count(pattern: str, text: str) -> int:
     return int(found.group(1).replace(",", ""))
 
 
+def measure_import(
+    cached: Path, work: Path, tmp: Path, rows: int, exported: Path
+) -> dict[str, float]:
+    """`import patients` of `rows` new patients into a fresh copy, then the raw baseline
+    into another (one sample each)."""
+    source = import_file(exported, work, rows, tmp / "import.csv")
+    fresh = data.working_copy(cached, tmp, "import.db")
+    data.add_cli_login(fresh)
+    ran = console(fresh, "import", "patients", str(source))
+    imported = _count(r"Imported ([\d,]+) patients", ran.stdout)
+    out = {"imported": imported, "import_s": ran.seconds, "import_rss": ran.rss_mb}
+    fresh.unlink()
+    fresh = data.working_copy(cached, tmp, "raw-import.db")
+    raw = python(RAW_IMPORT, str(fresh), str(source))
+    out.update(import_raw_s=raw.seconds, import_raw_rss=raw.rss_mb)
+    fresh.unlink()
+    source.unlink()
+    return out
+
+
+def main(argv: list[str]) -> int:
+    """`python -m bench.commands import CACHED_DB [ROWS] [SAMPLES]`: the import figure
+    alone, console and raw alternating, one line each and a JSON line of every sample."""
+    cached, rows = Path(argv[1]), int(argv[2]) if len(argv) > 2 else 50_000
+    samples = int(argv[3]) if len(argv) > 3 else 1
+    with tempfile.TemporaryDirectory(prefix="rc-bench-") as folder:
+        tmp = Path(folder)
+        work = data.working_copy(cached, tmp)
+        data.add_cli_login(work)
+        console(work, "export", "patients", str(tmp / "export.csv"))
+        found = []
+        for _ in range(samples):
+            one = measure_import(cached, work, tmp, rows, tmp / "export.csv")
+            load = os.getloadavg()[0]
+            ours, raw = rows / one["import_s"], rows / one["import_raw_s"]
+            print(f"import {rows:,}: {ours:,.0f} rows/s, raw {raw:,.0f} rows/s, load {load:.1f}")
+            found.append({**one, "load": load})
+    print(json.dumps(found))
+    return 0
+
+
 def measure(cached: Path, work: Path, tmp: Path, due_within: int, rows: int) -> dict[str, float]:
     """One sample of each command and its baseline (bulk commands take seconds to minutes)."""
     out: dict[str, float] = {}
@@ -202,17 +244,7 @@ def measure(cached: Path, work: Path, tmp: Path, due_within: int, rows: int) -> 
     raw = python(RAW_EXPORT, str(work), str(tmp / "raw-export.csv"))
     out.update(export_raw_s=raw.seconds, export_raw_rss=raw.rss_mb)
 
-    source = import_file(tmp / "export.csv", work, rows, tmp / "import.csv")
-    fresh = data.working_copy(cached, tmp, "import.db")
-    data.add_cli_login(fresh)
-    ran = console(fresh, "import", "patients", str(source))
-    imported = _count(r"Imported ([\d,]+) patients", ran.stdout)
-    out.update(imported=imported, import_s=ran.seconds, import_rss=ran.rss_mb)
-    fresh.unlink()
-    fresh = data.working_copy(cached, tmp, "raw-import.db")
-    raw = python(RAW_IMPORT, str(fresh), str(source))
-    out.update(import_raw_s=raw.seconds, import_raw_rss=raw.rss_mb)
-    fresh.unlink()
+    out.update(measure_import(cached, work, tmp, rows, tmp / "export.csv"))
 
     megabytes = work.stat().st_size / 1e6
     ran = console(work, "backup", str(tmp / "backup.db"))
@@ -229,3 +261,9 @@ def measure(cached: Path, work: Path, tmp: Path, due_within: int, rows: int) -> 
     out.update(record_json_s=ran.seconds, record_json_rss=ran.rss_mb)
     out.update(record_kb=(tmp / "record.json").stat().st_size / 1e3)
     return out
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] != ["import"]:
+        sys.exit("usage: python -m bench.commands import CACHED_DB [ROWS] [SAMPLES]")
+    sys.exit(main(sys.argv[1:]))

@@ -130,7 +130,10 @@ def make_engine(
     """
     url = to_url(path_or_url)
     if not is_sqlite_url(url):
-        from db.models.patient import postgresql_options
+        from db import models
+
+        models.load_all()  # the episode table, with every table that refers to it
+        from db.models.records import postgresql_options
 
         postgresql_options()
         return sa.create_engine(url, pool_pre_ping=True)

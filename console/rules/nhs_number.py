@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import mul
+
 WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
@@ -11,7 +13,9 @@ class NhsNumberError(ValueError):
 
 def check_digit(first_nine: str) -> int | None:
     """The check digit for nine digits, or None when no valid number can end them."""
-    total = sum(int(d) * w for d, w in zip(first_nine, WEIGHTS, strict=True))
+    if len(first_nine) != len(WEIGHTS):
+        raise ValueError("nine digits")
+    total = sum(map(mul, map(int, first_nine), WEIGHTS))
     digit = 11 - total % 11
     if digit == 11:
         return 0

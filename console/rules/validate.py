@@ -37,6 +37,7 @@ POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 UK_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+PHONE = re.compile(r"\+?[0-9 ]+")
 
 
 def nhs(text: str) -> str:
@@ -105,9 +106,9 @@ def phone(text: str) -> str:
     value = text.strip()
     if not value:
         return ""
-    if not re.fullmatch(r"\+?[0-9 ]+", value):
+    if not PHONE.fullmatch(value):
         raise FieldError("phone may have digits, spaces and a leading +")
-    digits = sum(ch.isdigit() for ch in value)
+    digits = len(value) - value.count(" ") - value.startswith("+")  # the rest are digits
     if not 10 <= digits <= 15:
         raise FieldError("phone must have 10–15 digits")
     return value
@@ -129,6 +130,23 @@ def optional_text(text: str, *, limit: int) -> str:
     return value
 
 
+# Each field of a patient's demographics and its check, given the field's text.
+_PATIENT_CHECKS: tuple[tuple[str, Callable[[str, pendulum.Date], object]], ...] = (
+    ("nhs_number", lambda v, today: nhs(v)),
+    ("family_name", lambda v, today: name(v, label="family name")),
+    ("given_name", lambda v, today: name(v, label="given name")),
+    ("date_of_birth", lambda v, today: date(v, today=today)),
+    ("sex", lambda v, today: sex(v)),
+    ("address_line_1", lambda v, today: optional_text(v, limit=80)),
+    ("address_line_2", lambda v, today: optional_text(v, limit=80)),
+    ("town", lambda v, today: optional_text(v, limit=60)),
+    ("postcode", lambda v, today: postcode(v)),
+    ("phone", lambda v, today: phone(v)),
+    ("email", lambda v, today: email(v)),
+    ("recovery_start", lambda v, today: date(v, today=today, required=False)),
+)
+
+
 def patient_fields(
     values: Mapping[str, object], *, today: pendulum.Date
 ) -> tuple[dict[str, object], dict[str, str]]:
@@ -137,33 +155,16 @@ def patient_fields(
     Shared by the registration form's service and the CSV importer, so both accept and
     refuse exactly the same input.
     """
-
-    def text(key: str) -> str:
-        return str(values.get(key) or "")
-
-    checks: dict[str, Callable[[], object]] = {
-        "nhs_number": lambda: nhs(text("nhs_number")),
-        "family_name": lambda: name(text("family_name"), label="family name"),
-        "given_name": lambda: name(text("given_name"), label="given name"),
-        "date_of_birth": lambda: date(text("date_of_birth"), today=today),
-        "sex": lambda: sex(text("sex")),
-        "address_line_1": lambda: optional_text(text("address_line_1"), limit=80),
-        "address_line_2": lambda: optional_text(text("address_line_2"), limit=80),
-        "town": lambda: optional_text(text("town"), limit=60),
-        "postcode": lambda: postcode(text("postcode")),
-        "phone": lambda: phone(text("phone")),
-        "email": lambda: email(text("email")),
-        "recovery_start": lambda: date(text("recovery_start"), today=today, required=False),
-    }
     clean: dict[str, object] = {}
     errors: dict[str, str] = {}
-    for field, check in checks.items():
+    get = values.get
+    for field, check in _PATIENT_CHECKS:
         try:
-            clean[field] = check()
+            clean[field] = check(str(get(field) or ""), today)
         except FieldError as exc:
             errors[field] = str(exc)
     if not errors:
-        clean["consent_letters_home"] = bool(values.get("consent_letters_home"))
+        clean["consent_letters_home"] = bool(get("consent_letters_home"))
         clean["family_key"] = fold_key(str(clean["family_name"]))
         clean["given_key"] = fold_key(str(clean["given_name"]))
     return clean, errors

@@ -93,10 +93,14 @@ class Services:
 
     @staticmethod
     def warm_up() -> None:
-        """Configure every ORM mapper (~30-45 ms). Start-up's queries are Core, so the App
-        runs this after its first frame; without it the first ORM query would pay."""
+        """Load the tables start-up deferred (`db.models`) and configure every ORM mapper
+        (~30-45 ms). Start-up's queries are Core, so the App runs this after its first
+        frame; without it the first ORM query would pay."""
         from sqlalchemy.orm import configure_mappers
 
+        from db import models
+
+        models.load_all()
         configure_mappers()
 
     def use_practice_zone(self) -> None:

@@ -11,10 +11,12 @@ from typing import Protocol
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from db import bulk
 from db.models import AuditEvent, AuditHead, AuditPatient, table_of
 
 GENESIS = "0" * 64
 INDEX_SLICE = 5_000  # audit_patient rows per INSERT
+INDEX_COLUMNS = ("patient_id", "event_id")
 PROGRESS_EVERY = 5000  # events between progress reports while verifying
 
 
@@ -82,15 +84,10 @@ def append(
     concerned = sorted(set(patient_ids) | ({patient_id} if patient_id is not None else set()))
     # the viewer's index of whom the event concerns, in the same commit; in slices, so an
     # export of the whole caseload does not build one parameter list of every patient
-    insert = sa.insert(table_of(AuditPatient))
+    # (tuples straight to the driver: an import's 50,000 rows take a tenth of the time)
+    index = bulk.TableWriter(session.connection(), table_of(AuditPatient), INDEX_COLUMNS)
     for start in range(0, len(concerned), INDEX_SLICE):
-        session.execute(
-            insert,
-            [
-                {"patient_id": p, "event_id": event.id}
-                for p in concerned[start : start + INDEX_SLICE]
-            ],
-        )
+        index.insert([(p, event.id) for p in concerned[start : start + INDEX_SLICE]])
     head.last_id = event.id
     head.last_hash = event.hash
     return event

@@ -7,15 +7,12 @@ like a spreadsheet formula. On export any value starting with = + - @, tab or ca
 return gets a leading apostrophe (OWASP's CSV-injection advice), and import takes off
 exactly that apostrophe, so a phone number `+44 …` survives export → import → export.
 
-The file is read as a stream (never whole), so memory stays flat whatever its size; the
-bytes read are hashed, so the importer can tell that the file it writes from is the one
-it checked.
+The file is read as a stream (never whole), once, so memory stays flat whatever its size.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import re
@@ -75,29 +72,10 @@ Row = dict[str | None, object]
 T = TypeVar("T")
 
 
-class _Hashing(io.RawIOBase):
-    """A raw file that hashes every byte read through it."""
-
-    def __init__(self, raw: io.BufferedReader) -> None:
-        self._raw = raw
-        self.sha = hashlib.sha256()
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        n = self._raw.readinto(buffer)
-        if n:
-            self.sha.update(memoryview(buffer)[:n])
-        return n or 0
-
-
 class CsvFile:
     """An open import file: its header, then its rows one at a time."""
 
-    def __init__(self, text: io.TextIOWrapper, hashing: _Hashing) -> None:
-        self._text = text
-        self._hashing = hashing
+    def __init__(self, text: io.TextIOWrapper) -> None:
         # universal newlines, as a whole-file read_text gave the parser before
         self._reader = csv.reader(text)
         self.header: list[str] = self._guard(lambda: next(self._reader, []), 1)
@@ -132,18 +110,11 @@ class CsvFile:
                 yield start, row
             start = reader.line_num + 1
 
-    def digest(self) -> str:
-        """The hash of every byte read so far (the whole file once `rows` is done)."""
-        self._guard(lambda: self._text.read(), self._reader.line_num + 1)
-        return self._hashing.sha.hexdigest()
-
 
 @contextmanager
 def reading(path: Path) -> Iterator[CsvFile]:
-    with path.open("rb") as raw:
-        hashing = _Hashing(raw)  # type: ignore[arg-type]
-        text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig")
-        yield CsvFile(text, hashing)
+    with path.open(encoding="utf-8-sig") as text:
+        yield CsvFile(text)
 
 
 def unescape(value: str) -> str:
@@ -169,14 +140,17 @@ def _cell_problem(column: str, value: str) -> str:
 def _plainly_clean(values: dict[str, object]) -> bool:
     """No cell has a problem (`_cell_problem`), found with one search of the whole row."""
     cells = [v for v in values.values() if isinstance(v, str)]
+    if not cells:
+        return True
     if validate.control_character("".join(cells)) is not None:
         return False
-    if any(len(v) > MAX_CELL for v in cells):
+    if max(map(len, cells)) > MAX_CELL:
         return False
-    return not any(
-        isinstance(v := values.get(c), str) and v.lstrip(" ").startswith(FORMULA_START)
-        for c in NAMES
-    )
+    for column in NAMES:
+        v = values.get(column)
+        if isinstance(v, str) and v.lstrip(" ").startswith(FORMULA_START):
+            return False
+    return True
 
 
 def check_header(header: list[str]) -> list[RowError]:

@@ -1,4 +1,5 @@
-"""Every table, imported here so that SQLModel.metadata is complete (Alembic, tests)."""
+"""Every table. The first page's load with the package; the rest on first use, or with
+`load_all` where the whole SQLModel.metadata is needed (Alembic, tests)."""
 
 from sqlalchemy import Table
 from sqlmodel import SQLModel
@@ -12,27 +13,51 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
+# The tables the first page of patients, the practice's settings and every write's
+# audit need, loaded with the package. Closed under foreign keys (a patient names a
+# keyworker), so SQLAlchemy can resolve every key of what is loaded.
 from db.models.audit import AuditEvent, AuditHead, AuditPatient  # noqa: E402
-from db.models.careplan import CarePlan, Goal, GoalStatusEvent  # noqa: E402
-from db.models.letter import Letter, LetterTemplate, LetterTemplateVersion, PracticeSettings  # noqa: E402
-from db.models.linkage import Linkage, Pharmacy, Resource  # noqa: E402
-from db.models.patient import (  # noqa: E402
-    Episode,
-    FamilyMember,
-    HealthCheck,
-    Patient,
-    Prescription,
-)
-from db.models.review import (  # noqa: E402
-    Barc10,
-    Corroboration,
-    DrugTest,
-    GoalReview,
-    Review,
-    ReviewAddendum,
-    TopScore,
-)
+from db.models.patient import Patient  # noqa: E402
+from db.models.practice import PracticeSettings  # noqa: E402
 from db.models.staff import Staff  # noqa: E402
+
+# The rest load on first use of any of their names, all together (so every foreign key
+# among them resolves), and start-up does not pay for them before the first frame
+# (issue 19); `load_all` loads them where the whole SQLModel.metadata is needed.
+_DEFERRED = {
+    "db.models.careplan": ("CarePlan", "Goal", "GoalStatusEvent"),
+    "db.models.letter": ("Letter", "LetterTemplate", "LetterTemplateVersion"),
+    "db.models.linkage": ("Linkage", "Pharmacy", "Resource"),
+    "db.models.records": ("Episode", "FamilyMember", "HealthCheck", "Prescription"),
+    "db.models.review": (
+        "Barc10",
+        "Corroboration",
+        "DrugTest",
+        "GoalReview",
+        "Review",
+        "ReviewAddendum",
+        "TopScore",
+    ),
+}
+_DEFERRED_NAMES = frozenset(n for names in _DEFERRED.values() for n in names)
+
+
+def load_all() -> None:
+    """Every table in SQLModel.metadata (Alembic, the mappers' warm-up, tests)."""
+    import importlib
+
+    for module in _DEFERRED:
+        loaded = importlib.import_module(module)
+        for name in _DEFERRED[module]:
+            globals()[name] = getattr(loaded, name)
+
+
+def __getattr__(name: str) -> object:
+    if name in _DEFERRED_NAMES:
+        load_all()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "AuditEvent",

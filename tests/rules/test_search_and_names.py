@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pendulum
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from console.rules import search, validate
 from console.rules.names import fold_key
@@ -85,3 +87,32 @@ def test_eight_digits_that_are_a_date_search_both() -> None:
     )
     assert search.searched_as(search.parse("94347659")) == ""
     assert search.searched_as(search.parse("12/03/1980")) == ""
+
+
+def _full_fold(text: str) -> str:
+    """The Unicode fold without fold_key's ASCII shortcut."""
+    import unicodedata
+
+    from console.rules.names import _SPECIAL
+
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    return "".join(
+        ch for ch in decomposed.casefold() if ch.isalnum() and not unicodedata.combining(ch)
+    )
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)) | st.text())
+def test_the_ascii_shortcut_folds_as_unicode_does(text: str) -> None:
+    assert fold_key(text) == _full_fold(text)
+
+
+@given(st.from_regex(r"\+?[0-9 ]{1,20}", fullmatch=True))
+def test_phone_digits_counted_as_typed(text: str) -> None:
+    digits = sum(ch.isdigit() for ch in text.strip())
+    if not text.strip():
+        assert validate.phone(text) == ""
+    elif 10 <= digits <= 15:
+        assert validate.phone(text) == text.strip()
+    else:
+        with pytest.raises(validate.FieldError):
+            validate.phone(text)

@@ -78,7 +78,6 @@ READ_THEN_WRITE = {
     "RestoreService.restore": "audited",
     "SubjectAccessService.export": "audited",
     "TransferService.export_patients": "audited",
-    "TransferService.import_patients": "audited",
 }
 
 

@@ -191,6 +191,9 @@ CALLS = st.one_of(*(call_of(c, n) for c, n in WRITES))
 
 def snapshot_query() -> sa.TextClause:
     """One query: every table's row count and, where rows are versioned, their versions."""
+    from db.models import load_all
+
+    load_all()  # every table, the deferred ones too
     parts = []
     for t in SQLModel.metadata.sorted_tables:
         parts.append(f'(SELECT count(*) FROM "{t.name}")')

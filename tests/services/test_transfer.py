@@ -1,6 +1,6 @@
 """Patient import and export in batches (issue 19): one audit event listing every patient,
-all-or-nothing whatever batch the bad row falls in, the row caches right for imported rows,
-and an export the same whatever its batch size."""
+all-or-nothing whatever batch the bad row falls in or however the import fails (H118), the
+row caches right for imported rows, and an export the same whatever its batch size."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from console.services import Services, transfer
+from console.services import Services, transfer, transfer_import
 from console.services.audit_view import AuditFilter
 from console.services.dto import PatientInput
 from console.services.transfer import ImportRejected
+from db import bulk
 
 HEADER = (
     "nhs_number,family_name,given_name,date_of_birth,sex,address_line_1,address_line_2,"
@@ -63,44 +64,93 @@ def test_an_import_is_one_audit_event_listing_every_patient(
         page = services.audit_view.page(AuditFilter(nhs_number=number))
         assert event_id in [line.id for line in page.lines], number
     assert [p.nhs_number for p in services.patients.search("Family").rows] == NUMBERS
+    # ids were given by the import: registering after it still gets a new one
+    services.patients.register(PatientInput("9990000069", "Registered", "After", "01/01/1970"))
+    assert services.patients.counts()[0] == len(NUMBERS) + 1
+
+
+def audit_trail(services: Services) -> list[int]:
+    """Every event but the viewer's own, newest first."""
+    return [line.id for line in services.audit_view.page(AuditFilter(), limit=500).lines]
+
+
+@pytest.fixture
+def written(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many patients each INSERT of the import wrote, as it wrote them."""
+    sizes: list[int] = []
+    insert = bulk.TableWriter.insert
+
+    def counting(self: bulk.TableWriter, rows: list[tuple[object, ...]], **kw: int) -> int:
+        if self.table.name == "patient":
+            sizes.append(len(rows))
+        return insert(self, rows, **kw)
+
+    monkeypatch.setattr(bulk.TableWriter, "insert", counting)
+    return sizes
 
 
 @pytest.mark.usefixtures("small_batches")
-def test_a_bad_last_row_imports_nothing_from_any_batch(services: Services, tmp_path: Path) -> None:
+def test_a_bad_last_row_imports_nothing_from_any_batch(
+    services: Services, tmp_path: Path, written: list[int]
+) -> None:
+    """H118: the batches before the bad last row were written, then rolled back."""
+    services.patients.register(PatientInput("9990000069", "Registered", "Before", "01/01/1970"))
+    trail = audit_trail(services)
     lines = [HEADER, *rows(NUMBERS[:5]), "9990000042,Last,Row,31/02/1980,,,,,,,,,"]
     with pytest.raises(ImportRejected) as refused:
         services.transfer.import_patients(write(tmp_path, lines))
     assert [str(e) for e in refused.value.errors] == ["line 7: date_of_birth: no such date"]
+    assert written == [2, 2]  # written in the transaction as read; none of it committed
+    assert services.patients.counts()[0] == 1
     assert services.patients.search("Family").rows == ()
-    assert import_events(services) == []
+    assert audit_trail(services) == trail
+    assert services.caches.check().mismatches == ()
 
 
 @pytest.mark.usefixtures("small_batches")
-@pytest.mark.parametrize(
-    "change",
-    [
-        lambda text: text.replace("9990000042", "9990000050"),  # another number, still valid
-        lambda text: text.replace("Given5", "Altered"),  # a valid name: only the hash differs
-        lambda text: text + "9990000050,Extra,Row,01/01/1990,,,,,,,,,\n",
-    ],
-)
-def test_a_file_changed_after_its_check_imports_nothing(
-    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: object
+def test_a_crash_mid_import_leaves_nothing(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written: list[int]
 ) -> None:
-    path = write(tmp_path, [HEADER, *rows(NUMBERS)])
-    checked = transfer.TransferService._check
+    """H118: an exception after two batches were written (a full disk, a killed driver)
+    rolls the whole import back."""
+    trail = audit_trail(services)
+    checked = transfer_import.clean_row
 
-    def check_then_change(self: transfer.TransferService, *args: object) -> object:
-        result = checked(self, *args)  # type: ignore[arg-type]
-        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")  # type: ignore[operator]
-        return result
+    def crash_on_line_6(number: int, *args: object) -> object:
+        if number == 6:
+            raise OSError("injected")
+        return checked(number, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(transfer.TransferService, "_check", check_then_change)
+    monkeypatch.setattr(transfer_import, "clean_row", crash_on_line_6)
+    with pytest.raises(OSError, match="injected"):
+        services.transfer.import_patients(write(tmp_path, [HEADER, *rows(NUMBERS)]))
+    assert written == [2, 2]
+    assert services.patients.counts()[0] == 0
+    assert audit_trail(services) == trail
+    monkeypatch.setattr(transfer_import, "clean_row", checked)  # the same file, once well
+    assert services.transfer.import_patients(write(tmp_path, [HEADER, *rows(NUMBERS)])) == 6
+
+
+@pytest.mark.usefixtures("small_batches")
+def test_every_bad_row_is_named_across_batches(services: Services, tmp_path: Path) -> None:
+    """Reading goes on to the end after the first bad row; a number already registered
+    is found in whatever batch it falls."""
+    services.patients.register(PatientInput(NUMBERS[5], "Registered", "Before", "01/01/1970"))
+    lines = [
+        HEADER,
+        *rows(NUMBERS[:2]),
+        "9990000077,Bad,Date,30/02/1970,,,,,,,,,",
+        *rows(NUMBERS[2:]),
+        f"{NUMBERS[0]},Twice,Again,01/01/1970,,,,,,,,,",
+    ]
     with pytest.raises(ImportRejected) as refused:
-        services.transfer.import_patients(path)
-    assert [str(e) for e in refused.value.errors] == [f"line 1: file: {transfer.CHANGED}"]
-    assert services.patients.search("Family").rows == ()
-    assert import_events(services) == []
+        services.transfer.import_patients(write(tmp_path, lines))
+    assert [str(e) for e in refused.value.errors] == [
+        "line 4: date_of_birth: no such date",
+        "line 8: nhs_number: already registered in this database",
+        "line 9: nhs_number: also on line 2 of this file",
+    ]
+    assert services.patients.counts()[0] == 1
 
 
 def test_imported_rows_pass_the_cache_check(services: Services, tmp_path: Path) -> None:
