@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import func, select
 
 from console.rules.vocab import Role
+from console.services import tallies
 from console.services.caches import refresh
 from console.services.errors import Invalid, Refused
 from console.services.roles import Action
@@ -52,7 +53,8 @@ class DemoService:
             for pid in patient_ids(session=tx.session):
                 patient = tx.session.get(Patient, pid)
                 assert patient is not None
-                refresh(tx.session, patient, today)
+                refresh(tx.session, patient, today, tallies=False)
+            tallies.rebuild(tx.session)  # once, from every patient's caches
             # The loader may try everything: clinician as well as admin (SPEC §1).
             row = tx.session.get(Staff, staff.id)
             assert row is not None

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import pendulum
 import sqlalchemy as sa
 
+from console.rules import tallies as rules
+from console.rules.caches import RowCaches
 from console.services import outputs
 from console.services.caches import for_new_patient
 from console.services.roles import Action
@@ -37,6 +39,7 @@ from console.services.transfer_csv import (
 )
 from console.services.validated import validated
 from db.models import Patient, table_of
+from db.queries import tallies
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -68,6 +71,8 @@ class TransferService:
         checked, first_line = self._check(path, today)
         status = str(Patient.model_fields["status"].default)
         fixed = {"is_demo": False, "status": status, **for_new_patient(status, today)}
+        # every new row holds the same indicator tally keys (no keyworker, no episode)
+        keys = rules.contribution(RowCaches(status=status, **for_new_patient(status, today)), None)
         p = table_of(Patient)
         insert = sa.insert(p).returning(p.c.id)
         with self._s.uow.write(staff, Action.DATA_ADMIN) as tx:
@@ -83,6 +88,7 @@ class TransferService:
             except sa.exc.IntegrityError as exc:  # registered meanwhile; never the values
                 reason = "a patient in it was registered while it was being imported"
                 raise ImportRejected([RowError(1, "file", reason)]) from exc
+            tallies.move(connection, [(k, len(ids)) for k in sorted(keys)])
             tx.audit("patient.import", entity="patient", patient_ids=ids, detail={"rows": len(ids)})
         return len(ids)
 

@@ -33,6 +33,7 @@ from db.models.review import (  # noqa: E402
     TopScore,
 )
 from db.models.staff import Staff  # noqa: E402
+from db.models.tally import IndicatorTally  # noqa: E402
 
 __all__ = [
     "AuditEvent",
@@ -48,6 +49,7 @@ __all__ = [
     "GoalReview",
     "GoalStatusEvent",
     "HealthCheck",
+    "IndicatorTally",
     "Letter",
     "LetterTemplate",
     "LetterTemplateVersion",

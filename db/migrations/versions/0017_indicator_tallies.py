@@ -1,0 +1,46 @@
+"""Kept indicator tallies
+
+Today's dashboard sums a few thousand `indicator_tally` rows instead of a pass over every
+patient (issue 17): how many patients count in each of today's counts on the days lo..hi,
+per keyworker, kept by the one cache refresh. Filled here from the stored caches by the
+rule itself (`console.rules.tallies.contribution`, streamed over `patient`), not by a SQL
+twin: the days are pendulum month arithmetic turned round, which SQL on two dialects
+would copy rather than share.
+
+Revision ID: 0017_indicator_tallies
+Revises: 0016_indicator_caches
+Create Date: 2026-12-03 06:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0017_indicator_tallies"
+down_revision: str | None = "0016_indicator_caches"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "indicator_tally",
+        sa.Column("keyworker_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("lo", sa.Date(), nullable=False),
+        sa.Column("hi", sa.Date(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("keyworker_id", "name", "lo", "hi", name="pk_indicator_tally"),
+    )
+    op.create_index("ix_indicator_tally_hi", "indicator_tally", ["hi", "lo"])
+    from console.services.tallies import recount
+    from db.queries.tallies import replace_all
+
+    conn = op.get_bind()
+    replace_all(conn, recount(conn))
+
+
+def downgrade() -> None:
+    op.drop_index("ix_indicator_tally_hi", table_name="indicator_tally")
+    op.drop_table("indicator_tally")

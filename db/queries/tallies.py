@@ -1,0 +1,85 @@
+"""The kept indicator tallies (console.rules.tallies): moving a patient's keys, summing
+today's counts, and reading every row for the check and a rebuild. No commit here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from console.rules.caches import ROW_FIELDS
+from console.rules.tallies import Key
+from db.models import IndicatorTally, Patient, table_of
+
+T, P = table_of(IndicatorTally), table_of(Patient)
+KEY = ("keyworker_id", "name", "lo", "hi")
+CHUNK = 2_000
+
+
+def _params(key: Key, n: int) -> dict[str, object]:
+    return {"keyworker_id": key[0], "name": key[1], "lo": key[2], "hi": key[3], "n": n}
+
+
+def _upsert(conn: Connection) -> Any:
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(T)
+    return stmt.on_conflict_do_update(index_elements=list(KEY), set_={"n": T.c.n + stmt.excluded.n})
+
+
+_ZERO = sa.delete(T).where(
+    *(T.c[k] == sa.bindparam(f"k_{k}") for k in KEY),
+    T.c.n <= 0,
+)
+
+
+def move(conn: Connection, moves: Sequence[tuple[Key, int]]) -> None:
+    """Add each move's count to its key's row (created at need), in the order given; a
+    row that falls to nothing is removed, so the table holds only live counts."""
+    if not moves:
+        return
+    conn.execute(_upsert(conn), [_params(k, n) for k, n in moves])
+    gone = [{f"k_{name}": v for name, v in zip(KEY, k, strict=True)} for k, n in moves if n < 0]
+    if gone:
+        conn.execute(_ZERO, gone)
+
+
+def sums(conn: Connection, day: dt.date, keyworker_id: int | None) -> dict[str, int]:
+    """Every count for `day`: the rows whose days include it, summed by name."""
+    d = sa.literal(day, sa.Date)
+    stmt = (
+        sa.select(T.c.name, sa.func.sum(T.c.n)).where(T.c.hi >= d, T.c.lo <= d).group_by(T.c.name)
+    )
+    if keyworker_id is not None:
+        stmt = stmt.where(T.c.keyworker_id == keyworker_id)
+    return {str(name): int(n) for name, n in conn.execute(stmt)}
+
+
+def stored(conn: Connection) -> Counter[Key]:
+    rows = conn.execute(sa.select(T.c.keyworker_id, T.c.name, T.c.lo, T.c.hi, T.c.n))
+    return Counter({(int(k), str(nm), _date(lo), _date(hi)): int(n) for k, nm, lo, hi, n in rows})
+
+
+def patient_rows(conn: Connection) -> Iterator[sa.Row[Any]]:
+    """Every patient's stored caches, status and keyworker, streamed."""
+    cols = [P.c.id, P.c.keyworker_id, *(P.c[n] for n in ROW_FIELDS)]
+    result = conn.execution_options(yield_per=CHUNK).execute(sa.select(*cols).order_by(P.c.id))
+    yield from result
+
+
+def replace_all(conn: Connection, counts: Counter[Key]) -> None:
+    """Every tally row from scratch."""
+    conn.execute(sa.delete(T))
+    rows = [_params(k, n) for k, n in sorted(counts.items()) if n]
+    for at in range(0, len(rows), CHUNK):
+        conn.execute(sa.insert(T), rows[at : at + CHUNK])
+
+
+def _date(value: object) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
