@@ -69,7 +69,9 @@ def stored(conn: Connection) -> Counter[Key]:
 def patient_rows(conn: Connection) -> Iterator[sa.Row[Any]]:
     """Every patient's stored caches, status and keyworker, streamed."""
     cols = [P.c.id, P.c.keyworker_id, *(P.c[n] for n in ROW_FIELDS)]
-    result = conn.execution_options(yield_per=CHUNK).execute(sa.select(*cols).order_by(P.c.id))
+    # on the statement: a connection's own options would stay on it (server-side cursors)
+    stmt = sa.select(*cols).order_by(P.c.id).execution_options(yield_per=CHUNK)
+    result = conn.execute(stmt)
     yield from result
 
 

@@ -6,6 +6,7 @@ month arithmetic turned round agrees with counting the days one by one."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pendulum
 from hypothesis import given, settings
@@ -59,7 +60,7 @@ def test_sets_of_days_combine_day_by_day(a: t.Days, b: t.Days) -> None:
         assert t.holds(t.either(a, b), day) == (t.holds(a, day) or t.holds(b, day))
         assert t.holds(t.unless(a), day) != t.holds(a, day)
     merged = t.either(a, b)
-    assert all(_next_gap(x, y) for x, y in zip(merged, merged[1:], strict=False))
+    assert all(_next_gap(x, y) for x, y in itertools.pairwise(merged))
 
 
 def _next_gap(x: t.Span, y: t.Span) -> bool:
