@@ -1,5 +1,6 @@
 """Practice indicators (issue 17): the dashboard, key → painted frame in the console at
-80x24; the service alone; the start-TOP outcomes; a past as-at date from history; each
+80x24; the service alone (from the kept tallies) and the same numbers by one pass over
+the caches; the start-TOP outcomes; a past as-at date from history; each
 beside a raw sqlite3 run of the same numerators' one select (the SUM(CASE …) pass over
 `patient` that the service builds, compiled with its dates and run without the service).
 
@@ -88,6 +89,8 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
     past = [dt.date(d.year, d.month, d.day) for d in ends]
     out: dict[str, Any] = {
         "service": _timed(lambda: ind.dashboard(), rounds),
+        # the same numbers from one pass over the caches (the path before the tallies)
+        "scan": _timed(lambda: ind.scan_dashboard(), rounds),
         "raw": _raw(path, rounds),
         "outcomes": _timed(lambda: ind.outcomes(), max(rounds // 5, 1)),
         "past": [_timed(lambda d=d: ind.dashboard(d), 1)[0] for d in past],

@@ -220,10 +220,20 @@ def _counts(c: RowCaches) -> dict[str, Days]:
     return out
 
 
-def contribution(c: RowCaches, keyworker_id: int | None) -> frozenset[Key]:
+def floor_for(today: dt.date) -> dt.date:
+    """The first day a rebuild keeps tallies for: the first of last month (a margin for
+    a clock a little behind). Days before it are not asked of the tallies (the dashboard
+    counts them by one pass), so every span is cut there and every patient counting
+    "since" some day before it shares one row: a few thousand rows, not one per date."""
+    first = pendulum.date(today.year, today.month, 1).subtract(months=1)
+    return dt.date(first.year, first.month, first.day)
+
+
+def contribution(c: RowCaches, keyworker_id: int | None, floor: dt.date = FIRST) -> frozenset[Key]:
     """The tally keys of one patient's stored caches (status included): for every count,
-    one key per span of days on which the patient counts. A pending prescription change
-    splits the days at its date (before it the caches as stored, from it `effective`)."""
+    one key per span of days from `floor` on which the patient counts. A pending
+    prescription change splits the days at its date (before it the caches as stored,
+    from it `effective`)."""
     pieces: list[tuple[Days, RowCaches]] = [(ALWAYS, c)]
     if c.dose_change_on is not None:
         moved = replace(effective(c, c.dose_change_on), dose_change_on=None)
@@ -232,6 +242,7 @@ def contribution(c: RowCaches, keyworker_id: int | None) -> frozenset[Key]:
             (since(c.dose_change_on), moved),
         ]
     found: dict[str, Days] = {}
+    pieces = [(both(region, since(floor)), view) for region, view in pieces]
     for region, view in pieces:
         for name, days in _counts(view).items():
             found[name] = either(found.get(name, NEVER), both(region, days))

@@ -37,7 +37,7 @@ def refresh(
     write transaction); the row's version moves when one changed. The indicator tallies
     move with them (a bulk path passes `tallies=False` and rebuilds them once after).
     Returns the names."""
-    held = kept.keys_held(session, patient) if tallies else frozenset()
+    held = kept.held_row(session, patient)
     expected = derived(session, patient, today)
     changed = [n for n in rules.CACHE_FIELDS if getattr(patient, n) != getattr(expected, n)]
     for name in changed:
@@ -109,7 +109,7 @@ class CacheService:
                     refresh(tx.session, patient, today, tallies=False)
                     ids.append(pid)
             if ids or tallies:
-                kept.rebuild(tx.session)
+                kept.rebuild(tx.session, today)
             tx.audit(
                 "caches.repair",
                 entity="patient",

@@ -54,7 +54,7 @@ class DemoService:
                 patient = tx.session.get(Patient, pid)
                 assert patient is not None
                 refresh(tx.session, patient, today, tallies=False)
-            tallies.rebuild(tx.session)  # once, from every patient's caches
+            tallies.rebuild(tx.session, today)  # once, from every patient's caches
             # The loader may try everything: clinician as well as admin (SPEC §1).
             row = tx.session.get(Staff, staff.id)
             assert row is not None

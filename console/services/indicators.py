@@ -80,6 +80,10 @@ class IndicatorService:
             kw = self._keyworker(session, keyworker)
             if not self._today(day):
                 return self._derived(session, day, kw)[2]
+            lim = rules.limits(day)
+            if day < tq.floor(session.connection()):  # a clock behind the tallies
+                tops = q.outcome_counts(session=session, lim=lim, keyworker_id=kw)
+                return _outcomes(tops, q.barc10_changes(session=session, lim=lim, keyworker_id=kw))
             _, _, tops, spread = _from_tallies(tq.sums(session.connection(), day, kw))
             return _outcomes(tops, spread)
 
@@ -220,6 +224,7 @@ class IndicatorService:
         if not self._today(day):
             return self._history_board(session, day, login, kw)
         lim = rules.limits(day)
+        scan = scan or day < tq.floor(session.connection())  # a clock behind the tallies
         if scan:
             found, bands, tops = q.counts(
                 session=session, lim=lim, keyworker_id=kw, outcomes=outcomes

@@ -224,7 +224,7 @@ class PatientService:
                     {"nhs_number": "a patient with this NHS number is already registered"}
                 )
             changed = sorted(k for k, v in clean.items() if getattr(row, k) != v)
-            held = tallies.keys_held(tx.session, row)
+            held = tallies.held_row(tx.session, row)
             for key, value in clean.items():
                 setattr(row, key, value)
             tallies.move(tx.session, row, held)  # a new keyworker moves their counts

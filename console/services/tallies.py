@@ -10,6 +10,7 @@ they call the refresh, so the row as it stands then no longer says what was adde
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -31,10 +32,10 @@ def _copy(row: object) -> tuple[object, ...]:
     return tuple(getattr(row, f) for f in FIELDS)
 
 
-def _keys(values: tuple[object, ...]) -> frozenset[rules.Key]:
+def _keys(values: tuple[object, ...], floor: dt.date) -> frozenset[rules.Key]:
     kw, *rest = values
     row = cache_rules.RowCaches(**dict(zip(cache_rules.ROW_FIELDS, rest, strict=True)))
-    return rules.contribution(row, kw)  # type: ignore[arg-type]
+    return rules.contribution(row, kw, floor)  # type: ignore[arg-type]
 
 
 @event.listens_for(Patient, "load")
@@ -47,38 +48,50 @@ def _reloaded(target: Patient, context: Any, attrs: object) -> None:
     _loaded(target, context)
 
 
-def keys_now(patient: object) -> frozenset[rules.Key]:
+def keys_now(patient: object, floor: dt.date) -> frozenset[rules.Key]:
     """The keys of a patient row (ORM or result row) as it stands."""
-    return _keys(_copy(patient))
+    return _keys(_copy(patient), floor)
 
 
-def keys_held(session: Session, patient: Patient) -> frozenset[rules.Key]:
-    """The keys the tallies hold for this patient: those of the row as first read in
-    this transaction (none for a row created in it)."""
-    first = session.info.get(HELD, {}).get(patient.id)
-    return frozenset() if first is None else _keys(first)
+Held = tuple[object, ...] | None
 
 
-def move(session: Session, patient: Patient, held: frozenset[rules.Key]) -> None:
-    """Move the patient's keys from `held` to those of the row as it now stands."""
+def held_row(session: Session, patient: Patient) -> Held:
+    """The patient row as first read in this transaction (None: created in it), whose
+    keys the tallies hold."""
+    return session.info.get(HELD, {}).get(patient.id)  # type: ignore[no-any-return]
+
+
+def move(session: Session, patient: Patient, held: Held) -> None:
+    """Move the patient's keys from those of `held` to those of the row as it stands."""
+    conn = session.connection()
+    floor = q.floor(conn)
     now = _copy(patient)
-    q.move(session.connection(), rules.delta(held, _keys(now)))
+    before = frozenset() if held is None else _keys(held, floor)
+    q.move(conn, rules.delta(before, _keys(now, floor)))
     if patient.id is not None:
         session.info.setdefault(HELD, {})[patient.id] = now
 
 
-def recount(conn: Connection) -> Counter[rules.Key]:
-    """The tallies as the stored caches say they should be."""
+def recount(conn: Connection, floor: dt.date) -> Counter[rules.Key]:
+    """The tallies as the stored caches say they should be, from `floor` on."""
     counts: Counter[rules.Key] = Counter()
     for row in q.patient_rows(conn):
-        counts.update(keys_now(row))
+        counts.update(keys_now(row, floor))
     return counts
 
 
-def rebuild(session: Session) -> None:
-    """Every tally from the caches as stored (after a bulk write of caches)."""
+def fill(conn: Connection, today: dt.date) -> None:
+    """Every tally from the caches as stored, the floor moved up to `today`'s (an empty
+    database keeps every day: there is nothing to fold, and a clock may start anywhere)."""
+    floor = rules.floor_for(today) if q.any_patient(conn) else rules.FIRST
+    q.replace_all(conn, recount(conn, floor), floor)
+
+
+def rebuild(session: Session, today: dt.date) -> None:
+    """`fill` inside a session (after a bulk write of caches)."""
     session.flush()
-    q.replace_all(session.connection(), recount(session.connection()))
+    fill(session.connection(), today)
     # what is held is now every row as it stands
     session.info[HELD] = {
         obj.id: _copy(obj) for obj in session.identity_map.values() if isinstance(obj, Patient)
@@ -104,7 +117,7 @@ class TallyMismatch:
 
 def mismatches(conn: Connection) -> list[TallyMismatch]:
     """Every tally row that differs from a recount of the caches (no patient detail)."""
-    want, have = recount(conn), q.stored(conn)
+    want, have = recount(conn, q.floor(conn)), q.stored(conn)
     out = []
     for key in sorted(set(want) | set(have)):
         if want[key] != have[key]:

@@ -33,7 +33,7 @@ from db.models.review import (  # noqa: E402
     TopScore,
 )
 from db.models.staff import Staff  # noqa: E402
-from db.models.tally import IndicatorTally  # noqa: E402
+from db.models.tally import IndicatorTally, IndicatorTallyFloor  # noqa: E402
 
 __all__ = [
     "AuditEvent",
@@ -50,6 +50,7 @@ __all__ = [
     "GoalStatusEvent",
     "HealthCheck",
     "IndicatorTally",
+    "IndicatorTallyFloor",
     "Letter",
     "LetterTemplate",
     "LetterTemplateVersion",

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from console.rules.caches import ROW_FIELDS
-from console.rules.tallies import Key
-from db.models import IndicatorTally, Patient, table_of
+from console.rules.tallies import FIRST, Key
+from db.models import IndicatorTally, IndicatorTallyFloor, Patient, table_of
 
-T, P = table_of(IndicatorTally), table_of(Patient)
+T, P, F = table_of(IndicatorTally), table_of(Patient), table_of(IndicatorTallyFloor)
 KEY = ("keyworker_id", "name", "lo", "hi")
 CHUNK = 2_000
 
@@ -75,8 +75,20 @@ def patient_rows(conn: Connection) -> Iterator[sa.Row[Any]]:
     yield from result
 
 
-def replace_all(conn: Connection, counts: Counter[Key]) -> None:
-    """Every tally row from scratch."""
+def any_patient(conn: Connection) -> bool:
+    return conn.execute(sa.select(P.c.id).limit(1)).first() is not None
+
+
+def floor(conn: Connection) -> dt.date:
+    """The first day the tallies hold counts for."""
+    found = conn.execute(sa.select(F.c.day)).scalar()
+    return FIRST if found is None else _date(found)
+
+
+def replace_all(conn: Connection, counts: Counter[Key], day: dt.date) -> None:
+    """Every tally row from scratch, holding counts from `day` (the floor)."""
+    conn.execute(sa.delete(F))
+    conn.execute(sa.insert(F).values(day=day))
     conn.execute(sa.delete(T))
     rows = [_params(k, n) for k, n in sorted(counts.items()) if n]
     for at in range(0, len(rows), CHUNK):

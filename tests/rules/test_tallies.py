@@ -110,6 +110,13 @@ def _facts(c: RowCaches, today: dt.date) -> ind.Facts:
     )
 
 
+@given(c=CACHES, floor=DAY)
+def test_a_floor_cuts_every_span_there(c: RowCaches, floor: dt.date) -> None:
+    whole = t.contribution(c, None)
+    cut = {(kw, name, max(lo, floor), hi) for kw, name, lo, hi in whole if hi >= floor}
+    assert t.contribution(c, None, floor) == cut
+
+
 @settings(max_examples=300)
 @given(c=CACHES, todays=st.lists(DAY, min_size=1, max_size=6))
 def test_keys_say_what_the_rules_say_for_every_today(c: RowCaches, todays: list[dt.date]) -> None:
