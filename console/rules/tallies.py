@@ -6,11 +6,13 @@ months", OST for 2 years, a check-up not yet overdue, a prescription change whos
 come. So a patient's contribution to a count is the set of days on which they count,
 written as a few disjoint spans [lo, hi]; a tally row (keyworker, name, lo, hi, n) counts
 the patients with that span, and a dashboard for day D sums the rows with lo <= D <= hi.
+Each key is kept twice, under the patient's keyworker and under EVERYONE, so the whole
+practice's dashboard reads one set of rows rather than every keyworker's.
 Every write path moves a patient's keys from the old set to the new one
 (console.services.tallies) in the same transaction as the caches.
 
-The successful-completion measure reads the episode table (every episode of a window),
-not the row caches, so it is counted apart (db.queries.indicators).
+The successful-completion measure's days come from a row cache of their own
+(`completion_days`, console.rules.completion), derived from the episodes.
 """
 
 from __future__ import annotations
@@ -18,20 +20,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import lru_cache
 
 import pendulum
 
+from console.rules import completion
 from console.rules.caches import RowCaches, effective
+from console.rules.days import (
+    ALWAYS,
+    FIRST,
+    LAST,
+    NEVER,
+    Days,
+    Span,
+    both,
+    either,
+    first_back_from,
+    holds,
+    last_back_by,
+    months,
+    since,
+    until,
+    when,
+    within,
+    years,
+)
+from console.rules.days import prev as _prev
 
-FIRST, LAST = dt.date(1, 1, 1), dt.date(9999, 12, 31)
 NO_KEYWORKER = 0  # a patient with no keyworker (a key column cannot be NULL)
-Span = tuple[dt.date, dt.date]  # inclusive
-Days = tuple[Span, ...]  # sorted, disjoint, not touching: the days something holds
+EVERYONE = -1  # every patient's keys again under this "keyworker": the practice's rows
 Key = tuple[int, str, dt.date, dt.date]  # (keyworker, name, lo, hi)
-
-ALWAYS: Days = ((FIRST, LAST),)
-NEVER: Days = ()
+__all__ = ["ALWAYS", "FIRST", "LAST", "NEVER", "Days", "Span", "holds"]
 RATIO_KEYS = (
     "strategic_review_6m",
     "agreed_care_plan",
@@ -43,7 +61,8 @@ RATIO_KEYS = (
     "naloxone_12m",
     "ost_2y_considered",
     "checkups_up_to_date",
-)  # every indicator but successful completion (counted from the episodes)
+    "successful_completion",
+)
 BANDS = 4
 OUTCOME_NAMES = (
     "top_patients",
@@ -53,106 +72,6 @@ OUTCOME_NAMES = (
     "injecting_stopped",
 )
 BARC10_CHANGE = "barc10_change="  # + the change: one name per value (for the median)
-
-
-# -- sets of days ------------------------------------------------------------------------
-def _next(d: dt.date) -> dt.date:
-    return d if d == LAST else d + dt.timedelta(days=1)
-
-
-def _prev(d: dt.date) -> dt.date:
-    return d if d == FIRST else d - dt.timedelta(days=1)
-
-
-def since(d: dt.date) -> Days:
-    return ((d, LAST),)
-
-
-def until(d: dt.date) -> Days:
-    return ((FIRST, d),)
-
-
-def both(a: Days, b: Days) -> Days:
-    out: list[Span] = []
-    for lo1, hi1 in a:
-        for lo2, hi2 in b:
-            lo, hi = max(lo1, lo2), min(hi1, hi2)
-            if lo <= hi:
-                out.append((lo, hi))
-    return tuple(sorted(out))
-
-
-def either(a: Days, b: Days) -> Days:
-    out: list[list[dt.date]] = []
-    for lo, hi in sorted(a + b):
-        if out and lo <= _next(out[-1][1]):
-            out[-1][1] = max(out[-1][1], hi)
-        else:
-            out.append([lo, hi])
-    return tuple((lo, hi) for lo, hi in out)
-
-
-def unless(a: Days) -> Days:
-    out: list[Span] = []
-    start = FIRST
-    for lo, hi in a:
-        if lo > start:
-            out.append((start, _prev(lo)))
-        if hi == LAST:
-            return tuple(out)
-        start = _next(hi)
-    out.append((start, LAST))
-    return tuple(out)
-
-
-def when(test: bool, days: Days = ALWAYS) -> Days:
-    return days if test else NEVER
-
-
-def holds(days: Days, day: dt.date) -> bool:
-    return any(lo <= day <= hi for lo, hi in days)
-
-
-# -- "today minus k months" turned round ---------------------------------------------------
-@lru_cache(maxsize=1 << 16)
-def _back(day: dt.date, months: int, years: bool) -> dt.date:
-    """Today minus `months` as the rules compute it (pendulum, day clamped at month end;
-    `years` as console.rules.indicators.band_edges subtracts whole years)."""
-    p = pendulum.date(day.year, day.month, day.day)
-    d = p.subtract(years=months // 12) if years else p.subtract(months=months)
-    return dt.date(d.year, d.month, d.day)
-
-
-def _ahead(day: dt.date, months: int) -> dt.date:
-    if day.year > 9990:
-        return LAST
-    d = pendulum.date(day.year, day.month, day.day).add(months=months)
-    return dt.date(d.year, d.month, d.day)
-
-
-@lru_cache(maxsize=1 << 16)
-def last_back_by(day: dt.date, months: int, years: bool = False) -> dt.date:
-    """The last today whose "today minus `months`" is on or before `day` (the minus is
-    monotonic, so the todays form one run ending here)."""
-    t = _ahead(day, months)
-    while t < LAST and _back(_next(t), months, years) <= day:
-        t = _next(t)
-    while _back(t, months, years) > day:
-        t = _prev(t)
-    return t
-
-
-def first_back_from(day: dt.date, months: int, years: bool = False) -> dt.date:
-    """The first today whose "today minus `months`" is on or after `day`."""
-    return _next(last_back_by(_prev(day), months, years)) if day > FIRST else FIRST
-
-
-def within(day: dt.date | None, months: int) -> Days:
-    """The todays for which `day` is within `months`: on or after today minus `months`
-    and not after today."""
-    if day is None:
-        return NEVER
-    return ((day, last_back_by(day, months)),)
 
 
 # -- one patient's contribution --------------------------------------------------------
@@ -168,7 +87,7 @@ def _counts(c: RowCaches) -> dict[str, Days]:
         c.last_strategic_review is not None
         and (c.last_ost_decision or "") not in ("", "pending")
         and c.agreed_plan_substance_goal is not None,
-        until(last_back_by(c.last_strategic_review, 6))
+        until(last_back_by(c.last_strategic_review, months(6)))
         if c.last_strategic_review is not None
         else NEVER,
     )
@@ -176,7 +95,7 @@ def _counts(c: RowCaches) -> dict[str, Days]:
     if c.hbv_immune is not None:
         hep_b = either(hep_b, since(c.hbv_immune))
     on = when(active and on_ost and start is not None)
-    ost_2y = both(on, since(first_back_from(start, 24))) if start is not None else NEVER
+    ost_2y = both(on, since(first_back_from(start, months(24)))) if start is not None else NEVER
     naloxone_den = when(active and (on_ost or c.top_opioid_use is not None))
     injecting = when(active and c.injecting_recorded is not None)
     post_exit = when(c.status == "post_exit_checkups")
@@ -196,12 +115,15 @@ def _counts(c: RowCaches) -> dict[str, Days]:
         "ost_2y_considered": (ost_2y, considered),
         "checkups_up_to_date": (post_exit, checkups),
     }
+    alive = c.status != "deceased"
+    treated, done = completion.from_text(c.completion_days)
+    pairs["successful_completion"] = (when(alive, treated), when(alive, done))
     out: dict[str, Days] = {}
     for key, (den, num) in pairs.items():
         out[f"{key}__d"] = den
         out[f"{key}__n"] = both(den, num)
     if start is not None:
-        edges = [first_back_from(start, 12 * n, years=True) for n in (1, 2, 5)]
+        edges = [first_back_from(start, years(n)) for n in (1, 2, 5)]
         spans = [until(_prev(edges[0]))]
         spans += [((edges[i], _prev(edges[i + 1])),) for i in range(2)]
         spans += [since(edges[2])]
@@ -247,7 +169,12 @@ def contribution(c: RowCaches, keyworker_id: int | None, floor: dt.date = FIRST)
         for name, days in _counts(view).items():
             found[name] = either(found.get(name, NEVER), both(region, days))
     kw = NO_KEYWORKER if keyworker_id is None else keyworker_id
-    return frozenset((kw, name, lo, hi) for name, days in found.items() for lo, hi in days)
+    return frozenset(
+        (who, name, lo, hi)
+        for name, days in found.items()
+        for lo, hi in days
+        for who in (kw, EVERYONE)
+    )
 
 
 def delta(old: Iterable[Key], new: Iterable[Key]) -> list[tuple[Key, int]]:

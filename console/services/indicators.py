@@ -230,20 +230,12 @@ class IndicatorService:
                 session=session, lim=lim, keyworker_id=kw, outcomes=outcomes
             )
             spread = q.barc10_changes(session=session, lim=lim, keyworker_id=kw) if outcomes else {}
+            # the completion numerator from the episodes again (`completers`)
+            done = q.completers(session=session, lim=lim, keyworker_id=kw)
+            found["successful_completion"] = (len(done), found["successful_completion"][1])
         else:
             found, bands, tops, spread = _from_tallies(tq.sums(session.connection(), day, kw))
-        done = q.completers(session=session, lim=lim, keyworker_id=kw)
-        counts = []
-        for key in rules.KEYS:
-            if key == "successful_completion":
-                den = (
-                    found[key][1]
-                    if scan
-                    else q.in_treatment(session=session, lim=lim, keyworker_id=kw)
-                )
-                counts.append(rules.Count(key, len(done), den))
-            else:
-                counts.append(rules.Count(key, *found[key]))
+        counts = [rules.Count(key, *found[key]) for key in rules.KEYS]
         return Dashboard(
             day,
             login,

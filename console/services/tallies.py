@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import Session
 
 from console.rules import caches as cache_rules
+from console.rules import completion
 from console.rules import tallies as rules
 from db.models import Patient
 from db.queries import tallies as q
@@ -79,6 +80,21 @@ def recount(conn: Connection, floor: dt.date) -> Counter[rules.Key]:
     for row in q.patient_rows(conn):
         counts.update(keys_now(row, floor))
     return counts
+
+
+def fill_completion(conn: Connection) -> None:
+    """Every patient's `completion_days` cache from their episodes (migration 0017: the
+    rule itself, as `derive` computes it)."""
+    batch: list[dict[str, object]] = []
+    for pid, eps in q.episodes_by_patient(conn):
+        text = completion.as_text(completion.days(eps))
+        if text:
+            batch.append({"pid": pid, "days": text})
+        if len(batch) >= q.CHUNK:
+            q.set_completion_days(conn, batch)
+            batch = []
+    if batch:
+        q.set_completion_days(conn, batch)
 
 
 def fill(conn: Connection, today: dt.date) -> None:

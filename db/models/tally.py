@@ -8,10 +8,11 @@ from sqlmodel import Field, SQLModel
 
 class IndicatorTally(SQLModel, table=True):
     """How many patients count in one of today's indicator counts on the days lo..hi
-    (console.rules.tallies), per keyworker (0: none); kept by the cache refresh."""
+    (console.rules.tallies), per keyworker (0: none; -1: the whole practice); kept by the
+    cache refresh."""
 
     __tablename__ = "indicator_tally"
-    __table_args__ = (sa.Index("ix_indicator_tally_days", "hi", "lo", "name", "keyworker_id", "n"),)
+    __table_args__ = (sa.Index("ix_indicator_tally_days", "keyworker_id", "hi", "lo", "name", "n"),)
 
     keyworker_id: int = Field(primary_key=True)
     name: str = Field(primary_key=True, max_length=40)

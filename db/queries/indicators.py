@@ -152,13 +152,6 @@ def _bands(lim: rules.Limits) -> list[Cond]:
     ]
 
 
-def in_treatment(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> int:
-    """The completion measure's denominator alone (the tallies hold every other count)."""
-    den, _ = conditions(lim)["successful_completion"]
-    stmt = _scope(sa.select(sa.func.count()).select_from(P).where(den), keyworker_id)
-    return int(session.connection().execute(stmt).scalar_one())
-
-
 def completers(*, session: Session, lim: rules.Limits, keyworker_id: int | None) -> set[int]:
     """Patients (alive) with a successful exit in the window and no new episode started
     within 6 months of it."""

@@ -11,9 +11,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from console.rules.caches import ROW_FIELDS
-from console.rules.tallies import FIRST, Key
-from db.models import IndicatorTally, IndicatorTallyFloor, Patient, table_of
+from console.rules.caches import ROW_FIELDS, Ep
+from console.rules.tallies import EVERYONE, FIRST, Key
+from db.models import Episode, IndicatorTally, IndicatorTallyFloor, Patient, table_of
 
 T, P, F = table_of(IndicatorTally), table_of(Patient), table_of(IndicatorTallyFloor)
 KEY = ("keyworker_id", "name", "lo", "hi")
@@ -51,13 +51,15 @@ def move(conn: Connection, moves: Sequence[tuple[Key, int]]) -> None:
 
 
 def sums(conn: Connection, day: dt.date, keyworker_id: int | None) -> dict[str, int]:
-    """Every count for `day`: the rows whose days include it, summed by name."""
+    """Every count for `day` (one keyworker's, or the practice's): the rows whose days
+    include it, summed by name."""
     d = sa.literal(day, sa.Date)
+    who = EVERYONE if keyworker_id is None else keyworker_id
     stmt = (
-        sa.select(T.c.name, sa.func.sum(T.c.n)).where(T.c.hi >= d, T.c.lo <= d).group_by(T.c.name)
+        sa.select(T.c.name, sa.func.sum(T.c.n))
+        .where(T.c.keyworker_id == who, T.c.hi >= d, T.c.lo <= d)
+        .group_by(T.c.name)
     )
-    if keyworker_id is not None:
-        stmt = stmt.where(T.c.keyworker_id == keyworker_id)
     return {str(name): int(n) for name, n in conn.execute(stmt)}
 
 
@@ -73,6 +75,36 @@ def patient_rows(conn: Connection) -> Iterator[sa.Row[Any]]:
     stmt = sa.select(*cols).order_by(P.c.id).execution_options(yield_per=CHUNK)
     result = conn.execute(stmt)
     yield from result
+
+
+def episodes_by_patient(conn: Connection) -> Iterator[tuple[int, list[Ep]]]:
+    """Every patient's episodes (those with any), streamed in patient order."""
+    e = table_of(Episode)
+    stmt = (
+        sa.select(e.c.patient_id, e.c.id, e.c.start_date, e.c.end_date, e.c.exit_reason)
+        .order_by(e.c.patient_id, e.c.id)
+        .execution_options(yield_per=CHUNK)
+    )
+    pid, eps = None, []
+    for row in conn.execute(stmt):
+        if row[0] != pid and pid is not None:
+            yield pid, eps
+            eps = []
+        pid = row[0]
+        end = None if row[3] is None else _date(row[3])
+        eps.append(Ep(int(row[1]), _date(row[2]), end, row[4] or ""))
+    if pid is not None:
+        yield pid, eps
+
+
+def set_completion_days(conn: Connection, values: list[dict[str, object]]) -> None:
+    """Write `completion_days` of these patients (`pid`, `days`)."""
+    stmt = (
+        sa.update(P)
+        .where(P.c.id == sa.bindparam("pid"))
+        .values(completion_days=sa.bindparam("days"))
+    )
+    conn.execute(stmt, values)
 
 
 def any_patient(conn: Connection) -> bool:

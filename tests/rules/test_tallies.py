@@ -12,9 +12,11 @@ import pendulum
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from console.rules import completion
+from console.rules import days as d
 from console.rules import indicators as ind
 from console.rules import tallies as t
-from console.rules.caches import RowCaches
+from console.rules.caches import Ep, RowCaches
 
 DAYS = st.dates(dt.date(2021, 1, 1), dt.date(2028, 12, 31))
 # month ends are where the clamped arithmetic bites
@@ -35,16 +37,16 @@ def _back(day: dt.date, months: int) -> dt.date:
 
 @given(day=DAY, months=st.sampled_from((6, 12, 24)))
 def test_the_last_day_within_is_the_day_by_day_answer(day: dt.date, months: int) -> None:
-    last = t.last_back_by(day, months)
+    last = d.last_back_by(day, d.months(months))
     assert _back(last, months) <= day
     assert _back(last + dt.timedelta(1), months) > day
-    first = t.first_back_from(day, months)
+    first = d.first_back_from(day, d.months(months))
     assert _back(first, months) >= day
     assert _back(first - dt.timedelta(1), months) < day
 
 
 SPANS = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=4).map(
-    lambda xs: t.either((), tuple(sorted((_d(min(a, b)), _d(max(a, b))) for a, b in xs)))
+    lambda xs: d.either((), tuple(sorted((_d(min(a, b)), _d(max(a, b))) for a, b in xs)))
 )
 
 
@@ -53,17 +55,17 @@ def _d(n: int) -> dt.date:
 
 
 @given(a=SPANS, b=SPANS)
-def test_sets_of_days_combine_day_by_day(a: t.Days, b: t.Days) -> None:
+def test_sets_of_days_combine_day_by_day(a: d.Days, b: d.Days) -> None:
     for n in range(-2, 44):
         day = _d(n)
-        assert t.holds(t.both(a, b), day) == (t.holds(a, day) and t.holds(b, day))
-        assert t.holds(t.either(a, b), day) == (t.holds(a, day) or t.holds(b, day))
-        assert t.holds(t.unless(a), day) != t.holds(a, day)
-    merged = t.either(a, b)
+        assert d.holds(d.both(a, b), day) == (d.holds(a, day) and d.holds(b, day))
+        assert d.holds(d.either(a, b), day) == (d.holds(a, day) or d.holds(b, day))
+        assert d.holds(d.unless(a), day) != d.holds(a, day)
+    merged = d.either(a, b)
     assert all(_next_gap(x, y) for x, y in itertools.pairwise(merged))
 
 
-def _next_gap(x: t.Span, y: t.Span) -> bool:
+def _next_gap(x: d.Span, y: d.Span) -> bool:
     return x[1] + dt.timedelta(1) < y[0]  # disjoint and not touching: one key per run
 
 
@@ -117,24 +119,48 @@ def test_a_floor_cuts_every_span_there(c: RowCaches, floor: dt.date) -> None:
     assert t.contribution(c, None, floor) == cut
 
 
+EPISODES = st.lists(
+    st.tuples(DAY, st.one_of(st.none(), st.integers(0, 900)), st.sampled_from(("80", "83", "85"))),
+    max_size=3,
+).map(
+    lambda xs: [
+        Ep(n + 1, s, None if k is None else s + dt.timedelta(k), r if k is not None else "")
+        for n, (s, k, r) in enumerate(xs)
+    ]
+)
+
+
+@settings(max_examples=300)
+@given(eps=EPISODES, todays=st.lists(DAY, min_size=1, max_size=8))
+def test_completion_days_say_what_the_measure_says(eps: list[Ep], todays: list[dt.date]) -> None:
+    treated, done = completion.from_text(completion.as_text(completion.days(eps)))
+    for today in todays:
+        in_window, completed = ind.completion(eps, ind.limits(today))
+        assert d.holds(treated, today) == in_window, today
+        assert d.holds(done, today) == completed, today
+
+
 @settings(max_examples=300)
 @given(c=CACHES, todays=st.lists(DAY, min_size=1, max_size=6))
 def test_keys_say_what_the_rules_say_for_every_today(c: RowCaches, todays: list[dt.date]) -> None:
     keys = t.contribution(c, 7)
-    assert {k[0] for k in keys} <= {7}
-    days: dict[str, t.Days] = {}
-    for _, name, lo, hi in sorted(keys, key=lambda k: (k[1], k[2])):
+    assert {(name, lo, hi) for kw, name, lo, hi in keys if kw == 7} == {
+        (name, lo, hi) for kw, name, lo, hi in keys if kw == t.EVERYONE
+    }
+    days: dict[str, d.Days] = {}
+    mine = [k for k in keys if k[0] == 7]
+    for _, name, lo, hi in sorted(mine, key=lambda k: (k[1], k[2])):
         days[name] = (*days.get(name, ()), (lo, hi))
     for today in todays:
         lim = ind.limits(today)
         for key, (den, num) in ind.membership(_facts(c, today), lim).items():
             if key == "successful_completion":
                 continue
-            assert t.holds(days.get(f"{key}__d", ()), today) == den, (key, today)
-            assert t.holds(days.get(f"{key}__n", ()), today) == num, (key, today)
+            assert d.holds(days.get(f"{key}__d", ()), today) == den, (key, today)
+            assert d.holds(days.get(f"{key}__n", ()), today) == num, (key, today)
         position = ind.ost_position(_facts(c, today), lim)
         for n in range(t.BANDS):
             inside = position is not None and position[0] == n
-            assert t.holds(days.get(f"band{n}", ()), today) == inside, (n, today)
+            assert d.holds(days.get(f"band{n}", ()), today) == inside, (n, today)
             good = inside and position is not None and position[1]
-            assert t.holds(days.get(f"considered{n}", ()), today) == good, (n, today)
+            assert d.holds(days.get(f"considered{n}", ()), today) == good, (n, today)
