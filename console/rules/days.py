@@ -37,6 +37,12 @@ def until(d: dt.date) -> Days:
 
 
 def both(a: Days, b: Days) -> Days:
+    if not a or not b:
+        return NEVER
+    if a == ALWAYS:
+        return b
+    if b == ALWAYS:
+        return a
     out: list[Span] = []
     for lo1, hi1 in a:
         for lo2, hi2 in b:
@@ -47,6 +53,8 @@ def both(a: Days, b: Days) -> Days:
 
 
 def either(a: Days, b: Days) -> Days:
+    if not a or not b:
+        return a or b
     out: list[list[dt.date]] = []
     for lo, hi in sorted(a + b):
         if out and lo <= next_day(out[-1][1]):

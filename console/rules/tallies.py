@@ -167,7 +167,8 @@ def contribution(c: RowCaches, keyworker_id: int | None, floor: dt.date = FIRST)
     pieces = [(both(region, since(floor)), view) for region, view in pieces]
     for region, view in pieces:
         for name, days in _counts(view).items():
-            found[name] = either(found.get(name, NEVER), both(region, days))
+            if days:
+                found[name] = either(found.get(name, NEVER), both(region, days))
     kw = NO_KEYWORKER if keyworker_id is None else keyworker_id
     return frozenset(
         (who, name, lo, hi)
