@@ -27,7 +27,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from console.rules.flags import letters
@@ -40,7 +39,16 @@ from console.services.indicators import IndicatorService
 from console.services.linkage_dto import ResourceInput
 from console.services.review_dto import DrugTestInput, GoalReviewInput
 from tests.services.concurrent_writer import nhs_for
-from tests.services.derived_helpers import MovingClock, agreed_plan, review_input, staff, top_values
+from tests.services.derived_helpers import (
+    MovingClock,
+    agreed_plan,
+    every_row,
+    fast_commits,
+    review_input,
+    staff,
+    top_values,
+    update_record,
+)
 
 EXPECTED = (Invalid, Refused, NotFound, Stale)  # a refusal is a fine outcome of a random call
 STEPS = {
@@ -382,22 +390,8 @@ class CacheMachine(RuleBasedStateMachine):
 
     @rule(n=st.integers(0, 99), who=st.sampled_from((None, "admin", "clin")))
     def keyworker(self, n: int, who: str | None) -> None:
-        pid = self._pick(n)
-
-        def go() -> None:
-            assert pid is not None
-            record = Run.clin.patients.demographics(pid)
-            kw = None if who is None else getattr(Run, who).staff.id
-            data = PatientInput(
-                record.nhs_number,
-                record.family_name,
-                record.given_name,
-                f"{record.date_of_birth:%d/%m/%Y}",
-                keyworker_id=kw,
-            )
-            Run.clin.patients.update(pid, record.version, data)
-
-        self._do(pid, go)
+        kw = None if who is None else getattr(Run, who).staff.id
+        self._do(self._pick(n), update_record, Run.clin, self._pick(n), keyworker_id=kw)
 
     @rule(days=st.sampled_from((1, 3, 7, 30, 95)))
     def time_passes(self, days: int) -> None:
@@ -425,40 +419,17 @@ class CacheMachine(RuleBasedStateMachine):
         for login in ("", Run.admin.staff.login, Run.clin.staff.login):
             board = IndicatorService(Run.clin)
             assert board.dashboard(keyworker=login) == board.scan_dashboard(login), login
-        listed = {r.id: r.flags for r in _every_row(Run.clin)}
-        flagged = {r.id for r in _every_row(Run.clin, flagged=True)}
+        listed = {r.id: r.flags for r in every_row(Run.clin)}
+        flagged = {r.id for r in every_row(Run.clin, flagged=True)}
         assert flagged == {pid for pid, flags in listed.items() if flags}  # the SQL twin
         for pid in sorted(self.window)[:3]:  # the list says what the summary says
             assert listed[pid] == letters(Run.clin.summary.open(pid).alerts)
         self.window.clear()
 
 
-def _every_row(s: Services, **filters: object) -> list:  # type: ignore[type-arg]
-    rows, after = [], None
-    while True:
-        page = s.patients.search("", after=after, **filters)  # type: ignore[arg-type]
-        rows += page.rows
-        if not page.more:
-            return rows
-        after = page.rows[-1].sort_key
-
-
-def _fast(engine: Engine) -> None:
-    """This test is about derived values, not durability: SQLite commits without waiting
-    for the disk (the product keeps synchronous=FULL)."""
-    if engine.dialect.name == "sqlite":
-        event.listen(
-            engine,
-            "connect",
-            lambda conn, _: conn.execute("PRAGMA synchronous=OFF"),
-            insert=False,
-        )
-        engine.dispose()
-
-
 def test_row_caches_stay_right_under_random_service_calls(engine: Engine) -> None:
     backend = engine.dialect.name
-    _fast(engine)
+    fast_commits(engine)
     Run.engine = engine
     Run.clock = MovingClock(pendulum.datetime(2024, 1, 8, 9, 0, tz="Europe/London"))
     Run.admin = staff(engine, Run.clock)
