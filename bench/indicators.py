@@ -31,6 +31,9 @@ def _downs() -> int:
     return 1 + [a.key for a in AREAS].index("indicators")
 
 
+NODES: list[int] = []  # the dashboard's node count when painted (for the bare baseline)
+
+
 async def _screen(path: Path, rounds: int) -> list[float]:
     """`enter` on "Practice indicators" in the go-to picker → the frame after the
     dashboard's `Loaded` (every indicator, the OST bands and the outcomes painted)."""
@@ -50,6 +53,7 @@ async def _screen(path: Path, rounds: int) -> list[float]:
             await settle(app, pilot)
             times.append(await frames.press(app, "enter", loaded.after(app), timeout=600))
             await settle(app, pilot)
+            NODES.append(len(app.screen.query("*")))
             await pilot.press("escape")
             await settle(app, pilot)
     return times
@@ -96,6 +100,12 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
         "past": [_timed(lambda d=d: ind.dashboard(d), 1)[0] for d in past],
     }
     out["screen"] = asyncio.run(_screen(path, max(rounds // 2, 3)))
+    # a bare screen of as many Statics, one a DataTable given as many rows, no services
+    from bench.ui import _bare
+
+    rows = len(ind.dashboard().counts)
+    out["bare_screen"] = asyncio.run(_bare(max(NODES), 0, rows, max(rounds // 2, 3)))
+    out["screen_nodes"] = [max(NODES)]
     return out
 
 
