@@ -98,6 +98,7 @@ class CacheService:
                 tallies = kept.mismatches(session.connection())
             return CheckResult(count, tuple(found), tallies=tuple(tallies))
         with self._s.uow.write(self._s.staff, Action.DATA_ADMIN) as tx:
+            kept.untracked(tx.session)  # every row is read; the tallies are rebuilt below
             found, count = self._scan(tx.session, today)
             tallies = kept.mismatches(tx.session.connection())
             fixed = sorted({m.nhs_number for m in found})

@@ -22,6 +22,7 @@ from sqlmodel import Session
 from console.rules import caches as cache_rules
 from console.rules import completion
 from console.rules import tallies as rules
+from db.engine import WRITE_OPTION
 from db.models import Patient
 from db.queries import tallies as q
 
@@ -39,9 +40,24 @@ def _keys(values: tuple[object, ...], floor: dt.date) -> frozenset[rules.Key]:
     return rules.contribution(row, kw, floor)  # type: ignore[arg-type]
 
 
+UNTRACKED = "indicator_tallies.untracked"  # session.info: a bulk path rebuilds instead
+
+
+def untracked(session: Session) -> None:
+    """This write keeps no copies of the rows it reads (a bulk path that rebuilds the
+    tallies after: demo, `check --repair`), so its memory stays flat."""
+    session.info[UNTRACKED] = True
+
+
 @event.listens_for(Patient, "load")
 def _loaded(target: Patient, context: Any) -> None:
-    context.session.info.setdefault(HELD, {}).setdefault(target.id, _copy(target))
+    session = context.session
+    if session.info.get(UNTRACKED):
+        return
+    bind = session.bind
+    if bind is None or not bind.get_execution_options().get(WRITE_OPTION):
+        return  # a read: nothing will be moved, and a scan of every row stays small
+    session.info.setdefault(HELD, {}).setdefault(target.id, _copy(target))
 
 
 @event.listens_for(Patient, "refresh")
@@ -108,6 +124,8 @@ def rebuild(session: Session, today: dt.date) -> None:
     """`fill` inside a session (after a bulk write of caches)."""
     session.flush()
     fill(session.connection(), today)
+    if session.info.get(UNTRACKED):
+        return
     # what is held is now every row as it stands
     session.info[HELD] = {
         obj.id: _copy(obj) for obj in session.identity_map.values() if isinstance(obj, Patient)
