@@ -4,7 +4,10 @@
   the console's screen has nodes when it is first painted; a thread worker hands back the
   texts (the console loads every screen's data in a worker too), the handler updates the
   Statics and mounts the extra nodes the console's screen mounts after loading, and, for
-  the worklist, fills a `DataTable` with as many rows. No CSS file, no services.
+  the worklist, fills a `DataTable` with as many rows. No CSS file, no services. With
+  `reuse` (the summary's baseline, since the console reuses its summary screen) one
+  installed screen serves every push: its Statics are cleared before it is pushed again
+  and its worker loads anew.
 - `LineApp`: the raw Line-API keystroke: an `Input` and a bare `ScrollView` whose
   `render_line` draws rows read with a raw sqlite3 query of the same page, on `Changed`.
 """
@@ -63,6 +66,12 @@ class BareScreen(Screen[None]):
                 table.add_column(name, key=name)
         self._load()
 
+    def restart(self) -> None:
+        """Pushed again: cleared first, as the console's reused summary is, then loaded."""
+        for static in self.query(".field").results(Static):
+            static.update("…")
+        self._load()
+
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
         self.post_message(self.Loaded([f"value {n}" for n in range(self.composed)]))
@@ -83,15 +92,27 @@ class BareScreen(Screen[None]):
 class BareApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open", "Open")]
 
-    def __init__(self, composed: int, mounted: int = 0, table_rows: int = 0) -> None:
+    def __init__(
+        self, composed: int, mounted: int = 0, table_rows: int = 0, *, reuse: bool = False
+    ) -> None:
         super().__init__()
         self.shape = (composed, mounted, table_rows)
+        self.reuse = reuse
 
     def compose(self) -> ComposeResult:
         yield Static("home")
 
     def action_open(self) -> None:
-        self.push_screen(BareScreen(*self.shape))
+        if not self.reuse:
+            self.push_screen(BareScreen(*self.shape))
+        elif not self.is_screen_installed("bare"):
+            screen = BareScreen(*self.shape)
+            self.install_screen(screen, "bare")
+            self.push_screen(screen)
+        else:
+            screen = self.get_screen("bare", BareScreen)
+            screen.restart()
+            self.push_screen(screen)
 
 
 class LineList(ScrollView):

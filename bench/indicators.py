@@ -1,12 +1,14 @@
 """Practice indicators (issue 17): the dashboard, key → painted frame in the console at
 80x24; the service alone (from the kept tallies) and the same numbers by one pass over
-the caches; the start-TOP outcomes; a past as-at date from history; each
-beside a raw sqlite3 run of the same numerators' one select (the SUM(CASE …) pass over
-`patient` that the service builds, compiled with its dates and run without the service).
+the caches; the start-TOP outcomes; each beside a raw sqlite3 run of the same numerators'
+one select (the SUM(CASE …) pass over `patient` that the service builds, compiled with
+its dates and run without the service); and a past as-at date (the service's as-at SQL
+over the source tables) beside its own as-at select run raw.
 
 Run as a child process on a working copy, printing JSON (milliseconds):
 
     python -m bench.indicators COPY ROUNDS PAST_ROUNDS
+    python -m bench.indicators --past COPY DATES DERIVED   # past dates alone
 """
 
 from __future__ import annotations
@@ -84,6 +86,31 @@ def _raw(path: Path, rounds: int) -> list[float]:
         conn.close()
 
 
+def _past_raw(path: Path, days: list[dt.date]) -> list[float]:
+    """The as-at select of each past date (db.queries.indicator_asat: every count in
+    one statement), compiled with its literal dates, run by sqlite3 (read-only)."""
+    from sqlalchemy.dialects import sqlite
+
+    from console.rules import indicators as rules
+    from db.queries import indicator_asat as qa
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    most = conn.execute("SELECT MAX(checkups_planned) FROM patient").fetchone()[0] or 0
+    out = []
+    try:
+        for day in days:
+            lim = rules.limits(day)
+            x = qa.inputs_select(lim, None, max(most, 8))
+            stmt, _ = qa.counts_select(x, lim)
+            sql = str(
+                stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            out += _timed(lambda sql=sql: conn.execute(sql).fetchall(), 1)
+    finally:
+        conn.close()
+    return out
+
+
 def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
     from console.services.indicators import IndicatorService
 
@@ -98,6 +125,7 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
         "raw": _raw(path, rounds),
         "outcomes": _timed(lambda: ind.outcomes(), max(rounds // 5, 1)),
         "past": [_timed(lambda d=d: ind.dashboard(d), 1)[0] for d in past],
+        "past_raw": _past_raw(path, past),
     }
     out["screen"] = asyncio.run(_screen(path, max(rounds // 2, 3)))
     # a bare screen of as many Statics, one a DataTable given as many rows, no services
@@ -109,7 +137,33 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
     return out
 
 
+def past_only(path: Path, dates: int, derived: int) -> dict[str, Any]:
+    """Past month ends alone: the service (wall and CPU), its as-at select run raw, and
+    for the first `derived` dates the Python derivation (the check), asserted equal."""
+    from console.services.indicators import IndicatorService
+
+    ind = IndicatorService(data.services_for(path))
+    today = data.TODAY.date()
+    ends = [today.subtract(months=n + 1).end_of("month") for n in range(dates)]
+    out: dict[str, list[float]] = {k: [] for k in ("past", "past_cpu", "raw", "derived")}
+    for n, day in enumerate(dt.date(d.year, d.month, d.day) for d in ends):
+        cpu, started = time.process_time(), time.perf_counter()
+        board = ind.dashboard(day)
+        out["past"].append((time.perf_counter() - started) * 1000)
+        out["past_cpu"].append((time.process_time() - cpu) * 1000)
+        out["raw"] += _past_raw(path, [day])
+        if n < derived:
+            started = time.perf_counter()
+            check = ind.history_dashboard(day)
+            out["derived"].append((time.perf_counter() - started) * 1000)
+            assert (check.counts, check.ost_bands) == (board.counts, board.ost_bands), day
+    return out
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "--past":  # python -m bench.indicators --past COPY DATES DERIVED
+        print(json.dumps(past_only(Path(argv[1]), int(argv[2]), int(argv[3]))))
+        return 0
     print(json.dumps(measure(Path(argv[0]), int(argv[1]), int(argv[2]))))
     return 0
 

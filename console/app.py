@@ -12,6 +12,7 @@ import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider, SearchIcon
@@ -21,7 +22,7 @@ from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
 from screens.lock import IdleLock, IdleWatch
 from screens.patients.list import PatientListScreen
-from screens.terminal_keys import ignore_alt_digits
+from screens.terminal_keys import enter_moves_on, ignore_alt_digits, tab_is_its_own
 
 ignore_alt_digits()  # ESC 2 from tmux would otherwise type "™" into a field
 
@@ -65,6 +66,10 @@ class RecoveryConsole(App[None]):
         Binding(
             "ctrl+p", "command_palette", "Commands", show=False, id="app.commands", priority=True
         ),
+        # Priority so the cursor moves before the next key is read (H119).
+        Binding("tab", "focus_step(1)", show=False, priority=True, id="app.tab"),
+        Binding("shift+tab", "focus_step(-1)", show=False, priority=True, id="app.back-tab"),
+        Binding("enter", "enter_step", show=False, priority=True, id="app.enter-next"),
     ]
 
     def __init__(
@@ -216,6 +221,28 @@ class RecoveryConsole(App[None]):
         from screens.navigation import Navigator
 
         Navigator(self).go_to()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_step" and parameters:
+            # Hidden where a widget's own tab applies, so its footer label still shows.
+            key = "shift+tab" if parameters == (-1,) else "tab"
+            return not tab_is_its_own(self.focused, key)
+        if action == "enter_step":
+            return enter_moves_on(self.focused)
+        return True
+
+    def action_focus_step(self, step: int) -> None:
+        if tab_is_its_own(self.focused, "tab" if step > 0 else "shift+tab"):
+            raise SkipAction()  # the key goes on to the widget, as it did before
+        if step > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
+
+    def action_enter_step(self) -> None:
+        if not enter_moves_on(self.focused):
+            raise SkipAction()
+        self.screen.focus_next()
 
     def action_help(self) -> None:
         from screens.help import HelpScreen, keys_of

@@ -27,6 +27,7 @@ KNOWN = (
     "0014_pharmacy_letter",
     "0015_top_change",
     "0016_indicator_caches",
+    "0018_history_indexes",  # merged before 0017, which follows it
     "0017_indicator_tallies",
 )
 

@@ -110,7 +110,7 @@ class Navigator:
     # -- patients -----------------------------------------------------------------
     def open_summary(self, row: PatientRow) -> Screen[Any]:
         summary = _screen("screens.patients.summary", "PatientSummaryScreen")
-        return self._push(summary(row))
+        return self._push(summary.for_row(self.app, row))  # one screen, reused
 
     # -- reviews ------------------------------------------------------------------
     def open_review(

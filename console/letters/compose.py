@@ -93,19 +93,31 @@ RECALL = "review_recall"
 MILESTONE = "recovery_milestone"
 
 
-def refusal(facts: PatientFacts, template: fields.Template, today: dt.date) -> str | None:
-    """Why no letter may be produced, or None. The message names no patient."""
+def postal_refusal(facts: PatientFacts, template: fields.Template) -> str | None:
+    """Why a letter to the home address may not be posted to this patient, or None."""
+    patient = facts.patient
+    if not template.to_home_address:
+        return None
+    if not patient["consent_letters_home"]:
+        return (
+            "No letter: the patient has not consented to letters at their home address. "
+            "Record their consent in their details first."
+        )
+    if not (patient["address_line_1"] and patient["postcode"]):
+        return "No letter: no home address (first line and postcode) is recorded."
+    return None
+
+
+def refusal(
+    facts: PatientFacts, template: fields.Template, today: dt.date, *, postal: bool = True
+) -> str | None:
+    """Why no letter may be produced, or None. The message names no patient. `postal`
+    False leaves out consent and address (a preview of the wording, never posted)."""
     patient = facts.patient
     if patient["status"] == PatientStatus.DECEASED:
         return "No letter: this patient is recorded as deceased, so every letter has stopped."
-    if template.to_home_address:
-        if not patient["consent_letters_home"]:
-            return (
-                "No letter: the patient has not consented to letters at their home address. "
-                "Record their consent in their details first."
-            )
-        if not (patient["address_line_1"] and patient["postcode"]):
-            return "No letter: no home address (first line and postcode) is recorded."
+    if postal and (why := postal_refusal(facts, template)):
+        return why
     if template.key == MILESTONE:
         start = patient.get("recovery_start")
         if not isinstance(start, dt.date):
@@ -242,10 +254,17 @@ def compose(
     head: Letterhead,
     signer: Signer,
     today: dt.date,
+    *,
+    unrecorded: bool = False,
 ) -> LetterContent:
-    """Fill one letter; raises fields.TemplateError naming any value the record lacks."""
+    """Fill one letter; raises fields.TemplateError naming any value the record lacks, or
+    with `unrecorded` (a preview of the wording) marks it "[… not recorded]" instead."""
     p = facts.patient
-    parts = fields.fill(template.body, values(facts, head, signer, today))
+    filled = values(facts, head, signer, today)
+    if unrecorded:
+        marks = {n: f"[{fields.short_description(n)}: not recorded]" for n in fields.FIELDS}
+        filled = {**marks, **filled}
+    parts = fields.fill(template.body, filled)
     who = f"{_s(p['given_name'])} {_s(p['family_name'])} · NHS number {nhs(_s(p['nhs_number']))}"
     reference = f"{who} · born {long_date(p['date_of_birth'])}"  # type: ignore[arg-type]
     return LetterContent(

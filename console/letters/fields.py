@@ -58,6 +58,7 @@ TABLES: dict[str, str] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_EXAMPLE = re.compile(r", (?:e\.g\. |\d)")
 # Recall and invitation letters are made in batches from names, addresses and dates
 # alone (no clinical data is read), so they can fill no clinical field or table.
 BATCH_KEYS = ("review_invitation", "review_recall", "checkup_invitation")
@@ -80,8 +81,14 @@ class MissingValues(TemplateError):
         self.names = names
 
     def explain(self) -> str:
-        wanted = ", ".join(FIELDS.get(n, n) for n in dict.fromkeys(self.names))
-        return f"No letter: it needs {wanted}, which is not recorded for this patient."
+        wanted = " and ".join(short_description(n) for n in dict.fromkeys(self.names))
+        return f"No letter: the wording needs {wanted}, and none is recorded for this patient."
+
+
+def short_description(name: str) -> str:
+    """A field's description without its example ("next review due", not "next review
+    due, 23 November 2026"), for a sentence that names what is missing."""
+    return _EXAMPLE.split(FIELDS.get(name, name), maxsplit=1)[0]
 
 
 @dataclass(frozen=True)

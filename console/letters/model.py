@@ -91,6 +91,7 @@ class LetterContent:
     closing: str = "Yours sincerely,"  # "Yours faithfully," to a "Dear Pharmacist"
     patient_line: str = ""  # name and NHS number, at the top of every continuation page
     accessibility: str = ""  # the other-formats sentence, after the signature
+    note: str = ""  # a wording preview: why this patient could not be posted it (not printed)
     # The addressee fitted to the window when the letter was checked: not fitted twice.
     window: AddressBlock | None = field(default=None, compare=False, repr=False)
 

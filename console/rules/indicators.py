@@ -96,6 +96,18 @@ def within(day: dt.date | None, start: dt.date, today: dt.date) -> bool:
     return day is not None and start <= day <= today
 
 
+def family_considered_on(
+    day: dt.date, added: Iterable[dt.date | None], answer: str, answer_on: dt.date | None
+) -> bool:
+    """Family involvement considered as it stood on a day: a family or supporter record
+    added by then, or a "no one to involve" / "declines" answer given by then. A record
+    or answer kept from before the product dated them (None) counts on every day; one
+    removed or replaced since is not known (the product keeps today's records only)."""
+    if any(on is None or on <= day for on in added):
+        return True
+    return answer in FAMILY_CONSIDERED and (answer_on is None or answer_on <= day)
+
+
 def completion(episodes: Iterable[Ep], lim: Limits) -> tuple[bool, bool]:
     """(in treatment in the window, a successful exit in it with no new episode started
     within 6 months of the exit): the PHOF measure with a closed window."""

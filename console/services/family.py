@@ -100,11 +100,13 @@ class FamilyService:
                 contact=clean.contact,
                 consent_involvement=clean.consent_involvement,
                 support_offered=clean.support_offered,
+                added_on=tx.at.date(),  # so a past date counts only what was there
             )
             tx.session.add(row)
             if patient.family_involvement == NONE_TO_INVOLVE:
                 # Someone to involve after all: the old answer no longer holds.
                 patient.family_involvement = ""
+                patient.family_involvement_on = None
                 patient.version += 1
             tx.session.flush()
             caches.refresh(tx.session, patient, tx.at.date())  # family considered
@@ -166,6 +168,7 @@ class FamilyService:
                 )
             if patient.family_involvement != value:
                 patient.family_involvement = value
+                patient.family_involvement_on = tx.at.date() if value else None
                 patient.version += 1
             caches.refresh(tx.session, patient, tx.at.date())
             tx.audit(

@@ -32,8 +32,16 @@ def derived(
     session: Session, day: dt.date, kw: int | None
 ) -> tuple[dict[str, Members], list[list[int]], rules.Outcomes]:
     """Every indicator's patients, the OST bands and the TOP outcomes, from history."""
+    members, bands, changes = derive_patients(session, day, kw)
+    return members, bands, rules.outcomes(changes)
+
+
+def derive_patients(
+    session: Session, day: dt.date, kw: int | None, only: set[int] | None = None
+) -> tuple[dict[str, Members], list[list[int]], list[rules.Change]]:
+    """`derived` for every patient (or `only` these), the start-TOP changes unsummed."""
     lim = rules.limits(day)
-    hist = hq.history(session=session, as_at=day, keyworker_id=kw)
+    hist = hq.history(session=session, as_at=day, keyworker_id=kw, only=only)
     den: dict[str, set[int]] = {k: set() for k in rules.KEYS}
     num: dict[str, set[int]] = {k: set() for k in rules.KEYS}
     bands = [[0, 0] for _ in rules.OST_BANDS]
@@ -53,7 +61,7 @@ def derived(
         if change is not None and facts.open_episode and not facts.deceased:
             changes.append(change)
     members = {k: Members(frozenset(den[k]), frozenset(num[k])) for k in rules.KEYS}
-    return members, bands, rules.outcomes(changes)
+    return members, bands, changes
 
 
 def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limits) -> rules.Facts:
@@ -114,8 +122,12 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
         post_exit=status == rules.POST_EXIT,
         barc10_on=max(barcs) if barcs else None,
         mutual_aid_attended=pid in hist["attended"],
-        family_considered=pid in hist["family"]
-        or pat["family_involvement"] in rules.FAMILY_CONSIDERED,
+        family_considered=rules.family_considered_on(
+            day,
+            [_date_or_none(m["added_on"]) for m in hist["family"].get(pid, [])],
+            pat["family_involvement"],
+            _date_or_none(pat["family_involvement_on"]),
+        ),
         hbv_immune=hbv is not None and hbv.result in rules.HBV_IMMUNE,
         in_window=in_window,
         completed=completed,

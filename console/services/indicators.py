@@ -2,9 +2,10 @@
 lists and the report, for today or a past date and optionally one keyworker.
 
 Today reads the row caches in one pass over `patient` (db.queries.indicators.counts);
-a past date comes from history (console.services.indicator_history). Viewing the numbers is
-read only; producing a report, and opening a drill-down list (one event naming its
-patients), is audited.
+a past date comes from history in SQL (console.services.indicator_asat), checked against
+the Python derivation (console.services.indicator_history, `history_dashboard`). Viewing
+the numbers is read only; producing a report, and opening a drill-down list (one event
+naming its patients), is audited.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlmodel import Session
 
 from console.rules import indicators as rules
 from console.rules import tallies
+from console.services import indicator_asat as asat
 from console.services import indicator_history as history
 from console.services.dto import PatientRow
 from console.services.errors import Invalid
@@ -79,7 +81,7 @@ class IndicatorService:
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
             if not self._today(day):
-                return self._derived(session, day, kw)[2]
+                return asat.board(session, day, kw)[2]
             lim = rules.limits(day)
             if day < tq.floor(session.connection()):  # a clock behind the tallies
                 tops = q.outcome_counts(session=session, lim=lim, keyworker_id=kw)
@@ -98,8 +100,10 @@ class IndicatorService:
             kw = self._keyworker(tx.session, keyworker)
             board = self._dashboard(tx.session, day, keyworker, kw)
             if what.endswith("+patients"):
+                # a past date: every indicator's patients from one as-at pass
+                past = None if self._today(day) else asat.members(tx.session, day, kw)
                 for key in rules.KEYS:
-                    lists[key] = self._list(tx.session, day, key, kw, meeting=False)
+                    lists[key] = self._list(tx.session, day, key, kw, meeting=False, past=past)
             ids = sorted({r.id for rows in lists.values() for r in rows})
             tx.audit(
                 "indicators.report",
@@ -163,20 +167,35 @@ class IndicatorService:
         return tuple(out)
 
     def history_members(
-        self, as_at: dt.date | None = None, keyworker: str = ""
+        self, as_at: dt.date | None = None, keyworker: str = "", *, sql: bool = False
     ) -> dict[str, Members]:
-        """Every indicator's patients, derived from history (any date, today included)."""
+        """Every indicator's patients from history (any date, today included): derived
+        in Python from every source row (the check), or with `sql` the as-at SQL."""
         day = self._day(as_at)
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
-            return self._members(session, day, kw)
+            if sql:
+                return asat.members(session, day, kw)
+            return history.derived(session, day, kw)[0]
 
-    def history_dashboard(self, as_at: dt.date | None = None, keyworker: str = "") -> Dashboard:
-        """The dashboard derived from history even for today (the check on the caches)."""
+    def history_dashboard(
+        self, as_at: dt.date | None = None, keyworker: str = "", *, sql: bool = False
+    ) -> Dashboard:
+        """The dashboard from history even for today: derived in Python (the check on
+        the caches and on the as-at SQL), or with `sql` the as-at SQL."""
         day = self._day(as_at)
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
-            return self._history_board(session, day, keyworker, kw)
+            if sql:
+                return self._history_board(session, day, keyworker, kw)
+            members, bands, outcomes = history.derived(session, day, kw)
+            counts = tuple(
+                rules.Count(k, len(members[k].numerator), len(members[k].denominator))
+                for k in rules.KEYS
+            )
+            return Dashboard(
+                day, keyworker, counts, True, ost_bands=_bands(bands), outcomes=outcomes
+            )
 
     def scan_dashboard(self, keyworker: str = "") -> Dashboard:
         """Today's dashboard from one pass over the row caches rather than the kept
@@ -245,29 +264,24 @@ class IndicatorService:
             outcomes=_outcomes(tops, spread) if outcomes else None,
         )
 
-    def _history_board(
-        self, session: Session, day: dt.date, login: str, kw: int | None
-    ) -> Dashboard:
-        members, bands, outcomes = self._derived(session, day, kw)
-        counts = tuple(
-            rules.Count(k, len(members[k].numerator), len(members[k].denominator))
-            for k in rules.KEYS
-        )
+    @staticmethod
+    def _history_board(session: Session, day: dt.date, login: str, kw: int | None) -> Dashboard:
+        """A past date, from the source rows as they stood (the as-at SQL)."""
+        found, bands, outcomes = asat.board(session, day, kw)
+        counts = tuple(rules.Count(k, *found[k]) for k in rules.KEYS)
         return Dashboard(
             day, login, counts, from_history=True, ost_bands=_bands(bands), outcomes=outcomes
         )
 
-    def _members(self, session: Session, day: dt.date, kw: int | None) -> dict[str, Members]:
-        return self._derived(session, day, kw)[0]
-
-    @staticmethod
-    def _derived(
-        session: Session, day: dt.date, kw: int | None
-    ) -> tuple[dict[str, Members], list[list[int]], rules.Outcomes]:
-        return history.derived(session, day, kw)
-
     def _list(
-        self, session: Session, day: dt.date, key: str, kw: int | None, *, meeting: bool | None
+        self,
+        session: Session,
+        day: dt.date,
+        key: str,
+        kw: int | None,
+        *,
+        meeting: bool | None,
+        past: dict[str, Members] | None = None,
     ) -> tuple[PatientRow, ...]:
         today = self._s.clock.today()
         threshold = barc10_threshold(session=session)
@@ -280,7 +294,7 @@ class IndicatorService:
                 session=session, lim=lim, key=key, keyworker_id=kw, meeting=meeting, ids=ids
             )
         else:
-            m = self._members(session, day, kw)[key]
+            m = (past or asat.members(session, day, kw, key))[key]
             chosen = {
                 None: m.denominator,
                 True: m.numerator,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from console.letters import fields, pharmacy
-from console.letters.compose import PatientFacts, Signer, compose, refusal
+from console.letters.compose import PatientFacts, Signer, compose, postal_refusal, refusal
 from console.letters.model import LetterContent, Letterhead, preview_text
 from console.letters.printing import (
     PrintError,
@@ -141,12 +141,15 @@ class LetterService(RecallBatches):
         width: int = 72,
         resource_id: int | None = None,
         body: str | None = None,
+        wording: bool = False,
     ) -> Preview:
         """The letter's text for the terminal, or why it cannot be produced.
 
         `resource_id`: which of the patient's linked resources a mutual aid introduction
         is about (default: the latest linked). `body`: wording being edited, already
-        checked by the template service, in place of the saved one.
+        checked by the template service, in place of the saved one. `wording`: a
+        preview of the wording (administration), shown even where this patient could not
+        be posted it (the reason is its note) and with unrecorded values marked.
         """
         patient_id = opening.patient_id
         # Everyone previews: reception the recall letters, which hold no clinical detail.
@@ -156,11 +159,17 @@ class LetterService(RecallBatches):
             # A controlled-drug document: said before anything is read (hazard H70).
             return Preview(key, self._templates_title(key), "", refusal=PHARMACY_ONLY)
         content, head, template = self._one(
-            patient_id, key, action, clinical=clinical, resource_id=resource_id, body=body
+            patient_id,
+            key,
+            action,
+            clinical=clinical,
+            resource_id=resource_id,
+            body=body,
+            wording=wording,
         )
         if isinstance(content, str):
             return Preview(key, template.title, "", refusal=content)
-        return Preview(key, template.title, preview_text(content, head, width))
+        return Preview(key, template.title, preview_text(content, head, width), note=content.note)
 
     def produce(
         self, patient_id: int, key: str, *, send: bool = True, resource_id: int | None = None
@@ -193,6 +202,7 @@ class LetterService(RecallBatches):
         clinical: bool = True,
         resource_id: int | None = None,
         body: str | None = None,
+        wording: bool = False,
     ) -> tuple[LetterContent | str, Letterhead, fields.Template]:
         staff = self._s.staff
         with self._s.uow.read(staff, action) as session:
@@ -211,20 +221,29 @@ class LetterService(RecallBatches):
             signer = Signer(staff.name, staff_title(session, staff.id))
         if facts is None:
             raise NotFound("no such patient")
-        return self._compose(facts, template, head, signer), head, template
+        return self._compose(facts, template, head, signer, wording=wording), head, template
 
     def _compose(
-        self, facts: PatientFacts, template: fields.Template, head: Letterhead, signer: Signer
+        self,
+        facts: PatientFacts,
+        template: fields.Template,
+        head: Letterhead,
+        signer: Signer,
+        *,
+        wording: bool = False,
     ) -> LetterContent | str:
-        why = refusal(facts, template, self._s.clock.today())
+        today = self._s.clock.today()
+        why = refusal(facts, template, today, postal=not wording)
         if why:
             return why
         try:
-            content = compose(facts, template, head, signer, self._s.clock.today())
+            content = compose(facts, template, head, signer, today, unrecorded=wording)
         except fields.MissingValues as exc:
             return exc.explain()
         from console.letters.render import fitted
 
+        if wording and (note := postal_refusal(facts, template)):
+            content = replace(content, note=note.replace("No letter:", "Preview only:", 1))
         return fitted(content)
 
     # -- file, record, print -------------------------------------------------------------

@@ -33,6 +33,7 @@ class Preview:
     title: str
     text: str
     refusal: str = ""
+    note: str = ""  # a wording preview's: why this patient could not be posted it
 
 
 @dataclass(frozen=True)

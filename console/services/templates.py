@@ -216,4 +216,4 @@ class TemplateService:
                 detail={"key": key, "draft": body is not None},
                 action="letter_template.preview",
             )
-        return self._s.letters.preview(opening, key, width=width, body=body)
+        return self._s.letters.preview(opening, key, width=width, body=body, wording=True)

@@ -49,6 +49,8 @@ class Patient(SQLModel, table=True):
     safe_storage_discussed: dt.date | None = None
     # "none_to_involve" or "declines" when no family record is the considered answer.
     family_involvement: str = Field(default="", max_length=20)
+    # The day that answer was given (migration 0018; NULL: given before it was kept).
+    family_involvement_on: dt.date | None = None
     injecting_status: str = Field(default="", max_length=12)
     # Set by recording a death (migration 0006); the status it replaced, for a correction.
     date_of_death: dt.date | None = None
@@ -111,6 +113,8 @@ class Episode(SQLModel, table=True):
         # At most one open episode per patient, enforced by the database too.
         # The same partial index on PostgreSQL: `postgresql_options` adds it there.
         sa.Index("uq_episode_open", "patient_id", unique=True, sqlite_where=EPISODE_OPEN),
+        # Indicators as at a past date (migration 0018): lookups read the index alone.
+        sa.Index("ix_episode_asat", "patient_id", "start_date", "end_date", "exit_reason"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -125,6 +129,8 @@ class Episode(SQLModel, table=True):
 
 class Prescription(SQLModel, table=True):
     """One row per dose: a change is a new row, so history and time on OST are exact."""
+
+    __table_args__ = (sa.Index("ix_prescription_asat", "patient_id", "start_date", "end_date"),)
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
@@ -161,6 +167,8 @@ class FamilyMember(SQLModel, table=True):
     contact: str = Field(default="", max_length=120)
     consent_involvement: bool = False
     support_offered: bool = False
+    # The day the record was added (migration 0018; NULL: added before it was kept).
+    added_on: dt.date | None = None
     version: int = 1
 
 
@@ -168,7 +176,10 @@ class HealthCheck(SQLModel, table=True):
     """One dated health event: a hepatitis B dose, an HCV test, a naloxone supply …"""
 
     __tablename__ = "health_check"
-    __table_args__ = (sa.Index("ix_health_check_patient_kind", "patient_id", "kind", "check_date"),)
+    __table_args__ = (
+        sa.Index("ix_health_check_patient_kind", "patient_id", "kind", "check_date"),
+        sa.Index("ix_health_check_asat", "patient_id", "kind", "check_date", "result"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id")

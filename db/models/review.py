@@ -12,7 +12,20 @@ from console.rules.vocab import DRUG_PANEL
 
 
 class Review(SQLModel, table=True):
-    __table_args__ = (sa.Index("ix_review_patient_date", "patient_id", "review_date"),)
+    __table_args__ = (
+        sa.Index("ix_review_patient_date", "patient_id", "review_date"),
+        # Indicators as at a past date (migration 0018): lookups read the index alone.
+        sa.Index(
+            "ix_review_patient_asat",
+            "patient_id",
+            "review_date",
+            "finalised_at",
+            "id",
+            "status",
+            "kind",
+            "episode_id",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id")
@@ -70,6 +83,10 @@ def _top_namespace(ns: dict[str, Any]) -> None:
             ns[col] = Field(default=None)
     ns["__annotations__"] = annotations
     ns["__tablename__"] = "top_score"
+    # Indicators as at a past date (migration 0018): the TOP lookups read the index alone.
+    ns["__table_args__"] = (
+        sa.Index("ix_top_score_asat", "review_id", "opiates_days", "injected_days"),
+    )
     ns["__doc__"] = "One TOP per review; a column per answer, NULL meaning not answered."
 
 
@@ -107,6 +124,8 @@ class Corroboration(SQLModel, table=True):
 
 class Barc10(SQLModel, table=True):
     """BARC-10 answers 1–6 (NULL = not answered); total only when all ten are answered."""
+
+    __table_args__ = (sa.Index("ix_barc10_asat", "review_id", "total"),)
 
     id: int | None = Field(default=None, primary_key=True)
     review_id: int = Field(foreign_key="review.id", unique=True)

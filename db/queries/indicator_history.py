@@ -63,14 +63,23 @@ def _all(session: Session, stmt: sa.Select[Any]) -> Rows:
     return session.connection().execute(stmt).mappings().all()
 
 
-def history(*, session: Session, as_at: dt.date, keyworker_id: int | None) -> dict[str, Any]:
+def history(
+    *,
+    session: Session,
+    as_at: dt.date,
+    keyworker_id: int | None,
+    only: set[int] | None = None,
+) -> dict[str, Any]:
     """Every source row dated on or before `as_at`, in bulk, of the patients with an
-    episode started by then (no denominator holds anyone else), grouped by patient."""
+    episode started by then (no denominator holds anyone else; `only` these), grouped by
+    patient."""
     on = _d(as_at)
-    who = _scope(
-        sa.select(P.c.id).where(P.c.id.in_(sa.select(E.c.patient_id).where(E.c.start_date <= on))),
-        keyworker_id,
-    ).subquery()
+    chosen = sa.select(P.c.id).where(
+        P.c.id.in_(sa.select(E.c.patient_id).where(E.c.start_date <= on))
+    )
+    if only is not None:
+        chosen = chosen.where(P.c.id.in_(sorted(only)))
+    who = _scope(chosen, keyworker_id).subquery()
     ids = sa.select(who.c.id)
     patients = _all(
         session,
@@ -83,6 +92,7 @@ def history(*, session: Session, as_at: dt.date, keyworker_id: int | None) -> di
             P.c.children_under_16,
             P.c.safe_storage_discussed,
             P.c.family_involvement,
+            P.c.family_involvement_on,
         ).where(P.c.id.in_(ids)),
     )
     episodes = _all(
@@ -153,12 +163,12 @@ def history(*, session: Session, as_at: dt.date, keyworker_id: int | None) -> di
             )
         ),
     )
-    family = {
-        int(i)
-        for i in session.connection()
-        .execute(sa.select(FAM.c.patient_id).where(FAM.c.patient_id.in_(ids)).distinct())
-        .scalars()
-    }
+    family = _group(
+        _all(
+            session,
+            sa.select(FAM.c.patient_id, FAM.c.added_on).where(FAM.c.patient_id.in_(ids)),
+        )
+    )
     attended = {
         int(i)
         for i in session.connection()

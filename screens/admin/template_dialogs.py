@@ -107,7 +107,8 @@ class PreviewModal(ModalScreen[None]):
         with Vertical(classes="modal"):
             yield Static(f"Preview: {p.title}, from {which}", classes="modal-title")
             with VerticalScroll(id="preview-scroll"):
-                yield Static(p.refusal or p.text, id="preview-body", markup=False)
+                shown = p.refusal or (f"{p.note}\n\n{p.text}" if p.note else p.text)
+                yield Static(shown, id="preview-body", markup=False)
             yield Static("↑↓ pgup pgdn scroll · escape closes", classes="keys")
 
     def on_mount(self) -> None:

@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from console import format as fmt
@@ -23,6 +23,7 @@ from console.services.roles import Action, allowed
 from screens.host import ConsoleScreen
 from screens.patients.list_filter import FilterModal
 from screens.widgets.patient_table import PatientTable
+from screens.widgets.ready_footer import ReadyFooter
 from screens.widgets.search_box import SearchBox
 
 # Another console's writes show within two seconds: one `list_version()` a second.
@@ -117,7 +118,9 @@ class PatientListScreen(ConsoleScreen[None]):
             id="patient-table",
         )
         yield Static("", id="status")
-        yield Footer(compact=True)  # eleven keys must fit in 80 columns
+        # Eleven keys must fit in 80 columns. Textual's Footer would recompose them each
+        # time a summary is pushed over the list (issue 19); this one only when they change.
+        yield ReadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self._poll_timer = self.set_interval(POLL_SECONDS, self._poll)

@@ -5,14 +5,19 @@ The title line (name, NHS number, date of birth) comes from the list row and sho
 once, so the user sees whose record is opening before anything else (hazard log).
 The sections are lines of one Line-API widget (`summary_view`), not a widget each: the
 screen has a dozen nodes, so it paints within its budget (issue 19).
+
+One instance serves every opening from the list (`for_row`): building, mounting and
+styling a new screen cost more than the budget. Before it is pushed again it is cleared
+to the new patient's title and "Opening…" (hazard H116: never a frame of the previous
+patient), and a late result for an earlier opening is dropped.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import work
-from textual.app import ComposeResult
+from textual import events, work
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
@@ -42,6 +47,7 @@ WRITE_KEYS = {
     "episode": Action.MANAGE_EPISODES,
     "review": Action.EDIT_CARE,
 }
+REUSED = "patient-summary"  # the installed screen every opening from the list reuses
 
 
 class PatientSummaryScreen(ConsoleScreen[None]):
@@ -65,9 +71,13 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     ]
 
     class Opened(Message):
-        def __init__(self, summary: PatientSummary) -> None:
+        def __init__(
+            self, summary: PatientSummary, loading: int, lines: list[layout.Line | layout.History]
+        ) -> None:
             super().__init__()
             self.summary = summary
+            self.loading = loading  # which load it answers: a late one is dropped
+            self.lines = lines  # laid out in the worker: pure, and off the painting thread
 
     class Demographics(Message):
         def __init__(self, record: PatientRecord) -> None:
@@ -83,6 +93,35 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         # is off the stack (a modal's resume can arrive after it was pushed).
         self._child: Screen[object] | None = None
         self._failed = False  # the opening was refused or failed
+        self._loading = 0  # counts loads; only the latest one's result is shown
+        self._worker: Worker[None] | None = None
+        self._styled_as: tuple[object, ...] | None = None  # see on_screen_resume
+
+    @classmethod
+    def for_row(cls, app: App[Any], row: PatientRow) -> PatientSummaryScreen:
+        """The screen to push for `row`: the installed one, cleared and loading `row`; a
+        new one the first time, or while the installed one is on the stack (the palette
+        or an indicator's list opened another patient above it)."""
+        if not app.is_screen_installed(REUSED):
+            screen = cls(row)
+            app.install_screen(screen, REUSED)
+            return screen
+        screen = app.get_screen(REUSED, cls)
+        if screen in app.screen_stack or not screen.is_mounted:
+            return cls(row)  # the console has one mode, so this is every stack
+        screen.load(row)
+        return screen
+
+    def load(self, row: PatientRow) -> None:
+        """Another patient: nothing of the last one stays, before the next frame (H116)."""
+        self.row = row
+        self.record = self.summary = self._child = None
+        if self._failed:
+            self._failed = False
+            self.refresh_bindings()
+        self._set_title(row)
+        self.view.restart(layout.opening())
+        self._open(row.id)
 
     def compose(self) -> ComposeResult:
         # The audited opening starts now, while the screen is built and first painted.
@@ -107,16 +146,23 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         )
 
     # -- loading ----------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open(self, patient_id: int) -> None:
-        self.post_message(self.Opened(self.services.summary.open(patient_id)))
+        self._loading += 1
+        self._worker = self._fetch(patient_id, self._loading)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _fetch(self, patient_id: int, loading: int) -> None:
+        summary = self.services.summary.open(patient_id)
+        lines = layout.summary_lines(summary, self.services.clock.today())
+        self.post_message(self.Opened(summary, loading, lines))
 
     def on_patient_summary_screen_opened(self, message: Opened) -> None:
+        if message.loading != self._loading:
+            return  # an earlier opening, perhaps of another patient: superseded
         self.summary = summary = message.summary
         self.record = record = summary.record
         self._set_title(record)
-        lines = layout.summary_lines(summary, self.services.clock.today())
-        self.view.show(lines, summary.history)
+        self.view.show(message.lines, summary.history)
         if self._failed:  # a reload after a refusal: the keys come back
             self._failed = False
             self.refresh_bindings()
@@ -125,7 +171,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         title = self._title(row)
         widget = self.query_one("#title", Static)
         if str(widget.content) != title:  # the list's row says the same, usually
-            widget.update(title)
+            widget.update(title, layout=False)  # one line, its height fixed in the CSS
 
     def on_summary_view_chosen(self, message: SummaryView.Chosen) -> None:
         point = message.point
@@ -137,12 +183,26 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         """Reload when this child screen closes (its writes feed the summary)."""
         self._child = screen
 
-    def on_screen_resume(self) -> None:
+    def on_screen_suspend(self) -> None:
+        self._styled_as = self._style_inputs()
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Pushed again with the App styled as when it left, Textual's restyle of every node
+        # would only repeat the same styles, before the first frame (issue 19). This
+        # handler runs before Screen's own, which reads the flag.
+        if self._styled_as == self._style_inputs():
+            event.refresh_styles = False
         child = self._child
         if child is not None and child not in self.app.screen_stack and self.app.screen is self:
             self._child = None
             if self.summary is not None:
                 self.reload()
+
+    def _style_inputs(self) -> tuple[object, ...]:
+        """What restyles every screen from outside it: the theme, the App's classes (DEMO)
+        and pseudo-classes (terminal focus)."""
+        app = self.app
+        return (app.theme, frozenset(app.classes), app.app_focus)
 
     def reload(self) -> None:
         self._open(self.row.id)
@@ -154,6 +214,8 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         if event.worker.group == "demographics":
             self.host.report_error(error)
             return
+        if event.worker is not self._worker:
+            return  # a superseded load's failure says nothing of the record shown now
         self._failed = True
         self.refresh_bindings()  # clinical keys dim: there is no record to act on
         if isinstance(error, ServiceError):
@@ -191,7 +253,8 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self.post_message(self.Demographics(self.services.patients.demographics(patient_id)))
 
     def on_patient_summary_screen_demographics(self, message: Demographics) -> None:
-        self._edit(message.record)
+        if message.record.id == self.row.id:  # not a patient this screen showed before
+            self._edit(message.record)
 
     def _edit(self, record: PatientRecord) -> None:
         from screens.patients.form import PatientFormScreen

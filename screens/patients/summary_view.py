@@ -114,6 +114,17 @@ class SummaryView(ScrollView, can_focus=True):
         self._keep_in_window()
         self._rebuild()
 
+    def restart(self, items: list[Line | History]) -> None:
+        """Another patient's lines: no review, cursor or scroll position carried over."""
+        self.history = ()
+        self.in_history = False
+        self.cursor = self._top = 0
+        self.items = items
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        # The virtual height kept (blank lines below): a new height would lay the screen
+        # out again, and again when the scrollbar went, before its first frame (issue 19).
+        self._rebuild(keep_height=True)
+
     def text(self, key: str) -> str:
         """The words shown under one key ("treatment", "f-status", "t-barc"), lines joined."""
         lines = []
@@ -219,7 +230,7 @@ class SummaryView(ScrollView, can_focus=True):
         if self.scrollable_content_region.width != self._width:
             self._rebuild()
 
-    def _rebuild(self, refresh: bool = True) -> None:
+    def _rebuild(self, refresh: bool = True, keep_height: bool = False) -> None:
         width = self.scrollable_content_region.width
         self._width = width
         if not width:  # not laid out yet: built on the first resize
@@ -233,7 +244,8 @@ class SummaryView(ScrollView, can_focus=True):
             else:
                 strips += self._wrap(item, width)
         self._strips = strips
-        self.virtual_size = Size(width, len(strips))
+        height = max(len(strips), self.virtual_size.height) if keep_height else len(strips)
+        self.virtual_size = Size(width, height)
         if refresh:
             self.refresh()
 

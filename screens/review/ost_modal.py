@@ -89,11 +89,14 @@ class OstDecisionModal(ModalScreen[ReviewDraft | None]):
         # A start (or a first dose) names the medicine, as on the review form.
         self.query_one("#m-new").display = needs_new_prescription(str(decision), self.medicine)
 
+    def enter_moves_on(self, widget: object) -> bool:
+        """Enter in a field before the last moves to the next one, as the App reads the
+        key (screens/terminal_keys.py, H119); on the last field it saves."""
+        return isinstance(widget, Input) and widget.id != "m-from"
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "m-from":
-            self.focus_next()
-            return
-        self.action_save()
+        if event.input.id == "m-from":
+            self.action_save()
 
     def action_save(self) -> None:
         texts = {w.id: w.value for w in self.query(Input)}

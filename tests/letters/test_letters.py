@@ -142,7 +142,10 @@ def test_missing_value_refuses_rather_than_printing_a_blank(caseload: Caseload) 
     preview = caseload.services.letters.preview(
         caseload.services.letters.open(caseload.kowalczyk), "mutual_aid_introduction"
     )
-    assert "mutual aid group or service" in preview.refusal
+    assert preview.refusal == (
+        "No letter: the wording needs mutual aid group or service, and none is recorded "
+        "for this patient."
+    )
 
 
 def test_preview_is_the_letters_text(caseload: Caseload) -> None:

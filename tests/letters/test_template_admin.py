@@ -122,3 +122,20 @@ def test_the_letterhead_prints_the_practice_details_set_through_the_service(
     for shown in ("Moor Lane Surgery", "4 Moor Lane", "HX1 2AB", "01422 555 0199"):
         assert shown in text
     assert "moorlane@example.nhs.uk" in text and "B83019" in text
+
+
+def test_a_wording_preview_shows_the_text_where_a_letter_could_not_be_posted(
+    caseload: Caseload,
+) -> None:
+    """A practice manager previews the wording with any patient: what this patient lacks
+    for posting is said above the text, and an unrecorded value is marked, not blank."""
+    templates = caseload.services.templates
+    shown = templates.preview(INVITE, caseload.no_consent)
+    assert not shown.refusal and "Dear Leah," in shown.text
+    assert shown.note.startswith("Preview only: the patient has not consented to letters")
+    marked = templates.preview(INVITE, caseload.no_consent, "Due {checkup.due_date}.\n")
+    assert "Due [next post-exit check-up due: not recorded]." in marked.text
+    letters = caseload.services.letters  # the letter itself is still refused
+    posted = letters.preview(letters.open(caseload.no_consent), INVITE)
+    assert posted.refusal.startswith("No letter: the patient has not consented")
+    assert not posted.text and not posted.note

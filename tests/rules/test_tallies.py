@@ -35,6 +35,7 @@ def _back(day: dt.date, months: int) -> dt.date:
     return dt.date(d.year, d.month, d.day)
 
 
+@settings(deadline=None)  # no timed tests: the machine is shared
 @given(day=DAY, months=st.sampled_from((6, 12, 24)))
 def test_the_last_day_within_is_the_day_by_day_answer(day: dt.date, months: int) -> None:
     last = d.last_back_by(day, d.months(months))
@@ -59,6 +60,7 @@ def _d(n: int) -> dt.date:
     return dt.date(2026, 1, 1) + dt.timedelta(n)
 
 
+@settings(deadline=None)  # no timed tests: the machine is shared
 @given(a=SPANS, b=SPANS)
 def test_sets_of_days_combine_day_by_day(a: d.Days, b: d.Days) -> None:
     for n in range(-2, 44):
@@ -117,6 +119,7 @@ def _facts(c: RowCaches, today: dt.date) -> ind.Facts:
     )
 
 
+@settings(deadline=None)  # no timed tests: the machine is shared
 @given(c=CACHES, floor=DAY)
 def test_a_floor_cuts_every_span_there(c: RowCaches, floor: dt.date) -> None:
     whole = t.contribution(c, None)
@@ -135,7 +138,7 @@ EPISODES = st.lists(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(eps=EPISODES, todays=st.lists(DAY, min_size=1, max_size=8))
 def test_completion_days_say_what_the_measure_says(eps: list[Ep], todays: list[dt.date]) -> None:
     treated, done = completion.from_text(completion.as_text(completion.days(eps)))
@@ -145,7 +148,7 @@ def test_completion_days_say_what_the_measure_says(eps: list[Ep], todays: list[d
         assert d.holds(done, today) == completed, today
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(c=CACHES, todays=st.lists(DAY, min_size=1, max_size=6))
 def test_keys_say_what_the_rules_say_for_every_today(c: RowCaches, todays: list[dt.date]) -> None:
     keys = t.contribution(c, 7)

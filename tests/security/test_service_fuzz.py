@@ -153,6 +153,7 @@ def valid(hint: Any, depth: int = 0) -> st.SearchStrategy[Any]:
     if isinstance(container, type) and issubclass(container, Mapping):
         key_hint, value_hint = args or (str, Any)
         keys = st.sampled_from(sorted(top.COLUMNS)) if key_hint is str else field(key_hint, depth)
+        keys = keys.filter(hashable)  # a dictionary's keys must hash (HOSTILE makes lists)
         return st.dictionaries(keys, field(value_hint, depth + 1), max_size=4)
     if container in (tuple, list, frozenset, set):
         if container is tuple and args and args[-1] is not Ellipsis:
@@ -160,9 +161,17 @@ def valid(hint: Any, depth: int = 0) -> st.SearchStrategy[Any]:
         item = args[0] if args else Any
         items = field(item, depth + 1)
         if container in (frozenset, set):  # a set holds only hashable values
-            items = items.filter(lambda x: isinstance(x, Hashable) and not isinstance(x, tuple))
+            items = items.filter(lambda x: hashable(x) and not isinstance(x, tuple))
         return st.lists(items, max_size=10).map(container)
     return HOSTILE
+
+
+def hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return isinstance(value, Hashable)
 
 
 def field(hint: Any, depth: int = 0) -> st.SearchStrategy[Any]:

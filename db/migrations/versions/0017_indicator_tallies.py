@@ -10,7 +10,7 @@ twin: the days are pendulum month arithmetic turned round, which SQL on two dial
 would copy rather than share.
 
 Revision ID: 0017_indicator_tallies
-Revises: 0016_indicator_caches
+Revises: 0018_history_indexes
 Create Date: 2026-12-03 06:00:00
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017_indicator_tallies"
-down_revision: str | None = "0016_indicator_caches"
+down_revision: str | None = "0018_history_indexes"  # 0018 reached main first
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
