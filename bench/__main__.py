@@ -103,6 +103,7 @@ def indicator_figures(i: dict[str, Any]) -> dict[str, tuple[Figure, Figure | Non
     return {
         "ind_screen": (Figure.of(i["screen"], Unit.MS), raw),
         "ind_service": (Figure.of(i["service"], Unit.MS), raw),
+        "ind_scan": (Figure.of(i["scan"], Unit.MS), raw),
         "ind_outcomes": (Figure.of(i["outcomes"], Unit.MS), raw),
         "ind_past": (Figure.of(i["past"], Unit.MS), past_raw),
     }
@@ -199,6 +200,8 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
          "one SUM(CASE) select run by sqlite3"),
         ("ind_service", "indicators today (service)", (Target(Check.P95_BELOW, 200),),
          "IndicatorService.dashboard, outcomes apart; raw: the same select"),
+        ("ind_scan", "indicators today by one pass (service)", (),
+         "IndicatorService.scan_dashboard: the path before the kept tallies; raw: the select"),
         ("ind_outcomes", "indicators start-TOP outcomes (service)", (), "raw: the same select"),
         ("ind_past", "indicators as at a past month end", (Target(Check.MEDIAN_BELOW, 2000),),
          "as-at SQL over the source tables, one sample per date; raw: the same as-at "

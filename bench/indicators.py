@@ -1,8 +1,9 @@
 """Practice indicators (issue 17): the dashboard, key → painted frame in the console at
-80x24; the service alone; the start-TOP outcomes; each beside a raw sqlite3 run of the
-same numerators' one select (the SUM(CASE …) pass over `patient` that the service
-builds, compiled with its dates and run without the service); and a past as-at date
-(the service's as-at SQL over the source tables) beside its own as-at select run raw.
+80x24; the service alone (from the kept tallies) and the same numbers by one pass over
+the caches; the start-TOP outcomes; each beside a raw sqlite3 run of the same numerators'
+one select (the SUM(CASE …) pass over `patient` that the service builds, compiled with
+its dates and run without the service); and a past as-at date (the service's as-at SQL
+over the source tables) beside its own as-at select run raw.
 
 Run as a child process on a working copy, printing JSON (milliseconds):
 
@@ -32,6 +33,9 @@ def _downs() -> int:
     return 1 + [a.key for a in AREAS].index("indicators")
 
 
+NODES: list[int] = []  # the dashboard's node count when painted (for the bare baseline)
+
+
 async def _screen(path: Path, rounds: int) -> list[float]:
     """`enter` on "Practice indicators" in the go-to picker → the frame after the
     dashboard's `Loaded` (every indicator, the OST bands and the outcomes painted)."""
@@ -51,6 +55,7 @@ async def _screen(path: Path, rounds: int) -> list[float]:
             await settle(app, pilot)
             times.append(await frames.press(app, "enter", loaded.after(app), timeout=600))
             await settle(app, pilot)
+            NODES.append(len(app.screen.query("*")))
             await pilot.press("escape")
             await settle(app, pilot)
     return times
@@ -115,12 +120,20 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
     past = [dt.date(d.year, d.month, d.day) for d in ends]
     out: dict[str, Any] = {
         "service": _timed(lambda: ind.dashboard(), rounds),
+        # the same numbers from one pass over the caches (the path before the tallies)
+        "scan": _timed(lambda: ind.scan_dashboard(), rounds),
         "raw": _raw(path, rounds),
         "outcomes": _timed(lambda: ind.outcomes(), max(rounds // 5, 1)),
         "past": [_timed(lambda d=d: ind.dashboard(d), 1)[0] for d in past],
         "past_raw": _past_raw(path, past),
     }
     out["screen"] = asyncio.run(_screen(path, max(rounds // 2, 3)))
+    # a bare screen of as many Statics, one a DataTable given as many rows, no services
+    from bench.ui import _bare
+
+    rows = len(ind.dashboard().counts)
+    out["bare_screen"] = asyncio.run(_bare(max(NODES), 0, rows, max(rounds // 2, 3)))
+    out["screen_nodes"] = [max(NODES)]
     return out
 
 

@@ -1,5 +1,7 @@
 """`recovery-console check [--repair]` (admin): every patient row cache recomputed from its
-source rows; each mismatch printed as `NHS number: cache: stored → expected` (no names)."""
+source rows; each mismatch printed as `NHS number: cache: stored → expected` (no names);
+then the indicator tallies recounted from the caches (each wrong row printed, no patient
+detail)."""
 
 from __future__ import annotations
 
@@ -32,16 +34,27 @@ def run(services: Services, repair: bool) -> int:
         return REFUSED
     for mismatch in result.mismatches:
         print(mismatch)
+    for tally in result.tallies:
+        print(tally)
     wrong = len({m.nhs_number for m in result.mismatches})
-    if not result.mismatches:
+    if result.clean:
         print(f"Row caches right for all {result.patients:,} patients.")
         return OK
     if repair:
         print(f"Repaired the row caches of {result.repaired:,} of {result.patients:,} patients.")
+        if result.tallies:
+            print(f"Rebuilt the indicator tallies ({len(result.tallies):,} rows were wrong).")
         return OK
-    print(
-        f"{len(result.mismatches):,} wrong row caches for {wrong:,} of {result.patients:,}"
-        " patients: `recovery-console check --repair` rewrites them.",
-        file=sys.stderr,
-    )
+    if result.mismatches:
+        print(
+            f"{len(result.mismatches):,} wrong row caches for {wrong:,} of {result.patients:,}"
+            " patients: `recovery-console check --repair` rewrites them.",
+            file=sys.stderr,
+        )
+    if result.tallies:
+        print(
+            f"{len(result.tallies):,} wrong indicator tally rows:"
+            " `recovery-console check --repair` rebuilds them.",
+            file=sys.stderr,
+        )
     return MISMATCH

@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 
-from console.rules import health
+from console.rules import completion, health
 from console.rules.drug_tests import unexpected
 from console.rules.ost import continuous_start
 from console.rules.schedule import CHECKUPS, checkup_due_after, start_review_due
@@ -137,6 +137,8 @@ class RowCaches:
     mutual_aid_on: dt.date | None = None  # first attended a mutual-aid group
     family_considered: bool = False  # a family/supporter record, or a considered answer
     hbv_immune: dt.date | None = None  # the latest hepatitis B status, when it says immune
+    # successful completion's days in and out of its window (migration 0017; tallies)
+    completion_days: str = ""
     extra: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -333,6 +335,7 @@ def derive(src: Sources, today: dt.date) -> RowCaches:
         mutual_aid_on=src.mutual_aid_on,
         family_considered=src.family_members > 0 or src.family_involvement in FAMILY_CONSIDERED,
         hbv_immune=hbv_status.date if hbv_status and hbv_status.result in HBV_IMMUNE else None,
+        completion_days=completion.as_text(completion.days(episodes)),
     )
 
 

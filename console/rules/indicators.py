@@ -20,13 +20,12 @@ from console.rules.alerts import drift_reasons
 from console.rules.caches import FAMILY_CONSIDERED as FAMILY_CONSIDERED
 from console.rules.caches import HBV_IMMUNE as HBV_IMMUNE
 from console.rules.caches import Change, Ep, RowCaches, effective
+from console.rules.completion import SUCCESSFUL_EXITS as SUCCESSFUL_EXITS
+from console.rules.completion import re_presented as re_presented
+from console.rules.completion import represent_by as represent_by
 from console.rules.names import fold_key
 from console.rules.search import SearchTerms
-from console.rules.vocab import EXIT_REASONS, ExitGroup
 
-SUCCESSFUL_EXITS = frozenset(
-    code for code, (_, group) in EXIT_REASONS.items() if group is ExitGroup.SUCCESSFUL
-)
 POST_EXIT = "post_exit_checkups"
 
 
@@ -75,16 +74,6 @@ def limits(today: dt.date) -> Limits:
         window_start=_plain(end.subtract(months=12)),
         window_end=_plain(end),
     )
-
-
-def represent_by(exit_day: dt.date) -> dt.date:
-    """The last day a new episode counts as re-presenting after an exit (6 months on)."""
-    return _plain(pendulum.date(exit_day.year, exit_day.month, exit_day.day).add(months=6))
-
-
-def re_presented(exit_day: dt.date, next_start: dt.date | None) -> bool:
-    """Whether the next episode (started on or after the exit) began within 6 months."""
-    return next_start is not None and next_start <= represent_by(exit_day)
 
 
 @dataclass(frozen=True)

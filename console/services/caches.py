@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from console.rules import caches as rules
+from console.services import tallies as kept
 from console.services.roles import Action
 from console.services.validated import validated
 from db.models import Patient
@@ -29,9 +30,14 @@ def derived(session: Session, patient: Patient, today: dt.date) -> rules.RowCach
     return rules.derive(q.sources(session=session, patient=patient), today)
 
 
-def refresh(session: Session, patient: Patient, today: dt.date) -> list[str]:
+def refresh(
+    session: Session, patient: Patient, today: dt.date, *, tallies: bool = True
+) -> list[str]:
     """Set every row cache of the patient from its source rows (inside the caller's
-    write transaction); the row's version moves when one changed. Returns the names."""
+    write transaction); the row's version moves when one changed. The indicator tallies
+    move with them (a bulk path passes `tallies=False` and rebuilds them once after).
+    Returns the names."""
+    held = kept.held_row(session, patient)
     expected = derived(session, patient, today)
     changed = [n for n in rules.CACHE_FIELDS if getattr(patient, n) != getattr(expected, n)]
     for name in changed:
@@ -39,6 +45,8 @@ def refresh(session: Session, patient: Patient, today: dt.date) -> list[str]:
     if changed:
         patient.version += 1
         session.add(patient)
+    if tallies:
+        kept.move(session, patient, held)
     return changed
 
 
@@ -58,6 +66,11 @@ class CheckResult:
     patients: int
     mismatches: tuple[Mismatch, ...]
     repaired: int = 0  # patients whose caches were rewritten
+    tallies: tuple[kept.TallyMismatch, ...] = ()  # indicator tallies against a recount
+
+    @property
+    def clean(self) -> bool:
+        return not self.mismatches and not self.tallies
 
 
 def mismatches_of(session: Session, patient: Patient, today: dt.date) -> list[Mismatch]:
@@ -75,23 +88,29 @@ class CacheService:
         self._s = services
 
     def check(self, *, repair: bool = False) -> CheckResult:
-        """Recompute every cache of every patient from its source rows; with `repair`,
-        rewrite the wrong ones in one audited transaction."""
+        """Recompute every cache of every patient from its source rows, and the indicator
+        tallies from the caches; with `repair`, rewrite the wrong ones (and rebuild the
+        tallies) in one audited transaction."""
         today = self._s.clock.today()
         if not repair:
             with self._s.uow.read(self._s.staff, Action.DATA_ADMIN) as session:
                 found, count = self._scan(session, today)
-            return CheckResult(count, tuple(found))
+                tallies = kept.mismatches(session.connection())
+            return CheckResult(count, tuple(found), tallies=tuple(tallies))
         with self._s.uow.write(self._s.staff, Action.DATA_ADMIN) as tx:
+            kept.untracked(tx.session)  # every row is read; the tallies are rebuilt below
             found, count = self._scan(tx.session, today)
+            tallies = kept.mismatches(tx.session.connection())
             fixed = sorted({m.nhs_number for m in found})
             ids: list[int] = []
             for pid in q.patient_ids(session=tx.session):
                 patient = tx.session.get(Patient, pid, with_for_update=True)
                 assert patient is not None
                 if patient.nhs_number in fixed:
-                    refresh(tx.session, patient, today)
+                    refresh(tx.session, patient, today, tallies=False)
                     ids.append(pid)
+            if ids or tallies:
+                kept.rebuild(tx.session, today)
             tx.audit(
                 "caches.repair",
                 entity="patient",
@@ -99,9 +118,10 @@ class CacheService:
                 detail={
                     "patients": len(ids),
                     "caches": sorted({m.cache for m in found}),
+                    "tallies": len(tallies),
                 },
             )
-        return CheckResult(count, tuple(found), repaired=len(ids))
+        return CheckResult(count, tuple(found), repaired=len(ids), tallies=tuple(tallies))
 
     @staticmethod
     def _scan(session: Session, today: dt.date) -> tuple[list[Mismatch], int]:
@@ -112,6 +132,12 @@ class CacheService:
             assert patient is not None
             found += mismatches_of(session, patient, today)
         return found, len(ids)
+
+    def tallies(self) -> list[kept.TallyMismatch]:
+        """The indicator tallies against a recount from the caches (the check's second
+        half alone)."""
+        with self._s.uow.read(self._s.staff, Action.DATA_ADMIN) as session:
+            return kept.mismatches(session.connection())
 
     def patient(self, patient_id: int) -> list[Mismatch]:
         """One patient's mismatches (tests, and the check after each write)."""

@@ -19,6 +19,7 @@ import pendulum
 from sqlmodel import Session
 
 from console.rules import indicators as rules
+from console.rules import tallies
 from console.services import indicator_asat as asat
 from console.services import indicator_history as history
 from console.services.dto import PatientRow
@@ -28,6 +29,7 @@ from console.services.patients import PatientService
 from console.services.roles import Action
 from console.services.validated import validated
 from db.queries import indicators as q
+from db.queries import tallies as tq
 from db.queries.patients import barc10_threshold
 
 if TYPE_CHECKING:
@@ -80,7 +82,12 @@ class IndicatorService:
             kw = self._keyworker(session, keyworker)
             if not self._today(day):
                 return asat.board(session, day, kw)[2]
-            return self._outcomes(session, rules.limits(day), kw)
+            lim = rules.limits(day)
+            if day < tq.floor(session.connection()):  # a clock behind the tallies
+                tops = q.outcome_counts(session=session, lim=lim, keyworker_id=kw)
+                return _outcomes(tops, q.barc10_changes(session=session, lim=lim, keyworker_id=kw))
+            _, _, tops, spread = _from_tallies(tq.sums(session.connection(), day, kw))
+            return _outcomes(tops, spread)
 
     def report(
         self, as_at: dt.date | None = None, keyworker: str = "", *, what: str = "text"
@@ -190,6 +197,14 @@ class IndicatorService:
                 day, keyworker, counts, True, ost_bands=_bands(bands), outcomes=outcomes
             )
 
+    def scan_dashboard(self, keyworker: str = "") -> Dashboard:
+        """Today's dashboard from one pass over the row caches rather than the kept
+        tallies (the check on the tallies, and the benchmark's raw select)."""
+        day = self._day(None)
+        with self._s.uow.read(self._s.staff, ACTION) as session:
+            kw = self._keyworker(session, keyworker)
+            return self._dashboard(session, day, keyworker, kw, scan=True)
+
     # -- inside a session --------------------------------------------------------------
     def _day(self, as_at: dt.date | None) -> dt.date:
         today = _plain(self._s.clock.today())
@@ -214,50 +229,40 @@ class IndicatorService:
         return day == _plain(self._s.clock.today())
 
     def _dashboard(
-        self, session: Session, day: dt.date, login: str, kw: int | None, *, outcomes: bool = True
+        self,
+        session: Session,
+        day: dt.date,
+        login: str,
+        kw: int | None,
+        *,
+        outcomes: bool = True,
+        scan: bool = False,
     ) -> Dashboard:
+        """Today from the kept tallies (`scan`: from one pass over the caches instead, the
+        check on the tallies); a past date from history."""
         if not self._today(day):
             return self._history_board(session, day, login, kw)
         lim = rules.limits(day)
-        found, bands, tops = q.counts(session=session, lim=lim, keyworker_id=kw, outcomes=outcomes)
-        done = q.completers(session=session, lim=lim, keyworker_id=kw)
-        counts = []
-        for key in rules.KEYS:
-            num, den = found[key]
-            if key == "successful_completion":
-                num = len(done)
-            counts.append(rules.Count(key, num, den))
+        scan = scan or day < tq.floor(session.connection())  # a clock behind the tallies
+        if scan:
+            found, bands, tops = q.counts(
+                session=session, lim=lim, keyworker_id=kw, outcomes=outcomes
+            )
+            spread = q.barc10_changes(session=session, lim=lim, keyworker_id=kw) if outcomes else {}
+            # the completion numerator from the episodes again (`completers`)
+            done = q.completers(session=session, lim=lim, keyworker_id=kw)
+            found["successful_completion"] = (len(done), found["successful_completion"][1])
+        else:
+            found, bands, tops, spread = _from_tallies(tq.sums(session.connection(), day, kw))
+        counts = [rules.Count(key, *found[key]) for key in rules.KEYS]
         return Dashboard(
             day,
             login,
             tuple(counts),
             from_history=False,
             ost_bands=_bands([list(b) for b in bands]),
-            outcomes=self._outcomes(session, lim, kw, tops) if outcomes else None,
+            outcomes=_outcomes(tops, spread) if outcomes else None,
         )
-
-    @staticmethod
-    def _outcomes(
-        session: Session, lim: rules.Limits, kw: int | None, tops: list[int] | None = None
-    ) -> rules.Outcomes:
-        """From the row caches: the counts of the one pass, the median from a count of
-        each BARC-10 change."""
-        if tops is None:
-            tops = q.outcome_counts(session=session, lim=lim, keyworker_id=kw)
-        spread = q.barc10_changes(session=session, lim=lim, keyworker_id=kw)
-        values = sorted(spread)
-        n = sum(spread.values())
-
-        def at(k: int) -> int:  # the k-th smallest change (0-based)
-            for v in values:
-                k -= spread[v]
-                if k < 0:
-                    return v
-            raise IndexError(k)
-
-        middle = None if n == 0 else (at((n - 1) // 2) + at(n // 2)) / 2
-        patients, o_start, o_stop, i_start, i_stop = tops
-        return rules.Outcomes(patients, o_start, o_stop, i_start, i_stop, n, middle)
 
     @staticmethod
     def _history_board(session: Session, day: dt.date, login: str, kw: int | None) -> Dashboard:
@@ -297,6 +302,40 @@ class IndicatorService:
             }[meeting]
             rows = q.by_ids(session=session, ids=set(chosen)) if chosen else []
         return tuple(PatientService._row(r, (), today, True, threshold) for r in rows)
+
+
+def _from_tallies(
+    sums: dict[str, int],
+) -> tuple[dict[str, tuple[int, int]], list[tuple[int, int]], list[int], dict[int, int]]:
+    """Today's tally sums as the counts, bands, outcome counts and BARC-10 changes."""
+    found = {k: (sums.get(f"{k}__n", 0), sums.get(f"{k}__d", 0)) for k in tallies.RATIO_KEYS}
+    bands = [(sums.get(f"band{n}", 0), sums.get(f"considered{n}", 0)) for n in range(tallies.BANDS)]
+    tops = [sums.get(name, 0) for name in tallies.OUTCOME_NAMES]
+    cut = len(tallies.BARC10_CHANGE)
+    spread = {
+        int(name[cut:]): n
+        for name, n in sums.items()
+        if name.startswith(tallies.BARC10_CHANGE) and n
+    }
+    return found, bands, tops, spread
+
+
+def _outcomes(tops: list[int], spread: dict[int, int]) -> rules.Outcomes:
+    """The start-TOP outcomes from their counts, the median from a count of each BARC-10
+    change."""
+    values = sorted(spread)
+    n = sum(spread.values())
+
+    def at(k: int) -> int:  # the k-th smallest change (0-based)
+        for v in values:
+            k -= spread[v]
+            if k < 0:
+                return v
+        raise IndexError(k)
+
+    middle = None if n == 0 else (at((n - 1) // 2) + at(n // 2)) / 2
+    patients, o_start, o_stop, i_start, i_stop = tops
+    return rules.Outcomes(patients, o_start, o_stop, i_start, i_stop, n, middle)
 
 
 def _bands(bands: list[list[int]]) -> tuple[Band, ...]:

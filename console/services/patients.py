@@ -13,6 +13,7 @@ from console.rules import caches as cache_rules
 from console.rules import search as search_rules
 from console.rules import validate
 from console.rules.flags import flag_limits, list_flags, review_overdue
+from console.services import tallies
 from console.services.dto import (
     Keyworker,
     PageKey,
@@ -223,8 +224,10 @@ class PatientService:
                     {"nhs_number": "a patient with this NHS number is already registered"}
                 )
             changed = sorted(k for k, v in clean.items() if getattr(row, k) != v)
+            held = tallies.held_row(tx.session, row)
             for key, value in clean.items():
                 setattr(row, key, value)
+            tallies.move(tx.session, row, held)  # a new keyworker moves their counts
             tx.audit(
                 "patient.update",
                 entity="patient",

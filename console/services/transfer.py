@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from console.rules import tallies as rules
+from console.rules.caches import RowCaches
 from console.services import outputs
+from console.services.caches import for_new_patient
 from console.services.roles import Action
 from console.services.transfer_csv import (
     COLUMNS,
@@ -31,6 +34,7 @@ from console.services.transfer_csv import (
 from console.services.transfer_import import OnePass
 from console.services.validated import validated
 from db.models import Patient, table_of
+from db.queries import tallies
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -60,8 +64,13 @@ class TransferService:
         staff = self._s.staff
         self._s.uow.require(staff, Action.DATA_ADMIN)
         today = self._s.clock.today()
+        status = str(Patient.model_fields["status"].default)
+        # every new row holds the same indicator tally keys (no keyworker, no episode)
+        keys = rules.contribution(RowCaches(status=status, **for_new_patient(status, today)), None)
         with self._s.uow.write(staff, Action.DATA_ADMIN) as tx:
-            ids = OnePass(tx.session.connection(), today, BATCH).run(path)
+            connection = tx.session.connection()
+            ids = OnePass(connection, today, BATCH).run(path)
+            tallies.move(connection, [(k, len(ids)) for k in sorted(keys)])
             tx.audit("patient.import", entity="patient", patient_ids=ids, detail={"rows": len(ids)})
         return len(ids)
 

@@ -98,6 +98,8 @@ class Patient(SQLModel, table=True):
     mutual_aid_on: dt.date | None = None
     family_considered: bool = False
     hbv_immune: dt.date | None = None
+    # Successful completion's days (migration 0017; console.rules.completion).
+    completion_days: str = Field(default="", sa_type=sa.Text)
 
     is_demo: bool = False
     version: int = 1

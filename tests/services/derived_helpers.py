@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pendulum
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from console.clock import DEFAULT_TZ
@@ -125,3 +126,36 @@ def row(s: Services, pid: int) -> PatientRow:
 
 def alerts(s: Services, pid: int, letter: str | None = None) -> list[str]:
     return [a.text for a in s.summary.open(pid).alerts if letter is None or a.letter == letter]
+
+
+def every_row(s: Services, **filters: object) -> list:  # type: ignore[type-arg]
+    rows, after = [], None
+    while True:
+        page = s.patients.search("", after=after, **filters)  # type: ignore[arg-type]
+        rows += page.rows
+        if not page.more:
+            return rows
+        after = page.rows[-1].sort_key
+
+
+def fast_commits(engine: Engine) -> None:
+    """This test is about derived values, not durability: SQLite commits without waiting
+    for the disk (the product keeps synchronous=FULL)."""
+    if engine.dialect.name == "sqlite":
+        event.listen(
+            engine,
+            "connect",
+            lambda conn, _: conn.execute("PRAGMA synchronous=OFF"),
+            insert=False,
+        )
+        engine.dispose()
+
+
+def update_record(s: Services, pid: int | None, **fields: object) -> None:
+    """Save the patient's record with these fields changed (as the form would)."""
+    assert pid is not None
+    r = s.patients.demographics(pid)
+    data = PatientInput(
+        r.nhs_number, r.family_name, r.given_name, f"{r.date_of_birth:%d/%m/%Y}", **fields
+    )  # type: ignore[arg-type]
+    s.patients.update(pid, r.version, data)

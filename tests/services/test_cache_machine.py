@@ -1,6 +1,9 @@
 """Issue 12: random service calls over a few dozen patients with a moving clock keep every
 patient row cache equal to its recomputation from the source rows (the same check as
 `recovery-console check`), and the list's flags equal the summary's alert letters.
+Issue 17: the kept indicator tallies equal a recount from the caches after every step,
+and today's dashboard from them equals the one pass over the caches (whole practice and
+per keyworker) at every full check.
 
 The touched patient is checked after each step, everybody every 100 steps. Fixed seed
 (derandomize): at least 2,000 steps on SQLite, about 300 on PostgreSQL.
@@ -24,7 +27,6 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from console.rules.flags import letters
@@ -33,10 +35,20 @@ from console.services.careplan_dto import StatusInput
 from console.services.dto import PatientInput, PrescriptionInput, SafetyInput
 from console.services.errors import Invalid, NotFound, Refused, Stale
 from console.services.health_dto import HealthInput
+from console.services.indicators import IndicatorService
 from console.services.linkage_dto import ResourceInput
 from console.services.review_dto import DrugTestInput, GoalReviewInput
 from tests.services.concurrent_writer import nhs_for
-from tests.services.derived_helpers import MovingClock, agreed_plan, review_input, staff, top_values
+from tests.services.derived_helpers import (
+    MovingClock,
+    agreed_plan,
+    every_row,
+    fast_commits,
+    review_input,
+    staff,
+    top_values,
+    update_record,
+)
 
 EXPECTED = (Invalid, Refused, NotFound, Stale)  # a refusal is a fine outcome of a random call
 STEPS = {
@@ -376,6 +388,11 @@ class CacheMachine(RuleBasedStateMachine):
 
             self._do(pid, go)
 
+    @rule(n=st.integers(0, 99), who=st.sampled_from((None, "admin", "clin")))
+    def keyworker(self, n: int, who: str | None) -> None:
+        kw = None if who is None else getattr(Run, who).staff.id
+        self._do(self._pick(n), update_record, Run.clin, self._pick(n), keyworker_id=kw)
+
     @rule(days=st.sampled_from((1, 3, 7, 30, 95)))
     def time_passes(self, days: int) -> None:
         Run.steps += 1
@@ -389,6 +406,7 @@ class CacheMachine(RuleBasedStateMachine):
         pid, self.touched = self.touched, None
         self.window.add(pid)
         assert Run.admin.caches.patient(pid) == [], "row caches differ from their sources"
+        assert Run.admin.caches.tallies() == [], "indicator tallies differ from a recount"
 
     @invariant()
     def everybody_every_hundred_steps(self) -> None:
@@ -397,40 +415,21 @@ class CacheMachine(RuleBasedStateMachine):
         Run.checked_at = Run.steps // CHECK_ALL_EVERY
         result = Run.admin.caches.check()
         assert result.mismatches == (), [str(m) for m in result.mismatches]
-        listed = {r.id: r.flags for r in _every_row(Run.clin)}
-        flagged = {r.id for r in _every_row(Run.clin, flagged=True)}
+        assert result.tallies == (), [str(m) for m in result.tallies]
+        for login in ("", Run.admin.staff.login, Run.clin.staff.login):
+            board = IndicatorService(Run.clin)
+            assert board.dashboard(keyworker=login) == board.scan_dashboard(login), login
+        listed = {r.id: r.flags for r in every_row(Run.clin)}
+        flagged = {r.id for r in every_row(Run.clin, flagged=True)}
         assert flagged == {pid for pid, flags in listed.items() if flags}  # the SQL twin
         for pid in sorted(self.window)[:3]:  # the list says what the summary says
             assert listed[pid] == letters(Run.clin.summary.open(pid).alerts)
         self.window.clear()
 
 
-def _every_row(s: Services, **filters: object) -> list:  # type: ignore[type-arg]
-    rows, after = [], None
-    while True:
-        page = s.patients.search("", after=after, **filters)  # type: ignore[arg-type]
-        rows += page.rows
-        if not page.more:
-            return rows
-        after = page.rows[-1].sort_key
-
-
-def _fast(engine: Engine) -> None:
-    """This test is about derived values, not durability: SQLite commits without waiting
-    for the disk (the product keeps synchronous=FULL)."""
-    if engine.dialect.name == "sqlite":
-        event.listen(
-            engine,
-            "connect",
-            lambda conn, _: conn.execute("PRAGMA synchronous=OFF"),
-            insert=False,
-        )
-        engine.dispose()
-
-
 def test_row_caches_stay_right_under_random_service_calls(engine: Engine) -> None:
     backend = engine.dialect.name
-    _fast(engine)
+    fast_commits(engine)
     Run.engine = engine
     Run.clock = MovingClock(pendulum.datetime(2024, 1, 8, 9, 0, tz="Europe/London"))
     Run.admin = staff(engine, Run.clock)
@@ -456,4 +455,4 @@ def test_row_caches_stay_right_under_random_service_calls(engine: Engine) -> Non
     print(f"{backend}: {Run.steps} steps, {Run.patients} patients, {Run.seconds:.1f} s")
     print("done", sorted(Run.done.items()), "refused", sorted(Run.refused.items()))
     assert Run.steps >= (2000 if backend == "sqlite" else 250)
-    assert Run.admin.caches.check().mismatches == ()
+    assert Run.admin.caches.check().clean

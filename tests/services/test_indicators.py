@@ -67,11 +67,14 @@ def to(clock: MovingClock, day: dt.date) -> None:
 
 
 def pair(s: Services, key: str, as_at: dt.date | None = None) -> tuple[int, int]:
-    """(numerator, denominator) by the cache path, checked against the history path."""
+    """(numerator, denominator) by the kept tallies (today), checked against the history
+    path and, for today, the one pass over the caches."""
     board = ind(s).dashboard(as_at)
     c = board.count(key)
     h = ind(s).history_dashboard(as_at).count(key)
     assert (c.numerator, c.denominator) == (h.numerator, h.denominator), key
+    if as_at is None or as_at == s.clock.today():
+        assert board == ind(s).scan_dashboard(), key
     return c.numerator, c.denominator
 
 

@@ -81,6 +81,7 @@ def test_cache_and_history_paths_agree_for_today_patient_by_patient(demo: Servic
     ind = IndicatorService(demo)
     members = ind.history_members()
     board = ind.dashboard()
+    assert board == ind.scan_dashboard()  # the kept tallies: the one pass's numbers
     for c in board.counts:
         m = members[c.key]
         assert (c.numerator, c.denominator) == (len(m.numerator), len(m.denominator)), c.key
