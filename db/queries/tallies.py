@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from console.rules.caches import ROW_FIELDS, Ep
 from console.rules.tallies import EVERYONE, FIRST, Key
-from db.models import Episode, IndicatorTally, IndicatorTallyFloor, Patient, table_of
+from db.models import IndicatorTally, IndicatorTallyFloor, Patient, table_of
 
 T, P, F = table_of(IndicatorTally), table_of(Patient), table_of(IndicatorTallyFloor)
 KEY = ("keyworker_id", "name", "lo", "hi")
@@ -79,6 +79,8 @@ def patient_rows(conn: Connection) -> Iterator[sa.Row[Any]]:
 
 def episodes_by_patient(conn: Connection) -> Iterator[tuple[int, list[Ep]]]:
     """Every patient's episodes (those with any), streamed in patient order."""
+    from db.models import Episode  # deferred: start-up's first page needs no episodes
+
     e = table_of(Episode)
     stmt = (
         sa.select(e.c.patient_id, e.c.id, e.c.start_date, e.c.end_date, e.c.exit_reason)
