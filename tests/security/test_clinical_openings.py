@@ -36,6 +36,9 @@ NOT_CLINICAL = {
     "EpisodeService.end_outcome": "the end-episode dialog's one line (the dose the audited "
     "summary shows) for the summary that opened it",
     "IndicatorService.dashboard": "aggregate counts",
+    "IndicatorService.scan_dashboard": "aggregate counts (the tallies' check, one pass)",
+    "CacheService.tallies": "indicator tallies that differ from a recount: counts and days, "
+    "no patient",
     "IndicatorService.history_dashboard": "aggregate counts",
     "IndicatorService.history_members": "which patient ids each count counts",
     "IndicatorService.trend": "aggregate counts by month",
