@@ -17,22 +17,21 @@ from console.rules.caches import FAMILY_CONSIDERED, HBV_IMMUNE, MOVES_SCHEDULE
 from console.rules.health import HCV_TESTS, NOT_A_TEST
 from console.rules.schedule import CHECKUPS
 from console.rules.vocab import MUTUAL_AID_KINDS, Domain, GoalStatus
-from db.models import (
-    Barc10,
-    CarePlan,
-    Episode,
-    FamilyMember,
-    Goal,
-    HealthCheck,
-    Linkage,
-    Patient,
-    Prescription,
-    Resource,
-    Review,
-    TopScore,
-    table_of,
-)
-from db.queries.asat_lookups import (
+from db.queries.asat_lookups import (  # the tables' short names, defined once
+    FAM,
+    GOAL,
+    PLAN,
+    RES,
+    RX,
+    TOP,
+    B,
+    Col,
+    Cond,
+    E,
+    H,
+    L,
+    P,
+    R,
     after_start,
     alive,
     checkup_limits,
@@ -45,14 +44,6 @@ from db.queries.asat_lookups import (
     lit,
     start_top,
 )
-
-P, E, RX, H = table_of(Patient), table_of(Episode), table_of(Prescription), table_of(HealthCheck)
-R, B, TOP = table_of(Review), table_of(Barc10), table_of(TopScore)
-L, RES, FAM = table_of(Linkage), table_of(Resource), table_of(FamilyMember)
-PLAN, GOAL = table_of(CarePlan), table_of(Goal)
-Cond = sa.ColumnElement[bool]
-Col = sa.ColumnElement[Any]
-
 
 WITH_TOP = sa.or_(TOP.c.opiates_days.is_not(None), TOP.c.injected_days.is_not(None))
 

@@ -14,32 +14,21 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from console.rules import indicators as rules
-from db.models import (
-    Barc10,
-    CarePlan,
-    Episode,
-    FamilyMember,
-    Goal,
-    HealthCheck,
-    Linkage,
-    Patient,
-    Prescription,
-    Resource,
-    Review,
-    TopScore,
-    table_of,
-)
 from db.queries.asat_inputs import inputs
 from db.queries.asat_inputs import inputs_select as inputs_select
-from db.queries.asat_lookups import alive, as_date, date_or_none, lit
+from db.queries.asat_lookups import (  # the tables' short names, defined once
+    TOP,
+    B,
+    Col,
+    Cond,
+    E,
+    P,
+    alive,
+    as_date,
+    date_or_none,
+    lit,
+)
 from db.queries.asat_lookups import corrected as corrected
-
-P, E, RX, H = table_of(Patient), table_of(Episode), table_of(Prescription), table_of(HealthCheck)
-R, B, TOP = table_of(Review), table_of(Barc10), table_of(TopScore)
-L, RES, FAM = table_of(Linkage), table_of(Resource), table_of(FamilyMember)
-PLAN, GOAL = table_of(CarePlan), table_of(Goal)
-Cond = sa.ColumnElement[bool]
-Col = sa.ColumnElement[Any]
 
 
 def conditions(x: Any, lim: rules.Limits) -> dict[str, tuple[Cond, Cond | None]]:
