@@ -10,15 +10,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from console.rules import top
 from console.services import Services
-from console.services.careplan_dto import AgreeInput, GoalInput
-from console.services.dto import PatientInput, PrescriptionInput
+from console.services.dto import PatientInput
 from console.services.errors import Forbidden, Invalid, Refused, Stale
 from console.services.review_dto import (
     CorroborationInput,
     DrugTestInput,
-    GoalReviewInput,
     ReviewInput,
 )
 from db.models import (
@@ -30,58 +27,7 @@ from db.models import (
     Review,
 )
 from tests.conftest import StaffFactory
-
-TODAY = dt.date(2026, 11, 23)
-
-
-def _keyworker(services: Services) -> Services:
-    """A clinician who sets patients up (starts episodes, prescribes, agrees plans)."""
-    if "setup-gp" not in {m.login for m in services.staff_admin.list()}:
-        services.staff_admin.add("setup-gp", "Setup Gp", ["clinician"])
-    gp = Services(services.engine, login="setup-gp", clock=services.clock)
-    gp.identify()
-    return gp
-
-
-def _patient(services: Services, nhs: str = "943 476 5919") -> int:
-    """In treatment since January 2022, on 40 mg methadone since the 10th, and a plan with
-    a substance-use and a housing goal (both not started) agreed on 1 June 2026."""
-    record = services.patients.register(PatientInput(nhs, "Quarrington", "Leah", "12/03/1980"))
-    gp = _keyworker(services)
-    gp.episodes.start(record.id, dt.date(2022, 1, 3))
-    gp.episodes.change_prescription(
-        record.id,
-        PrescriptionInput(
-            "methadone_oral", 40, dispensing="supervised", start_date=dt.date(2022, 1, 10)
-        ),
-    )
-    view = gp.careplans.open(record.id)
-    for n, domain in enumerate(("substance_use", "housing"), start=1):
-        view = gp.careplans.add_goal(
-            record.id, view.plan_id, view.row_version, GoalInput(domain, f"goal {n}", owner="Leah")
-        )
-    gp.careplans.agree(record.id, view.plan_id, view.row_version, AgreeInput("01/06/2026", "Leah"))
-    return record.id
-
-
-def complete(**changes: object) -> ReviewInput:
-    values: dict[str, int | float | bool | None] = {}
-    for item in top.ITEMS:
-        if item.kind is top.ItemKind.DAYS:
-            values.update({f"{item.key}_w{w}": 0 for w in range(1, 5)})
-        elif item.kind is top.ItemKind.YES_NO:
-            values[item.key] = False
-        else:
-            values[item.key] = 12
-    data = ReviewInput(
-        top=values,
-        barc10=(4,) * 10,
-        goals={1: GoalReviewInput("in_progress", "cutting down"), 2: GoalReviewInput("achieved")},
-        ost_decision="continue_maintenance",
-        ost_rationale="stable, wants to stay on this dose",
-        next_review_date=dt.date(2027, 5, 23),
-    )
-    return replace(data, **changes)  # type: ignore[arg-type]
+from tests.services.review_setup import TODAY, complete, reviewed_patient
 
 
 @pytest.fixture
@@ -91,7 +37,7 @@ def clinician(as_staff: StaffFactory) -> Services:
 
 @pytest.fixture
 def patient_id(services: Services) -> int:
-    return _patient(services)
+    return reviewed_patient(services)
 
 
 def test_draft_saves_and_reopens_with_partial_input(clinician: Services, patient_id: int) -> None:
@@ -364,125 +310,6 @@ def test_reviews_need_an_open_episode(clinician: Services, services: Services) -
     with pytest.raises(Invalid) as caught:
         clinician.reviews.start(record.id, "post_exit_checkup")
     assert "post-exit check-ups" in caught.value.errors["kind"]
-
-
-def _without_prescription(services: Services) -> int:
-    record = services.patients.register(PatientInput("401 023 2137", "Nobody", "Al", "01/01/1970"))
-    _keyworker(services).episodes.start(record.id, dt.date(2026, 11, 1))
-    return record.id
-
-
-def test_a_draft_keeps_the_start_prescription(clinician: Services, services: Services) -> None:
-    """A dropped connection loses nothing: the medicine, interval and dispensing of a
-    start decision come back with the reopened draft."""
-    pid = _without_prescription(services)
-    draft = clinician.reviews.start(pid, "start")
-    values = replace(
-        draft.values,
-        ost_decision="start",
-        new_dose_mg=30.0,
-        new_dose_from=TODAY,
-        new_medicine="methadone_oral",
-        new_interval="daily",
-        new_dispensing="supervised",
-    )
-    clinician.reviews.save_draft(draft.id, draft.version, values)
-    again = clinician.reviews.get(draft.id).values
-    assert (again.new_medicine, again.new_interval, again.new_dispensing) == (
-        "methadone_oral",
-        "daily",
-        "supervised",
-    )
-    assert again.new_dose_mg == 30.0
-
-
-def test_ost_start_prescribes_the_chosen_medicine(clinician: Services, services: Services) -> None:
-    pid = _without_prescription(services)
-    draft = clinician.reviews.start(pid, "start")
-    start = complete(
-        goals={},
-        ost_decision="start",
-        ost_rationale="",
-        new_dose_mg=8.0,
-        new_dose_from=TODAY,
-        next_review_date=dt.date(2027, 5, 23),
-    )
-    with pytest.raises(Invalid) as caught:  # no medicine: never "other" by default
-        clinician.reviews.finalise(draft.id, draft.version, start)
-    assert caught.value.errors == {
-        "new_medicine": "choose methadone, buprenorphine, buprenorphine PR or other"
-    }
-    with pytest.raises(Invalid) as caught:
-        clinician.reviews.finalise(
-            draft.id,
-            draft.version,
-            replace(start, new_medicine="buprenorphine_prolonged_release", new_interval="daily"),
-        )
-    assert caught.value.errors == {"new_interval": "this medicine is given weekly or monthly"}
-    with pytest.raises(Invalid) as caught:
-        clinician.reviews.finalise(
-            draft.id,
-            draft.version,
-            replace(start, new_medicine="methadone_oral", new_dose_mg=800.0),
-        )
-    assert caught.value.errors["new_dose_mg"].startswith("800 mg daily is outside 1–300 mg")
-    assert caught.value.errors["new_dispensing"] == "oral medicines need a dispensing arrangement"
-    # A draft is saved before the medicine is chosen; once chosen, it is checked.
-    saved = clinician.reviews.save_draft(draft.id, draft.version, start)
-    saved = clinician.reviews.save_draft(
-        draft.id, saved.version, replace(start, new_medicine="methadone_oral")
-    )  # kept, and marked: finalise refuses it
-    assert saved.marks == {"new_dispensing": "oral medicines need a dispensing arrangement"}
-    assert clinician.reviews.get(draft.id).values.new_medicine == "methadone_oral"
-    done = clinician.reviews.finalise(
-        draft.id,
-        saved.version,
-        replace(start, new_medicine="buprenorphine_sublingual", new_dispensing="supervised"),
-    )
-    assert done.finalised
-    with Session(clinician.engine) as s:
-        rx = s.exec(select(Prescription).where(Prescription.patient_id == pid)).one()
-        assert (rx.medicine, rx.dose_mg, rx.interval, rx.dispensing, rx.start_date) == (
-            "buprenorphine_sublingual",
-            8.0,
-            "daily",
-            "supervised",
-            TODAY,
-        )
-        p = s.get(Patient, pid)
-        assert p is not None
-        assert (p.current_medicine, p.current_dose_mg) == ("buprenorphine_sublingual", 8.0)
-        assert p.ost_continuous_start == TODAY
-
-
-def test_pending_start_names_the_medicine_when_decided(
-    clinician: Services, as_staff: StaffFactory, services: Services
-) -> None:
-    pid = _without_prescription(services)
-    worker = as_staff("recovery_worker")
-    draft = worker.reviews.start(pid, "start")
-    done = worker.reviews.finalise(
-        draft.id, draft.version, complete(goals={}, ost_decision="", ost_rationale="")
-    )
-    with pytest.raises(Invalid) as caught:
-        clinician.reviews.record_ost_decision(done.id, "start", "", 7.5, TODAY)
-    assert "new_medicine" in caught.value.errors
-    clinician.reviews.record_ost_decision(
-        done.id,
-        "start",
-        "",
-        64.0,
-        TODAY,
-        new_medicine="buprenorphine_prolonged_release",
-        new_interval="monthly",
-    )
-    with Session(clinician.engine) as s:
-        rx = s.exec(select(Prescription).where(Prescription.patient_id == pid)).one()
-        assert (rx.medicine, rx.dose_mg, rx.interval) == (
-            "buprenorphine_prolonged_release",
-            64.0,
-            "monthly",
-        )
 
 
 def _rule_invariant(engine: sa.Engine) -> list[str]:
