@@ -6,6 +6,8 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from console.app import RecoveryConsole
+from console.services import Services
+from console.services.review_dto import ReviewDraft
 from screens.review.live import Line
 
 
@@ -24,3 +26,22 @@ def beside(app: RecoveryConsole, field_id: str) -> str:
 async def pick(pilot: Pilot[None], letter: str) -> None:
     """A Select by keys: open its list, jump to the option by its first letter, take it."""
     await pilot.press("enter", letter, "enter")
+
+
+def pending_decision(worker: Services, patient_id: int = 1) -> ReviewDraft:
+    """A strategic review a recovery worker finalised with the OST decision left pending
+    for a clinician (every TOP item not answered, BARC-10 declined, goals as they stood)."""
+    from console.rules import top
+    from console.services.review_dto import GoalReviewInput, ReviewInput
+
+    draft = worker.reviews.start(patient_id, "strategic")
+    return worker.reviews.finalise(
+        draft.id,
+        draft.version,
+        ReviewInput(
+            top_not_answered=frozenset(i.key for i in top.ITEMS),
+            barc10_declined=True,
+            goals={g.goal_key: GoalReviewInput(g.status) for g in draft.goals},
+            next_review_date=draft.values.next_review_date,
+        ),
+    )

@@ -15,6 +15,7 @@ from screens.admin.practice import PracticeScreen
 from screens.patients.summary import PatientSummaryScreen
 from screens.patients.summary_view import SummaryView
 from tests.ui.helpers import settle
+from tests.ui.review_helpers import pending_decision
 
 
 def burst(pilot: Pilot[None], *keys: str) -> None:
@@ -72,23 +73,11 @@ async def test_the_summarys_own_tab_still_opens_the_review_history(app: Recovery
 async def test_enter_then_text_in_one_burst_lands_in_the_next_field_of_the_ost_modal(
     app: RecoveryConsole, as_role: Callable[[str], Services]
 ) -> None:
-    from console.rules import top
-    from console.services.review_dto import GoalReviewInput, ReviewInput
     from screens.review import ReviewScreen
     from screens.review.ost_modal import OstDecisionModal
 
     worker = as_role("recovery_worker")
-    draft = worker.reviews.start(1, "strategic")
-    done = worker.reviews.finalise(
-        draft.id,
-        draft.version,
-        ReviewInput(
-            top_not_answered=frozenset(i.key for i in top.ITEMS),
-            barc10_declined=True,
-            goals={g.goal_key: GoalReviewInput(g.status) for g in draft.goals},
-            next_review_date=draft.values.next_review_date,
-        ),
-    )
+    done = pending_decision(worker)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         app.push_screen(ReviewScreen(review_id=done.id, read_only=True))

@@ -17,7 +17,7 @@ from screens.review import screen as review_screen
 from screens.review.addendum import AddendumModal
 from screens.review.live import Line
 from tests.ui.helpers import settle
-from tests.ui.review_helpers import beside, message, pick, value
+from tests.ui.review_helpers import beside, message, pending_decision, pick, value
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
@@ -225,20 +225,8 @@ def test_snapshot_read_only_with_addendum(
 async def test_clinician_records_a_pending_decision(
     app: RecoveryConsole, as_role: Callable[[str], Services]
 ) -> None:
-    from console.services.review_dto import GoalReviewInput, ReviewInput
-
     worker = as_role("recovery_worker")
-    draft = worker.reviews.start(1, "strategic")
-    done = worker.reviews.finalise(
-        draft.id,
-        draft.version,
-        ReviewInput(
-            top_not_answered=frozenset(i.key for i in top.ITEMS),
-            barc10_declined=True,
-            goals={g.goal_key: GoalReviewInput(g.status) for g in draft.goals},
-            next_review_date=draft.values.next_review_date,
-        ),
-    )
+    done = pending_decision(worker)
     assert done.ost_decision == "pending"
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
