@@ -21,35 +21,10 @@ from screens.patients.summary_view import SummaryView
 from screens.review import ReviewScreen
 from screens.widgets.trend import BLOCKS, latest_text, sparkline
 from tests.ui.helpers import open_prescription, settle, type_search
+from tests.ui.summary_helpers import open_summary, rich_patient, summary_text
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
-
-
-def _rich(services: Services) -> PatientRow:
-    """A demonstration patient on OST with several reviews, alerts and dose changes."""
-    for row in services.patients.search("", limit=60).rows:
-        s = services.summary.open(row.id)
-        if len(s.reviews) >= 3 and len(s.doses) >= 2 and s.current_dose and s.alerts:
-            return row
-    raise AssertionError("the demonstration caseload should hold such a patient")
-
-
-async def _open(pilot: Pilot[None], row: PatientRow) -> PatientSummaryScreen:
-    await settle(pilot)
-    await type_search(pilot, row.nhs_number)
-    await pilot.press("enter", "enter")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, PatientSummaryScreen)
-    return screen
-
-
-def _text(screen: PatientSummaryScreen, selector: str) -> str:
-    """The title line, or what the summary's lines show under one key ("#treatment")."""
-    if selector == "#title":
-        return str(screen.query_one(selector, Static).render())
-    return screen.view.text(selector.removeprefix("#"))
 
 
 def test_sparkline_scales_to_the_measure_not_the_data() -> None:
@@ -62,30 +37,30 @@ def test_sparkline_scales_to_the_measure_not_the_data() -> None:
 
 
 async def test_summary_shows_every_section_and_scrolls(populated: Services) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, row)
+        screen = await open_summary(pilot, row)
         summary = screen.summary
         assert summary is not None
         # wrong-patient hazard: the title names the patient three ways
-        title = _text(screen, "#title")
+        title = summary_text(screen, "#title")
         assert row.family_name.upper() in title
         assert f"{row.nhs_number[:3]} {row.nhs_number[3:6]} {row.nhs_number[6:]}" in title
         assert row.date_of_birth.strftime("%Y") in title
-        treatment = _text(screen, "#treatment")
+        treatment = summary_text(screen, "#treatment")
         assert "Dose " in treatment and " → " in treatment and "mg since" in treatment
         assert "On OST" in treatment
         alerts = screen.view.texts("alert")
         assert len(alerts) == len(summary.alerts)
         assert all(line[0] in "RDHTSLCE" and line[1] == " " for line in alerts)
-        barc = _text(screen, "#t-barc")
+        barc = summary_text(screen, "#t-barc")
         assert barc.startswith("BARC-10") and any(b in barc for b in BLOCKS)
-        assert "/28" in _text(screen, "#t-opiates")
-        assert "/20" in _text(screen, "#t-qol")
+        assert "/28" in summary_text(screen, "#t-opiates")
+        assert "/20" in summary_text(screen, "#t-qol")
         for key, _heading in SECTIONS:
             if key not in ("alerts", "progress", "history"):
-                assert _text(screen, f"#{key}"), key
+                assert summary_text(screen, f"#{key}"), key
         body = screen.query_one("#body", SummaryView)
         assert app.focused is body
         assert body.max_scroll_y > 0
@@ -112,9 +87,9 @@ async def test_patient_without_history(app: RecoveryConsole) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
-        assert "No open treatment episode" in _text(screen, "#treatment")
-        assert "No OST prescribed" in _text(screen, "#treatment")
-        assert "Recovery start not recorded" in _text(screen, "#recovery")
+        assert "No open treatment episode" in summary_text(screen, "#treatment")
+        assert "No OST prescribed" in summary_text(screen, "#treatment")
+        assert "Recovery start not recorded" in summary_text(screen, "#recovery")
 
 
 async def test_episode_start_and_end_from_the_summary(app: RecoveryConsole) -> None:
@@ -133,8 +108,8 @@ async def test_episode_start_and_end_from_the_summary(app: RecoveryConsole) -> N
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
-        assert "In treatment since 2 Nov 2026" in _text(screen, "#treatment")
-        assert "30 Nov 2026" in _text(screen, "#f-next-review")
+        assert "In treatment since 2 Nov 2026" in summary_text(screen, "#treatment")
+        assert "30 Nov 2026" in summary_text(screen, "#f-next-review")
         await pilot.press("x")
         await settle(pilot)
         modal = app.screen
@@ -150,17 +125,17 @@ async def test_episode_start_and_end_from_the_summary(app: RecoveryConsole) -> N
         await pilot.press("n")  # the exit review: not now
         await settle(pilot)
         assert isinstance(app.screen, PatientSummaryScreen)
-        assert _text(app.screen, "#f-status") == "Post-exit check-ups"
-        assert "80 treatment completed" in _text(app.screen, "#episodes")
+        assert summary_text(app.screen, "#f-status") == "Post-exit check-ups"
+        assert "80 treatment completed" in summary_text(app.screen, "#episodes")
 
 
 async def test_prescription_change_refuses_a_dose_in_the_wrong_unit(
     populated: Services,
 ) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)  # the demo loader made 'tester' a clinician too
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         modal = await open_prescription(pilot)
         assert app.focused is modal.query_one("#dose_mg", Input)
         modal.query_one("#medicine", Select).value = "methadone_oral"
@@ -176,7 +151,7 @@ async def test_prescription_change_refuses_a_dose_in_the_wrong_unit(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
-        assert "Methadone 35 mg daily" in _text(screen, "#treatment")
+        assert "Methadone 35 mg daily" in summary_text(screen, "#treatment")
 
 
 async def test_completing_treatment_stops_the_prescription_and_says_so(
@@ -188,7 +163,7 @@ async def test_completing_treatment_stops_the_prescription_and_says_so(
     notify = app.notify
     app.notify = lambda message, **kw: told.append(message) or notify(message, **kw)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, row)
+        screen = await open_summary(pilot, row)
         assert screen.summary is not None and screen.summary.episode is not None
         await pilot.press("x")
         await settle(pilot)
@@ -202,7 +177,7 @@ async def test_completing_treatment_stops_the_prescription_and_says_so(
         await pilot.press("n")  # no exit review now
         await settle(pilot)
         assert app.screen is screen
-        assert "Not on OST; last" in _text(screen, "#treatment")
+        assert "Not on OST; last" in summary_text(screen, "#treatment")
         assert "Treatment completed: the prescription was stopped on the end date." in told
 
 
@@ -235,8 +210,8 @@ async def test_reception_can_edit_demographics_only(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PatientSummaryScreen)
-        assert _text(screen, "#message").startswith("Not allowed")
-        assert not _text(screen, "#treatment")
+        assert summary_text(screen, "#message").startswith("Not allowed")
+        assert not summary_text(screen, "#treatment")
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
@@ -255,96 +230,11 @@ def _post_exit(services: Services) -> PatientRow:
     raise AssertionError("the demonstration caseload should hold a post-exit patient")
 
 
-async def test_review_history_lists_drafts_and_opens_reviews(populated: Services) -> None:
-    row = _rich(populated)
-    draft = populated.reviews.start(row.id, "interim")
-    app = RecoveryConsole(populated)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, row)
-        summary = screen.summary
-        assert summary is not None
-        history = screen.view
-        assert len(history.history) == len(summary.history) == len(summary.reviews) + 1
-        first = history.history_text(0)
-        assert first.startswith("23 Nov 2026  Interim, draft")
-        assert "BARC-10" in first and "opiate days" in first
-        latest = summary.reviews[-1]
-        second = history.history_text(1)
-        assert second.startswith(f"{latest.date.day} {latest.date:%b %Y}  ")
-        assert "draft" not in second and latest.held_by[:10] in second
-        assert "OST" in second  # a decision, "pending" or "no OST decision"
-        await pilot.press("v")
-        await pilot.pause()
-        assert app.focused is history and history.in_history and history.cursor == 0
-        await pilot.press("down", "enter")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
-        assert review.review_id == latest.id and review.read_only
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen is screen and app.focused is history and history.in_history
-        assert history.cursor == 1  # the place is kept across the reload
-        await pilot.press("up", "enter")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen)
-        assert review.review_id == draft.id and not review.read_only  # carry on with it
-
-
-async def test_review_history_reaches_the_oldest_review_and_tab_returns_to_scrolling(
-    populated: Services,
-) -> None:
-    row = _rich(populated)
-    app = RecoveryConsole(populated)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, row)
-        summary, view = screen.summary, screen.view
-        assert summary is not None and len(summary.history) > 6  # more than the window
-        assert "▼" in view.shown() and "▲" not in view.shown()  # more below the window
-        await pilot.press("v", "end")
-        await settle(pilot)
-        assert "▲" in view.shown() and "▼" not in view.shown()  # now more above it
-        oldest = summary.history[-1]
-        assert view.cursor == len(summary.history) - 1
-        assert view.history_text(view.cursor).split("\n")[0] in view.shown()  # in the window
-        await pilot.press("enter")
-        await settle(pilot)
-        review = app.screen
-        assert isinstance(review, ReviewScreen) and review.review_id == oldest.id
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen is screen and view.in_history
-        await pilot.press("tab")  # back to scrolling the summary
-        before = view.scroll_y
-        await pilot.press("up")
-        await pilot.pause()
-        assert not view.in_history and view.scroll_y == before - 1
-
-
-async def test_review_history_paints_without_colour(
-    populated: Services, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """NO_COLOR: the history and its cursor paint (every segment keeps a style)."""
-    monkeypatch.setenv("NO_COLOR", "1")  # read when the App is constructed
-    row = _rich(populated)
-    app = RecoveryConsole(populated)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, row)
-        await pilot.press("v")
-        await settle(pilot)
-        assert screen.view.in_history and screen.view.cursor == 0
-        await pilot.press("down", "down")
-        await settle(pilot)
-        assert app.screen is screen  # painted: a crash in a paint ends the App
-        assert screen.view.history_text(2).split("  ")[0] in screen.view.shown()
-
-
 async def test_letters_key_opens_the_patients_letters(populated: Services) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         await pilot.press("l")
         await settle(pilot)
         letters = app.screen
@@ -358,11 +248,11 @@ async def test_post_exit_patient_shows_the_next_checkup(populated: Services) -> 
     row = _post_exit(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _open(pilot, row)
+        screen = await open_summary(pilot, row)
         summary = screen.summary
         assert summary is not None and summary.next_checkup_due is not None
-        assert _text(screen, "#l-next-review") == "Next check-up"
-        value = _text(screen, "#f-next-review")
+        assert summary_text(screen, "#l-next-review") == "Next check-up"
+        value = summary_text(screen, "#f-next-review")
         due = summary.next_checkup_due
         assert value.startswith(f"{due.day} {due:%b %Y} · ")
         assert value.endswith(f" · check-up {summary.checkups_done + 1} of 8")
@@ -415,10 +305,10 @@ async def test_linkage_family_health_and_plan_keys_open_their_screens(
     from screens.patients.health import HealthScreen
 
     kinds = {"k": LinkageScreen, "f": FamilyScreen, "h": HealthScreen, "c": CarePlanScreen}
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        summary = await _open(pilot, row)
+        summary = await open_summary(pilot, row)
         await pilot.press(key)
         await settle(pilot)
         opened = app.screen
@@ -435,18 +325,18 @@ async def test_summary_reloads_when_the_family_screen_reports_a_change(
 ) -> None:
     from console.services.health_dto import SupporterInput
 
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        summary = await _open(pilot, row)
-        assert "Kim Quarrington" not in _text(summary, "#family")
+        summary = await open_summary(pilot, row)
+        assert "Kim Quarrington" not in summary_text(summary, "#family")
         await pilot.press("f")
         await settle(pilot)
         populated.family.add(row.id, SupporterInput("Kim Quarrington", "sister"))
         app.screen.dismiss(True)
         await settle(pilot)
         assert app.screen is summary
-        assert "Kim Quarrington (sister)" in _text(summary, "#family")
+        assert "Kim Quarrington (sister)" in summary_text(summary, "#family")
 
 
 @pytest.mark.parametrize(
@@ -487,7 +377,7 @@ async def test_summary_keys_follow_the_role(
 
 def _summary_run_before(row: PatientRow, *presses: str) -> Callable[[Pilot[None]], object]:
     async def run_before(pilot: Pilot[None]) -> None:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         for key in presses:
             await pilot.press(key)
         await settle(pilot)
@@ -499,13 +389,13 @@ def _summary_run_before(row: PatientRow, *presses: str) -> Callable[[Pilot[None]
 def test_summary_snapshot(
     snap_compare: SnapCompare, populated: Services, presses: tuple[str, ...]
 ) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     assert snap_compare(app, terminal_size=SIZE, run_before=_summary_run_before(row, *presses))
 
 
 def test_prescription_modal_snapshot(snap_compare: SnapCompare, populated: Services) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     assert snap_compare(app, terminal_size=SIZE, run_before=_summary_run_before(row, "p"))
 
@@ -521,7 +411,7 @@ def test_list_with_filter_snapshot(snap_compare: SnapCompare, populated: Service
 
 def test_end_episode_modal_refused_snapshot(snap_compare: SnapCompare, populated: Services) -> None:
     """Ending an episode with no NDTMS exit reason chosen: the message sits beside it."""
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     run = _summary_run_before(row, "x", "ctrl+s")
     assert snap_compare(app, terminal_size=SIZE, run_before=run)
