@@ -159,3 +159,23 @@ def update_record(s: Services, pid: int | None, **fields: object) -> None:
         r.nhs_number, r.family_name, r.given_name, f"{r.date_of_birth:%d/%m/%Y}", **fields
     )  # type: ignore[arg-type]
     s.patients.update(pid, r.version, data)
+
+
+def everything_is_right(admin: Services, clin: Services, window: set[int]) -> None:
+    """The whole check: every cache and tally, the dashboard from the tallies against one
+    pass (practice and each keyworker), the list's flags against their SQL twin, and for a
+    few patients touched lately the list's letters against the summary's alerts."""
+    from console.rules.flags import letters
+    from console.services.indicators import IndicatorService
+
+    result = admin.caches.check()
+    assert result.mismatches == (), [str(m) for m in result.mismatches]
+    assert result.tallies == (), [str(m) for m in result.tallies]
+    for login in ("", admin.staff.login, clin.staff.login):
+        board = IndicatorService(clin)
+        assert board.dashboard(keyworker=login) == board.scan_dashboard(login), login
+    listed = {r.id: r.flags for r in every_row(clin)}
+    flagged = {r.id for r in every_row(clin, flagged=True)}
+    assert flagged == {pid for pid, flags in listed.items() if flags}  # the SQL twin
+    for pid in sorted(window)[:3]:  # the list says what the summary says
+        assert listed[pid] == letters(clin.summary.open(pid).alerts)

@@ -29,20 +29,18 @@ from hypothesis.stateful import (
 )
 from sqlalchemy.engine import Engine
 
-from console.rules.flags import letters
 from console.services import Services
 from console.services.careplan_dto import StatusInput
 from console.services.dto import PatientInput, PrescriptionInput, SafetyInput
 from console.services.errors import Invalid, NotFound, Refused, Stale
 from console.services.health_dto import HealthInput
-from console.services.indicators import IndicatorService
 from console.services.linkage_dto import ResourceInput
 from console.services.review_dto import DrugTestInput, GoalReviewInput
 from tests.services.concurrent_writer import nhs_for
 from tests.services.derived_helpers import (
     MovingClock,
     agreed_plan,
-    every_row,
+    everything_is_right,
     fast_commits,
     review_input,
     staff,
@@ -413,17 +411,7 @@ class CacheMachine(RuleBasedStateMachine):
         if Run.steps // CHECK_ALL_EVERY == Run.checked_at:
             return
         Run.checked_at = Run.steps // CHECK_ALL_EVERY
-        result = Run.admin.caches.check()
-        assert result.mismatches == (), [str(m) for m in result.mismatches]
-        assert result.tallies == (), [str(m) for m in result.tallies]
-        for login in ("", Run.admin.staff.login, Run.clin.staff.login):
-            board = IndicatorService(Run.clin)
-            assert board.dashboard(keyworker=login) == board.scan_dashboard(login), login
-        listed = {r.id: r.flags for r in every_row(Run.clin)}
-        flagged = {r.id for r in every_row(Run.clin, flagged=True)}
-        assert flagged == {pid for pid, flags in listed.items() if flags}  # the SQL twin
-        for pid in sorted(self.window)[:3]:  # the list says what the summary says
-            assert listed[pid] == letters(Run.clin.summary.open(pid).alerts)
+        everything_is_right(Run.admin, Run.clin, self.window)
         self.window.clear()
 
 
