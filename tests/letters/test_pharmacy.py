@@ -15,7 +15,7 @@ from console.services.letters import LetterOutput
 from tests.conftest import StaffFactory
 from tests.letters.conftest import Caseload, methadone
 from tests.letters.test_layout import in_window, runs
-from tests.services.test_reviews import complete
+from tests.services.review_setup import complete
 
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat")
 MISSED = "three or more doses in a row are missed"

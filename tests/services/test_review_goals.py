@@ -12,7 +12,7 @@ from console.services import Services
 from console.services.careplan_dto import AgreeInput, GoalInput
 from console.services.dto import PatientInput
 from tests.conftest import StaffFactory
-from tests.services.test_reviews import complete
+from tests.services.review_setup import complete
 
 JO = PatientInput("943 476 5919", "Smithson", "Jo", "12/03/1980", town="Wakefield")
 CUT = GoalInput("substance_use", "Cut down methadone to 30 mg", "", "A. Patel", "")

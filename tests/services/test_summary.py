@@ -12,8 +12,8 @@ from console.services.careplan_dto import AgreeInput, GoalInput
 from console.services.dto import PatientInput, PrescriptionInput
 from console.services.review_dto import DrugTestInput
 from tests.conftest import StaffFactory
+from tests.services.review_setup import complete
 from tests.services.test_checkups import answers
-from tests.services.test_reviews import complete
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -10,7 +10,8 @@ from console.services import Services
 from screens.patients.prescription import PrescriptionModal
 from screens.patients.summary import PatientSummaryScreen
 from tests.ui.helpers import open_prescription, settle
-from tests.ui.test_summary import SIZE, _open, _rich
+from tests.ui.summary_helpers import open_summary, rich_patient
+from tests.ui.test_summary import SIZE
 
 
 def _error(modal: PrescriptionModal, key: str) -> str:
@@ -18,10 +19,10 @@ def _error(modal: PrescriptionModal, key: str) -> str:
 
 
 async def test_the_dialog_records_product_days_and_pharmacy(populated: Services) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         modal = await open_prescription(pilot)
         pharmacy = modal.query_one("#pharmacy_id", Select)
         assert pharmacy.value is not Select.NULL  # the current one, from the directory
@@ -53,10 +54,10 @@ async def test_the_dialog_records_product_days_and_pharmacy(populated: Services)
 
 
 async def test_other_asks_for_the_form_and_strength_as_text(populated: Services) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         modal = await open_prescription(pilot)
         typed = modal.query_one("#product_text", Input)
         assert not typed.parent.display  # type: ignore[union-attr]
@@ -72,10 +73,10 @@ async def test_other_asks_for_the_form_and_strength_as_text(populated: Services)
 async def test_both_day_rows_read_back_as_understood(populated: Services) -> None:
     """Pick-up and supervised days are one kind of row: typed any way, left as Mon Thu;
     a day not known stays as typed with the reason beside it."""
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         await pilot.press("p")
         await settle(pilot)
         modal = app.screen

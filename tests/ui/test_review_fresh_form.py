@@ -13,8 +13,8 @@ from console.services.dto import PatientRow
 from screens.review import ReviewScreen
 from tests.ui.helpers import settle
 from tests.ui.review_helpers import value
+from tests.ui.summary_helpers import open_summary
 from tests.ui.test_review import SIZE, open_review
-from tests.ui.test_summary import _open
 
 TYPED_FOR_A = {"top-alcohol_w1": "7", "top-alcohol_w2": "6", "top-alcohol_w3": "5"}
 
@@ -48,13 +48,13 @@ async def test_a_form_after_another_patients_holds_none_of_their_answers(
     a, b = _two_patients(populated)
     fresh = RecoveryConsole(populated)
     async with fresh.run_test(size=SIZE) as pilot:  # B's form in a console that saw no other
-        await _open(pilot, b)
+        await open_summary(pilot, b)
         await open_review(pilot)
         b_alone = await _every_field(pilot)
         await _leave(pilot)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, a)
+        await open_summary(pilot, a)
         await open_review(pilot)
         await pilot.press(*TYPED_FOR_A["top-alcohol_w1"], "tab")
         await pilot.press(*TYPED_FOR_A["top-alcohol_w2"], "tab")
@@ -62,13 +62,13 @@ async def test_a_form_after_another_patients_holds_none_of_their_answers(
         await pilot.press("ctrl+s")
         await settle(pilot)
         await _leave(pilot)
-        await _open(pilot, b)
+        await open_summary(pilot, b)
         screen = await open_review(pilot)
         assert screen.patient_id == b.id and screen.draft is not None
         b_after_a = await _every_field(pilot)
         assert b_after_a == b_alone  # the same form a console that never opened A's shows
         await _leave(pilot)
-        await _open(pilot, a)  # A's own draft still has what was typed for A
+        await open_summary(pilot, a)  # A's own draft still has what was typed for A
         await open_review(pilot)
         for field_id, typed in TYPED_FOR_A.items():
             assert value(app, field_id) == typed

@@ -228,7 +228,7 @@ async def test_keys_typed_before_the_form_loads_land_in_its_first_field(
     """r then 1 on a summary, then typing at once, before the draft has loaded (a slow
     database): every key lands in the form, the first field first."""
     from console.services.reviews import ReviewService
-    from tests.ui.test_summary import _open, _rich
+    from tests.ui.summary_helpers import open_summary, rich_patient
 
     start = ReviewService.start
 
@@ -237,10 +237,10 @@ async def test_keys_typed_before_the_form_loads_land_in_its_first_field(
         return start(self, patient_id, kind)
 
     monkeypatch.setattr(ReviewService, "start", slow_start)
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         await pilot.press("r", "1", "3", "tab", "2", "tab", "1")
         await settle(pilot)
         screen = app.screen
@@ -260,7 +260,7 @@ async def test_keys_typed_while_held_keys_are_replayed_come_after_them(
 
     from console.services.reviews import ReviewService
     from screens.review.early_keys import HeldKeys
-    from tests.ui.test_summary import _open, _rich
+    from tests.ui.summary_helpers import open_summary, rich_patient
 
     start = ReviewService.start
 
@@ -280,10 +280,10 @@ async def test_keys_typed_while_held_keys_are_replayed_come_after_them(
 
     monkeypatch.setattr(ReviewService, "start", slow_start)
     monkeypatch.setattr(HeldKeys, "_next", next_key)
-    row = _rich(populated)
+    row = rich_patient(populated)
     app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
-        await _open(pilot, row)
+        await open_summary(pilot, row)
         await pilot.press("r", "1", "3", "tab", "2")
         await settle(pilot)
         screen = app.screen

@@ -7,14 +7,15 @@ from collections.abc import Callable
 
 from console.app import RecoveryConsole
 from console.services import Services
-from tests.ui.test_summary import _post_exit, _rich, _summary_run_before
+from tests.ui.summary_helpers import rich_patient
+from tests.ui.test_summary import _post_exit, _summary_run_before
 
 SnapCompare = Callable[..., bool]
 SIZE = (80, 24)
 
 
 def test_summary_review_history_snapshot(snap_compare: SnapCompare, populated: Services) -> None:
-    row = _rich(populated)
+    row = rich_patient(populated)
     populated.reviews.start(row.id, "interim")  # a draft heads the history
     app = RecoveryConsole(populated)
     assert snap_compare(app, terminal_size=SIZE, run_before=_summary_run_before(row, "v"))
