@@ -2,8 +2,8 @@
 80x24; the service alone (from the kept tallies) and the same numbers by one pass over
 the caches; the start-TOP outcomes; each beside a raw sqlite3 run of the same numerators'
 one select (the SUM(CASE …) pass over `patient` that the service builds, compiled with
-its dates and run without the service); and a past as-at date (the service's as-at SQL
-over the source tables) beside its own as-at select run raw.
+its dates and run without the service); and a past as-at date (the service's sum of the
+kept indicator history) beside the as-at select over the source tables run raw.
 
 Run as a child process on a working copy, printing JSON (milliseconds):
 
@@ -145,18 +145,27 @@ def past_only(path: Path, dates: int, derived: int) -> dict[str, Any]:
     ind = IndicatorService(data.services_for(path))
     today = data.TODAY.date()
     ends = [today.subtract(months=n + 1).end_of("month") for n in range(dates)]
-    out: dict[str, list[float]] = {k: [] for k in ("past", "past_cpu", "raw", "derived")}
+    names = ("past", "past_cpu", "raw", "sql", "derived", "trend")
+    out: dict[str, list[float]] = {k: [] for k in names}
     for n, day in enumerate(dt.date(d.year, d.month, d.day) for d in ends):
         cpu, started = time.process_time(), time.perf_counter()
         board = ind.dashboard(day)
         out["past"].append((time.perf_counter() - started) * 1000)
         out["past_cpu"].append((time.process_time() - cpu) * 1000)
         out["raw"] += _past_raw(path, [day])
+        if n == 0:  # the as-at SQL service path the kept history replaced (its check)
+            started = time.perf_counter()
+            sql = ind.history_dashboard(day, sql=True)
+            out["sql"].append((time.perf_counter() - started) * 1000)
+            assert (sql.counts, sql.ost_bands) == (board.counts, board.ost_bands), day
         if n < derived:
             started = time.perf_counter()
             check = ind.history_dashboard(day)
             out["derived"].append((time.perf_counter() - started) * 1000)
             assert (check.counts, check.ost_bands) == (board.counts, board.ost_bands), day
+    started = time.perf_counter()
+    ind.trend()  # the 12-month trend: twelve dates
+    out["trend"].append((time.perf_counter() - started) * 1000)
     return out
 
 

@@ -36,6 +36,8 @@ def run(services: Services, repair: bool) -> int:
         print(mismatch)
     for tally in result.tallies:
         print(tally)
+    for step in result.history:
+        print(step)
     wrong = len({m.nhs_number for m in result.mismatches})
     if result.clean:
         print(f"Row caches right for all {result.patients:,} patients.")
@@ -44,6 +46,8 @@ def run(services: Services, repair: bool) -> int:
         print(f"Repaired the row caches of {result.repaired:,} of {result.patients:,} patients.")
         if result.tallies:
             print(f"Rebuilt the indicator tallies ({len(result.tallies):,} rows were wrong).")
+        if result.history:
+            print(f"Rebuilt the indicator history ({len(result.history):,} rows were wrong).")
         return OK
     if result.mismatches:
         print(
@@ -54,6 +58,12 @@ def run(services: Services, repair: bool) -> int:
     if result.tallies:
         print(
             f"{len(result.tallies):,} wrong indicator tally rows:"
+            " `recovery-console check --repair` rebuilds them.",
+            file=sys.stderr,
+        )
+    if result.history:
+        print(
+            f"{len(result.history):,} wrong indicator history rows:"
             " `recovery-console check --repair` rebuilds them.",
             file=sys.stderr,
         )

@@ -151,11 +151,10 @@ def floor_for(today: dt.date) -> dt.date:
     return dt.date(first.year, first.month, first.day)
 
 
-def contribution(c: RowCaches, keyworker_id: int | None, floor: dt.date = FIRST) -> frozenset[Key]:
-    """The tally keys of one patient's stored caches (status included): for every count,
-    one key per span of days from `floor` on which the patient counts. A pending
-    prescription change splits the days at its date (before it the caches as stored,
-    from it `effective`)."""
+def days_of(c: RowCaches, floor: dt.date = FIRST) -> dict[str, Days]:
+    """Every count's days from `floor` on for one patient's stored caches (status
+    included). A pending prescription change splits the days at its date (before it the
+    caches as stored, from it `effective`)."""
     pieces: list[tuple[Days, RowCaches]] = [(ALWAYS, c)]
     if c.dose_change_on is not None:
         moved = replace(effective(c, c.dose_change_on), dose_change_on=None)
@@ -169,10 +168,16 @@ def contribution(c: RowCaches, keyworker_id: int | None, floor: dt.date = FIRST)
         for name, days in _counts(view).items():
             if days:
                 found[name] = either(found.get(name, NEVER), both(region, days))
+    return {name: days for name, days in found.items() if days}
+
+
+def contribution(c: RowCaches, keyworker_id: int | None, floor: dt.date = FIRST) -> frozenset[Key]:
+    """The tally keys of one patient's stored caches: for every count, one key per span
+    of days from `floor` on which the patient counts (`days_of`)."""
     kw = NO_KEYWORKER if keyworker_id is None else keyworker_id
     return frozenset(
         (who, name, lo, hi)
-        for name, days in found.items()
+        for name, days in days_of(c, floor).items()
         for lo, hi in days
         for who in (kw, EVERYONE)
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 
 from console.rules import caches as rules
+from console.services import history_tallies as kept_history
 from console.services import tallies as kept
 from console.services.roles import Action
 from console.services.validated import validated
@@ -35,8 +36,8 @@ def refresh(
 ) -> list[str]:
     """Set every row cache of the patient from its source rows (inside the caller's
     write transaction); the row's version moves when one changed. The indicator tallies
-    move with them (a bulk path passes `tallies=False` and rebuilds them once after).
-    Returns the names."""
+    and the indicator history move with them (a bulk path passes `tallies=False` and
+    rebuilds both once after). Returns the names."""
     held = kept.held_row(session, patient)
     expected = derived(session, patient, today)
     changed = [n for n in rules.CACHE_FIELDS if getattr(patient, n) != getattr(expected, n)]
@@ -47,6 +48,8 @@ def refresh(
         session.add(patient)
     if tallies:
         kept.move(session, patient, held)
+        assert patient.id is not None
+        kept_history.move(session, patient.id)
     return changed
 
 
@@ -67,10 +70,11 @@ class CheckResult:
     mismatches: tuple[Mismatch, ...]
     repaired: int = 0  # patients whose caches were rewritten
     tallies: tuple[kept.TallyMismatch, ...] = ()  # indicator tallies against a recount
+    history: tuple[kept_history.HistoryMismatch, ...] = ()  # the indicator history, likewise
 
     @property
     def clean(self) -> bool:
-        return not self.mismatches and not self.tallies
+        return not self.mismatches and not self.tallies and not self.history
 
 
 def mismatches_of(session: Session, patient: Patient, today: dt.date) -> list[Mismatch]:
@@ -96,7 +100,8 @@ class CacheService:
             with self._s.uow.read(self._s.staff, Action.DATA_ADMIN) as session:
                 found, count = self._scan(session, today)
                 tallies = kept.mismatches(session.connection())
-            return CheckResult(count, tuple(found), tallies=tuple(tallies))
+                past = kept_history.mismatches(session)
+            return CheckResult(count, tuple(found), tallies=tuple(tallies), history=tuple(past))
         with self._s.uow.write(self._s.staff, Action.DATA_ADMIN) as tx:
             kept.untracked(tx.session)  # every row is read; the tallies are rebuilt below
             found, count = self._scan(tx.session, today)
@@ -109,8 +114,11 @@ class CacheService:
                 if patient.nhs_number in fixed:
                     refresh(tx.session, patient, today, tallies=False)
                     ids.append(pid)
+            past = kept_history.mismatches(tx.session)
             if ids or tallies:
                 kept.rebuild(tx.session, today)
+            if ids or past:
+                kept_history.rebuild(tx.session)
             tx.audit(
                 "caches.repair",
                 entity="patient",
@@ -119,9 +127,12 @@ class CacheService:
                     "patients": len(ids),
                     "caches": sorted({m.cache for m in found}),
                     "tallies": len(tallies),
+                    "history": len(past),
                 },
             )
-        return CheckResult(count, tuple(found), repaired=len(ids), tallies=tuple(tallies))
+        return CheckResult(
+            count, tuple(found), repaired=len(ids), tallies=tuple(tallies), history=tuple(past)
+        )
 
     @staticmethod
     def _scan(session: Session, today: dt.date) -> tuple[list[Mismatch], int]:
@@ -138,6 +149,11 @@ class CacheService:
         half alone)."""
         with self._s.uow.read(self._s.staff, Action.DATA_ADMIN) as session:
             return kept.mismatches(session.connection())
+
+    def history(self) -> list[kept_history.HistoryMismatch]:
+        """The indicator history against a recount from the records."""
+        with self._s.uow.read(self._s.staff, Action.DATA_ADMIN) as session:
+            return kept_history.mismatches(session)
 
     def patient(self, patient_id: int) -> list[Mismatch]:
         """One patient's mismatches (tests, and the check after each write)."""

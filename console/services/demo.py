@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import func, select
 
 from console.rules.vocab import Role
-from console.services import tallies
+from console.services import history_tallies, tallies
 from console.services.caches import refresh
 from console.services.errors import Invalid, Refused
 from console.services.roles import Action
@@ -56,6 +56,7 @@ class DemoService:
                 assert patient is not None
                 refresh(tx.session, patient, today, tallies=False)
             tallies.rebuild(tx.session, today)  # once, from every patient's caches
+            history_tallies.rebuild(tx.session)  # and every patient's history
             # The loader may try everything: clinician as well as admin (SPEC §1).
             row = tx.session.get(Staff, staff.id)
             assert row is not None

@@ -14,9 +14,9 @@ from sqlmodel import Session
 
 from console.rules import caches as cache_rules
 from console.rules import health as health_rules
+from console.rules import history as history_rules
 from console.rules import indicators as rules
 from console.rules.careplan import has_live_substance_goal
-from console.rules.schedule import CHECKUPS
 from db.queries import indicator_history as hq
 
 
@@ -81,7 +81,20 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
     deceased = (died is not None and died <= day) or (died is None and pat["status"] == "deceased")
     reviews = [_rev(m) for m in hist["reviews"].get(pid, [])]
     reviews = [r for r in reviews if r.date <= day]
-    status = _status_at(pat, all_eps, eps, reviews, day, deceased)
+    every = [
+        cache_rules.Ep(e["id"], _date(e["start_date"]), _date_or_none(e["end_date"]), "")
+        for e in all_eps
+    ]
+    status = history_rules.status_at(
+        pat["status"],
+        pat["status_before_death"],
+        pat["checkups_planned"],
+        every,
+        eps,
+        reviews,
+        day,
+        deceased,
+    )
     rx = [
         cache_rules.Rx(
             m["medicine"], m["dose_mg"], _date(m["start_date"]), _date_or_none(m["end_date"])
@@ -132,39 +145,6 @@ def history_facts(pat: Any, hist: dict[str, Any], day: dt.date, lim: rules.Limit
         in_window=in_window,
         completed=completed,
     )
-
-
-def _status_at(
-    pat: Any,
-    all_eps: list[Any],
-    eps: list[cache_rules.Ep],
-    reviews: list[cache_rules.Rev],
-    day: dt.date,
-    deceased: bool,
-) -> str:
-    """The patient's status as it stood on the day: today's when no episode has started or
-    ended since; else in treatment with an episode open, post-exit check-ups after a
-    successful exit while fewer than the planned check-ups were done, or discharged."""
-    if deceased:
-        return "deceased"
-    if any(e.end is None for e in eps):
-        return "in_treatment"
-    moved = any(
-        _date(e["start_date"]) > day or (e["end_date"] is not None and _date(e["end_date"]) > day)
-        for e in all_eps
-    )
-    now = pat["status"] if pat["status"] != "deceased" else pat["status_before_death"]
-    if not moved:
-        return now or "discharged"
-    ended = [e for e in eps if e.end is not None]
-    if not ended:
-        return "discharged"
-    last = max(ended, key=lambda e: (e.end or e.start, e.id))
-    assert last.end is not None
-    if last.exit_reason not in rules.SUCCESSFUL_EXITS:
-        return "discharged"
-    done = sum(1 for r in reviews if r.kind == "post_exit_checkup" and r.date >= last.end)
-    return rules.POST_EXIT if done < (pat["checkups_planned"] or CHECKUPS) else "discharged"
 
 
 def _rev(m: Any) -> cache_rules.Rev:

@@ -1,9 +1,11 @@
 """Practice indicators (SPEC §3 screen 8, §4; issue 17): the dashboard, its drill-down
 lists and the report, for today or a past date and optionally one keyworker.
 
-Today reads the row caches in one pass over `patient` (db.queries.indicators.counts);
-a past date comes from history in SQL (console.services.indicator_asat), checked against
-the Python derivation (console.services.indicator_history, `history_dashboard`). Viewing
+Today sums the kept tallies (console.services.tallies; one pass over the row caches is
+their check, `scan_dashboard`); a past date sums the kept indicator history
+(console.services.history_tallies), checked against the as-at SQL over the source rows
+(console.services.indicator_asat, which also gives a past date's patient lists) and the
+Python derivation from history (console.services.indicator_history). Viewing
 the numbers is read only; producing a report, and opening a drill-down list (one event
 naming its patients), is audited.
 """
@@ -20,6 +22,7 @@ from sqlmodel import Session
 
 from console.rules import indicators as rules
 from console.rules import tallies
+from console.services import history_tallies as kept_history
 from console.services import indicator_asat as asat
 from console.services import indicator_history as history
 from console.services.dto import PatientRow
@@ -81,7 +84,8 @@ class IndicatorService:
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
             if not self._today(day):
-                return asat.board(session, day, kw)[2]
+                _, _, tops, spread = _from_tallies(kept_history.sums(session, day, kw))
+                return _outcomes(tops, spread)
             lim = rules.limits(day)
             if day < tq.floor(session.connection()):  # a clock behind the tallies
                 tops = q.outcome_counts(session=session, lim=lim, keyworker_id=kw)
@@ -187,7 +191,7 @@ class IndicatorService:
         with self._s.uow.read(self._s.staff, ACTION) as session:
             kw = self._keyworker(session, keyworker)
             if sql:
-                return self._history_board(session, day, keyworker, kw)
+                return self._sql_board(session, day, keyworker, kw)
             members, bands, outcomes = history.derived(session, day, kw)
             counts = tuple(
                 rules.Count(k, len(members[k].numerator), len(members[k].denominator))
@@ -196,6 +200,16 @@ class IndicatorService:
             return Dashboard(
                 day, keyworker, counts, True, ost_bands=_bands(bands), outcomes=outcomes
             )
+
+    def kept_history_dashboard(
+        self, as_at: dt.date | None = None, keyworker: str = ""
+    ) -> Dashboard:
+        """The dashboard from the kept indicator history, for any date (today included):
+        what a past date shows, for the checks against today's tallies and the SQL."""
+        day = self._day(as_at)
+        with self._s.uow.read(self._s.staff, ACTION) as session:
+            kw = self._keyworker(session, keyworker)
+            return self._history_board(session, day, keyworker, kw)
 
     def scan_dashboard(self, keyworker: str = "") -> Dashboard:
         """Today's dashboard from one pass over the row caches rather than the kept
@@ -266,7 +280,22 @@ class IndicatorService:
 
     @staticmethod
     def _history_board(session: Session, day: dt.date, login: str, kw: int | None) -> Dashboard:
-        """A past date, from the source rows as they stood (the as-at SQL)."""
+        """A past date, from the kept indicator history."""
+        found, bands, tops, spread = _from_tallies(kept_history.sums(session, day, kw))
+        counts = tuple(rules.Count(key, *found[key]) for key in rules.KEYS)
+        return Dashboard(
+            day,
+            login,
+            counts,
+            from_history=True,
+            ost_bands=_bands([list(b) for b in bands]),
+            outcomes=_outcomes(tops, spread),
+        )
+
+    @staticmethod
+    def _sql_board(session: Session, day: dt.date, login: str, kw: int | None) -> Dashboard:
+        """A date from the source rows as they stood (the as-at SQL): the check on the
+        kept history."""
         found, bands, outcomes = asat.board(session, day, kw)
         counts = tuple(rules.Count(k, *found[k]) for k in rules.KEYS)
         return Dashboard(

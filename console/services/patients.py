@@ -13,7 +13,7 @@ from console.rules import caches as cache_rules
 from console.rules import search as search_rules
 from console.rules import validate
 from console.rules.flags import flag_limits, list_flags, review_overdue
-from console.services import tallies
+from console.services import history_tallies, tallies
 from console.services.dto import (
     Keyworker,
     PageKey,
@@ -228,6 +228,8 @@ class PatientService:
             for key, value in clean.items():
                 setattr(row, key, value)
             tallies.move(tx.session, row, held)  # a new keyworker moves their counts
+            assert row.id is not None
+            history_tallies.move(tx.session, row.id)  # and their history's
             tx.audit(
                 "patient.update",
                 entity="patient",

@@ -20,7 +20,12 @@ from db.models.audit import AuditEvent, AuditHead, AuditPatient  # noqa: E402
 from db.models.patient import Patient  # noqa: E402
 from db.models.practice import PracticeSettings  # noqa: E402
 from db.models.staff import Staff  # noqa: E402
-from db.models.tally import IndicatorTally, IndicatorTallyFloor  # noqa: E402
+from db.models.tally import (  # noqa: E402
+    IndicatorHistoryPatient,
+    IndicatorHistoryStep,
+    IndicatorTally,
+    IndicatorTallyFloor,
+)
 
 # The rest load on first use of any of their names, all together (so every foreign key
 # among them resolves), and start-up does not pay for them before the first frame
@@ -74,6 +79,8 @@ __all__ = [
     "GoalReview",
     "GoalStatusEvent",
     "HealthCheck",
+    "IndicatorHistoryPatient",
+    "IndicatorHistoryStep",
     "IndicatorTally",
     "IndicatorTallyFloor",
     "Letter",

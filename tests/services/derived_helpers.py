@@ -161,6 +161,11 @@ def update_record(s: Services, pid: int | None, **fields: object) -> None:
     s.patients.update(pid, r.version, data)
 
 
+def same_numbers(a: object, b: object) -> bool:
+    """Two dashboards' counts, OST bands and outcomes (not how they were made)."""
+    return (a.counts, a.ost_bands, a.outcomes) == (b.counts, b.ost_bands, b.outcomes)  # type: ignore[attr-defined]
+
+
 def everything_is_right(admin: Services, clin: Services, window: set[int]) -> None:
     """The whole check: every cache and tally, the dashboard from the tallies against one
     pass (practice and each keyworker), the list's flags against their SQL twin, and for a
@@ -171,9 +176,15 @@ def everything_is_right(admin: Services, clin: Services, window: set[int]) -> No
     result = admin.caches.check()
     assert result.mismatches == (), [str(m) for m in result.mismatches]
     assert result.tallies == (), [str(m) for m in result.tallies]
+    assert result.history == (), [str(m) for m in result.history]
+    past = clin.clock.today().subtract(days=40)
     for login in ("", admin.staff.login, clin.staff.login):
         board = IndicatorService(clin)
-        assert board.dashboard(keyworker=login) == board.scan_dashboard(login), login
+        today = board.dashboard(keyworker=login)
+        assert today == board.scan_dashboard(login), login
+        assert same_numbers(board.kept_history_dashboard(keyworker=login), today), login
+        kept = board.kept_history_dashboard(past, login)
+        assert same_numbers(kept, board.history_dashboard(past, login, sql=True)), login
     listed = {r.id: r.flags for r in every_row(clin)}
     flagged = {r.id for r in every_row(clin, flagged=True)}
     assert flagged == {pid for pid, flags in listed.items() if flags}  # the SQL twin
