@@ -16,6 +16,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from types import ModuleType
 
 from sqlmodel import Session
 
@@ -23,10 +24,16 @@ from console.rules import history as rules
 from console.rules import tallies as tally_rules
 from console.rules.history import Record, Step
 from console.rules.tallies import EVERYONE, NO_KEYWORKER, Key
-from db.queries import history_tally as q
 
 Span = tuple[str, dt.date, dt.date]  # (name, lo, hi): a patient's key without keyworker
 FLUSH = 200_000  # step rows a rebuild gathers before writing them (flat memory)
+
+
+def _queries() -> ModuleType:
+    """The records' query loads every record table: not before the first page (issue 19)."""
+    from db.queries import history_tally
+
+    return history_tally
 
 
 def digest(keyworker_id: int, rec: Record) -> str:
@@ -65,6 +72,7 @@ def _kw(keyworker_id: int | None) -> int:
 
 def move(session: Session, patient_id: int) -> None:
     """Bring the steps to the patient's records as they stand in this transaction."""
+    q = _queries()
     session.flush()
     conn = session.connection()
     found = q.records(session, [patient_id]).get(patient_id)
@@ -80,6 +88,7 @@ def move(session: Session, patient_id: int) -> None:
 
 
 def _each(session: Session) -> Iterable[tuple[int, int, Record]]:
+    q = _queries()
     for chunk in q.patient_chunks(session.connection()):
         for pid, (kw, rec) in sorted(q.records(session, chunk).items()):
             yield pid, _kw(kw), rec
@@ -91,6 +100,7 @@ def _steps_of(kw: int, spans: Iterable[Span]) -> list[tuple[Step, int]]:
 
 def rebuild(session: Session) -> None:
     """Every patient's history from their records, the steps from scratch."""
+    q = _queries()
     session.flush()
     conn = session.connection()
     q.clear(conn)
@@ -133,6 +143,7 @@ class HistoryMismatch:
 def mismatches(session: Session) -> list[HistoryMismatch]:
     """Every step that differs from a recount of the records, and every patient whose
     held history is not their records' (counted, no patient detail)."""
+    q = _queries()
     conn = session.connection()
     want: Counter[Step] = Counter()
     stale = 0
@@ -159,4 +170,5 @@ def mismatches(session: Session) -> list[HistoryMismatch]:
 
 
 def sums(session: Session, day: dt.date, keyworker_id: int | None) -> dict[str, int]:
+    q = _queries()
     return q.sums(session.connection(), day, keyworker_id)

@@ -20,18 +20,14 @@ from db.models.audit import AuditEvent, AuditHead, AuditPatient  # noqa: E402
 from db.models.patient import Patient  # noqa: E402
 from db.models.practice import PracticeSettings  # noqa: E402
 from db.models.staff import Staff  # noqa: E402
-from db.models.tally import (  # noqa: E402
-    IndicatorHistoryPatient,
-    IndicatorHistoryStep,
-    IndicatorTally,
-    IndicatorTallyFloor,
-)
+from db.models.tally import IndicatorTally, IndicatorTallyFloor  # noqa: E402
 
 # The rest load on first use of any of their names, all together (so every foreign key
 # among them resolves), and start-up does not pay for them before the first frame
 # (issue 19); `load_all` loads them where the whole SQLModel.metadata is needed.
 _DEFERRED = {
     "db.models.careplan": ("CarePlan", "Goal", "GoalStatusEvent"),
+    "db.models.history": ("IndicatorHistoryPatient", "IndicatorHistoryStep"),
     "db.models.letter": ("Letter", "LetterTemplate", "LetterTemplateVersion"),
     "db.models.linkage": ("Linkage", "Pharmacy", "Resource"),
     "db.models.records": ("Episode", "FamilyMember", "HealthCheck", "Prescription"),

@@ -40,6 +40,9 @@ NOT_CLINICAL = {
     "CacheService.tallies": "indicator tallies that differ from a recount: counts and days, "
     "no patient",
     "IndicatorService.history_dashboard": "aggregate counts",
+    "IndicatorService.kept_history_dashboard": "aggregate counts from the kept history",
+    "CacheService.history": "indicator history steps that differ from a recount: counts and "
+    "days, no patient",
     "IndicatorService.history_members": "which patient ids each count counts",
     "IndicatorService.trend": "aggregate counts by month",
     "IndicatorService.outcomes": "aggregate start-TOP outcomes",
