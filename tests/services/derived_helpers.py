@@ -11,11 +11,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from console.clock import DEFAULT_TZ
-from console.rules import top
 from console.services import Services
 from console.services.careplan_dto import AgreeInput, GoalInput
 from console.services.dto import PatientInput, PatientRow, PrescriptionInput
 from console.services.review_dto import GoalReviewInput, ReviewInput
+from tests.services.review_setup import top_values
 
 
 class MovingClock:
@@ -83,21 +83,6 @@ def in_treatment(
     if plan:
         agreed_plan(s, pid)
     return pid
-
-
-def top_values(**days: int) -> dict[str, int | float | bool | None]:
-    """A complete TOP: every item answered, days as 28-day totals in week 1 (others 0)."""
-    values: dict[str, int | float | bool | None] = {}
-    for item in top.ITEMS:
-        if item.kind is top.ItemKind.DAYS:
-            values.update({f"{item.key}_w{w}": 0 for w in range(1, 5)})
-            if item.key in days:
-                values[f"{item.key}_w1"] = days[item.key]
-        elif item.kind is top.ItemKind.YES_NO:
-            values[item.key] = False
-        else:
-            values[item.key] = 12
-    return values
 
 
 def review_input(s: Services, pid: int, **changes: object) -> ReviewInput:

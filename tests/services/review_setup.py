@@ -45,17 +45,24 @@ def reviewed_patient(services: Services, nhs: str = "943 476 5919") -> int:
     return record.id
 
 
-def complete(**changes: object) -> ReviewInput:
+def top_values(**days: int) -> dict[str, int | float | bool | None]:
+    """A complete TOP: every item answered, days as 28-day totals in week 1 (others 0)."""
     values: dict[str, int | float | bool | None] = {}
     for item in top.ITEMS:
         if item.kind is top.ItemKind.DAYS:
             values.update({f"{item.key}_w{w}": 0 for w in range(1, 5)})
+            if item.key in days:
+                values[f"{item.key}_w1"] = days[item.key]
         elif item.kind is top.ItemKind.YES_NO:
             values[item.key] = False
         else:
             values[item.key] = 12
+    return values
+
+
+def complete(**changes: object) -> ReviewInput:
     data = ReviewInput(
-        top=values,
+        top=top_values(),
         barc10=(4,) * 10,
         goals={1: GoalReviewInput("in_progress", "cutting down"), 2: GoalReviewInput("achieved")},
         ost_decision="continue_maintenance",

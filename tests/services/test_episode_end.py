@@ -9,13 +9,13 @@ from dataclasses import replace
 import pytest
 from sqlmodel import Session
 
-from console.rules import top
 from console.services import Services
 from console.services.dto import PatientInput, PrescriptionInput, PrescriptionOutcome
 from console.services.errors import Invalid
 from console.services.review_dto import ReviewInput
 from db.models import Patient
 from tests.conftest import StaffFactory
+from tests.services.review_setup import top_values
 
 JO = PatientInput("943 476 5919", "Smith", "Jo", "01/01/1961")
 METHADONE = PrescriptionInput(
@@ -90,15 +90,7 @@ def test_the_end_screen_sentence_names_the_dose_and_the_end_date(
 
 
 def _exit_review(**changes: object) -> ReviewInput:
-    values: dict[str, int | float | bool | None] = {}
-    for item in top.ITEMS:
-        if item.kind is top.ItemKind.DAYS:
-            values.update({f"{item.key}_w{w}": 0 for w in range(1, 5)})
-        elif item.kind is top.ItemKind.YES_NO:
-            values[item.key] = False
-        else:
-            values[item.key] = 12
-    data = ReviewInput(top=values, barc10=(4,) * 10, ost_decision="pending")
+    data = ReviewInput(top=top_values(), barc10=(4,) * 10, ost_decision="pending")
     return replace(data, **changes)  # type: ignore[arg-type]
 
 
