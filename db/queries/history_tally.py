@@ -20,7 +20,6 @@ from console.rules.history import Plan, Record, Step
 from console.rules.tallies import EVERYONE
 from console.rules.vocab import MUTUAL_AID_KINDS
 from db.models import IndicatorHistoryPatient, IndicatorHistoryStep, Patient, table_of
-from db.queries import reviews as reviews_q
 
 S, HP, P = table_of(IndicatorHistoryStep), table_of(IndicatorHistoryPatient), table_of(Patient)
 KEY = ("keyworker_id", "name", "day")
@@ -40,26 +39,12 @@ def _by_patient(rows: Sequence[Any]) -> dict[int, list[Any]]:
 
 def records(session: Session, ids: Sequence[int]) -> dict[int, tuple[int | None, Record]]:
     """Each patient's keyworker and every record the indicators derive from."""
-    from db.models import (  # deferred: start-up's first page needs none of them
-        Barc10,
-        CarePlan,
-        Episode,
-        FamilyMember,
-        Goal,
-        HealthCheck,
-        Linkage,
-        Prescription,
-        Resource,
-        Review,
-        TopScore,
-    )
+    from db.models import Goal, Linkage, Resource  # deferred: start-up's first page needs none
+    from db.queries import record_selects as sel
 
     conn = session.connection()
     who = sorted(ids)
-    e, rx, h = table_of(Episode), table_of(Prescription), table_of(HealthCheck)
-    r, b, top = table_of(Review), table_of(Barc10), table_of(TopScore)
-    plan, goal, fam = table_of(CarePlan), table_of(Goal), table_of(FamilyMember)
-    link, res = table_of(Linkage), table_of(Resource)
+    goal, link, res = table_of(Goal), table_of(Linkage), table_of(Resource)
     pats = _rows(
         conn,
         sa.select(
@@ -73,64 +58,11 @@ def records(session: Session, ids: Sequence[int]) -> dict[int, tuple[int | None,
             P.c.family_involvement_on,
         ).where(P.c.id.in_(who)),
     )
-    eps = _by_patient(
-        _rows(
-            conn,
-            sa.select(e.c.patient_id, e.c.id, e.c.start_date, e.c.end_date, e.c.exit_reason)
-            .where(e.c.patient_id.in_(who))
-            .order_by(e.c.patient_id, e.c.start_date, e.c.id),
-        )
-    )
-    rxs = _by_patient(
-        _rows(
-            conn,
-            sa.select(rx.c.patient_id, rx.c.medicine, rx.c.dose_mg, rx.c.start_date, rx.c.end_date)
-            .where(rx.c.patient_id.in_(who))
-            .order_by(rx.c.patient_id, rx.c.start_date, rx.c.id),
-        )
-    )
-    found = _rows(
-        conn,
-        sa.select(
-            r.c.patient_id,
-            r.c.id,
-            r.c.kind,
-            r.c.review_date,
-            r.c.episode_id,
-            r.c.finalised_at,
-            r.c.ost_decision,
-            b.c.total.label("barc10_total"),
-            top.c.opiates_days,
-            top.c.injected_days,
-            top.c.shared_needle,
-            top.c.shared_paraphernalia,
-        )
-        .select_from(r)
-        .outerjoin(top, top.c.review_id == r.c.id)
-        .outerjoin(b, b.c.review_id == r.c.id)
-        .where(r.c.patient_id.in_(who), r.c.status == "finalised")
-        .order_by(r.c.patient_id, r.c.review_date, r.c.id),
-    )
-    fixed: list[Any] = []
-    for n in range(0, len(found), 500):  # addenda applied, as the caches have them
-        fixed += reviews_q.corrected(session=session, rows=found[n : n + 500])
-    revs = _by_patient(fixed)
-    checks = _by_patient(
-        _rows(
-            conn,
-            sa.select(h.c.patient_id, h.c.kind, h.c.check_date, h.c.result)
-            .where(h.c.patient_id.in_(who))
-            .order_by(h.c.patient_id, h.c.check_date, h.c.id),
-        )
-    )
-    plans = _by_patient(
-        _rows(
-            conn,
-            sa.select(plan.c.patient_id, plan.c.id, plan.c.version_no, plan.c.agreed_on).where(
-                plan.c.patient_id.in_(who), plan.c.status == "agreed"
-            ),
-        )
-    )
+    eps = _by_patient(_rows(conn, sel.episodes(who)))
+    rxs = _by_patient(_rows(conn, sel.prescriptions(who)))
+    revs = _by_patient(sel.finalised_reviews(session, who))
+    checks = _by_patient(_rows(conn, sel.health(who)))
+    plans = _by_patient(_rows(conn, sel.agreed_plans(who)))
     goals: dict[int, list[tuple[str, str]]] = defaultdict(list)
     plan_ids = sorted(m["id"] for ms in plans.values() for m in ms)
     for at in range(0, len(plan_ids), 5_000):
@@ -139,9 +71,7 @@ def records(session: Session, ids: Sequence[int]) -> dict[int, tuple[int | None,
         )
         for m in _rows(conn, stmt):
             goals[m["care_plan_id"]].append((m["domain"], m["status"]))
-    family = _by_patient(
-        _rows(conn, sa.select(fam.c.patient_id, fam.c.added_on).where(fam.c.patient_id.in_(who)))
-    )
+    family = _by_patient(_rows(conn, sel.family(who)))
     aid = {
         int(pid): _day(on)
         for pid, on in conn.execute(

@@ -14,28 +14,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from console.rules.vocab import MUTUAL_AID_KINDS
-from db.models import (
-    Barc10,
-    CarePlan,
-    Episode,
-    FamilyMember,
-    Goal,
-    HealthCheck,
-    Linkage,
-    Patient,
-    Prescription,
-    Resource,
-    Review,
-    TopScore,
-    table_of,
-)
-from db.queries import reviews as reviews_q
+from db.models import Episode, Goal, Linkage, Patient, Resource, table_of
+from db.queries import record_selects as sel
 
-P = table_of(Patient)
-E, RX, H = table_of(Episode), table_of(Prescription), table_of(HealthCheck)
-R, B, TOP = table_of(Review), table_of(Barc10), table_of(TopScore)
-L, RES, FAM = table_of(Linkage), table_of(Resource), table_of(FamilyMember)
-PLAN, GOAL = table_of(CarePlan), table_of(Goal)
+P, E, GOAL = table_of(Patient), table_of(Episode), table_of(Goal)
+L, RES = table_of(Linkage), table_of(Resource)
 Rows = Sequence[sa.RowMapping]
 
 
@@ -95,80 +78,19 @@ def history(
             P.c.family_involvement_on,
         ).where(P.c.id.in_(ids)),
     )
-    episodes = _all(
-        session,
-        sa.select(E.c.patient_id, E.c.id, E.c.start_date, E.c.end_date, E.c.exit_reason)
-        .where(E.c.patient_id.in_(ids))
-        .order_by(E.c.patient_id, E.c.start_date, E.c.id),
-    )
-    rx = _all(
-        session,
-        sa.select(RX.c.patient_id, RX.c.medicine, RX.c.dose_mg, RX.c.start_date, RX.c.end_date)
-        .where(RX.c.patient_id.in_(ids), RX.c.start_date <= on)
-        .order_by(RX.c.patient_id, RX.c.start_date, RX.c.id),
-    )
-    reviews = _all(
-        session,
-        sa.select(
-            R.c.patient_id,
-            R.c.id,
-            R.c.kind,
-            R.c.review_date,
-            R.c.episode_id,
-            R.c.finalised_at,
-            R.c.next_review_date,
-            R.c.next_review_reason,
-            R.c.ost_decision,
-            B.c.total.label("barc10_total"),
-            TOP.c.opiates_days,
-            TOP.c.injected_days,
-            TOP.c.shared_needle,
-            TOP.c.shared_paraphernalia,
-        )
-        .select_from(R)
-        .outerjoin(TOP, TOP.c.review_id == R.c.id)
-        .outerjoin(B, B.c.review_id == R.c.id)
-        .where(R.c.patient_id.in_(ids), R.c.status == "finalised", R.c.review_date <= on)
-        .order_by(R.c.patient_id, R.c.review_date, R.c.id),
-    )
-    fixed: list[Any] = []
-    for n in range(0, len(reviews), 500):  # addenda applied, as the caches have them
-        fixed += reviews_q.corrected(session=session, rows=reviews[n : n + 500])
-    health = _all(
-        session,
-        sa.select(H.c.patient_id, H.c.kind, H.c.check_date, H.c.result)
-        .where(H.c.patient_id.in_(ids), H.c.check_date <= on)
-        .order_by(H.c.patient_id, H.c.check_date, H.c.id),
-    )
-    plans = _all(
-        session,
-        sa.select(PLAN.c.patient_id, PLAN.c.id, PLAN.c.agreed_on, PLAN.c.version_no)
-        .where(
-            PLAN.c.patient_id.in_(ids),
-            PLAN.c.status == "agreed",
-            sa.or_(PLAN.c.agreed_on.is_(None), PLAN.c.agreed_on <= on),
-        )
-        .order_by(PLAN.c.patient_id, PLAN.c.version_no),
-    )
+    episodes = _all(session, sel.episodes(ids))
+    rx = _all(session, sel.prescriptions(ids, on))
+    fixed = sel.finalised_reviews(session, ids, on)
+    health = _all(session, sel.health(ids, on))
+    plans = _all(session, sel.agreed_plans(ids, on))
     latest_plan = {m["patient_id"]: m for m in plans}  # the highest version wins
     goals = _all(
         session,
         sa.select(GOAL.c.care_plan_id, GOAL.c.domain, GOAL.c.status).where(
-            GOAL.c.care_plan_id.in_(
-                sa.select(PLAN.c.id).where(
-                    PLAN.c.patient_id.in_(ids),
-                    PLAN.c.status == "agreed",
-                    sa.or_(PLAN.c.agreed_on.is_(None), PLAN.c.agreed_on <= on),
-                )
-            )
+            GOAL.c.care_plan_id.in_(sel.agreed_plan_ids(ids, on))
         ),
     )
-    family = _group(
-        _all(
-            session,
-            sa.select(FAM.c.patient_id, FAM.c.added_on).where(FAM.c.patient_id.in_(ids)),
-        )
-    )
+    family = _group(_all(session, sel.family(ids)))
     attended = {
         int(i)
         for i in session.connection()

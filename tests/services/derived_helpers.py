@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pendulum
+import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -175,3 +176,33 @@ def everything_is_right(admin: Services, clin: Services, window: set[int]) -> No
     assert flagged == {pid for pid, flags in listed.items() if flags}  # the SQL twin
     for pid in sorted(window)[:3]:  # the list says what the summary says
         assert listed[pid] == letters(clin.summary.open(pid).alerts)
+
+
+# -- `recovery-console check` through the command line ----------------------------------------
+def db_arg(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def check_admin(engine: Engine) -> Services:
+    """The admin the command runs as (the OS login), added through the product."""
+    from console.identity import os_login
+
+    admin = staff(engine, MovingClock(pendulum.now("Europe/London")))
+    admin.staff_admin.add(os_login(""), "Practice Admin", ["admin"])
+    return admin
+
+
+def check_finds_then_repairs(
+    engine: Engine, capsys: pytest.CaptureFixture[str], found: str, rebuilt: str = ""
+) -> str:
+    """`check` fails naming `found`; `check --repair` repairs (saying `rebuilt`); `check`
+    then passes. The first check's output, for the caller's own assertions."""
+    from console.cli import main
+
+    assert main(["--db", db_arg(engine), "check"]) == 1
+    out = capsys.readouterr()
+    assert found in out.out
+    assert main(["--db", db_arg(engine), "check", "--repair"]) == 0
+    assert rebuilt in capsys.readouterr().out
+    assert main(["--db", db_arg(engine), "check"]) == 0
+    return str(out.out) + str(out.err)

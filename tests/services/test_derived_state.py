@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from console.cli import main
 from console.services import Services
 from console.services.dto import PrescriptionInput, SafetyInput
 from console.services.health_dto import HealthInput
@@ -19,6 +18,8 @@ from db.models import Patient, table_of
 from tests.services.derived_helpers import (
     MovingClock,
     alerts,
+    check_admin,
+    check_finds_then_repairs,
     finalise,
     in_treatment,
     register,
@@ -210,30 +211,19 @@ def test_a_missing_start_review_is_named(clin: Services, clock: MovingClock) -> 
 
 
 # -- the cache check ------------------------------------------------------------------------
-def _db_arg(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
-
-
 def test_check_finds_and_repairs_a_wrong_cache(
     clin: Services, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from console.identity import os_login
-
     pid = in_treatment(clin, NHS, since=dt.date(2024, 1, 10))
     register(clin, "999 000 0018")
-    admin = staff(engine, MovingClock(pendulum.now("Europe/London")))
-    admin.staff_admin.add(os_login(""), "Practice Admin", ["admin"])  # who runs the command
+    admin = check_admin(engine)
     assert admin.caches.check().mismatches == ()
     # A row written behind the product (an old version, a hand edit) is what check is for.
     with engine.begin() as conn:
         t = table_of(Patient)
         conn.execute(sa.update(t).where(t.c.id == pid).values(current_dose_mg=45))
-    assert main(["--db", _db_arg(engine), "check"]) == 1
-    out = capsys.readouterr().out
-    assert "9434765919: current_dose_mg: 45 → 60" in out
+    out = check_finds_then_repairs(engine, capsys, "9434765919: current_dose_mg: 45 → 60")
     assert "Quarrington" not in out and "Leah" not in out
-    assert main(["--db", _db_arg(engine), "check", "--repair"]) == 0
-    assert main(["--db", _db_arg(engine), "check"]) == 0
     assert "Row caches right for all 2 patients." in capsys.readouterr().out
 
 

@@ -15,13 +15,19 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from console.cli import main
 from console.services import Services
 from console.services.health_dto import HealthInput
 from console.services.indicators import IndicatorService
 from db.migrate import HEAD, current_revision, downgrade, upgrade
 from db.models import IndicatorHistoryStep, table_of
-from tests.services.derived_helpers import MovingClock, in_treatment, same_numbers, staff
+from tests.services.derived_helpers import (
+    MovingClock,
+    check_admin,
+    check_finds_then_repairs,
+    in_treatment,
+    same_numbers,
+    staff,
+)
 from tests.services.test_indicators import nhs
 
 
@@ -94,17 +100,10 @@ def test_the_migration_fills_the_history_by_the_rule(demo: Services, engine: Eng
     assert ind.dashboard(day) == before
 
 
-def _db_arg(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
-
-
 def test_check_finds_and_repairs_a_wrong_history_step(
     demo: Services, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from console.identity import os_login
-
-    admin = staff(engine, MovingClock(pendulum.now("Europe/London")))
-    admin.staff_admin.add(os_login(""), "Practice Admin", ["admin"])  # who runs the command
+    check_admin(engine)
     ind = IndicatorService(demo)
     day = dt.date(2026, 6, 30)
     right = ind.dashboard(day)
@@ -117,11 +116,8 @@ def test_check_finds_and_repairs_a_wrong_history_step(
             .values(n=t.c.n + 3)
         )
     assert ind.dashboard(day) != right
-    assert main(["--db", _db_arg(engine), "check"]) == 1
-    out = capsys.readouterr()
-    assert "indicator history agreed_care_plan__n" in out.out
-    assert "wrong indicator history rows" in out.err
-    assert main(["--db", _db_arg(engine), "check", "--repair"]) == 0
-    assert "Rebuilt the indicator history" in capsys.readouterr().out
-    assert main(["--db", _db_arg(engine), "check"]) == 0
+    out = check_finds_then_repairs(
+        engine, capsys, "indicator history agreed_care_plan__n", "Rebuilt the indicator history"
+    )
+    assert "wrong indicator history rows" in out
     assert ind.dashboard(day) == right

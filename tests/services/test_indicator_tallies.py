@@ -13,13 +13,18 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from console.cli import main
 from console.services import Services
 from console.services.dto import PatientInput
 from console.services.indicators import IndicatorService
 from db.migrate import HEAD, current_revision, downgrade, upgrade
 from db.models import IndicatorTally, table_of
-from tests.services.derived_helpers import MovingClock, in_treatment, staff
+from tests.services.derived_helpers import (
+    MovingClock,
+    check_admin,
+    check_finds_then_repairs,
+    in_treatment,
+    staff,
+)
 from tests.services.test_indicators import nhs
 
 
@@ -58,17 +63,10 @@ def test_the_migration_fills_the_tallies_by_the_rule(demo: Services, engine: Eng
     assert IndicatorService(demo).dashboard() == before
 
 
-def _db_arg(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=False)
-
-
 def test_check_finds_and_repairs_a_wrong_tally(
     demo: Services, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from console.identity import os_login
-
-    admin = staff(engine, MovingClock(pendulum.now("Europe/London")))
-    admin.staff_admin.add(os_login(""), "Practice Admin", ["admin"])  # who runs the command
+    admin = check_admin(engine)
     assert admin.caches.check().clean
     # A tally written behind the product (a hand edit, a lost write) is what check is for.
     t = table_of(IndicatorTally)
@@ -77,13 +75,10 @@ def test_check_finds_and_repairs_a_wrong_tally(
             sa.select(t.c.name).where(t.c.name == "agreed_care_plan__n").limit(1)
         ).scalar_one()
         conn.execute(sa.update(t).where(t.c.name == name).values(n=t.c.n + 5))
-    assert main(["--db", _db_arg(engine), "check"]) == 1
-    out = capsys.readouterr()
-    assert "indicator tally agreed_care_plan__n" in out.out
-    assert "wrong indicator tally rows" in out.err
-    assert main(["--db", _db_arg(engine), "check", "--repair"]) == 0
-    assert "Rebuilt the indicator tallies" in capsys.readouterr().out
-    assert main(["--db", _db_arg(engine), "check"]) == 0
+    out = check_finds_then_repairs(
+        engine, capsys, "indicator tally agreed_care_plan__n", "Rebuilt the indicator tallies"
+    )
+    assert "wrong indicator tally rows" in out
     assert IndicatorService(demo).dashboard() == IndicatorService(demo).scan_dashboard()
 
 
