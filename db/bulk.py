@@ -16,7 +16,7 @@ primary keys, then call `reset_sequences` once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,7 +26,14 @@ _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 class TableWriter:
-    """A prepared positional INSERT for one table and one column order."""
+    """A prepared positional INSERT for one table and one column order.
+
+    `constants` are columns with the same value in every row (as are the scalar defaults
+    of the columns left out): on the INSERT path they are written into the statement as
+    SQL literals of their column's type, because the driver binds every parameter of
+    every row (binding costs more than SQLite's own insert on a wide table). They come
+    from code, never from input. COPY takes no expressions, so there they go with each row.
+    """
 
     def __init__(
         self,
@@ -35,44 +42,55 @@ class TableWriter:
         columns: Sequence[str],
         *,
         driver_dates: bool = False,
+        constants: Mapping[str, Any] | None = None,
     ) -> None:
-        unknown = [name for name in columns if name not in table.c]
+        constants = dict(constants or {})
+        unknown = [name for name in [*columns, *constants] if name not in table.c]
         if unknown:
             raise ValueError(f"{table.name} has no column(s) {', '.join(unknown)}")
         mark = _PLACEHOLDER.get(conn.dialect.paramstyle)
         if mark is None:
             raise NotImplementedError(f"paramstyle {conn.dialect.paramstyle!r}")
-        tail_names: list[str] = []
-        tail: list[Any] = []
         for column in table.columns:
-            if column.name in columns:
+            if column.name in columns or column.name in constants:
                 continue
             default = column.default
             if isinstance(default, sa.ColumnDefault) and default.is_scalar:
-                tail_names.append(column.name)
-                tail.append(default.arg)
+                constants[column.name] = default.arg
             elif not column.nullable and not column.primary_key:
                 raise ValueError(f"{table.name}.{column.name} is required and has no default")
-        names = [*columns, *tail_names]
         quote = conn.dialect.identifier_preparer.quote
         self.conn = conn
         self.table = table
         self.width = len(columns)
-        self.tail = tuple(tail)
-        self.sql = (
-            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-            f"VALUES ({', '.join(mark for _ in names)})"
-        )
         self.copy_sql = ""
         if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+            names = [*columns, *constants]
             self.copy_sql = (
                 f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
             )
+            literals: dict[str, str] = {}
+        else:
+            literals = {
+                n: lit
+                for n, v in constants.items()
+                if (lit := _literal(conn, table.c[n], v)) and not (mark == "%s" and "%" in lit)
+            }
+        bound = [n for n in constants if n not in literals]
+        self.tail = tuple(constants[n] for n in bound)
+        names = [*columns, *bound, *literals]
+        values = [*(mark for _ in (*columns, *bound)), *literals.values()]
+        self.sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join(values)})"
+        )
         # pysqlite has no adapter for pendulum.Date and a deprecated one for date.
         self.date_positions: tuple[int, ...] = ()
         if conn.dialect.name == "sqlite" and not driver_dates:
             self.date_positions = tuple(
-                i for i, name in enumerate(columns) if isinstance(table.c[name].type, sa.Date)
+                i
+                for i, name in enumerate((*columns, *bound))
+                if isinstance(table.c[name].type, sa.Date)
             )
 
     def _prepare(self, rows: Sequence[Sequence[Any]]) -> list[tuple[Any, ...]]:
@@ -82,12 +100,12 @@ class TableWriter:
             return [tuple(row) + tail for row in rows] if tail else [tuple(r) for r in rows]
         prepared = []
         for row in rows:
-            values = list(row)
+            values = [*row, *tail]
             for i in positions:
                 value = values[i]
                 if value is not None:
                     values[i] = value.isoformat()
-            prepared.append((*values, *tail))
+            prepared.append(tuple(values))
         return prepared
 
     def insert(self, rows: Sequence[Sequence[Any]], *, chunk: int = CHUNK) -> int:
@@ -108,6 +126,17 @@ class TableWriter:
         with driver.cursor() as cursor, cursor.copy(self.copy_sql) as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def _literal(conn: sa.Connection, column: sa.Column[Any], value: Any) -> str:
+    """`value` as an SQL literal of the column's type, or "" if the type has none."""
+    try:
+        compiled = sa.literal(value, column.type).compile(
+            dialect=conn.dialect, compile_kwargs={"literal_binds": True}
+        )
+    except (sa.exc.CompileError, NotImplementedError, TypeError, ValueError):
+        return ""
+    return str(compiled)
 
 
 def date_encoder(conn: sa.Connection) -> Callable[[dt.date], Any]:

@@ -339,6 +339,13 @@ def derive(src: Sources, today: dt.date) -> RowCaches:
     )
 
 
+def for_new_patient(status: str, today: dt.date) -> dict[str, object]:
+    """Every row cache of a patient with no source rows yet (an imported one): `derive`
+    over empty sources, so a bulk insert stores exactly what `check` expects."""
+    expected = derive(Sources(status=status), today)
+    return {name: getattr(expected, name) for name in CACHE_FIELDS}
+
+
 def currently_injecting(events: Iterable[health.Event], reviews: Iterable[Rev]) -> dt.date | None:
     """The date of the latest record saying so, when the latest record of injecting — a
     health record's injecting status or a TOP's days injected — says "currently"; a

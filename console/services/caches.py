@@ -180,10 +180,3 @@ def refresh_patient(tx: Tx, patient_id: int) -> list[str]:
     patient = tx.session.get(Patient, patient_id, with_for_update=True)
     assert patient is not None
     return refresh(tx.session, patient, tx.at.date())
-
-
-def for_new_patient(status: str, today: dt.date) -> dict[str, object]:
-    """Every row cache of a patient with no source rows yet (an imported one): `derive`
-    over empty sources, so a bulk insert stores exactly what `check` expects."""
-    expected = rules.derive(rules.Sources(status=status), today)
-    return {name: getattr(expected, name) for name in rules.CACHE_FIELDS}

@@ -17,9 +17,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from console.rules import tallies as rules
-from console.rules.caches import RowCaches
+from console.rules.caches import RowCaches, for_new_patient
 from console.services import outputs
-from console.services.caches import for_new_patient
 from console.services.roles import Action
 from console.services.transfer_csv import (
     COLUMNS,

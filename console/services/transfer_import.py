@@ -9,7 +9,7 @@ written, so a number already registered is a bad row, not a failed INSERT.
 
 The rows go to the driver through `db.bulk` (no per-value processing), with ids assigned
 here under the write lock; every row's caches are the one derivation's for a new patient
-(`caches.for_new_patient`), so `recovery-console check` agrees with them.
+(`console.rules.caches.for_new_patient`), so `recovery-console check` agrees with them.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 import pendulum
 import sqlalchemy as sa
 
-from console.services.caches import for_new_patient
+from console.rules.caches import for_new_patient
 from console.services.transfer_csv import (
     ImportRejected,
     RowError,
@@ -114,15 +114,17 @@ class OnePass:
         if self.writer is None:
             names = list(rows[0])
             self.values = itemgetter(*names)
-            self.writer = bulk.TableWriter(self.conn, self.table, ["id", *names, *self.fixed])
+            self.writer = bulk.TableWriter(
+                self.conn, self.table, ["id", *names], constants=self.fixed
+            )
             self.next_id = bulk.next_id(self.conn, self.table)
-        fixed, values = tuple(self.fixed.values()), self.values
+        values = self.values
         first = self.next_id
         ids = range(first, first + len(rows))
         # COPY on PostgreSQL raises the driver's own error, not SQLAlchemy's
         integrity = (sa.exc.IntegrityError, self.conn.dialect.loaded_dbapi.IntegrityError)
         try:
-            self.writer.insert([(i, *values(c), *fixed) for i, c in zip(ids, rows, strict=True)])
+            self.writer.insert([(i, *values(c)) for i, c in zip(ids, rows, strict=True)])
         except integrity as exc:  # registered meanwhile; never the values
             raise ImportRejected([RowError(1, "file", RACED)]) from exc
         self.ids += ids

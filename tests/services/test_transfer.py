@@ -9,12 +9,14 @@ import io
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from console.services import Services, transfer, transfer_import
 from console.services.audit_view import AuditFilter
 from console.services.dto import PatientInput
 from console.services.transfer import ImportRejected
 from db import bulk
+from db.models import Patient, table_of
 
 HEADER = (
     "nhs_number,family_name,given_name,date_of_birth,sex,address_line_1,address_line_2,"
@@ -178,3 +180,25 @@ def test_export_is_the_same_in_small_batches(
     assert exported[1]["letters_to_home"] == "yes" and exported[2]["letters_to_home"] == "no"
     exports = services.audit_view.page(AuditFilter(action="patient.export")).lines
     assert [line.patients for line in exports] == [len(NUMBERS), len(NUMBERS)]
+
+
+def test_an_imported_row_is_stored_as_a_registered_one(
+    services: Services, engine: sa.Engine, tmp_path: Path
+) -> None:
+    """The import writes the values every new patient shares into its INSERT as literals
+    (`db.bulk`): each column holds what registering the same patient stores, of the same
+    stored type (SQLite keeps a type per value: 0 and '0' and 0.0 differ)."""
+    fields = ["Same", "Person", "01/03/1980", "female", "1 High Street", "", "Leeds", "LS1 4AP"]
+    services.patients.register(PatientInput(NUMBERS[0], *fields, "+44 113 496 0000"))
+    line = f"{NUMBERS[1]},{','.join(fields)},+44 113 496 0000,,no,"
+    services.transfer.import_patients(write(tmp_path, [HEADER, line]))
+    p = table_of(Patient)
+    columns = [c for c in p.columns if c.name not in ("id", "nhs_number")]
+    typed = [sa.func.typeof(c) for c in columns] if engine.dialect.name == "sqlite" else []
+    with engine.connect() as conn:
+        registered, imported = conn.execute(
+            sa.select(*columns, *typed).order_by(p.c.nhs_number != NUMBERS[0])
+        ).all()
+    names = [c.name for c in columns] + [f"typeof({c.name})" for c in columns if typed]
+    differ = [n for n, a, b in zip(names, registered, imported, strict=True) if a != b]
+    assert differ == []
