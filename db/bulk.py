@@ -16,12 +16,15 @@ primary keys, then call `reset_sequences` once.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 
 CHUNK = 10_000
+LOOKUP = 500  # values per IN (...) of `present`
+PAGE_CACHE_MIB = 64  # SQLite page cache while `page_cache` holds
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -157,6 +160,39 @@ def insert_many(
 ) -> int:
     """Insert `rows` (tuples in `columns` order) in chunks; returns how many."""
     return TableWriter(conn, table, columns).insert(rows, chunk=chunk)
+
+
+def present(conn: sa.Connection, table: sa.Table, column: str, values: Sequence[Any]) -> set[Any]:
+    """Which of `values` `column` already holds: one driver-level `IN (...)` per slice of
+    LOOKUP values (SQLAlchemy's expanding IN costs more than the index look-ups)."""
+    mark = _PLACEHOLDER[conn.dialect.paramstyle]
+    quote = conn.dialect.identifier_preparer.quote
+    found: set[Any] = set()
+    for start in range(0, len(values), LOOKUP):
+        part = tuple(values[start : start + LOOKUP])
+        sql = (
+            f"SELECT {quote(column)} FROM {quote(table.name)} "
+            f"WHERE {quote(column)} IN ({', '.join(mark for _ in part)})"
+        )
+        found.update(row[0] for row in conn.exec_driver_sql(sql, part))
+    return found
+
+
+@contextmanager
+def page_cache(conn: sa.Connection, mib: int = PAGE_CACHE_MIB) -> Iterator[None]:
+    """A larger SQLite page cache for one bulk write on this connection, then the old one
+    again (the connection goes back to the pool). With SQLite's default 2 MB, a large
+    insert into a table with many indexes evicts and re-reads index pages all the time;
+    the cache is bounded, so memory stays flat whatever the size of the file."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{int(mib) * 1024}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
 
 def next_id(conn: sa.Connection, table: sa.Table, column: str = "id") -> int:

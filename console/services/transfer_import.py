@@ -32,7 +32,6 @@ from db import bulk
 from db.models import Patient, table_of
 
 BATCH = 2_000  # rows per INSERT and NHS numbers per look-up: memory stays flat
-LOOKUP = 500  # NHS numbers per IN (...) of the look-up
 NO_ROWS = "no rows to import, only a header"
 RACED = "a patient in it was registered while it was being imported"
 
@@ -57,7 +56,7 @@ class OnePass:
         self.next_id = 0
 
     def run(self, path: Path) -> list[int]:
-        with reading(path) as file:
+        with bulk.page_cache(self.conn), reading(path) as file:
             self.errors = check_header(file.header)
             if self.errors:  # read on to the end all the same: a broken quote is named
                 for _ in file.rows():
@@ -93,11 +92,7 @@ class OnePass:
 
     def _flush(self) -> None:
         """Look the batch's numbers up, then write its rows if every row so far is good."""
-        column = self.table.c.nhs_number
-        existing: set[str] = set()
-        for start in range(0, len(self.numbers), LOOKUP):
-            part = self.numbers[start : start + LOOKUP]
-            existing |= set(self.conn.execute(sa.select(column).where(column.in_(part))).scalars())
+        existing = bulk.present(self.conn, self.table, "nhs_number", self.numbers)
         self.errors += [
             RowError(self.first_line[n], "nhs_number", "already registered in this database")
             for n in sorted(existing, key=self.first_line.__getitem__)
