@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pendulum
 
@@ -96,17 +96,20 @@ class CsvFile:
     def rows(self) -> Iterator[tuple[int, Row]]:
         """(physical starting line, values by column) for every row; a blank line is none."""
         header, reader = self.header, self._reader
+        width = len(header)
         start = reader.line_num + 1
         while True:
             cells = self._guard(lambda: next(reader, None), start)
             if cells is None:
                 return
-            if cells:
+            if cells and len(cells) == width:  # the usual row
+                yield start, dict(zip(header, cells, strict=True))
+            elif cells:
                 row: Row = {
                     col: cells[i] if i < len(cells) else None for i, col in enumerate(header)
                 }
-                if len(cells) > len(header):
-                    row[None] = cells[len(header) :]
+                if len(cells) > width:
+                    row[None] = cells[width:]
                 yield start, row
             start = reader.line_num + 1
 
@@ -137,12 +140,12 @@ def _cell_problem(column: str, value: str) -> str:
     return ""
 
 
-def _plainly_clean(values: dict[str, object]) -> bool:
-    """No cell has a problem (`_cell_problem`), found with one search of the whole row."""
-    cells = [v for v in values.values() if isinstance(v, str)]
+def _plainly_clean(values: dict[str, object], cells: list[str], joined: str) -> bool:
+    """No cell has a problem (`_cell_problem`), found with one search of the whole row
+    (`cells`: its values with text; `joined`: them joined)."""
     if not cells:
         return True
-    if validate.control_character("".join(cells)) is not None:
+    if validate.control_character(joined) is not None:
         return False
     if max(map(len, cells)) > MAX_CELL:
         return False
@@ -174,11 +177,16 @@ def clean_row(
     if None in row:  # more cells than the header has columns
         return {}, [RowError(number, "row", "more values than columns")]
     errors: list[RowError] = []
-    values: dict[str, object] = {
-        str(column): unescape(raw) if isinstance(raw, str) and raw[:1] == "'" else raw
-        for column, raw in row.items()
-    }
-    if not _plainly_clean(values):  # then find each bad cell
+    values = cast(dict[str, object], dict(row))  # no None key: every key is a column
+    cells = [v for v in values.values() if isinstance(v, str) and v]
+    joined = "".join(cells)
+    if "'" in joined:  # export's escape comes off before anything is checked
+        for column, raw in values.items():
+            if isinstance(raw, str) and raw[:1] == "'":
+                values[column] = unescape(raw)
+        cells = [v for v in values.values() if isinstance(v, str) and v]
+        joined = "".join(cells)
+    if not _plainly_clean(values, cells, joined):  # then find each bad cell
         for column, value in values.items():
             problem = _cell_problem(column, value) if isinstance(value, str) and value else ""
             if problem:

@@ -33,3 +33,14 @@ def test_check_digit_worked_example() -> None:
     assert nhs_number.check_digit("943476591") == 9
     # 1×10 + 1×2 = 12; 12 mod 11 = 1; 11 - 1 = 10: no number can start with these nine digits
     assert nhs_number.check_digit("100000001") is None
+
+
+def test_check_digit_is_the_weighted_sum_for_every_digit_in_every_place() -> None:
+    """The check digit as reference/nhs-number.md words it, digit by digit, beside the
+    faster sum over the digits' character codes that the importer runs."""
+    for place in range(9):
+        for digit in "0123456789":
+            nine = ("943476591"[:place] + digit + "943476591"[place + 1 :])[:9]
+            total = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=True))
+            expected = {11: 0, 10: None}.get(11 - total % 11, 11 - total % 11)
+            assert nhs_number.check_digit(nine) == expected, nine
