@@ -187,12 +187,12 @@ def page_cache(conn: sa.Connection, mib: int = PAGE_CACHE_MIB) -> Iterator[None]
     if conn.dialect.name != "sqlite":
         yield
         return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    before = int(conn.exec_driver_sql("PRAGMA cache_size").scalar_one())
     conn.exec_driver_sql(f"PRAGMA cache_size=-{int(mib) * 1024}")
     try:
         yield
     finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
+        conn.exec_driver_sql(f"PRAGMA cache_size={before}")
 
 
 def next_id(conn: sa.Connection, table: sa.Table, column: str = "id") -> int:
