@@ -5,7 +5,8 @@ it reads in 16 colours and without colour); `enter` opens the patients NOT meeti
 (the gap staff act on) in the shared patient table, and `enter` there the summary
 through the navigation layer; `k` one keyworker's patients, `d` a past date; `t` the
 12-month trend (month ends, from history) in a worker with a progress bar. The numbers
-are read in a worker; a drill-down is audited by the service as one event.
+are read as the screen mounts (today's kept tallies), a keyworker or a past date in a
+worker; a drill-down is audited by the service as one event.
 """
 
 from __future__ import annotations
@@ -188,6 +189,12 @@ class IndicatorsScreen(ConsoleScreen[None]):
             return
         self.on_indicators_screen_loaded(self.Loaded(board))
 
+    def _reload(self) -> None:
+        """A keyworker or past date: seconds from history, so the title says so until the
+        figures come (the rows shown are still the last scope's)."""
+        self.query_one("#title", Static).update("Practice indicators: reading…")
+        self._load()
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         self.post_message(self.Loaded(self.indicators.dashboard(self.as_at, self.keyworker)))
@@ -219,7 +226,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
             if value is not None:
                 self.keyworker = value
                 self.trend = {}
-                self._load()
+                self._reload()
 
         self.app.push_screen(
             AskModal("Keyworker's login (empty: whole practice)", self.keyworker, "login"),
@@ -239,7 +246,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
                     self.notify("A date is DD/MM/YYYY.", severity="error", timeout=5)
                     return
             self.trend = {}  # the trend ends on the date shown
-            self._load()
+            self._reload()
 
         shown = f"{self.as_at:%d/%m/%Y}" if self.as_at else ""
         self.app.push_screen(
@@ -293,6 +300,6 @@ class IndicatorsScreen(ConsoleScreen[None]):
                 self.notify(str(error), severity="error", timeout=6)
                 if self.keyworker or self.as_at is not None:
                     self.keyworker, self.as_at, self.trend = "", None, {}
-                    self._load()
+                    self._reload()
                 return
             self.host.report_error(error)

@@ -64,6 +64,7 @@ class IndicatorTable(LineTable[rules.Count]):
     def __init__(self, lines: int, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.lines = lines  # rows to make room for before they arrive: no relayout then
+        self.styles.max_height = lines + 1  # with the header; the CSS gives `height: 1fr`
         self.rows: tuple[rules.Count, ...] = ()
         self.trend: Mapping[str, str] = {}
 

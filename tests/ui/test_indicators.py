@@ -223,6 +223,47 @@ async def test_a_double_click_opens_the_gap_list_of_the_row_clicked(populated: S
         assert {r.id for r in table(app).rows} == gap
 
 
+async def test_keys_move_the_cursor_and_scroll_a_short_terminal(populated: Services) -> None:
+    """up/down/home/end/page keys move the marked row at 80x24; in a shorter terminal the
+    rows scroll so the cursor row stays painted, and `enter` opens that row's gap."""
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await _open()(pilot)
+        grid = app.screen.query_one(IndicatorTable)
+        assert grid.has_focus
+        last = len(rules.KEYS) - 1
+        for key, at in [
+            ("down", 1),
+            ("down", 2),
+            ("up", 1),
+            ("end", last),
+            ("home", 0),
+            ("pagedown", last),
+            ("pageup", 0),
+            ("up", 0),
+        ]:
+            await pilot.press(key)
+            assert grid.cursor == at, key
+        await pilot.resize_terminal(80, 14)
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        assert grid.scroll_y > 0
+        shown = [grid.render_line(y).text for y in range(grid.size.height)]
+        assert shown[0].lstrip().startswith("Indicator")  # the header stays put
+        title = grid.rows[last].title
+        assert any(line.startswith(f"▶ {title}") for line in shown)
+        await pilot.press("home")
+        await settle(pilot)
+        assert grid.scroll_y == 0
+        assert grid.render_line(1).text.startswith(f"▶ {grid.rows[0].title}")
+        await pilot.press("end", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, GapScreen)
+        gap = {r.id for r in IndicatorService(populated).patients(rules.KEYS[last])}
+        assert {r.id for r in table(app).rows} == gap
+
+
 async def test_reception_cannot_open_it(as_role: Callable[[str], Services]) -> None:
     desk = as_role("reception")
     app = RecoveryConsole(desk)
