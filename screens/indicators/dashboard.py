@@ -52,10 +52,14 @@ def distribution_lines(board: Dashboard) -> list[str]:
     if o is None:
         return [*lines, "Start TOP to latest: counting…"]
     lines.append(f"Start TOP to latest: {o.patients:,} patients with both")
+    # One line each: at a large practice's counts the two together wrapped past 78.
     lines.append(
         f"  no longer using opioids {o.opioids_stopped:,}/{o.opioids_at_start:,} "
-        f"{o.opioids_text} · no longer injecting {o.injecting_stopped:,}/"
-        f"{o.injecting_at_start:,} {o.injecting_text}"
+        f"{o.opioids_text}"
+    )
+    lines.append(
+        f"  no longer injecting {o.injecting_stopped:,}/{o.injecting_at_start:,} "
+        f"{o.injecting_text}"
     )
     lines.append(f"  median BARC-10 change {o.barc10_text} ({o.barc10_patients:,} patients)")
     return lines
@@ -288,8 +292,7 @@ class IndicatorsScreen(ConsoleScreen[None]):
         table = self.query_one("#indicators", IndicatorTable)
         table.show(table.rows, self.trend)
         self.query_one("#status", Static).update(
-            "Share: % at each of the last 12 month ends, oldest left · enter gap list · "
-            "k keyworker · d date"
+            "Share: % at each of the last 12 month ends, oldest left · enter gap list"
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -21,20 +21,21 @@ from textual.strip import Strip
 from console.rules import indicators as rules
 from screens.widgets.line_table import LineTable
 
-BAR = 20
+BAR = 18
 CURSOR = "▶"  # the cursor row is marked by a character too, so it shows without colour
 # (title, width, how the title sits over its cells), each column followed by two spaces.
-COLUMNS = (("Indicator", 33, "<"), ("Met", 11, "^"), ("%", 5, ">"), ("Share", BAR, "<"))
+COLUMNS = (("Indicator", 33, "<"), ("Met", 13, "^"), ("%", 5, ">"), ("Share", BAR, "<"))
 
 Cells = tuple[str, str, str, str]  # title, met, percent, share: as shown
 
 
 def cells(count: rules.Count, trend: str | None = None) -> Cells:
     """A row as shown: numerator right-aligned against the slash, the share's bar (or
-    the 12-month trend once it has filled in)."""
+    the 12-month trend once it has filled in). Six digits each side: a count is never
+    cut short by its column."""
     return (
         count.title,
-        f"{count.numerator:>5}/{count.denominator:<5}",
+        f"{count.numerator:>6}/{count.denominator:<6}",  # a 260,000 list's fit whole
         f"{rules.percent_text(count):>5}",
         trend if trend else rules.bar(count, BAR),
     )
