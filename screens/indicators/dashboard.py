@@ -54,12 +54,10 @@ def distribution_lines(board: Dashboard) -> list[str]:
     lines.append(f"Start TOP to latest: {o.patients:,} patients with both")
     # One line each: at a large practice's counts the two together wrapped past 78.
     lines.append(
-        f"  no longer using opioids {o.opioids_stopped:,}/{o.opioids_at_start:,} "
-        f"{o.opioids_text}"
+        f"  no longer using opioids {o.opioids_stopped:,}/{o.opioids_at_start:,} {o.opioids_text}"
     )
     lines.append(
-        f"  no longer injecting {o.injecting_stopped:,}/{o.injecting_at_start:,} "
-        f"{o.injecting_text}"
+        f"  no longer injecting {o.injecting_stopped:,}/{o.injecting_at_start:,} {o.injecting_text}"
     )
     lines.append(f"  median BARC-10 change {o.barc10_text} ({o.barc10_patients:,} patients)")
     return lines
