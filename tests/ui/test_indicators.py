@@ -264,6 +264,18 @@ async def test_keys_move_the_cursor_and_scroll_a_short_terminal(populated: Servi
         assert {r.id for r in table(app).rows} == gap
 
 
+def test_a_large_practice_s_counts_are_shown_whole() -> None:
+    """Hazard H122: at 260,000 patients a count has six digits; the Met column holds both
+    whole (a count cut short by its column reads as another number)."""
+    from screens.indicators.table import COLUMNS, cells
+
+    met_width = COLUMNS[1][1]
+    for numerator, denominator in [(219_987, 254_321), (999_999, 999_999), (5, 7)]:
+        met = cells(rules.Count("naloxone_12m", numerator, denominator))[1]
+        assert len(met) <= met_width
+        assert met.split() == [f"{numerator}/{denominator}"]
+
+
 async def test_reception_cannot_open_it(as_role: Callable[[str], Services]) -> None:
     desk = as_role("reception")
     app = RecoveryConsole(desk)
