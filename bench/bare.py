@@ -9,7 +9,9 @@
   that many rows. No CSS file, no services. With
   `reuse` (the summary's baseline, since the console reuses its summary screen) one
   installed screen serves every push: its Statics are cleared before it is pushed again
-  and its worker loads anew.
+  and its worker loads anew. With `at_mount` (the dashboard's baseline, since the
+  dashboard reads today's tallies as it mounts) there is no worker: the handler runs in
+  `on_mount`, so the first frame carries the texts.
 - `LineApp`: the raw Line-API keystroke: an `Input` and a bare `ScrollView` whose
   `render_line` draws rows read with a raw sqlite3 query of the same page, on `Changed`.
 """
@@ -75,11 +77,14 @@ class BareScreen(Screen[None]):
             super().__init__()
             self.texts = texts
 
-    def __init__(self, composed: int, mounted: int = 0, table_rows: int = 0) -> None:
+    def __init__(
+        self, composed: int, mounted: int = 0, table_rows: int = 0, *, at_mount: bool = False
+    ) -> None:
         super().__init__()
         self.composed = max(composed, 1)
         self.mounted = mounted
         self.table_rows = table_rows
+        self.at_mount = at_mount
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="body"):
@@ -88,8 +93,14 @@ class BareScreen(Screen[None]):
             for n in range(self.composed - 1 - (1 if self.table_rows else 0)):
                 yield Static("…", classes="field", id=f"s{n}")
 
-    def on_mount(self) -> None:
-        self._load()
+    async def on_mount(self) -> None:
+        if self.at_mount:
+            await self.on_bare_screen_loaded(self.Loaded(self._texts()))
+        else:
+            self._load()
+
+    def _texts(self) -> list[str]:
+        return [f"value {n}" for n in range(self.composed)]
 
     def restart(self) -> None:
         """Pushed again: cleared first, as the console's reused summary is, then loaded."""
@@ -99,7 +110,7 @@ class BareScreen(Screen[None]):
 
     @work(thread=True, exclusive=True)
     def _load(self) -> None:
-        self.post_message(self.Loaded([f"value {n}" for n in range(self.composed)]))
+        self.post_message(self.Loaded(self._texts()))
 
     async def on_bare_screen_loaded(self, message: Loaded) -> None:
         for n, static in enumerate(self.query(".field").results(Static)):
@@ -119,18 +130,25 @@ class BareApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("o", "open", "Open")]
 
     def __init__(
-        self, composed: int, mounted: int = 0, table_rows: int = 0, *, reuse: bool = False
+        self,
+        composed: int,
+        mounted: int = 0,
+        table_rows: int = 0,
+        *,
+        reuse: bool = False,
+        at_mount: bool = False,
     ) -> None:
         super().__init__()
         self.shape = (composed, mounted, table_rows)
         self.reuse = reuse
+        self.at_mount = at_mount
 
     def compose(self) -> ComposeResult:
         yield Static("home")
 
     def action_open(self) -> None:
         if not self.reuse:
-            self.push_screen(BareScreen(*self.shape))
+            self.push_screen(BareScreen(*self.shape, at_mount=self.at_mount))
         elif not self.is_screen_installed("bare"):
             screen = BareScreen(*self.shape)
             self.install_screen(screen, "bare")

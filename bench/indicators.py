@@ -9,6 +9,10 @@ Run as a child process on a working copy, printing JSON (milliseconds):
 
     python -m bench.indicators COPY ROUNDS PAST_ROUNDS
     python -m bench.indicators --past COPY DATES DERIVED   # past dates alone
+    python -m bench.indicators --screen COPY ROUNDS        # the screen and its bare screen
+
+The screen figure takes ROUNDS samples (the first of them the dashboard's first open in
+the process), and so does its bare screen, one after the other in the same child.
 """
 
 from __future__ import annotations
@@ -127,12 +131,19 @@ def measure(path: Path, rounds: int, past_rounds: int) -> dict[str, Any]:
         "past": [_timed(lambda d=d: ind.dashboard(d), 1)[0] for d in past],
         "past_raw": _past_raw(path, past),
     }
-    out["screen"] = asyncio.run(_screen(path, max(rounds // 2, 3)))
-    # a bare screen of as many Statics, one a DataTable given as many rows, no services
-    from bench.ui import _bare
+    return out | screen_only(path, rounds)
 
-    rows = len(ind.dashboard().counts)
-    out["bare_screen"] = asyncio.run(_bare(max(NODES), 0, rows, max(rounds // 2, 3)))
+
+def screen_only(path: Path, rounds: int) -> dict[str, Any]:
+    """The dashboard, key → painted, beside a bare screen of its shape: as many nodes,
+    one of them a bare line-drawn table given as many rows, filled as it mounts (the
+    dashboard reads today's tallies in `on_mount`, no worker), no services, no CSS."""
+    from bench.ui import _bare
+    from console.rules import indicators as rules
+
+    out: dict[str, Any] = {"screen": asyncio.run(_screen(path, max(rounds, 3)))}
+    rows = len(rules.KEYS)
+    out["bare_screen"] = asyncio.run(_bare(max(NODES), 0, rows, max(rounds, 3), at_mount=True))
     out["screen_nodes"] = [max(NODES)]
     return out
 
@@ -172,6 +183,9 @@ def past_only(path: Path, dates: int, derived: int) -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     if argv[0] == "--past":  # python -m bench.indicators --past COPY DATES DERIVED
         print(json.dumps(past_only(Path(argv[1]), int(argv[2]), int(argv[3]))))
+        return 0
+    if argv[0] == "--screen":  # python -m bench.indicators --screen COPY ROUNDS
+        print(json.dumps(screen_only(Path(argv[1]), int(argv[2]))))
         return 0
     print(json.dumps(measure(Path(argv[0]), int(argv[1]), int(argv[2]))))
     return 0

@@ -180,13 +180,19 @@ async def _first(path: Path, index: int) -> dict[str, Any]:
 
 
 async def _bare(
-    composed: int, mounted: int, table_rows: int, rounds: int, *, reuse: bool = False
+    composed: int,
+    mounted: int,
+    table_rows: int,
+    rounds: int,
+    *,
+    reuse: bool = False,
+    at_mount: bool = False,
 ) -> list[float]:
     from bench.bare import BareApp
 
     frames = Frames()
     loaded = Done("BareScreen", "on_bare_screen_loaded")
-    app = BareApp(composed, mounted, table_rows, reuse=reuse)
+    app = BareApp(composed, mounted, table_rows, reuse=reuse, at_mount=at_mount)
     times = []
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

@@ -156,7 +156,7 @@ class RecoveryConsole(App[None]):
 
         self.services.warm_up()
         # The review form's first open pays for neither its import nor its CSS.
-        self.post_message(self.ScreensImported(import_screens()))
+        self.post_message(self.ScreensImported(import_screens(self.services.staff.roles)))
         # What start-up made lives as long as the console: out of the collector's sight,
         # a full collection no longer walks it (pauses of ~100 ms every few screens).
         gc.freeze()

@@ -25,6 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from console.rules.vocab import Role
 from console.services.roles import Action, allowed
 
 if TYPE_CHECKING:
@@ -99,13 +100,23 @@ def _screen(module: str, name: str) -> Any:
 # its first open. After the list's first frame the modules are imported in a thread (no
 # widget is made there) and the CSS read on the UI thread, as Textual does on a first push,
 # so that push finds it read. Only classes and CSS: every form is still a new screen built
-# from its own draft (hazard H117).
-AHEAD = (("screens.review.kind", "ReviewKindModal"), ("screens.review.screen", "ReviewScreen"))
+# from its own draft (hazard H117). The dashboard (issue 17) is loaded ahead only for the
+# roles that may open it; its screen too is new at each open.
+AHEAD: tuple[tuple[str, str, Action | None], ...] = (
+    ("screens.review.kind", "ReviewKindModal", None),
+    ("screens.review.screen", "ReviewScreen", None),
+    ("screens.indicators.dashboard", "IndicatorsScreen", Action.VIEW_REPORTS),
+)
 
 
-def import_screens() -> list[type[Screen[Any]]]:
-    """The screen classes of AHEAD, imported (safe off the UI thread)."""
-    return [_screen(module, name) for module, name in AHEAD]
+def import_screens(roles: frozenset[Role]) -> list[type[Screen[Any]]]:
+    """The screen classes of AHEAD these roles may open, imported (safe off the UI
+    thread)."""
+    return [
+        _screen(module, name)
+        for module, name, needs in AHEAD
+        if needs is None or allowed(roles, needs)
+    ]
 
 
 def css_paths(screen: type[Screen[Any]]) -> list[Path]:
