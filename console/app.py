@@ -82,6 +82,9 @@ class RecoveryConsole(App[None]):
         idle: IdleWatch | None = None,
     ) -> None:
         """`lock_minutes`: the user's own shorter idle lock; `idle`: tests' own watch."""
+        # The imported modules live as long as the console: frozen, the full collection
+        # the first screen's widgets set off does not walk them all (30-60 ms at start).
+        gc.freeze()
         super().__init__()
         self.services = services
         self.bootstrapped = bootstrapped

@@ -9,10 +9,10 @@ still arrives as the character.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
 from textual import _ansi_sequences
-from textual.widgets import TextArea
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -40,8 +40,10 @@ def tab_is_its_own(focused: Widget | None, key: str) -> bool:
     screen = focused.screen
     if getattr(screen, "_held", None) is not None:
         return True
+    # No TextArea can be on screen before its module is loaded; start-up need not load it.
+    text_area = sys.modules.get("textual.widgets._text_area")
     for node in focused.ancestors_with_self:
-        if isinstance(node, TextArea) and node.tab_behavior == "indent":
+        if text_area and isinstance(node, text_area.TextArea) and node.tab_behavior == "indent":
             return True
         for binding in node._bindings.key_to_bindings.get(key, ()):
             if binding.action not in FOCUS_ACTIONS or binding.show:

@@ -17,14 +17,17 @@ from console.services.dto import PatientInput
 # Tables and rules the first page does not use, loaded after the first frame.
 DEFERRED = (
     "db.models.careplan",
+    "db.models.history",
     "db.models.letter",
     "db.models.linkage",
     "db.models.records",
     "db.models.review",
     "console.rules.top",
 )
+# Loaded only by the first write that needs them.
+ON_USE = ("console.services.tallies", "console.services.history_tallies")
 CHILD = (
-    f"DEFERRED = {DEFERRED!r}\n"
+    f"DEFERRED = {DEFERRED!r}\nON_USE = {ON_USE!r}\n"
     + """
 import json, sys
 import pendulum
@@ -40,6 +43,7 @@ practice = services.practice.get()
 page = services.patients.search("")
 pending = any(r._new_mappers for r in mapperlib._all_registries())
 deferred = sorted(m for m in DEFERRED if m in sys.modules)
+on_use = sorted(m for m in ON_USE if m in sys.modules)
 services.warm_up()
 print(json.dumps({
     "rows": len(page.rows),
@@ -47,6 +51,7 @@ print(json.dumps({
     "pending_before_warm_up": pending,
     "pending_after": any(r._new_mappers for r in mapperlib._all_registries()),
     "deferred_before_warm_up": deferred,
+    "on_use_before_warm_up": on_use,
     "deferred_after": sorted(m for m in DEFERRED if m in sys.modules),
 }))
 """
@@ -76,4 +81,5 @@ def test_first_page_needs_no_mapper_and_no_postgresql_dialect(
     assert seen["pending_before_warm_up"] is True
     assert seen["pending_after"] is False
     assert seen["deferred_before_warm_up"] == []
+    assert seen["on_use_before_warm_up"] == []
     assert seen["deferred_after"] == sorted(DEFERRED)  # every mapper configured needs them

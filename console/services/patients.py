@@ -13,7 +13,6 @@ from console.rules import caches as cache_rules
 from console.rules import search as search_rules
 from console.rules import validate
 from console.rules.flags import flag_limits, list_flags, review_overdue
-from console.services import history_tallies, tallies
 from console.services.dto import (
     Keyworker,
     PageKey,
@@ -224,6 +223,8 @@ class PatientService:
                     {"nhs_number": "a patient with this NHS number is already registered"}
                 )
             changed = sorted(k for k, v in clean.items() if getattr(row, k) != v)
+            from console.services import history_tallies, tallies  # not before the first page
+
             held = tallies.held_row(tx.session, row)
             for key, value in clean.items():
                 setattr(row, key, value)
