@@ -299,8 +299,17 @@ class IndicatorsScreen(ConsoleScreen[None]):
             error = event.worker.error
             if isinstance(error, ServiceError):  # a login or date the service refused
                 self.notify(str(error), severity="error", timeout=6)
-                if self.keyworker or self.as_at is not None:
-                    self.keyworker, self.as_at, self.trend = "", None, {}
-                    self._reload()
+                self._keep_shown_scope()
                 return
             self.host.report_error(error)
+
+    def _keep_shown_scope(self) -> None:
+        """A refused login or date leaves the figures on screen, and their scope, as they
+        were: the next `d` or `k` starts from what is shown, not from a half-changed one."""
+        board = self.board
+        if board is None:
+            self.keyworker, self.as_at = "", None
+            return
+        self.keyworker = board.keyworker or ""
+        self.as_at = board.as_at if board.from_history else None
+        self.on_indicators_screen_loaded(self.Loaded(board))

@@ -4,6 +4,7 @@ indicator opens its gap list (the shared patient table), `enter` there the summa
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 
@@ -142,8 +143,14 @@ async def test_keyworker_and_date_filters(populated: Services) -> None:
         assert "as at 31 Jan 2026" in str(screen.query_one("#title").render())
         await pilot.press("k", *"nobody-here", "enter")
         await settle(pilot)
-        assert screen.keyworker == "" and screen.as_at is None  # refused: back to the whole
+        # Refused: the date shown stays, and so does the title saying so.
+        assert screen.keyworker == "" and screen.as_at == dt.date(2026, 1, 31)
+        assert screen.board is not None and screen.board.from_history
+        assert "as at 31 Jan 2026" in str(screen.query_one("#title").render())
+        await pilot.press("d", "ctrl+u", "enter")  # emptied: today, for the whole practice
+        await settle(pilot)
         assert screen.board is not None and not screen.board.from_history
+        assert "whole practice, today" in str(screen.query_one("#title").render())
 
 
 async def test_the_trend_fills_in_from_history_with_a_progress_bar(
