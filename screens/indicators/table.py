@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
 from console.rules import indicators as rules
-from screens.widgets.line_table import LineTable
+from screens.widgets.line_table import LineTable, cursor_bindings
 
 BAR = 18
 CURSOR = "▶"  # the cursor row is marked by a character too, so it shows without colour
@@ -46,14 +46,7 @@ class IndicatorTable(LineTable[rules.Count]):
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"indicator-table--header", "indicator-table--cursor"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Previous", show=False, id="indicator-table.up"),
-        Binding("down", "cursor(1)", "Next", show=False, id="indicator-table.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="indicator-table.page-up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="indicator-table.page-down"),
-        Binding("home", "first", "First", show=False, id="indicator-table.first"),
-        Binding("end", "last", "Last", show=False, id="indicator-table.last"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = cursor_bindings("indicator-table")
 
     class Chosen(Message):
         """A row double-clicked (enter is the screen's own key)."""

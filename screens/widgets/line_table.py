@@ -12,11 +12,35 @@ from typing import Generic, TypeVar
 
 from rich.style import Style
 from textual import events
+from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 
 RowT = TypeVar("RowT")
+
+
+def cursor_bindings(prefix: str | None = None, noun: str = "") -> list[BindingType]:
+    """The cursor keys every line table answers (its actions are LineTable's); `prefix`
+    names their ids (the keymap's), `noun` what a row is in the help ("Next patient")."""
+    keys = (
+        ("up", "cursor(-1)", "Previous", "up"),
+        ("down", "cursor(1)", "Next", "down"),
+        ("pageup", "page(-1)", "Page up", "page-up"),
+        ("pagedown", "page(1)", "Page down", "page-down"),
+        ("home", "first", "First", "first"),
+        ("end", "last", "Last", "last"),
+    )
+    return [
+        Binding(
+            key,
+            action,
+            f"{words} {noun}" if noun and not words.startswith("Page") else words,
+            show=False,
+            id=f"{prefix}.{name}" if prefix else None,
+        )
+        for key, action, words, name in keys
+    ]
 
 
 class LineTable(ScrollView, Generic[RowT], can_focus=True):

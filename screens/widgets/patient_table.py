@@ -12,14 +12,13 @@ from functools import lru_cache
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.message import Message
 from textual.strip import Strip
 
 from console import format as fmt
 from console.rules.flags import shown
 from console.services.dto import PageKey, PatientPage, PatientRow
-from screens.widgets.line_table import LineTable
+from screens.widgets.line_table import LineTable, cursor_bindings
 
 MARKER = "▶"  # the cursor row is marked by a character too, so it shows without colour
 LOAD_AHEAD = 10  # ask for the next page when the cursor is this close to the end
@@ -159,14 +158,7 @@ class PatientTable(LineTable[PatientRow]):
     }
     """
 
-    BINDINGS = [
-        Binding("up", "cursor(-1)", "Previous patient", show=False, id="patient-table.up"),
-        Binding("down", "cursor(1)", "Next patient", show=False, id="patient-table.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="patient-table.page-up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="patient-table.page-down"),
-        Binding("home", "first", "First patient", show=False, id="patient-table.first"),
-        Binding("end", "last", "Last patient", show=False, id="patient-table.last"),
-    ]
+    BINDINGS = cursor_bindings("patient-table", "patient")
 
     class Selected(Message):
         """The user chose a row (enter is handled by the screen; this is the mouse)."""

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.strip import Strip
 
-from screens.widgets.line_table import LineTable
+from screens.widgets.line_table import LineTable, cursor_bindings
 
 MARK = "■"
 CURSOR = "▶"  # the cursor row is marked by a character too, so it shows without colour
@@ -52,14 +52,7 @@ class WorkTable(LineTable[WorkRow]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "cursor(-1)", "Previous", show=False),
-        Binding("down", "cursor(1)", "Next", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = cursor_bindings()
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -15,7 +15,7 @@ from console.clock import FixedClock
 from console.services import Services
 from console.services.dto import PatientInput
 from db.engine import make_engine
-from tests.conftest import TODAY
+from tests.conftest import TODAY, _sqlite_copy
 
 # A patient with a name no demonstration patient has, so searches have one clear answer.
 KNOWN = PatientInput(
@@ -70,9 +70,7 @@ def _populate(services: Services) -> Services:
 def populated_template(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `populated` caseload built once per worker, through the product as each test
     built it before (0.8 s a test); each test starts from a copy, as the console restarted."""
-    path = tmp_path_factory.mktemp("populated") / "practice.db"
-    shutil.copyfile(sqlite_template, path)
-    path.chmod(0o600)
+    path = _sqlite_copy(sqlite_template, tmp_path_factory.mktemp("populated"))
     engine = make_engine(f"sqlite:///{path}", create=False)
     services = Services(engine, login="tester", clock=FixedClock(TODAY))
     services.identify()
