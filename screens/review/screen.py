@@ -126,6 +126,7 @@ class ReviewScreen(
         self.hold_keys()  # until the first field has the cursor
 
     def compose(self) -> ComposeResult:
+        self._load()  # the read runs while the screen is built (its SQL frees the GIL)
         yield Header(icon="≡")
         yield Static("Opening the review…", id="title")
         yield Static("", id="tabs")
@@ -134,9 +135,6 @@ class ReviewScreen(
         yield Line("", id="hint")
         yield Line("", id="message")
         yield ReadyFooter()
-
-    def on_mount(self) -> None:
-        self._load()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
