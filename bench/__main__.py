@@ -1,7 +1,9 @@
 """`make bench`: every figure at RC_BENCH_PATIENTS (default 260,000) and at 10,000
-patients, printed as one table beside its raw baseline (docs/performance.md).
+patients, printed as one table beside its raw baseline (docs/performance.md), then each
+figure's median at 10,000, 100,000 and the large size (the growth table).
 
     RC_BENCH_PATIENTS=10000 make bench    # the small size alone: a quick run
+    RC_BENCH_SIZES=10000,260000           # the sizes measured (default 10k, 100k, large)
     RC_BENCH_ROUNDS=20                    # samples per interactive figure (default 20)
     RC_BENCH_IMPORT_ROWS=50000            # rows the import figure imports
     RC_BENCH_PAST_ROUNDS=2                # past as-at dates the indicators figure derives
@@ -25,10 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from bench import commands, data, reviews, startup
-from bench.table import Check, Figure, Row, Target, Unit, render
+from bench.table import Check, Figure, Row, Target, Unit, render, render_growth
 
 SMALL = 10_000
+MIDDLE = 100_000  # the growth table's middle size (RC_BENCH_SIZES)
 FIRST_RUNS = 3
+# What staff wait for at a key: these must not grow with the caseload (the growth table).
+INTERACTIVE = {"keystroke", "summary", "worklist", "review_first", "review_later",
+               "startup", "save", "finalise", "ind_screen", "ind_service"}  # fmt: skip
 
 
 def child_json(*args: str) -> Any:
@@ -109,59 +115,61 @@ def indicator_figures(i: dict[str, Any]) -> dict[str, tuple[Figure, Figure | Non
     }
 
 
+def figures(m: dict[str, Any]) -> dict[str, tuple[Figure, Figure | None]]:
+    """Each figure at one size: ours, and the raw baseline from the same run."""
+    ours, bare = m["screens"]["ours"], m["screens"]["bare"]
+    s, c = m["startup"], m["commands"]
+    ms, rate, mb = Unit.MS, Unit.PER_S, Unit.MB
+    return {
+        "keystroke": (Figure.of(ours["keystroke"], ms), Figure.of(bare["keystroke"], ms)),
+        "summary": (Figure.of(ours["summary"], ms), Figure.of(bare["summary"], ms)),
+        "worklist": (Figure.of(ours["worklist"], ms), Figure.of(bare["worklist"], ms)),
+        "review_first": (
+            Figure.of(m["review_first"], ms),
+            Figure.of(m["review_first_bare"], ms),
+        ),
+        "review_later": (
+            Figure.of(ours["review_later"], ms),
+            Figure.of(bare["review_later"], ms),
+        ),
+        "startup": (Figure.of(s["startup"], ms), Figure.of(s["startup_bare"], ms)),
+        "save": (
+            Figure.of(m["reviews"]["save_draft"], ms),
+            Figure.of(m["reviews"]["save_raw"], ms),
+        ),
+        "finalise": (
+            Figure.of(m["reviews"]["finalise"], ms),
+            Figure.of(m["reviews"]["save_raw"], ms),
+        ),
+        "letters": (
+            Figure.of(c["letters"] / c["letters_s"], rate),
+            Figure.of(c["letters"] / c["letters_raw_s"], rate),
+        ),
+        "letters_rss": (Figure.of(c["letters_rss"], mb), Figure.of(c["letters_raw_rss"], mb)),
+        "export": (
+            Figure.of(c["exported"] / c["export_s"], rate),
+            Figure.of(c["exported"] / c["export_raw_s"], rate),
+        ),
+        "export_rss": (Figure.of(c["export_rss"], mb), Figure.of(c["export_raw_rss"], mb)),
+        "import": (
+            Figure.of(c["imported"] / c["import_s"], rate),
+            Figure.of(c["imported"] / c["import_raw_s"], rate),
+        ),
+        "import_rss": (Figure.of(c["import_rss"], mb), Figure.of(c["import_raw_rss"], mb)),
+        "console_rss": (Figure.of(m["console_rss"], mb), Figure.of(s["bare_rss"], mb)),
+        **indicator_figures(m["indicators"]),
+        "backup": (
+            Figure.of(c["backup_mb"] / c["backup_s"], Unit.MB_PER_S),
+            Figure.of(c["backup_mb"] / c["backup_raw_s"], Unit.MB_PER_S),
+        ),
+        "backup_rss": (Figure.of(c["backup_rss"], mb), Figure.of(c["backup_raw_rss"], mb)),
+        "record_rss": (Figure.of(c["record_rss"], mb), None),
+        "record_json_rss": (Figure.of(c["record_json_rss"], mb), None),
+    }
+
+
 def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
     """The table's rows from one size's samples, with the small size's for growth."""
-
-    def figures(m: dict[str, Any]) -> dict[str, tuple[Figure, Figure | None]]:
-        ours, bare = m["screens"]["ours"], m["screens"]["bare"]
-        s, c = m["startup"], m["commands"]
-        ms, rate, mb = Unit.MS, Unit.PER_S, Unit.MB
-        return {
-            "keystroke": (Figure.of(ours["keystroke"], ms), Figure.of(bare["keystroke"], ms)),
-            "summary": (Figure.of(ours["summary"], ms), Figure.of(bare["summary"], ms)),
-            "worklist": (Figure.of(ours["worklist"], ms), Figure.of(bare["worklist"], ms)),
-            "review_first": (
-                Figure.of(m["review_first"], ms),
-                Figure.of(m["review_first_bare"], ms),
-            ),
-            "review_later": (
-                Figure.of(ours["review_later"], ms),
-                Figure.of(bare["review_later"], ms),
-            ),
-            "startup": (Figure.of(s["startup"], ms), Figure.of(s["startup_bare"], ms)),
-            "save": (
-                Figure.of(m["reviews"]["save_draft"], ms),
-                Figure.of(m["reviews"]["save_raw"], ms),
-            ),
-            "finalise": (
-                Figure.of(m["reviews"]["finalise"], ms),
-                Figure.of(m["reviews"]["save_raw"], ms),
-            ),
-            "letters": (
-                Figure.of(c["letters"] / c["letters_s"], rate),
-                Figure.of(c["letters"] / c["letters_raw_s"], rate),
-            ),
-            "letters_rss": (Figure.of(c["letters_rss"], mb), Figure.of(c["letters_raw_rss"], mb)),
-            "export": (
-                Figure.of(c["exported"] / c["export_s"], rate),
-                Figure.of(c["exported"] / c["export_raw_s"], rate),
-            ),
-            "export_rss": (Figure.of(c["export_rss"], mb), Figure.of(c["export_raw_rss"], mb)),
-            "import": (
-                Figure.of(c["imported"] / c["import_s"], rate),
-                Figure.of(c["imported"] / c["import_raw_s"], rate),
-            ),
-            "import_rss": (Figure.of(c["import_rss"], mb), Figure.of(c["import_raw_rss"], mb)),
-            "console_rss": (Figure.of(m["console_rss"], mb), Figure.of(s["bare_rss"], mb)),
-            **indicator_figures(m["indicators"]),
-            "backup": (
-                Figure.of(c["backup_mb"] / c["backup_s"], Unit.MB_PER_S),
-                Figure.of(c["backup_mb"] / c["backup_raw_s"], Unit.MB_PER_S),
-            ),
-            "backup_rss": (Figure.of(c["backup_rss"], mb), Figure.of(c["backup_raw_rss"], mb)),
-            "record_rss": (Figure.of(c["record_rss"], mb), None),
-            "record_json_rss": (Figure.of(c["record_json_rss"], mb), None),
-        }
 
     c = big["commands"]
     shape = big["screens"]["ours"]
@@ -224,6 +232,7 @@ def rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
             targets,
             small=theirs[key][0] if key in theirs else None,
             note=note,
+            interactive=key in INTERACTIVE,
         )
         for key, name, targets, note in spec
     ]
@@ -246,6 +255,7 @@ def audit_rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
             (Target(Check.P95_BELOW, 50),),
             small=Figure.of(b["service"][key], Unit.MS) if b else None,
             note=f"{n} events; raw: the keyset query with sqlite3",
+            interactive=True,
         ))  # fmt: skip
         out.append(Row(
             f"audit viewer, {what}, key → painted",
@@ -254,6 +264,7 @@ def audit_rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
             (Target(Check.P95_BELOW, 200),),
             small=Figure.of(b["frame"][key], Unit.MS) if b else None,
             note="n (older page) or ctrl+s in the filter dialog",
+            interactive=True,
         ))  # fmt: skip
     return out
 
@@ -272,7 +283,10 @@ def main() -> int:
     )
     print(f"Recovery Console benchmarks, {platform.python_version()}, {os.cpu_count()} cores, "
           f"load {os.getloadavg()[0]:.1f}, commit {head or 'unknown'}")  # fmt: skip
-    sizes = [SMALL] if patients == SMALL else [SMALL, patients]
+    sizes = sorted({SMALL, patients})
+    if patients > MIDDLE:  # the growth table's middle size, unless told otherwise
+        given = os.environ.get("RC_BENCH_SIZES", f"{SMALL},{MIDDLE},{patients}")
+        sizes = sorted({SMALL, patients, *(int(n) for n in given.split(",") if n.strip())})
     cached = {size: database(size) for size in sizes}  # any build first, then the figures
     measured = {}
     dump = os.environ.get("RC_BENCH_JSON")
@@ -284,13 +298,17 @@ def main() -> int:
         measured[size]["commands"]["due_within"] = due_within
         if dump:
             Path(dump).write_text(json.dumps(measured))
-        if size != patients:  # the small size's own table, in case the large one fails
+        if size == SMALL:  # the small size's own table, in case a larger one fails
             print(render(rows(measured[size], None)), flush=True)
     big = measured[patients]
     small = measured[SMALL] if patients != SMALL else None
     print()
     print(f"At {patients:,} patients (growth column: the same figure at {SMALL:,}):")
     print(render(rows(big, small)))
+    if len(sizes) > 2:
+        print()
+        print("Growth: each figure's median at every size")
+        print(render_growth(sizes, [rows(measured[n], None) for n in sizes]))
     print(f"load average after the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return 0
 

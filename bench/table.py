@@ -1,5 +1,6 @@
-"""The one table `make bench` prints: figure, target, raw baseline, median, p95, ratio of
-medians, met or not, and the same figure at 10,000 patients (growth)."""
+"""The table `make bench` prints: figure, target, raw baseline, median, p95, ratio of
+medians, met or not, and the same figure at 10,000 patients (growth); then the growth
+table, each figure's median at every size measured."""
 
 from __future__ import annotations
 
@@ -95,6 +96,7 @@ class Row:
     targets: tuple[Target, ...] = ()
     small: Figure | None = None  # the same figure at the small size, for growth
     note: str = ""
+    interactive: bool = False  # what a key waits for: must not grow with the caseload
 
     @property
     def ratio(self) -> float | None:
@@ -157,3 +159,34 @@ def render(rows: list[Row]) -> str:
     out += [line(c) for c in table[1:]]
     notes = [f"- {r.name}: {r.note}" for r in rows if r.note]
     return "\n".join(out + (["", *notes] if notes else []))
+
+
+GROWTH_LIMIT = 1.2  # an interactive figure at the large size, times its small-size median
+
+
+def render_growth(sizes: list[int], by_size: list[list[Row]]) -> str:
+    """Each figure's median at every size (rows matched by name), the largest over the
+    smallest, and for an interactive figure whether that stays within GROWTH_LIMIT."""
+    named = [{r.name: r for r in rows} for rows in by_size]
+    head = ("figure", *[f"{n:,}" for n in sizes], f"{sizes[-1]:,} ÷ {sizes[0]:,}",
+            f"≤ {GROWTH_LIMIT:g}× (interactive)")  # fmt: skip
+    table = [head]
+    for row in by_size[-1]:
+        found = [n.get(row.name) for n in named]
+        unit = row.ours.unit
+        medians = [_num(f.ours.median, unit) if f else "—" for f in found]
+        first = found[0]
+        times = row.ours.median / first.ours.median if first and first.ours.median else None
+        if unit.higher_is_better and times:
+            times = 1 / times  # a rate: above 1 means slower at the large size
+        held = "—"
+        if row.interactive and times is not None:
+            held = "yes" if times <= GROWTH_LIMIT else "NO"
+        table.append((row.name, *medians, f"{times:.2f}×" if times else "—", held))
+    widths = [max(len(line[i]) for line in table) for i in range(len(head))]
+
+    def line(values: tuple[str, ...]) -> str:
+        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
+
+    out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    return "\n".join(out + [line(c) for c in table[1:]])

@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 
 from bench import commands, data
-from bench.table import Check, Figure, Row, Target, Unit, render
+from bench.table import Check, Figure, Row, Target, Unit, render, render_growth
 
 
 def _state(path: Path) -> tuple[str, int, int]:
@@ -76,3 +76,25 @@ def test_the_table_marks_met_and_not_met() -> None:
     assert "| met " in table[2] and "NOT met" not in table[2]
     assert "NOT met" in table[3]
     assert "(×1.20)" in table[4]
+
+
+def test_the_growth_table_holds_an_interactive_figure_to_its_small_size() -> None:
+    def at(ms: float, name: str = "summary", interactive: bool = True) -> Row:
+        return Row(name, Figure.of([ms], Unit.MS), interactive=interactive)
+
+    def rate(per_s: float) -> Row:
+        return Row("import", Figure.of([per_s], Unit.PER_S))
+
+    sizes = [10_000, 100_000, 260_000]
+    by_size = [
+        [at(40.0), at(100.0, "worklist"), rate(12_000.0)],
+        [at(44.0), at(110.0, "worklist"), rate(10_000.0)],
+        [at(48.0), at(130.0, "worklist"), rate(8_000.0)],
+    ]
+    table = render_growth(sizes, by_size).splitlines()
+    assert "260,000 ÷ 10,000" in table[0]
+    summary, worklist, imported = ([c.strip() for c in line.split("|")[1:-1]] for line in table[2:])
+    assert summary == ["summary", "40.0 ms", "44.0 ms", "48.0 ms", "1.20×", "yes"]
+    assert worklist[-2:] == ["1.30×", "NO"]
+    # A rate that falls is growth too, and a command is not held to the limit.
+    assert imported[-2:] == ["1.50×", "—"]
