@@ -15,22 +15,41 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
+from console import clock
 from console.identity import os_login
 from db.models import AuditEvent
 from tests.cli.helpers import cli
+from tests.conftest import TODAY
 from tests.letters.conftest import Caseload
 
 OK, PROBLEM, BAD_INPUT, REFUSED = 0, 1, 2, 3
 
 
+# The process's system clock stopped at the caseload's day: who is due moves with the date.
+STOPPED = """
+import sys, pendulum
+from console import clock
+at = pendulum.parse(sys.argv.pop(1))
+clock.SystemClock.now = lambda self: at.in_timezone(self.tz)
+from console.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def run(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "console", "--db", db, "letters", "recall", *args],
+        [sys.executable, "-c", STOPPED, TODAY.isoformat(), "--db", db, "letters", "recall", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
         timeout=120,
     )
+
+
+@pytest.fixture(autouse=True)
+def stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The in-process CLI's clock too (`cli`), as STOPPED does for a real process."""
+    monkeypatch.setattr(clock.SystemClock, "now", lambda self: TODAY.in_timezone(self.tz))
 
 
 @pytest.fixture
