@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import events
 from textual.actions import SkipAction
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.command import Provider, SearchIcon
 from textual.message import Message
@@ -21,11 +22,14 @@ from textual.screen import Screen
 
 from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
+from screens.collector import IdleCollector
 from screens.lock import IdleLock, IdleWatch
 from screens.patients.list import PatientListScreen
+from screens.render_cache import release_removed_widgets
 from screens.terminal_keys import enter_moves_on, ignore_alt_digits, tab_is_its_own
 
 ignore_alt_digits()  # ESC 2 from tmux would otherwise type "™" into a field
+release_removed_widgets()  # Textual's colour cache held every removed widget's lines
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -46,7 +50,6 @@ def _area_provider() -> type[Provider]:
 
 # Rich's colour systems with 16 colours or fewer: use the terminal's own ANSI palette.
 FEW_COLOURS = ("standard", "windows")
-YOUNG_OBJECTS = 10_000  # allocations between young collections (Python: 700)
 
 
 class RecoveryConsole(App[None]):
@@ -86,9 +89,6 @@ class RecoveryConsole(App[None]):
         # The imported modules live as long as the console: frozen, the full collection
         # the first screen's widgets set off does not walk them all (30-60 ms at start).
         gc.freeze()
-        # A screen builds tens of thousands of short-lived objects: at Python's default
-        # (a young collection every 700) opening the review form spent 60-80 ms in them.
-        gc.set_threshold(YOUNG_OBJECTS, 10, 10)
         super().__init__()
         self.services = services
         self.bootstrapped = bootstrapped
@@ -96,6 +96,7 @@ class RecoveryConsole(App[None]):
         # The idle lock (screens/lock.py): the practice's minutes, read at each check.
         watch = idle or IdleWatch(personal_minutes=lock_minutes)
         self.idle_lock = IdleLock(self, watch, self._idle_minutes)
+        self.collector = IdleCollector(self, self.idle_lock.last_input, watch.now)
         if self.console.color_system in FEW_COLOURS:
             # A 16-colour terminal gets its own ANSI palette rather than truecolour squeezed
             # into 16. (NO_COLOR needs nothing here: Textual filters colour out itself.)
@@ -191,6 +192,18 @@ class RecoveryConsole(App[None]):
 
     def _idle_minutes(self) -> int:
         return self.practice.idle_minutes if self.practice is not None else 10
+
+    def on_unmount(self) -> None:
+        self.collector.release()
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        self.collector.screen_opening()  # no full collection while its widgets are built
+        return super().push_screen(*args, **kwargs)
+
+    def pop_screen(self) -> AwaitComplete:
+        done = super().pop_screen()
+        self.collector.screen_closed()  # its widgets are garbage: freed while staff read
+        return done
 
     async def on_event(self, event: events.Event) -> None:
         if self.idle_lock.swallow(event):  # the key that unlocks goes nowhere else

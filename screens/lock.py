@@ -96,6 +96,10 @@ class IdleLock:
     def locked(self) -> bool:
         return self._screen is not None
 
+    def last_input(self) -> float:
+        """When the last key, paste or click came (the watch's clock)."""
+        return self._last
+
     def seconds(self) -> float:
         watch = self._watch
         if watch.seconds is not None:

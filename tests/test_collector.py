@@ -1,0 +1,91 @@
+"""The console's garbage collection (screens/collector.py): held off while a screen opens,
+done while staff read, never held for long."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from screens.collector import HOLD_AT_MOST, QUIET, IdleCollector
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+class Timers:
+    def __init__(self) -> None:
+        self.due: list[tuple[float, Callable[[], object]]] = []
+
+    def set_timer(self, delay: float, callback: Callable[[], object]) -> None:
+        self.due.append((delay, callback))
+
+    def fire(self) -> float:
+        delay, callback = self.due.pop(0)
+        callback()
+        return delay
+
+
+@pytest.fixture(autouse=True)
+def collector_enabled() -> Iterator[None]:
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_collections_are_held_while_typing_and_released_once_quiet() -> None:
+    clock, hold, timers = Clock(), Clock(), Timers()
+    typed = [clock.t]
+    collector = IdleCollector(timers, lambda: typed[0], clock, hold)
+    collector.screen_opening()
+    assert not gc.isenabled()
+    clock.t += 0.1
+    hold.t += 0.1
+    typed[0] = clock.t  # a key: not yet
+    clock.t += QUIET / 2
+    hold.t += QUIET / 2
+    timers.fire()
+    assert not gc.isenabled() and timers.due  # looks again once it could be quiet
+    clock.t += QUIET
+    hold.t += QUIET
+    timers.fire()
+    assert gc.isenabled() and not timers.due
+    assert collector.collections == 0  # nothing closed: nothing to collect
+
+
+def test_a_closed_screen_is_collected_once_quiet() -> None:
+    clock, timers = Clock(), Timers()
+    collector = IdleCollector(timers, lambda: 0.0, clock)
+    collector.screen_closed()
+    timers.fire()
+    assert collector.collections == 1 and gc.isenabled()
+
+
+def test_the_interpreter_is_never_held_off_for_long_even_while_typing() -> None:
+    clock, hold, timers = Clock(), Clock(), Timers()
+    collector = IdleCollector(timers, clock, clock, hold)  # a key at every moment
+    collector.screen_opening()
+    waited = 0.0
+    while not gc.isenabled():
+        hold.t += timers.due[0][0]
+        waited += timers.fire()
+        assert waited <= HOLD_AT_MOST + QUIET
+    assert hold.t - 100.0 >= HOLD_AT_MOST
+
+
+def test_release_gives_the_interpreter_back_its_collections() -> None:
+    collector = IdleCollector(Timers(), lambda: 0.0)
+    collector.screen_opening()
+    assert not gc.isenabled()
+    collector.release()
+    assert gc.isenabled()

@@ -1,0 +1,46 @@
+"""A closed screen's widgets are freed while staff read, not left to a full collection
+in the middle of the next opening (screens/collector.py)."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from console.app import RecoveryConsole
+from console.services import Services
+from screens.collector import QUIET
+from screens.review.screen import ReviewScreen
+from tests.ui.helpers import settle
+
+
+@pytest.fixture
+def no_automatic_collection() -> Iterator[None]:
+    """Only the console's own collection can free a closed screen's cycles."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
+
+
+async def test_a_closed_review_form_is_freed_once_staff_pause(
+    populated: Services, no_automatic_collection: None
+) -> None:
+    app = RecoveryConsole(populated)
+    review_id = populated.summary.open(1).reviews[-1].id
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ReviewScreen(review_id=review_id, read_only=True))
+        await settle(pilot)
+        form = weakref.ref(app.screen)
+        assert isinstance(form(), ReviewScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert form() is not None  # a cycle: still there straight after closing
+        collected = app.collector.collections
+        await pilot.pause(QUIET * 3)
+        assert app.collector.collections == collected + 1
+        assert form() is None
+    assert not gc.isenabled()  # the test's own setting, given back when the console closed
