@@ -70,8 +70,13 @@ class IdleCollector:
         quiet_for = self._now() - self._last_input()
         held = self._held_since
         held_for = self._hold_clock() - held if held is not None else 0.0
-        if quiet_for < QUIET and held_for < HOLD_AT_MOST:
-            wait = min(QUIET - quiet_for, HOLD_AT_MOST - held_for)
+        if quiet_for < QUIET:  # typing: never collect now
+            if held is not None and held_for >= HOLD_AT_MOST:
+                self.release()  # the interpreter's own collections, as before
+                held = None
+            wait = QUIET - quiet_for
+            if held is not None:
+                wait = min(wait, HOLD_AT_MOST - held_for)
             self._timers.set_timer(max(wait, 0.01), self.check)
             return
         self._waiting = False

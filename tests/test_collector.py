@@ -73,14 +73,24 @@ def test_a_closed_screen_is_collected_once_quiet() -> None:
 
 def test_the_interpreter_is_never_held_off_for_long_even_while_typing() -> None:
     clock, hold, timers = Clock(), Clock(), Timers()
-    collector = IdleCollector(timers, clock, clock, hold)  # a key at every moment
+    typed = [clock.t]
+    collector = IdleCollector(timers, lambda: typed[0], clock, hold)
     collector.screen_opening()
+    collector.screen_closed()
     waited = 0.0
-    while not gc.isenabled():
-        hold.t += timers.due[0][0]
+    while not gc.isenabled():  # a key just before every look
+        step = timers.due[0][0]
+        clock.t += step
+        hold.t += step
+        typed[0] = clock.t
         waited += timers.fire()
         assert waited <= HOLD_AT_MOST + QUIET
     assert hold.t - 100.0 >= HOLD_AT_MOST
+    # Given back, but nothing collected while the keys keep coming: that waits for a pause.
+    assert collector.collections == 0 and timers.due
+    clock.t += 2 * QUIET
+    timers.fire()
+    assert collector.collections == 1 and not timers.due
 
 
 def test_release_gives_the_interpreter_back_its_collections() -> None:
