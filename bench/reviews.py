@@ -79,14 +79,17 @@ def _raw(conn: sqlite3.Connection, patient_id: int, goals: int) -> float:
 
 
 def measure(copy: Path) -> dict[str, list[float]]:
-    """On the run's working copy: a clinician saves and finalises ROUNDS reviews."""
+    """On the run's working copy: a clinician saves and finalises ROUNDS reviews. The raw
+    baseline writes its rows, and an event outside the hash chain, into a copy of its
+    own: in the run's copy that event would break the chain `backup` then verifies."""
+    raw_copy = data.copy_database(copy, copy.with_name("reviews-raw.db"))
     services = data.services_for(copy)
     services.staff_admin.add("bench-gp", "Bench GP", ["clinician"])
     from console.services import Services
 
     gp = Services(make_engine(copy, create=False), login="bench-gp", clock=services.clock)
     gp.identify()
-    raw = sqlite3.connect(copy, isolation_level=None)
+    raw = sqlite3.connect(raw_copy, isolation_level=None)
     raw.execute("PRAGMA synchronous=FULL")
     raw.execute("PRAGMA foreign_keys=ON")
     saves: list[float] = []
@@ -108,4 +111,5 @@ def measure(copy: Path) -> dict[str, list[float]]:
     for patient_id in patients[ROUNDS:]:
         base.append(_raw(raw, patient_id, 4))
     raw.close()
+    raw_copy.unlink()
     return {"save_draft": saves, "finalise": finals, "save_raw": base}

@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from bench import commands, data
+import pytest
+
+from bench import commands, data, reviews
 from bench.table import Check, Figure, Row, Target, Unit, render, render_growth
 
 
@@ -98,3 +100,19 @@ def test_the_growth_table_holds_an_interactive_figure_to_its_small_size() -> Non
     assert worklist[-2:] == ["1.30×", "NO"]
     # A rate that falls is growth too, and a command is not held to the limit.
     assert imported[-2:] == ["1.50×", "—"]
+
+
+def test_the_review_saves_leave_the_runs_audit_chain_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw baseline's event is outside the chain: it goes to a copy of its own, so the
+    commands measured after it (backup verifies the chain) find the run's copy whole."""
+    monkeypatch.setattr(reviews, "ROUNDS", 2)
+    cached, _ = data.database(300, cache=tmp_path / "cache")
+    work = data.working_copy(cached, tmp_path)
+    data.add_cli_login(work)  # as make bench does: the copy's chain anchored
+    saved = reviews.measure(work)
+    assert len(saved["finalise"]) == 2 and len(saved["save_raw"]) == 2
+    ran = commands.console(work, "backup", str(tmp_path / "backup.db"))  # as make bench next
+    assert "Backup good" in ran.stdout and "audit log intact" in ran.stdout
+    assert not (tmp_path / "reviews-raw.db").exists()
