@@ -149,16 +149,21 @@ def cells(row: Row) -> tuple[str, ...]:
 
 def render(rows: list[Row]) -> str:
     """A Markdown table, aligned for reading in a terminal and pasting into the docs."""
-    table = [HEADER, *[cells(r) for r in rows]]
-    widths = [max(len(line[i]) for line in table) for i in range(len(HEADER))]
+    notes = [f"- {r.name}: {r.note}" for r in rows if r.note]
+    return "\n".join(
+        [_markdown([HEADER, *[cells(r) for r in rows]]), *(["", *notes] if notes else [])]
+    )
+
+
+def _markdown(table: list[tuple[str, ...]]) -> str:
+    """Rows of cells (the first the header) as an aligned Markdown table."""
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
 
     def line(values: tuple[str, ...]) -> str:
         return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
 
-    out = [line(HEADER), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    out += [line(c) for c in table[1:]]
-    notes = [f"- {r.name}: {r.note}" for r in rows if r.note]
-    return "\n".join(out + (["", *notes] if notes else []))
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(table[0]), rule, *(line(c) for c in table[1:])])
 
 
 GROWTH_LIMIT = 1.2  # an interactive figure at the large size, times its small-size median
@@ -183,10 +188,4 @@ def render_growth(sizes: list[int], by_size: list[list[Row]]) -> str:
         if row.interactive and times is not None:
             held = "yes" if times <= GROWTH_LIMIT else "NO"
         table.append((row.name, *medians, f"{times:.2f}×" if times else "—", held))
-    widths = [max(len(line[i]) for line in table) for i in range(len(head))]
-
-    def line(values: tuple[str, ...]) -> str:
-        return "| " + " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)) + " |"
-
-    out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    return "\n".join(out + [line(c) for c in table[1:]])
+    return _markdown(table)
