@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision this code knows; a test checks it against the scripts' head.
-HEAD = "0019_indicator_history"
+HEAD = "0020_worklist_drift_index"
 KNOWN = (
     "0001_baseline",
     "0002_given_name_index",
@@ -30,6 +30,7 @@ KNOWN = (
     "0018_history_indexes",  # merged before 0017, which follows it
     "0017_indicator_tallies",
     "0019_indicator_history",
+    "0020_worklist_drift_index",
 )
 
 

@@ -7,6 +7,10 @@ from sqlmodel import Field, SQLModel
 
 # Search keys compare byte-wise on both backends, so a prefix is an index range.
 KEY_TYPE = sa.String(60).with_variant(sa.String(60, collation="C"), "postgresql")
+# Everyone with a medicine on the row, in force or from a dose change: the worklist's
+# drift guard walks these alone, not the discharged and deceased before them (issue 19).
+# The query names the same text, so SQLite can prove it may use the partial index.
+ON_OST = "current_medicine != '' OR pending_medicine != ''"
 
 
 class Patient(SQLModel, table=True):
@@ -14,6 +18,13 @@ class Patient(SQLModel, table=True):
         sa.Index("ix_patient_family_key", "family_key", "given_key"),
         sa.Index("ix_patient_given_family", "given_key", "family_key"),
         sa.Index("ix_patient_status_next_review", "status", "next_review_due"),
+        # Migration 0020; PostgreSQL's copy of the condition: db.models.records.postgresql_options.
+        sa.Index(
+            "ix_patient_ost_status_review",
+            "status",
+            "next_review_due",
+            sqlite_where=sa.text(ON_OST),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

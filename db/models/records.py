@@ -97,6 +97,12 @@ class HealthCheck(SQLModel, table=True):
 def postgresql_options() -> None:
     """The PostgreSQL-only index options, set when an engine for PostgreSQL is made: naming
     a dialect's option loads that dialect, which cost every SQLite start-up ~27 ms."""
-    table = Episode.__table__  # type: ignore[attr-defined]
-    (index,) = (i for i in table.indexes if i.name == "uq_episode_open")
-    index.dialect_options["postgresql"]["where"] = EPISODE_OPEN
+    from db.models.patient import ON_OST, Patient
+
+    for model, name, where in (
+        (Episode, "uq_episode_open", EPISODE_OPEN),
+        (Patient, "ix_patient_ost_status_review", sa.text(ON_OST)),
+    ):
+        table = model.__table__  # type: ignore[attr-defined]
+        (index,) = (i for i in table.indexes if i.name == name)
+        index.dialect_options["postgresql"]["where"] = where

@@ -99,12 +99,11 @@ class WorklistScreen(ConsoleScreen[None]):
         yield Header(icon="≡")
         yield Static("Worklist: loading…", id="title")
         yield WorkTable(id="work")
-        yield ProgressBar(id="progress", show_eta=False)
+        bar = ProgressBar(id="progress", show_eta=False)
+        bar.display = False  # hidden from the first layout, not laid out twice
+        yield bar
         yield Static("", id="status")
         yield ReadyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#progress", ProgressBar).display = False
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+import pendulum
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from console.letters import milestones
 from console.services.dto import PatientInput
 from db.queries import worklist as queries
 from tests.conftest import StaffFactory
@@ -65,6 +68,28 @@ def test_drift_guard_listed(caseload: Caseload) -> None:
     assert not by_id[pid].recall
 
 
+def _plans(engine: sa.Engine, run: Callable[[Session], object]) -> list[str]:
+    """Each select's query plan, as SQLite would run it."""
+    captured: list[tuple[str, object]] = []
+
+    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT"):
+            captured.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", grab)
+    try:
+        with Session(engine) as session:
+            run(session)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", grab)
+    plans = []
+    with engine.connect() as conn:
+        for statement, parameters in captured:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)  # type: ignore[arg-type]
+            plans.append(" ".join(str(r[-1]) for r in rows))
+    return plans
+
+
 @pytest.mark.parametrize(
     ("query", "index"),
     [
@@ -77,21 +102,31 @@ def test_worklist_reads_an_index(caseload: Caseload, query: object, index: str) 
     engine = caseload.services.engine
     if engine.dialect.name != "sqlite":
         pytest.skip("query plans checked on SQLite")
-    captured: list[tuple[str, object]] = []
-
-    def grab(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        captured.append((statement, parameters))
-
-    sa.event.listen(engine, "before_cursor_execute", grab)
-    try:
-        with Session(engine) as session:
-            query(session=session, by=dt.date(2026, 12, 21), limit=10)  # type: ignore[operator]
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", grab)
-    statement, parameters = captured[-1]
-    with engine.connect() as conn:
-        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)  # type: ignore[arg-type]
-        plan = " ".join(str(r[-1]) for r in rows)
+    (plan,) = _plans(engine, lambda s: query(session=s, by=dt.date(2026, 12, 21), limit=10))  # type: ignore[operator]
     # Either the date's own index or the (status, date) one: never a scan of the register.
     assert "SCAN patient" not in plan and "USING INDEX" in plan, plan
     assert index in plan or "ix_patient_status_next_review" in plan, plan
+
+
+def test_drift_and_milestones_do_not_walk_those_who_left(caseload: Caseload) -> None:
+    """The drift guard walks only patients with a medicine (its partial index), and each
+    milestone is a range read, so neither slows as discharged patients accumulate."""
+    engine = caseload.services.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("query plans checked on SQLite")
+    today = dt.date(2026, 11, 23)
+    (drift,) = _plans(
+        engine,
+        lambda s: queries.drift_candidates(
+            session=s,
+            today=today,
+            started_by=dt.date(2024, 11, 23),
+            review_before=dt.date(2026, 5, 23),
+            limit=10,
+        ),
+    )
+    assert "ix_patient_ost_status_review" in drift, drift
+    ranges = milestones.start_ranges(pendulum.date(2026, 11, 23), 28)
+    plans = _plans(engine, lambda s: queries.milestones_due(session=s, ranges=ranges, limit=10))
+    assert plans and all("SEARCH patient USING INDEX ix_patient_recovery_start" in p for p in plans)
+    assert all("TEMP B-TREE" not in p for p in plans), plans
