@@ -26,10 +26,12 @@ from screens.collector import IdleCollector
 from screens.lock import IdleLock, IdleWatch
 from screens.patients.list import PatientListScreen
 from screens.render_cache import release_removed_widgets
+from screens.style_cache import share_matched_styles
 from screens.terminal_keys import enter_moves_on, ignore_alt_digits, tab_is_its_own
 
 ignore_alt_digits()  # ESC 2 from tmux would otherwise type "™" into a field
 release_removed_widgets()  # Textual's colour cache held every removed widget's lines
+share_matched_styles()  # widgets alike are matched once per batch, their parts too
 
 if TYPE_CHECKING:
     from console.services import Services
