@@ -61,7 +61,7 @@ class AlertFacts:
 def alerts(f: AlertFacts, today: pendulum.Date) -> list[Alert]:
     if f.status == "deceased":
         return []  # death stops every recall, alert and letter
-    year_ago = today.subtract(years=1)
+    year_ago = _limits(today)[0]
     found: list[Alert] = []
     if f.next_review_due is not None and f.next_review_due < today:
         days = (

@@ -13,8 +13,10 @@ come, with no write (a second future change is refused while one is pending).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from operator import itemgetter
 
 from console.rules import completion, health
 from console.rules.drug_tests import unexpected
@@ -149,8 +151,24 @@ CACHE_FIELDS: tuple[str, ...] = tuple(
 ROW_FIELDS: tuple[str, ...] = (*PASSED_THROUGH, *CACHE_FIELDS)
 
 
+# RowCaches' own field order ("extra", last, keeps its default)
+_IN_ORDER: tuple[str, ...] = tuple(f.name for f in fields(RowCaches) if f.name != "extra")
+
+
+@lru_cache(maxsize=32)
+def _picker(keys: tuple[str, ...]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """The caches' positions in a result's columns, RowCaches' order."""
+    return itemgetter(*(keys.index(name) for name in _IN_ORDER))
+
+
 def from_row(row: object) -> RowCaches:
-    """The caches as stored on a patient row (an ORM row or a result row)."""
+    """The caches as stored on a patient row (an ORM row or a result row).
+
+    A result row is read by position: the patient list builds one per row of every
+    page, and reading fifty columns by name was most of a keystroke's search."""
+    keys = getattr(row, "_fields", None)
+    if isinstance(keys, tuple) and isinstance(row, Sequence):
+        return RowCaches(*_picker(keys)(row))
     return RowCaches(**{name: getattr(row, name) for name in ROW_FIELDS})
 
 
