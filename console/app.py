@@ -9,6 +9,7 @@ provider, load when first used, so start-up pays for the first screen alone
 from __future__ import annotations
 
 import gc
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -50,18 +51,18 @@ def _area_provider() -> type[Provider]:
     return AreaProvider
 
 
+LIST_CSS = Path(__file__).parent.parent / "screens" / "patients" / "list.tcss"
+
 # Rich's colour systems with 16 colours or fewer: use the terminal's own ANSI palette.
 FEW_COLOURS = ("standard", "windows")
 
 
 class RecoveryConsole(App[None]):
-    CSS_PATH = "app.tcss"
+    # The patient list's CSS is read with the App's, in the one parse before the first
+    # frame: as a mode's screen it was parsed again, twice (issue 19, start-up).
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", LIST_CSS]
     TITLE = "Recovery Console"
     COMMANDS = App.COMMANDS | {_patient_provider, _area_provider}
-    # The patient list is the bottom of the stack. A mode rather than get_default_screen(),
-    # because Textual loads a screen's CSS_PATH for modes but not for the default screen.
-    MODES: ClassVar[dict[str, type[Screen[None]]]] = {"patients": PatientListScreen}
-    DEFAULT_MODE = "patients"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
@@ -123,6 +124,10 @@ class RecoveryConsole(App[None]):
         """Handed out once: the list's later loads are the screen's own."""
         page, self._first_page = self._first_page, None
         return page
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The patient list, the bottom of the stack (its CSS is the App's own)."""
+        return PatientListScreen()
 
     def on_mount(self) -> None:
         from screens.leaving import install_hang_up
