@@ -16,12 +16,14 @@ from console.services.dto import PatientInput
 
 # Tables and rules the first page does not use, loaded after the first frame.
 DEFERRED = (
+    "db.models.audit",
     "db.models.careplan",
     "db.models.history",
     "db.models.letter",
     "db.models.linkage",
     "db.models.records",
     "db.models.review",
+    "db.models.tally",
     "console.rules.top",
 )
 # Loaded only by the first write that needs them.

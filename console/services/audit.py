@@ -6,13 +6,16 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from db import bulk
-from db.models import AuditEvent, AuditHead, AuditPatient, table_of
+from db.models import table_of
+
+if TYPE_CHECKING:
+    from db.models.audit import AuditEvent
 
 GENESIS = "0" * 64
 INDEX_SLICE = 5_000  # audit_patient rows per INSERT
@@ -57,6 +60,8 @@ def append(
     patient_ids: Iterable[int] = (),
     detail: dict[str, object] | None = None,
 ) -> AuditEvent:
+    from db.models.audit import AuditEvent, AuditHead, AuditPatient  # loaded on first write
+
     # Lock the head row: on PostgreSQL concurrent appenders queue here; on SQLite the
     # write transaction (BEGIN IMMEDIATE) already holds the database lock.
     patient_ids = list(patient_ids)  # read twice: the event's list and the index
@@ -121,6 +126,8 @@ def verify(
     which may match its event anywhere in the chain (a writer may not have moved it yet)
     but must not point past the chain's end or at an event that differs.
     """
+    from db.models.audit import AuditEvent, AuditHead
+
     prev = GENESIS
     count = 0
     last_id = 0

@@ -19,7 +19,7 @@ from console.services import anchor, audit
 from console.services.errors import Forbidden, Stale
 from console.services.roles import Action, allowed, needed
 from db.engine import writer
-from db.models import AuditEvent, AuditHead, Staff
+from db.models import Staff
 
 if TYPE_CHECKING:
     from console.services.dto import StaffMember
@@ -53,6 +53,8 @@ class Tx:
         detail: dict[str, object] | None = None,
     ) -> None:
         if self.events == 0:
+            from db.models.audit import AuditHead  # the audit tables load on first write
+
             head = self.session.get(AuditHead, 1)
             self.after = anchor.Mark(head.last_id, head.last_hash) if head else None
         event = audit.append(
@@ -76,6 +78,8 @@ class Tx:
     def check_version(self, row: Versioned, expected: int, what: str, tz: str) -> None:
         """Refuse a save over a newer change, naming who made it and when; then bump."""
         if row.version != expected:
+            from db.models.audit import AuditEvent
+
             entity = type(row).__tablename__  # type: ignore[attr-defined]
             last = self.session.exec(
                 select(AuditEvent)

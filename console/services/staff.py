@@ -14,7 +14,7 @@ from console.services.dto import StaffListing, StaffMember
 from console.services.errors import Invalid, NotFound, UnknownStaff
 from console.services.roles import Action
 from console.services.validated import validated
-from db.models import AuditEvent, Staff, table_of
+from db.models import Staff, table_of
 
 if TYPE_CHECKING:
     from console.services import Services
@@ -97,6 +97,8 @@ class StaffService:
     def listing(self) -> list[StaffListing]:
         """Every member of staff with their last activity: their latest audit event
         (one indexed look-up each, `ix_audit_event_staff_id`)."""
+        from db.models.audit import AuditEvent  # loaded on first use, not at start-up
+
         tz = self._s.clock.tz
         with self._s.uow.read(self._s.staff, Action.ADMINISTER) as session:
             found = []

@@ -16,16 +16,18 @@ SQLModel.metadata.naming_convention = {
 # The tables the first page of patients, the practice's settings and every write's
 # audit need, loaded with the package. Closed under foreign keys (a patient names a
 # keyworker), so SQLAlchemy can resolve every key of what is loaded.
-from db.models.audit import AuditEvent, AuditHead, AuditPatient  # noqa: E402
 from db.models.patient import Patient  # noqa: E402
 from db.models.practice import PracticeSettings  # noqa: E402
 from db.models.staff import Staff  # noqa: E402
-from db.models.tally import IndicatorTally, IndicatorTallyFloor  # noqa: E402
 
 # The rest load on first use of any of their names, all together (so every foreign key
 # among them resolves), and start-up does not pay for them before the first frame
 # (issue 19); `load_all` loads them where the whole SQLModel.metadata is needed.
 _DEFERRED = {
+    # the audit chain and the kept tallies: written by the first write, not read to show
+    # the first page (their classes cost ~15 ms of start-up)
+    "db.models.audit": ("AuditEvent", "AuditHead", "AuditPatient"),
+    "db.models.tally": ("IndicatorTally", "IndicatorTallyFloor"),
     "db.models.careplan": ("CarePlan", "Goal", "GoalStatusEvent"),
     "db.models.history": ("IndicatorHistoryPatient", "IndicatorHistoryStep"),
     "db.models.letter": ("Letter", "LetterTemplate", "LetterTemplateVersion"),
