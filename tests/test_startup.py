@@ -27,7 +27,11 @@ DEFERRED = (
     "console.rules.top",
 )
 # Loaded only by the first write that needs them.
-ON_USE = ("console.services.tallies", "console.services.history_tallies")
+ON_USE = (
+    "console.services.tallies",
+    "console.services.history_tallies",
+    "console.services.treatment_dto",
+)
 CHILD = (
     f"DEFERRED = {DEFERRED!r}\nON_USE = {ON_USE!r}\n"
     + """
