@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pendulum
 
@@ -195,11 +194,6 @@ def _used(row: RowCaches) -> RowCaches:
     return RowCaches(**{name: getattr(row, name) for name in USED})
 
 
-@lru_cache(maxsize=1 << 14)
-def _days(row: RowCaches) -> dict[str, Days]:
-    return days_of(row)
-
-
 def history_days(rec: Record) -> dict[str, Days]:
     """Every count's days over the patient's whole history: each change day's row (one
     stretch while the row stays the same) counted on its own stretch, the pieces joined."""
@@ -212,7 +206,9 @@ def history_days(rec: Record) -> dict[str, Days]:
     pieces: dict[str, list[Span]] = {}
     for n, (day, row) in enumerate(stretches):
         end = prev(stretches[n + 1][0]) if n + 1 < len(stretches) else LAST
-        for name, days in _days(row).items():
+        # not cached: rows carry their dates, so a rebuild finds under 1% again, and
+        # the entries kept were long-lived objects that set off full collections
+        for name, days in days_of(row).items():
             for lo, hi in days:
                 lo, hi = max(lo, day), min(hi, end)
                 if lo <= hi:
