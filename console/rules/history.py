@@ -24,7 +24,7 @@ import pendulum
 from console.rules import health
 from console.rules.caches import Ep, Rev, RowCaches, Rx, Sources, derive
 from console.rules.completion import SUCCESSFUL_EXITS
-from console.rules.days import LAST, Days, Span, next_day, prev
+from console.rules.days import LAST, Days, Span, prev
 from console.rules.indicators import POST_EXIT
 from console.rules.schedule import CHECKUPS
 from console.rules.tallies import EVERYONE, NO_KEYWORKER, Key, days_of
@@ -219,7 +219,7 @@ def history_days(rec: Record) -> dict[str, Days]:
 def _joined(spans: list[Span]) -> Days:
     out: list[list[dt.date]] = []
     for lo, hi in sorted(spans):
-        if out and lo <= next_day(out[-1][1]):
+        if out and (lo - out[-1][1]).days <= 1:  # overlapping or touching (LAST too)
             out[-1][1] = max(out[-1][1], hi)
         else:
             out.append([lo, hi])
