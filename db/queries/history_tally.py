@@ -205,7 +205,13 @@ def held_all(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[int, str, 
 
 # -- the steps -------------------------------------------------------------------------
 def _upsert(conn: Connection) -> Any:
-    if conn.dialect.name == "postgresql":
+    return _upsert_for(conn.dialect.name)
+
+
+@cache
+def _upsert_for(dialect: str) -> Any:
+    """Built once per dialect: every write's refresh runs it."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
