@@ -43,6 +43,9 @@ def both(a: Days, b: Days) -> Days:
         return b
     if b == ALWAYS:
         return a
+    if len(a) == 1 and len(b) == 1:  # most rules' days are one span: no list to sort
+        lo, hi = max(a[0][0], b[0][0]), min(a[0][1], b[0][1])
+        return ((lo, hi),) if lo <= hi else NEVER
     out: list[Span] = []
     for lo1, hi1 in a:
         for lo2, hi2 in b:
@@ -57,7 +60,7 @@ def either(a: Days, b: Days) -> Days:
         return a or b
     out: list[list[dt.date]] = []
     for lo, hi in sorted(a + b):
-        if out and lo <= next_day(out[-1][1]):
+        if out and (lo - out[-1][1]).days <= 1:  # overlapping or touching (LAST too)
             out[-1][1] = max(out[-1][1], hi)
         else:
             out.append([lo, hi])

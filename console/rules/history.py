@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pendulum
 
 from console.rules import health
 from console.rules.caches import Ep, Rev, RowCaches, Rx, Sources, derive
 from console.rules.completion import SUCCESSFUL_EXITS
-from console.rules.days import LAST, Days, Span, next_day, prev
+from console.rules.days import LAST, Days, Span, prev
 from console.rules.indicators import POST_EXIT
 from console.rules.schedule import CHECKUPS
 from console.rules.tallies import EVERYONE, NO_KEYWORKER, Key, days_of
@@ -195,11 +194,6 @@ def _used(row: RowCaches) -> RowCaches:
     return RowCaches(**{name: getattr(row, name) for name in USED})
 
 
-@lru_cache(maxsize=1 << 14)
-def _days(row: RowCaches) -> dict[str, Days]:
-    return days_of(row)
-
-
 def history_days(rec: Record) -> dict[str, Days]:
     """Every count's days over the patient's whole history: each change day's row (one
     stretch while the row stays the same) counted on its own stretch, the pieces joined."""
@@ -212,7 +206,9 @@ def history_days(rec: Record) -> dict[str, Days]:
     pieces: dict[str, list[Span]] = {}
     for n, (day, row) in enumerate(stretches):
         end = prev(stretches[n + 1][0]) if n + 1 < len(stretches) else LAST
-        for name, days in _days(row).items():
+        # not cached: rows carry their dates, so a rebuild finds under 1% again, and
+        # the entries kept were long-lived objects that set off full collections
+        for name, days in days_of(row).items():
             for lo, hi in days:
                 lo, hi = max(lo, day), min(hi, end)
                 if lo <= hi:
@@ -223,7 +219,7 @@ def history_days(rec: Record) -> dict[str, Days]:
 def _joined(spans: list[Span]) -> Days:
     out: list[list[dt.date]] = []
     for lo, hi in sorted(spans):
-        if out and lo <= next_day(out[-1][1]):
+        if out and (lo - out[-1][1]).days <= 1:  # overlapping or touching (LAST too)
             out[-1][1] = max(out[-1][1], hi)
         else:
             out.append([lo, hi])

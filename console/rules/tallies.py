@@ -157,7 +157,7 @@ def days_of(c: RowCaches, floor: dt.date = FIRST) -> dict[str, Days]:
     caches as stored, from it `effective`)."""
     pieces: list[tuple[Days, RowCaches]] = [(ALWAYS, c)]
     if c.dose_change_on is not None:
-        moved = replace(effective(c, c.dose_change_on), dose_change_on=None)
+        moved = effective(c, c.dose_change_on)  # on its own date: the change applied, cleared
         pieces = [
             (until(_prev(c.dose_change_on)), replace(c, dose_change_on=None)),
             (since(c.dose_change_on), moved),

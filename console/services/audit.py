@@ -6,7 +6,8 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -47,6 +48,14 @@ def digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical(event).encode()).hexdigest()
 
 
+@cache
+def _head_for_update() -> Any:
+    """Built once: every write appends."""
+    from db.models.audit import AuditHead
+
+    return select(AuditHead).where(AuditHead.id == 1).with_for_update()
+
+
 def append(
     session: Session,
     *,
@@ -65,7 +74,7 @@ def append(
     # Lock the head row: on PostgreSQL concurrent appenders queue here; on SQLite the
     # write transaction (BEGIN IMMEDIATE) already holds the database lock.
     patient_ids = list(patient_ids)  # read twice: the event's list and the index
-    head = session.exec(select(AuditHead).where(AuditHead.id == 1).with_for_update()).first()
+    head = session.exec(_head_for_update()).first()
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
         session.add(head)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -23,12 +25,17 @@ def events(*, session: Session, patient_id: int) -> Sequence[sa.RowMapping]:
     return session.connection().execute(stmt).mappings().all()
 
 
-def facts(*, session: Session, patient_id: int) -> Sequence[sa.RowMapping]:
-    """(kind, check_date, result) of every event: what the row caches derive from."""
+@cache
+def _facts() -> sa.Select[Any]:
+    """Built once: every write's cache refresh runs it."""
     t = table_of(HealthCheck)
-    stmt = (
+    return (
         sa.select(t.c.kind, t.c.check_date, t.c.result)
-        .where(t.c.patient_id == patient_id)
+        .where(t.c.patient_id == sa.bindparam("pid"))
         .order_by(t.c.check_date, t.c.id)  # the later of two same-day records wins
     )
-    return session.connection().execute(stmt).mappings().all()
+
+
+def facts(*, session: Session, patient_id: int) -> Sequence[sa.RowMapping]:
+    """(kind, check_date, result) of every event: what the row caches derive from."""
+    return session.connection().execute(_facts(), {"pid": patient_id}).mappings().all()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,17 +38,17 @@ def _by_patient(rows: Sequence[Any]) -> dict[int, list[Any]]:
     return out
 
 
-def records(session: Session, ids: Sequence[int]) -> dict[int, tuple[int | None, Record]]:
-    """Each patient's keyworker and every record the indicators derive from."""
+@cache
+def _selects() -> dict[str, Any]:
+    """The records' selects, built once with the patients as one list parameter: for one
+    patient's refresh, making a select costs more than running it."""
     from db.models import Goal, Linkage, Resource  # deferred: start-up's first page needs none
     from db.queries import record_selects as sel
 
-    conn = session.connection()
-    who = sorted(ids)
+    ids = sa.bindparam("ids", expanding=True)
     goal, link, res = table_of(Goal), table_of(Linkage), table_of(Resource)
-    pats = _rows(
-        conn,
-        sa.select(
+    return {
+        "patients": sa.select(
             P.c.id,
             P.c.keyworker_id,
             P.c.status,
@@ -56,38 +57,51 @@ def records(session: Session, ids: Sequence[int]) -> dict[int, tuple[int | None,
             P.c.checkups_planned,
             P.c.family_involvement,
             P.c.family_involvement_on,
-        ).where(P.c.id.in_(who)),
-    )
-    eps = _by_patient(_rows(conn, sel.episodes(who)))
-    rxs = _by_patient(_rows(conn, sel.prescriptions(who)))
-    revs = _by_patient(sel.finalised_reviews(session, who))
-    checks = _by_patient(_rows(conn, sel.health(who)))
-    plans = _by_patient(_rows(conn, sel.agreed_plans(who)))
+        ).where(P.c.id.in_(ids)),
+        "episodes": sel.episodes(ids),
+        "prescriptions": sel.prescriptions(ids),
+        "reviews": sel.finalised_select(ids),
+        "health": sel.health(ids),
+        "plans": sel.agreed_plans(ids),
+        "goals": sa.select(goal.c.care_plan_id, goal.c.domain, goal.c.status).where(
+            goal.c.care_plan_id.in_(sa.bindparam("plans", expanding=True))
+        ),
+        "family": sel.family(ids),
+        "aid": sa.select(
+            link.c.patient_id,
+            sa.func.min(sa.func.coalesce(link.c.first_attended, link.c.linked_on)),
+        )
+        .join(res, res.c.id == link.c.resource_id)
+        .where(
+            link.c.patient_id.in_(ids),
+            link.c.outcome == "attended",
+            res.c.kind.in_(sorted(MUTUAL_AID_KINDS)),
+        )
+        .group_by(link.c.patient_id),
+    }
+
+
+def records(session: Session, ids: Sequence[int]) -> dict[int, tuple[int | None, Record]]:
+    """Each patient's keyworker and every record the indicators derive from."""
+    from db.queries import record_selects as sel
+
+    conn = session.connection()
+    st = _selects()
+    who = {"ids": sorted(ids)}
+    pats = conn.execute(st["patients"], who).mappings().all()
+    eps = _by_patient(conn.execute(st["episodes"], who).mappings().all())
+    rxs = _by_patient(conn.execute(st["prescriptions"], who).mappings().all())
+    revs = _by_patient(sel.corrected(session, conn.execute(st["reviews"], who)))
+    checks = _by_patient(conn.execute(st["health"], who).mappings().all())
+    plans = _by_patient(conn.execute(st["plans"], who).mappings().all())
     goals: dict[int, list[tuple[str, str]]] = defaultdict(list)
     plan_ids = sorted(m["id"] for ms in plans.values() for m in ms)
     for at in range(0, len(plan_ids), 5_000):
-        stmt = sa.select(goal.c.care_plan_id, goal.c.domain, goal.c.status).where(
-            goal.c.care_plan_id.in_(plan_ids[at : at + 5_000])
-        )
-        for m in _rows(conn, stmt):
+        chunk = {"plans": plan_ids[at : at + 5_000]}
+        for m in conn.execute(st["goals"], chunk).mappings():
             goals[m["care_plan_id"]].append((m["domain"], m["status"]))
-    family = _by_patient(_rows(conn, sel.family(who)))
-    aid = {
-        int(pid): _day(on)
-        for pid, on in conn.execute(
-            sa.select(
-                link.c.patient_id,
-                sa.func.min(sa.func.coalesce(link.c.first_attended, link.c.linked_on)),
-            )
-            .join(res, res.c.id == link.c.resource_id)
-            .where(
-                link.c.patient_id.in_(who),
-                link.c.outcome == "attended",
-                res.c.kind.in_(sorted(MUTUAL_AID_KINDS)),
-            )
-            .group_by(link.c.patient_id)
-        )
-    }
+    family = _by_patient(conn.execute(st["family"], who).mappings().all())
+    aid = {int(pid): _day(on) for pid, on in conn.execute(st["aid"], who)}
     out: dict[int, tuple[int | None, Record]] = {}
     for p in pats:
         pid = p["id"]
@@ -191,7 +205,13 @@ def held_all(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[int, str, 
 
 # -- the steps -------------------------------------------------------------------------
 def _upsert(conn: Connection) -> Any:
-    if conn.dialect.name == "postgresql":
+    return _upsert_for(conn.dialect.name)
+
+
+@cache
+def _upsert_for(dialect: str) -> Any:
+    """Built once per dialect: every write's refresh runs it."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,19 +56,29 @@ def link(*, session: Session, link_id: int) -> sa.RowMapping | None:
     return session.connection().execute(stmt).mappings().first()
 
 
+@cache
+def _cache_selects() -> dict[str, sa.Select[Any]]:
+    """Built once: every write's cache refresh runs both."""
+    pid = sa.bindparam("pid")
+    return {
+        "mutual_aid_on": sa.select(sa.func.min(sa.func.coalesce(L.c.first_attended, L.c.linked_on)))
+        .join(R, R.c.id == L.c.resource_id)
+        .where(
+            L.c.patient_id == pid,
+            L.c.outcome == "attended",
+            R.c.kind.in_(sorted(MUTUAL_AID_KINDS)),
+        ),
+        "next_followup": sa.select(sa.func.min(L.c.follow_up_date)).where(
+            L.c.patient_id == pid, L.c.outcome.in_(OPEN)
+        ),
+    }
+
+
 def mutual_aid_on(*, session: Session, patient_id: int) -> dt.date | None:
     """The earliest date the patient attended a mutual-aid group (a link to a SMART, NA,
     CA or AA resource with outcome "attended": from first attended, else the link date)."""
-    stmt = (
-        sa.select(sa.func.min(sa.func.coalesce(L.c.first_attended, L.c.linked_on)))
-        .join(R, R.c.id == L.c.resource_id)
-        .where(
-            L.c.patient_id == patient_id,
-            L.c.outcome == "attended",
-            R.c.kind.in_(sorted(MUTUAL_AID_KINDS)),
-        )
-    )
-    return _day(session.connection().execute(stmt).scalar_one_or_none())
+    stmt = _cache_selects()["mutual_aid_on"]
+    return _day(session.connection().execute(stmt, {"pid": patient_id}).scalar_one_or_none())
 
 
 def linked_patients(*, session: Session, resource_id: int) -> list[int]:
@@ -84,7 +95,5 @@ def _day(value: object) -> dt.date | None:
 
 def next_followup(*, session: Session, patient_id: int) -> dt.date | None:
     """The earliest follow-up among the patient's links still open (the row cache)."""
-    stmt = sa.select(sa.func.min(L.c.follow_up_date)).where(
-        L.c.patient_id == patient_id, L.c.outcome.in_(OPEN)
-    )
-    return session.connection().execute(stmt).scalar_one_or_none()
+    stmt = _cache_selects()["next_followup"]
+    return session.connection().execute(stmt, {"pid": patient_id}).scalar_one_or_none()

@@ -28,7 +28,7 @@ from db.queries import reviews as reviews_q
 E, RX, H = table_of(Episode), table_of(Prescription), table_of(HealthCheck)
 R, B, TOP = table_of(Review), table_of(Barc10), table_of(TopScore)
 PLAN, FAM = table_of(CarePlan), table_of(FamilyMember)
-Ids = Sequence[int] | sa.Select[Any]
+Ids = Sequence[int] | sa.Select[Any] | sa.BindParameter[Any]
 On = sa.ColumnElement[dt.date] | None
 
 
@@ -55,7 +55,20 @@ def prescriptions(ids: Ids, on: On = None) -> sa.Select[Any]:
 def finalised_reviews(session: Session, ids: Ids, on: On = None) -> list[Any]:
     """Each finalised review with its BARC-10 total and the TOP items the indicators read,
     addenda applied (as the caches have them), in date order."""
-    stmt = (
+    return corrected(session, session.connection().execute(finalised_select(ids, on)))
+
+
+def corrected(session: Session, result: sa.Result[Any]) -> list[Any]:
+    """The rows of `finalised_select` with their addenda applied."""
+    found = result.mappings().all()
+    fixed: list[Any] = []
+    for n in range(0, len(found), 500):
+        fixed += reviews_q.corrected(session=session, rows=found[n : n + 500])
+    return fixed
+
+
+def finalised_select(ids: Ids, on: On = None) -> sa.Select[Any]:
+    return (
         sa.select(
             R.c.patient_id,
             R.c.id,
@@ -78,11 +91,6 @@ def finalised_reviews(session: Session, ids: Ids, on: On = None) -> list[Any]:
         .where(R.c.patient_id.in_(ids), R.c.status == "finalised", *_upto(R.c.review_date, on))
         .order_by(R.c.patient_id, R.c.review_date, R.c.id)
     )
-    found = session.connection().execute(stmt).mappings().all()
-    fixed: list[Any] = []
-    for n in range(0, len(found), 500):
-        fixed += reviews_q.corrected(session=session, rows=found[n : n + 500])
-    return fixed
 
 
 def health(ids: Ids, on: On = None) -> sa.Select[Any]:

@@ -284,6 +284,17 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
+@cache
+def _addenda_of() -> sa.Select[Any]:
+    """Built once: every write's cache refresh runs it."""
+    a = table_of(ReviewAddendum)
+    return (
+        sa.select(a.c.review_id, a.c.field, a.c.new_value)
+        .where(a.c.review_id.in_(sa.bindparam("ids", expanding=True)))
+        .order_by(a.c.id)
+    )
+
+
 def corrected(*, session: Session, rows: Rows) -> list[dict[str, Any]]:
     """Review rows (each with `id`) with the latest addendum value of each of their
     columns applied, so trends, alerts and indicators use corrected values. A BARC-10
@@ -291,12 +302,11 @@ def corrected(*, session: Session, rows: Rows) -> list[dict[str, Any]]:
     out = [dict(r) for r in rows]
     if not out:
         return out
-    a = table_of(ReviewAddendum)
-    fixes = _all(
-        session,
-        sa.select(a.c.review_id, a.c.field, a.c.new_value)
-        .where(a.c.review_id.in_([r["id"] for r in out]))
-        .order_by(a.c.id),
+    fixes = (
+        session.connection()
+        .execute(_addenda_of(), {"ids": [r["id"] for r in out]})
+        .mappings()
+        .all()
     )
     by_id = {r["id"]: r for r in out}
     for fix in fixes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +26,13 @@ def _params(key: Key, n: int) -> dict[str, object]:
 
 
 def _upsert(conn: Connection) -> Any:
-    if conn.dialect.name == "postgresql":
+    return _upsert_for(conn.dialect.name)
+
+
+@cache
+def _upsert_for(dialect: str) -> Any:
+    """Built once per dialect: every write's refresh runs it."""
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
