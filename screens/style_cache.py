@@ -59,7 +59,8 @@ def _own(node: DOMNode, ids: set[str]) -> Key:
     else:
         allow_focus = getattr(node, "allow_focus", None)
         state = (*state, allow_focus() if allow_focus is not None else None)
-    return (node._css_type_name, named, node.classes, state)
+    # the class itself, not its CSS name: two classes may share a name, not their rules
+    return (type(node), named, node.classes, state)
 
 
 class ByShape(dict[Key, RulesMap]):
