@@ -9,7 +9,7 @@ provider, load when first used, so start-up pays for the first screen alone
 from __future__ import annotations
 
 import gc
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
@@ -25,6 +25,7 @@ from console.services.errors import ServiceError
 from console.services.roles import Action, allowed
 from screens.collector import IdleCollector
 from screens.lock import IdleLock, IdleWatch
+from screens.navigation import css_paths
 from screens.patients.list import PatientListScreen
 from screens.render_cache import release_removed_widgets
 from screens.style_cache import share_matched_styles
@@ -51,8 +52,6 @@ def _area_provider() -> type[Provider]:
     return AreaProvider
 
 
-LIST_CSS = Path(__file__).parent.parent / "screens" / "patients" / "list.tcss"
-
 # Rich's colour systems with 16 colours or fewer: use the terminal's own ANSI palette.
 FEW_COLOURS = ("standard", "windows")
 
@@ -60,7 +59,7 @@ FEW_COLOURS = ("standard", "windows")
 class RecoveryConsole(App[None]):
     # The patient list's CSS is read with the App's, in the one parse before the first
     # frame: as a mode's screen it was parsed again, twice (issue 19, start-up).
-    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", LIST_CSS]
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["app.tcss", *css_paths(PatientListScreen)]
     TITLE = "Recovery Console"
     COMMANDS = App.COMMANDS | {_patient_provider, _area_provider}
 
