@@ -2,7 +2,9 @@
 
 Opening the summary is audited by the service, so it happens once, in a thread worker.
 The title line (name, NHS number, date of birth) comes from the list row and shows at
-once, so the user sees whose record is opening before anything else (hazard log).
+once, so the user sees whose record is opening before anything else (hazard log): in
+the first frame, with the record when it is in within HOLD_SECONDS (`FrameHold`), alone
+when it is later.
 The sections are lines of one Line-API widget (`summary_view`), not a widget each: the
 screen has a dozen nodes, so it paints within its budget (issue 19).
 
@@ -34,6 +36,7 @@ from screens.host import ConsoleScreen
 from screens.patients import summary_layout as layout
 from screens.patients.summary_layout import FIELDS, SECTIONS, TRENDS
 from screens.patients.summary_view import SummaryView
+from screens.widgets.frame_hold import FrameHold
 from screens.widgets.ready_footer import ReadyFooter
 
 __all__ = ["FIELDS", "SECTIONS", "TRENDS", "PatientSummaryScreen"]
@@ -48,6 +51,8 @@ WRITE_KEYS = {
     "review": Action.EDIT_CARE,
 }
 REUSED = "patient-summary"  # the installed screen every opening from the list reuses
+# A record comes in 10-20 ms at 260,000 patients: held for it, the first frame shows it.
+HOLD_SECONDS = 0.030
 
 
 class PatientSummaryScreen(ConsoleScreen[None]):
@@ -96,6 +101,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self._loading = 0  # counts loads; only the latest one's result is shown
         self._worker: Worker[None] | None = None
         self._styled_as: tuple[object, ...] | None = None  # see on_screen_resume
+        self._hold = FrameHold(HOLD_SECONDS, self.refresh)
 
     @classmethod
     def for_row(cls, app: App[Any], row: PatientRow) -> PatientSummaryScreen:
@@ -148,7 +154,12 @@ class PatientSummaryScreen(ConsoleScreen[None]):
     # -- loading ----------------------------------------------------------------------
     def _open(self, patient_id: int) -> None:
         self._loading += 1
+        self._hold.hold(self.app)  # the title and the record in one frame, if it is quick
         self._worker = self._fetch(patient_id, self._loading)
+
+    def _painted(self) -> None:
+        """The latest load's answer (or failure) is in the screen: paint it now."""
+        self._hold.release()
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _fetch(self, patient_id: int, loading: int) -> None:
@@ -166,6 +177,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         if self._failed:  # a reload after a refusal: the keys come back
             self._failed = False
             self.refresh_bindings()
+        self._painted()
 
     def _set_title(self, row: PatientRow | PatientRecord) -> None:
         title = self._title(row)
@@ -184,7 +196,11 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         self._child = screen
 
     def on_screen_suspend(self) -> None:
+        self._hold.release()
         self._styled_as = self._style_inputs()
+
+    def on_unmount(self) -> None:
+        self._hold.release()
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Pushed again with the App styled as when it left, Textual's restyle of every node
@@ -224,6 +240,7 @@ class PatientSummaryScreen(ConsoleScreen[None]):
         else:
             self.host.report_error(error)
             self.view.show(layout.refused("The record could not be opened."))
+        self._painted()
 
     # -- actions ----------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

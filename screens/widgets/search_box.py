@@ -8,11 +8,10 @@ screen calls `release()` with the page shown, or HOLD_SECONDS pass (docs/perform
 
 from __future__ import annotations
 
-from contextlib import ExitStack
-
 from textual.geometry import Size
-from textual.timer import Timer
 from textual.widgets import Input
+
+from screens.widgets.frame_hold import FrameHold
 
 # Long enough for a page (a few ms), short enough that a slow one never hides the letter.
 HOLD_SECONDS = 0.015
@@ -21,8 +20,9 @@ HOLD_SECONDS = 0.015
 class SearchBox(Input):
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id)
-        self._hold = ExitStack()
-        self._hold_timer: Timer | None = None
+        # The whole screen, from each widget's cached lines where nothing changed: the
+        # list's own update message may not have reached the screen yet.
+        self._hold = FrameHold(HOLD_SECONDS, lambda: self.is_attached and self.screen.refresh())
 
     def _watch_value(self, value: str) -> None:
         # Input grows its virtual size with the text, and that reactive relayouts the whole
@@ -32,24 +32,12 @@ class SearchBox(Input):
         super()._watch_value(value)
 
     def _hold_frame(self) -> None:
-        if self._hold_timer is None and self.is_mounted and self.screen.is_current:
-            self._hold.enter_context(self.app.batch_update())
-            self._hold_timer = self.set_timer(HOLD_SECONDS, self.release)
+        if self.is_mounted and self.screen.is_current:
+            self._hold.hold(self.app)
 
     def release(self) -> None:
         """Paint now: the page for the latest text is in the list (or it is late)."""
-        if self._end_hold():
-            # The whole screen, from each widget's cached lines where nothing changed: the
-            # list's own update message may not have reached the screen yet.
-            self.screen.refresh()
-
-    def _end_hold(self) -> bool:
-        if self._hold_timer is None:
-            return False
-        self._hold_timer.stop()
-        self._hold_timer = None
-        self._hold.close()
-        return True
+        self._hold.release()
 
     def on_unmount(self) -> None:
-        self._end_hold()
+        self._hold.release()

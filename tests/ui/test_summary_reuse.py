@@ -51,6 +51,17 @@ class HeldSummaries:
         return self.real.open(patient_id)
 
 
+class SlowSummaries:
+    """The real summary service, a fifth of a second slow: more than a frame or two."""
+
+    def __init__(self, real: SummaryService) -> None:
+        self.real = real
+
+    def open(self, patient_id: int) -> PatientSummary:
+        time.sleep(0.2)
+        return self.real.open(patient_id)
+
+
 def hold(services: Services) -> HeldSummaries:
     held = HeldSummaries(services.summary)
     services.summary = held  # type: ignore[assignment]  # a cached_property: replaceable
@@ -76,16 +87,22 @@ def identity(row: PatientRow) -> list[str]:
 
 
 class Painted:
-    """Every frame the App paints from now on, as plain text (escape codes removed)."""
+    """Every frame the App paints from now on, as plain text (escape codes removed); not
+    those composed inside a batch update, which Textual does not write."""
 
     def __init__(self, app: RecoveryConsole, monkeypatch: pytest.MonkeyPatch) -> None:
         self.frames: list[str] = []
+        self.summaries: list[str] = []  # the frames of a summary screen
         display = app._display
 
         def recording(screen: Any, renderable: Any) -> None:
             display(screen, renderable)
-            if renderable is not None and hasattr(renderable, "render_segments"):
-                self.frames.append(ESCAPES.sub("", renderable.render_segments(app.console)))
+            written = renderable is not None and not app._batch_count
+            if written and hasattr(renderable, "render_segments"):
+                frame = ESCAPES.sub("", renderable.render_segments(app.console))
+                self.frames.append(frame)
+                if isinstance(screen, PatientSummaryScreen):
+                    self.summaries.append(frame)
 
         monkeypatch.setattr(app, "_display", recording)
 
@@ -312,3 +329,59 @@ async def test_a_theme_changed_while_the_summary_was_away_restyles_it(
         app.push_screen(fresh)
         await settle(pilot)
         assert fresh.view.rich_style.bgcolor == light
+
+
+async def test_a_record_in_time_is_in_the_first_frame_that_names_the_patient(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The painting is held while the record comes (issue 19): the first frame naming the
+    patient already shows the record, not "Opening…" and then the record a frame later."""
+    import screens.patients.summary as summary
+
+    monkeypatch.setattr(summary, "HOLD_SECONDS", 10.0)  # longer than the slow service
+    a, b = with_dose(populated), known(populated)
+    populated.summary = SlowSummaries(populated.summary)  # type: ignore[assignment]
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # A new screen's body lays out after its first frame; the reused one's is laid out.
+        await open_from_list(pilot, a)
+        await settle(pilot)
+        await back_to_list(pilot)
+        for row in (b, a):
+            await type_search(pilot, row.nhs_number)
+            painted = Painted(app, monkeypatch)
+            await pilot.press("enter", "enter")
+            await until(pilot, lambda p=painted: bool(p.summaries))
+            first = painted.summaries[0]
+            assert any(words in first for words in identity(row))
+            assert "Opening…" not in first
+            assert "Demographics" in first and "Address" in first  # the record, not its title alone
+            await back_to_list(pilot)
+
+
+async def test_leaving_while_the_record_is_held_back_paints_the_list_at_once(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hazard H124: a hold on the painting ends when the summary leaves, long before its
+    timer would; the console is never left unpainted."""
+    import screens.patients.summary as summary
+
+    monkeypatch.setattr(summary, "HOLD_SECONDS", 60.0)
+    b = known(populated)
+    held = hold(populated)
+    held.held.add(b.id)
+    app = RecoveryConsole(populated)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_search(pilot, b.nhs_number)
+        await pilot.press("enter", "enter")
+        await until(pilot, lambda: isinstance(app.screen, PatientSummaryScreen))
+        assert app._batch_count == 1  # held: nothing painted yet
+        painted = Painted(app, monkeypatch)
+        await pilot.press("escape")
+        await until(pilot, lambda: bool(painted.frames), seconds=5.0)
+        assert isinstance(app.screen, PatientListScreen) and app._batch_count == 0
+        assert "shown" in painted.frames[-1]  # the list, painted
+        held.release.set()
+        await settle(pilot)
