@@ -34,10 +34,6 @@ class FrameHold:
         self._stack = ExitStack()
         self._timer: asyncio.TimerHandle | None = None
 
-    @property
-    def holding(self) -> bool:
-        return self._timer is not None
-
     def hold(self, app: App[Any]) -> None:
         if self._timer is not None or not app.is_running:
             return
