@@ -23,6 +23,7 @@ from screens.review.parts import (
     result_text,
     specimen_text,
 )
+from screens.review.top_row import TopRow
 
 if TYPE_CHECKING:
     from screens.review.sections import ReviewSections
@@ -47,6 +48,7 @@ def top(b: ReviewSections) -> Iterator[Widget]:
             if item.kind is top_rules.ItemKind.DAYS or section == top_rules.SUBSTANCE:
                 yield Static(f"{'':22}wk1 wk2 wk3 wk4 total amount        last", classes="columns")
         cells: list[Widget] = []
+        label: str | None = None
         if item.key == OTHER:
             cells += [
                 Static("Other:", classes="other-label"),
@@ -58,9 +60,8 @@ def top(b: ReviewSections) -> Iterator[Widget]:
                     placeholder="name it",
                 ),
             ]
-        else:
+        else:  # the hint line has it whole
             label = item.label if len(item.label) <= 21 else item.label[:20] + "…"
-            cells.append(Static(label, classes="label"))  # the hint line has it whole
         columns = top_rules.column_names(item)
         answer = columns[-1 if item.kind is not top_rules.ItemKind.DAYS else 4]
         for column in columns:
@@ -72,16 +73,12 @@ def top(b: ReviewSections) -> Iterator[Widget]:
             if column.endswith("_days"):
                 cls = "total"
             cells.append(b.field(f.top_field(column), f"top-{column}", text, cls))
-        if item.amount_unit:
-            cells.append(Static(item.amount_unit, classes="unit"))
-        elif item.kind is top_rules.ItemKind.DAYS:
-            cells.append(Static("", classes="no-amount"))
+        unit = item.amount_unit or ("" if item.kind is top_rules.ItemKind.DAYS else None)
         last = ""
         if prev is not None:
             key = f"{item.key}_days" if item.kind is top_rules.ItemKind.DAYS else item.key
             last = f.short(prev.top.get(key))
-        cells.append(Static(last, classes="was", id=f"was-top-{item.key}"))
-        yield Horizontal(*cells, classes="row")
+        yield TopRow(*cells, label=label, unit=unit, was=last, classes="row")
 
 
 def tests(b: ReviewSections) -> Iterator[Widget]:

@@ -25,9 +25,9 @@ class SectionMounting(_Base):
     _later: set[str]  # sections whose rows past the first are to come
     # and _show_tabs, _barc_total, _drug_flags, _show_new_prescription, _apply_marks
 
-    async def _mount_section(self, key: str, first: bool = False) -> None:
-        """Mount a section's fields the first time it is shown; when the form opens,
-        the rows past the first screenful follow just after it is painted."""
+    async def _mount_section(self, key: str) -> None:
+        """Mount a section's fields the first time it is shown (the first section's
+        rows past its first screenful, if they have not followed yet)."""
         assert self.sections is not None
         section = self.query_one(f"#{key}")
         if key in self._later:
@@ -36,12 +36,17 @@ class SectionMounting(_Base):
             self._after_mount(key, section)
         if self.sections.is_mounted(key):
             return
-        widgets = self.sections.take(key, SCREENFUL if first else None)
+        await section.mount_all(self.sections.take(key))
+        self._after_mount(key, section)
+
+    def _first_rows(self, key: str) -> list[Widget]:
+        """The first section's first screenful, built to go in with the form itself."""
+        assert self.sections is not None
+        widgets = self.sections.take(key, SCREENFUL)
         if self.sections.has_rest(key):
             self._later.add(key)
             self.call_after_refresh(self._mount_later, key)
-        await section.mount_all(widgets)
-        self._after_mount(key, section)
+        return widgets
 
     async def _mount_later(self, key: str) -> None:
         assert self.sections is not None

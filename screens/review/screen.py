@@ -31,11 +31,14 @@ from screens.review.parts import needs_new_prescription, select_text
 from screens.review.pick import SectionPicking
 from screens.review.saving import Saving
 from screens.review.sections import CHECKUP, SECTIONS, Builder, ReviewSections
+from screens.review.top_row import TopRow
 from screens.widgets.form import labelled
+from screens.widgets.frame_hold import FrameHold
 from screens.widgets.masked import MaskedInput
 from screens.widgets.ready_footer import ReadyFooter
 
 AUTOSAVE_SECONDS = 1.5
+HOLD_SECONDS = 0.25  # the most the form's first frame waits for its first section
 # Each section's builder, by section key: handed to the registry (ReviewSections).
 BUILDERS: dict[str, Builder] = {
     "top": measures.top,
@@ -118,6 +121,8 @@ class ReviewScreen(
         self._confirm_finalise = False
         self._timer: object | None = None
         self._marks: dict[str, str] = {}
+        self._marked: TopRow | None = None  # the TOP row whose label marks the cursor
+        self._hold = FrameHold(HOLD_SECONDS, self.refresh)
         self._reentry_open = False
         self._later: set[str] = set()  # sections whose rows past the first are to come
         self._local: dict[str, str] = {}
@@ -147,16 +152,29 @@ class ReviewScreen(
         self.post_message(m.Loaded(draft))
 
     async def on_review_screen_loaded(self, message: m.Loaded) -> None:
-        draft = message.draft
+        # No frame of a half-mounted form: the form's first frame comes when it is whole
+        # (or after HOLD_SECONDS, whichever is first; hazard H124).
+        self._hold.hold(self.app)
+        try:
+            await self._show_loaded(message.draft)
+        finally:
+            self._hold.release()
+
+    def on_unmount(self) -> None:
+        self._hold.release()  # closed while its form was held back: the console paints
+
+    async def _show_loaded(self, draft: ReviewDraft) -> None:
         self.draft = draft
         self._version = draft.version
         self.read_only = self.read_only or draft.finalised
         self.sections = ReviewSections(draft, self.read_only, self.services.clock.today(), BUILDERS)
         kept = self._kept_texts(draft)
         first = self.sections.keys[0]
-        switcher = ContentSwitcher(*self.sections.containers(), initial=first, id="switcher")
+        # The first section's first screenful goes in with the switcher: one mount.
+        containers = self.sections.containers(self._first_rows(first))
+        switcher = ContentSwitcher(*containers, initial=first, id="switcher")
         await self.query_one("#form").mount(switcher)
-        await self._mount_section(first, first=True)
+        self._after_mount(first, containers[0])
         self._title()
         self._show_tabs()
         self._show_addenda()
@@ -231,8 +249,7 @@ class ReviewScreen(
         its last field): the hint says so rather than keep the last field's."""
         if self.sections is None or widget.id not in self.sections.keys:
             return
-        for label in self.query(".-here"):
-            label.remove_class("-here")
+        self._unmark_row()
         name = dict(self.sections.layout)[widget.id]
         if self.read_only:
             hint = f"{name}: read only · F1-7 or ctrl+g another section"
@@ -245,11 +262,20 @@ class ReviewScreen(
     def _mark_row(self, widget: Widget) -> None:
         """The focused field's row label is marked in type, not colour (16 colours and
         NO_COLOR): a class change restyles the label only, no new layout."""
+        self._unmark_row()
+        row = widget.parent
+        if isinstance(row, TopRow) and row.label is not None:
+            row.here = True  # a TOP row paints its own label
+            self._marked = row
+        elif row is not None and row.children:
+            row.children[0].add_class("-here")
+
+    def _unmark_row(self) -> None:
         for label in self.query(".-here"):
             label.remove_class("-here")
-        row = widget.parent
-        if row is not None and row.children:
-            row.children[0].add_class("-here")
+        if self._marked is not None:
+            self._marked.here = False
+            self._marked = None
 
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         widget = event.widget

@@ -5,7 +5,7 @@ first shown, so opening the form lays out one section rather than ~250 fields.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -114,8 +114,12 @@ class ReviewSections:
     def keys(self) -> list[str]:
         return [key for key, _ in self.layout]
 
-    def containers(self) -> list[Widget]:
-        return [VerticalScroll(id=key, classes="section") for key in self.keys]
+    def containers(self, first: Sequence[Widget] = ()) -> list[Widget]:
+        """A scroll for each section, the first holding `first` (its rows taken)."""
+        return [
+            VerticalScroll(*(first if n == 0 else ()), id=key, classes="section")
+            for n, key in enumerate(self.keys)
+        ]
 
     def is_mounted(self, key: str) -> bool:
         return key in self._mounted

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from console.app import RecoveryConsole
 from console.services import Services
 from console.services.review_dto import ReviewDraft
 from screens.review.live import Line
+from screens.review.top_row import TopRow
 
 
 def message(app: RecoveryConsole) -> str:
@@ -45,3 +48,10 @@ def pending_decision(worker: Services, patient_id: int = 1) -> ReviewDraft:
             next_review_date=draft.values.next_review_date,
         ),
     )
+
+
+def marked_rows(screen: Screen[None]) -> list[Widget]:
+    """The rows whose label marks the cursor: a TOP row paints its own, other rows
+    mark their label widget."""
+    rows = [label.parent for label in screen.query(".-here") if label.parent is not None]
+    return rows + [row for row in screen.query(TopRow) if row.here]

@@ -21,7 +21,7 @@ from console.services import Services
 from screens.review import ReviewScreen
 from screens.widgets.form import labelled
 from tests.ui.helpers import known_id, settle, type_search
-from tests.ui.review_helpers import message, value
+from tests.ui.review_helpers import marked_rows, message, value
 from tests.ui.test_review import SIZE, open_review
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -195,9 +195,7 @@ async def test_after_the_section_picker_the_hint_is_the_focused_fields(
             await settle(pilot)
             assert screen.focused is not None and screen.focused.id == field_id
             assert hint.text.startswith(wanted), hint.text  # type: ignore[attr-defined]
-            row = screen.focused.parent
-            assert row is not None and row.children[0].has_class("-here")
-            assert len(screen.query(".-here")) == 1
+            assert marked_rows(screen) == [screen.focused.parent]
 
 
 async def test_a_section_with_no_field_shows_its_own_hint(populated: Services) -> None:
@@ -219,7 +217,7 @@ async def test_a_section_with_no_field_shows_its_own_hint(populated: Services) -
         assert screen.section == "plan"
         said = hint.text  # type: ignore[attr-defined]
         assert said != before and said.startswith("Plan: nothing to answer here"), said
-        assert not screen.query(".-here")  # no row marked: no field has the cursor
+        assert not marked_rows(screen)  # no row marked: no field has the cursor
 
 
 async def test_keys_typed_before_the_form_loads_land_in_its_first_field(
