@@ -16,11 +16,8 @@ WAS_WIDTH = 8
 
 
 class TopRow(Horizontal):
-    DEFAULT_CSS = """
-    TopRow { height: 1; }
-    TopRow > .top-row--was { color: $text-muted; }
-    TopRow > .top-row--here { text-style: bold underline; }
-    """
+    # Its CSS is in review.tcss, read ahead with the form's: a DEFAULT_CSS would be
+    # added on the first open and the whole stylesheet parsed again then.
     COMPONENT_CLASSES = {"top-row--was", "top-row--here"}
 
     here: reactive[bool] = reactive(False, layout=False)  # a field of the row has the cursor
