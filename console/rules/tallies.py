@@ -155,6 +155,10 @@ def days_of(c: RowCaches, floor: dt.date = FIRST) -> dict[str, Days]:
     """Every count's days from `floor` on for one patient's stored caches (status
     included). A pending prescription change splits the days at its date (before it the
     caches as stored, from it `effective`)."""
+    if c.dose_change_on is None and floor == FIRST:
+        # one piece over every day: cutting each count's days to it changes none of them
+        # (the kept history's every change day comes here; a finalise recounts them all)
+        return {name: days for name, days in _counts(c).items() if days}
     pieces: list[tuple[Days, RowCaches]] = [(ALWAYS, c)]
     if c.dose_change_on is not None:
         moved = effective(c, c.dose_change_on)  # on its own date: the change applied, cleared

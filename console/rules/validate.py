@@ -3,8 +3,12 @@ or raises FieldError with the message shown beside the field."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import math
 import re
+import types
+import typing
 from collections.abc import Callable, Mapping
 
 import pendulum
@@ -222,25 +226,31 @@ FREE_TEXT_CONTROLS = frozenset("\n\t")  # templates and notes keep their lines
 def _field_hints(cls: type) -> tuple[tuple[str, object], ...]:
     """A dataclass's fields with their annotations, resolved once per class (resolving
     the string annotations compiles them each time: a millisecond per service call)."""
-    import dataclasses
-    import typing
-
     hints = typing.get_type_hints(cls)
     return tuple((f.name, hints.get(f.name, typing.Any)) for f in dataclasses.fields(cls))
+
+
+# built once rather than per value checked (`X | Y` makes a new union object each time)
+_UNCHECKED = (typing.TypeVar, str)
+_SEQUENCES = (tuple, list, frozenset, set)
+
+
+@functools.cache
+def _shape(hint: object) -> tuple[object, tuple[object, ...]]:
+    """A hint's origin and arguments, asked of `typing` once per hint (a review's input is
+    a few hundred values, each checked against one of a handful of hints)."""
+    return typing.get_origin(hint), typing.get_args(hint)
 
 
 def typed(value: object, hint: object, field: str, errors: dict[str, str]) -> None:
     """Check `value` against its annotation `hint` (type, finite numbers, length, control
     characters), recursing into dataclasses, mappings and sequences; each problem goes into
     `errors` under the field's name. The field's own rule checks its range afterwards."""
-    import dataclasses
-    import math
-    import types
-    import typing
-
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if hint is typing.Any or hint is object or isinstance(hint, typing.TypeVar | str):
+    try:
+        origin, args = _shape(hint)
+    except TypeError:  # an unhashable hint: asked each time
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is typing.Any or hint is object or isinstance(hint, _UNCHECKED):
         return
     if origin in (typing.Union, types.UnionType):
         if value is None and type(None) in args:
@@ -305,7 +315,7 @@ def typed(value: object, hint: object, field: str, errors: dict[str, str]) -> No
             typed(key, key_hint, field, errors)
             typed(item, value_hint, name[:60], errors)
         return
-    if isinstance(container, type) and issubclass(container, tuple | list | frozenset | set):
+    if isinstance(container, type) and issubclass(container, _SEQUENCES):
         if not isinstance(value, container) or isinstance(value, str):
             errors[field] = "not the expected form"
             return

@@ -16,7 +16,7 @@ from db import bulk
 from db.models import table_of
 
 if TYPE_CHECKING:
-    from db.models.audit import AuditEvent
+    from db.models.audit import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 INDEX_SLICE = 5_000  # audit_patient rows per INSERT
@@ -56,6 +56,11 @@ def _head_for_update() -> Any:
     return select(AuditHead).where(AuditHead.id == 1).with_for_update()
 
 
+def locked_head(session: Session) -> AuditHead | None:
+    """The chain's head row, locked for the rest of the transaction (None: no event yet)."""
+    return session.exec(_head_for_update()).first()
+
+
 def append(
     session: Session,
     *,
@@ -68,13 +73,17 @@ def append(
     patient_id: int | None = None,
     patient_ids: Iterable[int] = (),
     detail: dict[str, object] | None = None,
+    head: AuditHead | None = None,
 ) -> AuditEvent:
+    """`head`: the head row as this transaction already holds it locked (`locked_head`);
+    without it the row is read and locked here."""
     from db.models.audit import AuditEvent, AuditHead, AuditPatient  # loaded on first write
 
     # Lock the head row: on PostgreSQL concurrent appenders queue here; on SQLite the
     # write transaction (BEGIN IMMEDIATE) already holds the database lock.
     patient_ids = list(patient_ids)  # read twice: the event's list and the index
-    head = session.exec(_head_for_update()).first()
+    if head is None:
+        head = locked_head(session)
     if head is None:
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
         session.add(head)

@@ -23,6 +23,7 @@ from db.models import Staff
 
 if TYPE_CHECKING:
     from console.services.dto import StaffMember
+    from db.models.audit import AuditHead
 
 
 class Versioned(Protocol):
@@ -41,6 +42,7 @@ class Tx:
         self.last: anchor.Mark | None = None  # the newest event, for the anchor after commit
         self.starts_chain = False  # this transaction wrote the chain's first event
         self.after: anchor.Mark | None = None  # the chain's head before this transaction
+        self._head: AuditHead | None = None  # the head row, locked by the first event
 
     def audit(
         self,
@@ -53,9 +55,9 @@ class Tx:
         detail: dict[str, object] | None = None,
     ) -> None:
         if self.events == 0:
-            from db.models.audit import AuditHead  # the audit tables load on first write
-
-            head = self.session.get(AuditHead, 1)
+            # read and locked once: every event of the transaction appends to this row
+            self._head = audit.locked_head(self.session)
+            head = self._head
             self.after = anchor.Mark(head.last_id, head.last_hash) if head else None
         event = audit.append(
             self.session,
@@ -68,6 +70,7 @@ class Tx:
             patient_id=patient_id,
             patient_ids=patient_ids,
             detail=detail,
+            head=self._head,
         )
         assert event.id is not None
         if self.events == 0:

@@ -84,7 +84,7 @@ def move(session: Session, patient_id: int) -> None:
     now = frozenset() if rec is None else spans_of(rec)
     before = frozenset() if held is None else _keys(held[0], unpack(held[2]))
     q.move(conn, rules.steps(tally_rules.delta(before, _keys(kw, now))))
-    q.hold(conn, patient_id, kw, mark, pack(now))
+    q.hold(conn, patient_id, kw, mark, pack(now), held=held is not None)
 
 
 def _each(session: Session) -> Iterable[tuple[int, int, Record]]:

@@ -186,7 +186,27 @@ def held(conn: Connection, patient_id: int) -> tuple[int, str, bytes] | None:
     return None if row is None else (int(row[0]), str(row[1]), bytes(row[2] or b""))
 
 
-def hold(conn: Connection, patient_id: int, keyworker_id: int, digest: str, spans: bytes) -> None:
+_HOLD = (
+    sa.update(HP)
+    .where(HP.c.patient_id == sa.bindparam("pid"))
+    .values(keyworker_id=sa.bindparam("kw"), digest=sa.bindparam("dg"), spans=sa.bindparam("sp"))
+)
+
+
+def hold(
+    conn: Connection,
+    patient_id: int,
+    keyworker_id: int,
+    digest: str,
+    spans: bytes,
+    *,
+    held: bool = False,
+) -> None:
+    """What the steps now hold for the patient (no row for an empty history). `held`:
+    the caller read the patient's row in this transaction, so one update replaces it."""
+    if held and spans:
+        conn.execute(_HOLD, {"pid": patient_id, "kw": keyworker_id, "dg": digest, "sp": spans})
+        return
     conn.execute(sa.delete(HP).where(HP.c.patient_id == patient_id))
     if spans:
         conn.execute(

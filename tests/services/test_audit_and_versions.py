@@ -110,3 +110,31 @@ def test_verify_detects_edits_deletions_and_reordering(
     result = services.audit_log.verify()
     assert not result.ok
     assert result.problem
+
+
+def test_events_of_one_transaction_chain_on_the_head_it_locked(
+    services: Services, engine: Engine
+) -> None:
+    """The head row is read once per write transaction: every later event of the same
+    transaction links to the one before it, and the head and anchor end at the last."""
+    from console.services.roles import Action
+
+    before = services.audit_log.verify()
+    with services.uow.write(services.staff, Action.DATA_ADMIN) as tx:
+        for n in range(3):
+            tx.audit("test.event", entity="test", detail={"n": n})
+    assert tx.after is not None and tx.after.event_id == before.last_id
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql(
+            "SELECT id, prev_hash, hash FROM audit_event ORDER BY id DESC LIMIT 4"
+        ).all()
+        head = conn.exec_driver_sql("SELECT last_id, last_hash FROM audit_head").one()
+    newest, *older = rows
+    assert [r[1] for r in rows[:3]] == [r[2] for r in older]  # each links to the one before
+    assert older[-1][2] == before.head_hash
+    assert (head[0], head[1]) == (newest[0], newest[2])
+    after = services.audit_log.verify()
+    assert after.ok and after.events == before.events + 3
+    if services.uow.anchor is not None:
+        mark = services.uow.anchor.read()
+        assert mark is not None and mark.event_id == newest[0]
