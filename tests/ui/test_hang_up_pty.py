@@ -102,7 +102,7 @@ def test_a_hang_up_before_the_autosave_keeps_the_value(tmp_path: Path) -> None:
     try:
         screen.wait_for("Review")  # the list's footer
         screen.keys("/", *row.family_name)
-        time.sleep(1.0)
+        screen.wait_for("1 shown")  # the one match, however busy the machine
         screen.keys("\x1b[B")  # down: back to the list, on the one match
         time.sleep(0.5)
         screen.keys("r")
