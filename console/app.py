@@ -169,6 +169,7 @@ class RecoveryConsole(App[None]):
         from screens.navigation import import_screens
 
         self.services.warm_up()
+        self.services.reviews.warm_up()  # its SQL compiled, nothing read
         # The review form's first open pays for neither its import nor its CSS.
         self.post_message(self.ScreensImported(import_screens(self.services.staff.roles)))
         # What start-up made lives as long as the console: out of the collector's sight,

@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 
 # The staff columns of the first schema version: a plain table, so no newer column's
 # default is sent.
+# Imported by the warm-up after the first frame (`Services.warm_up`), not by start-up.
+WARM_SERVICES = ("reviews", "summary", "worklist", "careplans", "episodes", "checkups")
 FIRST_STAFF_COLUMNS = table(
     "staff",
     column("id"),
@@ -93,15 +95,22 @@ class Services:
 
     @staticmethod
     def warm_up() -> None:
-        """Load the tables start-up deferred (`db.models`) and configure every ORM mapper
-        (~30-45 ms). Start-up's queries are Core, so the App runs this after its first
-        frame; without it the first ORM query would pay."""
+        """Load the tables start-up deferred (`db.models`), configure every ORM mapper
+        (~30-45 ms) and import the services of the day's screens. Start-up's queries are
+        Core, so the App runs this after its first frame; without it the first ORM query
+        would pay."""
+        import importlib
+
         from sqlalchemy.orm import configure_mappers
 
         from db import models
 
         models.load_all()
         configure_mappers()
+        # The services the day's screens open first, imported ahead: the first review
+        # form's draft waited ~100 ms for `reviews` and what it imports (issue 19).
+        for name in WARM_SERVICES:
+            importlib.import_module(f"console.services.{name}")
 
     def use_practice_zone(self) -> None:
         with Session(self.engine) as session:

@@ -376,3 +376,17 @@ def test_an_interim_review_keeps_the_reason_for_a_later_date(
     done = clinician.reviews.get(interim.id)
     clinician.reviews.add_addendum(done.id, "psych_health", "9", "typo")
     assert _rule_invariant(clinician.engine) == []
+
+
+def test_the_warm_up_reads_nothing_and_writes_nothing(
+    services: Services, clinician: Services, patient_id: int
+) -> None:
+    """The review form's SQL compiled ahead (issue 19) for no patient: nothing is
+    committed (the change count stands still: no audit event, no draft), and the first
+    real draft after it is the patient's own."""
+    before = clinician.patients.list_version()
+    clinician.reviews.warm_up()
+    assert clinician.patients.list_version() == before
+    draft = clinician.reviews.start(patient_id, "strategic")
+    assert draft.patient_id == patient_id and draft.values.top == {}
+    assert services.audit_log.verify().ok
