@@ -269,6 +269,19 @@ def audit_rows(big: dict[str, Any], small: dict[str, Any] | None) -> list[Row]:
     return out
 
 
+def compiled() -> int:
+    """The console's modules compiled to bytecode first, as `pip install` does for the
+    installed console (deploy/install.sh): a machine with PYTHONDONTWRITEBYTECODE set
+    would otherwise compile every module from source in every timed process, while the
+    bare baselines' libraries were compiled when they were installed."""
+    import compileall
+
+    root = Path(__file__).resolve().parent.parent
+    return sum(
+        not compileall.compile_dir(root / name, quiet=1) for name in ("console", "screens", "db")
+    )
+
+
 def main() -> int:
     patients = int(os.environ.get("RC_BENCH_PATIENTS", "260000"))
     rounds = int(os.environ.get("RC_BENCH_ROUNDS", "20"))
@@ -281,8 +294,10 @@ def main() -> int:
             ["git", "log", "-1", "--format=%h %cI"], capture_output=True, text=True, check=False
         ).stdout.strip()
     )
+    failed = compiled()
     print(f"Recovery Console benchmarks, {platform.python_version()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}, commit {head or 'unknown'}")  # fmt: skip
+          f"load {os.getloadavg()[0]:.1f}, commit {head or 'unknown'}, "
+          f"bytecode {'compiled' if not failed else 'NOT all compiled'}")  # fmt: skip
     sizes = sorted({SMALL, patients})
     if patients > MIDDLE:  # the growth table's middle size, unless told otherwise
         given = os.environ.get("RC_BENCH_SIZES", f"{SMALL},{MIDDLE},{patients}")
