@@ -47,6 +47,8 @@ NOT_CLINICAL = {
     "IndicatorService.trend": "aggregate counts by month",
     "IndicatorService.outcomes": "aggregate start-TOP outcomes",
     "PharmacyService.get": "the pharmacy directory, no patient",
+    "ReviewService.warm_up": "the form's reads run for id -1 to compile their SQL: no row "
+    "matches, nothing is returned",
     "PharmacyService.search": "the pharmacy directory, no patient",
     "TemplateService.compare": "two versions of a letter template, no patient",
     "TemplateService.history": "a letter template's versions, no patient",
