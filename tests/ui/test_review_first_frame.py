@@ -4,7 +4,6 @@ held leaves the console painted (hazard H124)."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import pytest
@@ -14,17 +13,11 @@ from console.app import RecoveryConsole
 from console.services import Services
 from screens.patients.list import PatientListScreen
 from screens.review import ReviewScreen
-from screens.review.top_row import TopRow
 from tests.ui.helpers import settle
 from tests.ui.test_summary_reuse import Painted, until
 
 SIZE = (80, 24)
 FIRST_ROW, LAST_ROW = "Alcohol", "Days injected"  # the first screenful's first and last
-
-
-async def slow_row_mount(self: TopRow) -> None:
-    """Each TOP row a few ms slow to mount: the mount spans many frame ticks."""
-    await asyncio.sleep(0.01)
 
 
 async def _open_form(pilot: Pilot[None]) -> None:
@@ -35,32 +28,30 @@ async def _open_form(pilot: Pilot[None]) -> None:
     await pilot.press("enter")
 
 
-async def test_no_frame_is_written_while_the_form_is_being_built(
+async def test_the_painting_is_held_while_the_first_section_is_built(
     populated: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """From the draft's arrival to the whole first screenful, nothing is written: the
-    frame after "Opening the review…" is the form, title and rows together."""
-    monkeypatch.setattr(TopRow, "on_mount", slow_row_mount, raising=False)
-    app = RecoveryConsole(populated)
-    building: list[bool] = []  # for each frame written of the form: was it mid-build?
+    """While the first screenful mounts the painting is held (no frame of a form half
+    built is written); once it is in, the first frame painted of the form has its title
+    and its whole first screenful."""
+    held_while_built: list[int] = []
+    after_mount = ReviewScreen._after_mount
 
+    def recording(self: ReviewScreen, key: str, section: Any) -> None:
+        held_while_built.append(self.app._batch_count)
+        after_mount(self, key, section)
+
+    monkeypatch.setattr(ReviewScreen, "_after_mount", recording)
+    app = RecoveryConsole(populated)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         painted = Painted(app, monkeypatch)
-        display = app._display
-
-        def recording(screen: Any, renderable: Any) -> None:
-            display(screen, renderable)
-            written = renderable is not None and not app._batch_count
-            if written and isinstance(screen, ReviewScreen):
-                building.append(screen.draft is not None and screen._loading)
-
-        monkeypatch.setattr(app, "_display", recording)
         await _open_form(pilot)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReviewScreen) and screen.draft is not None
-        assert building and not any(building), building
+        assert held_while_built[0] == 1  # the first section, built under the hold
+        assert app._batch_count == 0  # and let go once it was in
         with_rows = [f for f in painted.frames if FIRST_ROW in f]
         assert with_rows, "the form was painted"
         first = with_rows[0]  # later frames write only what changed
