@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.containers import Horizontal
-from textual.css.scalar import Unit
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -35,15 +34,8 @@ class TopRow(Horizontal):
         self.was = was
 
     def _fields_width(self) -> int:
-        """Where the fields end: each child's width and margins, all in cells."""
-        width = 0
-        for child in self.children:
-            size = child.styles.width
-            if size is None or size.unit is not Unit.CELLS:  # not a TOP row's: as laid out
-                last = self.children[-1]
-                return max(0, last.region.right + last.styles.margin.right - self.region.x)
-            width += int(size.value) + child.styles.margin.width
-        return width
+        """Where the fields end, as laid out (a row renders after its layout)."""
+        return sum(c.outer_size.width + c.styles.margin.width for c in self.children)
 
     def render(self) -> Text:
         text = Text(end="", no_wrap=True)
