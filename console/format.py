@@ -6,6 +6,7 @@ Every relative date is worded so that it reads right without colour ("overdue 12
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import pendulum
 
@@ -50,6 +51,7 @@ def _plural(count: int, unit: str) -> str:
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
 
 
+@lru_cache(maxsize=2048)  # a list's frame asks it for every row, of a few hundred dates
 def due_text(due: dt.date | None, today: dt.date) -> str:
     """ "overdue 12 days", "due today", "tomorrow", "in 5 days", "in 3 weeks", "in 4 months".
 

@@ -8,6 +8,7 @@ by the same function. Pure: the facts are plain values; `today` comes from the c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -59,52 +60,88 @@ class AlertFacts:
 
 
 def alerts(f: AlertFacts, today: pendulum.Date) -> list[Alert]:
+    """Every alert with its reason in words (the summary's)."""
+    return [Alert(letter, words()) for letter, words in raised(f, today)]
+
+
+def raised(f: AlertFacts, today: pendulum.Date) -> list[tuple[str, Callable[[], str]]]:
+    """Every alert as its letter and its reason's words, put into words only when asked:
+    the list shows the letters of sixty patients a keystroke (issue 19)."""
     if f.status == "deceased":
         return []  # death stops every recall, alert and letter
     year_ago = _limits(today)[0]
-    found: list[Alert] = []
+    found: list[tuple[str, Callable[[], str]]] = []
     if f.next_review_due is not None and f.next_review_due < today:
-        days = (
-            today
-            - pendulum.date(f.next_review_due.year, f.next_review_due.month, f.next_review_due.day)
-        ).days
-        last = f" (last {f.last_strategic_review:%-d %b %Y})" if f.last_strategic_review else ""
-        kind = "Start review" if f.start_review_due else "Strategic review"
-        if f.start_review_due:
-            last = ""
-        found.append(Alert("R", f"{kind} overdue by {days} day{'s' if days != 1 else ''}{last}"))
+        due, last = f.next_review_due, f.last_strategic_review
+
+        def overdue() -> str:
+            days = (today - pendulum.date(due.year, due.month, due.day)).days
+            if f.start_review_due:
+                return f"Start review overdue by {days} day{'s' if days != 1 else ''}"
+            since = f" (last {last:%-d %b %Y})" if last else ""
+            return f"Strategic review overdue by {days} day{'s' if days != 1 else ''}{since}"
+
+        found.append(("R", overdue))
     if f.has_open_episode and not f.agreed_plan:
-        found.append(Alert("R", "No agreed care plan"))
+        found.append(("R", lambda: "No agreed care plan"))
     for reason in f.drift:
-        found.append(Alert("D", f"On OST two years or more: {reason}"))
-    when = f" ({f.drug_test_date:%-d %b %Y})" if f.drug_test_date else ""
+        found.append(("D", lambda reason=reason: f"On OST two years or more: {reason}"))
+    when = f.drug_test_date
     for problem in f.drug_problems:
-        found.append(Alert("T", f"Unexpected drug test result: {problem}{when}"))
-    opioid_risk = bool(f.medicine) or f.latest_top_opioid_use
-    if opioid_risk and (f.last_naloxone is None or f.last_naloxone < year_ago):
-        since = (
-            f"last supplied {f.last_naloxone:%-d %b %Y}" if f.last_naloxone else "never supplied"
-        )
-        found.append(Alert("H", f"Naloxone not supplied in 12 months ({since})"))
-    if f.injecting and (f.last_hcv_test is None or f.last_hcv_test < year_ago):
-        since = f"last {f.last_hcv_test:%-d %b %Y}" if f.last_hcv_test else "never tested"
-        found.append(Alert("H", f"Hepatitis C not tested in 12 months while injecting ({since})"))
-    if f.hbv_course_completed is None and not f.hbv_not_needed:
-        found.append(Alert("H", "Hepatitis B vaccination course incomplete"))
-    if f.barc_latest is not None and f.barc_previous is not None:
-        fall = f.barc_previous - f.barc_latest
-        if fall >= f.barc_threshold:
-            found.append(
-                Alert("S", f"BARC-10 fell by {fall} (from {f.barc_previous} to {f.barc_latest})")
+        found.append(
+            (
+                "T",
+                lambda problem=problem: (
+                    f"Unexpected drug test result: {problem}"
+                    + (f" ({when:%-d %b %Y})" if when else "")
+                ),
             )
+        )
+    opioid_risk = bool(f.medicine) or f.latest_top_opioid_use
+    naloxone = f.last_naloxone
+    if opioid_risk and (naloxone is None or naloxone < year_ago):
+        found.append(
+            (
+                "H",
+                lambda: (
+                    "Naloxone not supplied in 12 months ("
+                    + (f"last supplied {naloxone:%-d %b %Y}" if naloxone else "never supplied")
+                    + ")"
+                ),
+            )
+        )
+    hcv = f.last_hcv_test
+    if f.injecting and (hcv is None or hcv < year_ago):
+        found.append(
+            (
+                "H",
+                lambda: (
+                    "Hepatitis C not tested in 12 months while injecting ("
+                    + (f"last {hcv:%-d %b %Y}" if hcv else "never tested")
+                    + ")"
+                ),
+            )
+        )
+    if f.hbv_course_completed is None and not f.hbv_not_needed:
+        found.append(("H", lambda: "Hepatitis B vaccination course incomplete"))
+    latest, previous = f.barc_latest, f.barc_previous
+    if latest is not None and previous is not None and previous - latest >= f.barc_threshold:
+        found.append(
+            (
+                "S",
+                lambda: f"BARC-10 fell by {previous - latest} (from {previous} to {latest})",
+            )
+        )
     if f.latest_top_shared:
-        found.append(Alert("S", "Latest TOP: injecting with shared equipment"))
+        found.append(("S", lambda: "Latest TOP: injecting with shared equipment"))
     if f.missed_doses_in_row >= 3:
         found.append(
-            Alert(
+            (
                 "S",
-                f"{f.missed_doses_in_row} doses missed in a row: "
-                "reassess tolerance before the next dose",
+                lambda: (
+                    f"{f.missed_doses_in_row} doses missed in a row: "
+                    "reassess tolerance before the next dose"
+                ),
             )
         )
     if (
@@ -113,25 +150,25 @@ def alerts(f: AlertFacts, today: pendulum.Date) -> list[Alert]:
         and f.dose_mg > 100
         and (f.ecg_date is None or f.ecg_date < year_ago)
     ):
-        found.append(Alert("S", f"Methadone {f.dose_mg:g} mg a day with no ECG in 12 months"))
+        dose = f.dose_mg
+        found.append(("S", lambda: f"Methadone {dose:g} mg a day with no ECG in 12 months"))
     if f.sedatives:
-        found.append(Alert("S", f"Co-prescribed sedative: {', '.join(f.sedatives)}"))
+        found.append(("S", lambda: f"Co-prescribed sedative: {', '.join(f.sedatives)}"))
     if f.children_under_16 and (
         f.safe_storage_discussed is None or f.safe_storage_discussed < year_ago
     ):
         found.append(
-            Alert("S", "Children in the household: safe storage not discussed in 12 months")
+            ("S", lambda: "Children in the household: safe storage not discussed in 12 months")
         )
-    if f.next_linkage_followup is not None and f.next_linkage_followup <= today:
-        found.append(Alert("L", f"Linkage follow-up due ({f.next_linkage_followup:%-d %b %Y})"))
-    if f.next_checkup_due is not None and f.next_checkup_due <= today:
-        found.append(Alert("C", f"Post-exit check-up due ({f.next_checkup_due:%-d %b %Y})"))
-    if f.unsuccessful_exit is not None and f.unsuccessful_exit >= today.subtract(months=6):
-        found.append(
-            Alert(
-                "E", f"Re-engage: left treatment unsuccessfully on {f.unsuccessful_exit:%-d %b %Y}"
-            )
-        )
+    linkage = f.next_linkage_followup
+    if linkage is not None and linkage <= today:
+        found.append(("L", lambda: f"Linkage follow-up due ({linkage:%-d %b %Y})"))
+    checkup = f.next_checkup_due
+    if checkup is not None and checkup <= today:
+        found.append(("C", lambda: f"Post-exit check-up due ({checkup:%-d %b %Y})"))
+    left = f.unsuccessful_exit
+    if left is not None and left >= today.subtract(months=6):
+        found.append(("E", lambda: f"Re-engage: left treatment unsuccessfully on {left:%-d %b %Y}"))
     return found
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 import pendulum
 
-from console.rules.alerts import Alert, _limits, alerts, drift_reasons, facts
+from console.rules.alerts import _limits, drift_reasons, facts, raised
 from console.rules.caches import RowCaches
 
 __all__ = ["FLAG_MEANING", "ORDER", "drift_reasons", "flag_limits", "list_flags", "shown"]
@@ -39,10 +39,10 @@ def flag_limits(today: pendulum.Date) -> tuple[pendulum.Date, pendulum.Date, pen
     return _limits(today)
 
 
-def letters(found: Iterable[Alert]) -> str:
+def letters(found: Iterable[str]) -> str:
     """Each raised letter once, in the list's order."""
-    raised = {a.letter for a in found}
-    return "".join(letter for letter in ORDER if letter in raised)
+    up = set(found)
+    return "".join(letter for letter in ORDER if letter in up)
 
 
 def shown(all_letters: str) -> str:
@@ -54,7 +54,7 @@ def shown(all_letters: str) -> str:
 
 def list_flags(c: RowCaches, today: pendulum.Date, threshold: int = 6) -> str:
     """Every alert letter of the patient (uncut; `shown` fits it to the column)."""
-    return letters(alerts(facts(c, today, threshold=threshold), today))
+    return letters(letter for letter, _ in raised(facts(c, today, threshold=threshold), today))
 
 
 def review_overdue(c: RowCaches, today: pendulum.Date) -> bool:

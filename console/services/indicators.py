@@ -28,7 +28,7 @@ from console.services import indicator_history as history
 from console.services.dto import PatientRow
 from console.services.errors import Invalid
 from console.services.indicator_history import Members
-from console.services.patients import PatientService
+from console.services.patients import list_rows
 from console.services.roles import Action
 from console.services.validated import validated
 from db.queries import indicators as q
@@ -330,7 +330,7 @@ class IndicatorService:
                 False: m.denominator - m.numerator,
             }[meeting]
             rows = q.by_ids(session=session, ids=set(chosen)) if chosen else []
-        return tuple(PatientService._row(r, (), today, True, threshold) for r in rows)
+        return tuple(list_rows([((), r) for r in rows], today, True, threshold))
 
 
 def _from_tallies(

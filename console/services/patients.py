@@ -35,6 +35,19 @@ if TYPE_CHECKING:
     from console.services import Services
 
 PAGE = 60
+# the page query's columns a list row shows (besides the caches)
+_LISTED = (
+    "id",
+    "nhs_number",
+    "family_name",
+    "given_name",
+    "date_of_birth",
+    "status",
+    "next_review_due",
+    "episode_start",
+    "last_strategic_review",
+    "keyworker_name",
+)
 HOUSEHOLD_DEFAULTS: dict[str, object] = {"children_under_16": 0, "safe_storage_discussed": None}
 
 
@@ -74,68 +87,31 @@ class PatientService:
         if overdue:
             yesterday = today.subtract(days=1)
             due_by = yesterday if due_by is None else min(due_by, yesterday)
-        flag_dates = None
-        threshold = self._threshold() if clinical else 6
-        if flagged:
-            year_ago, two_years_ago, six_months_ago = flag_limits(today)
-            flag_dates = queries.FlagDates(
-                today, year_ago, two_years_ago, six_months_ago, threshold
-            )
-        criteria = queries.Criteria(
-            family_prefix=terms.family_prefix,
-            given_prefix=terms.given_prefix,
-            either_prefix=terms.either_prefix,
-            nhs_prefix=terms.nhs_prefix,
-            date_of_birth=terms.date_of_birth,
-            nhs_or_dob=terms.nhs_or_dob,
-            statuses=statuses,
-            keyworker_id=keyworker_id,
-            due_by=due_by,
-            flagged_on=flag_dates,
-            by_review=by_review,
-        )
         with self._s.uow.read(staff, Action.VIEW_LIST) as session:
-            rows = queries.search(session=session, criteria=criteria, limit=limit + 1, after=after)
-        page = [self._row(r, key, today, clinical, threshold) for key, r in rows[:limit]]
-        return PatientPage(tuple(page), text, more=len(rows) > limit)
-
-    def _threshold(self) -> int:
-        """The practice's BARC-10 fall threshold (the S flag), read once per page."""
-        with self._s.uow.read(self._s.staff, Action.VIEW_LIST) as session:
-            return queries.barc10_threshold(session=session)
-
-    @staticmethod
-    def _row(
-        r: sa.Row[tuple[object, ...]],
-        key: PageKey,
-        today: pendulum.Date,
-        clinical: bool,
-        threshold: int,
-    ) -> PatientRow:
-        m = r._mapping
-        # the caches as they stand today: a dose change dated today or earlier is in force
-        caches = cache_rules.effective(cache_rules.from_row(r), today)
-        if clinical:
-            flags = list_flags(caches, today, threshold)  # the alert letters, uncut
-        else:
-            # Reception sees "review due" only: no OST, no clinical flags (SPEC §1).
-            flags = "R" if review_overdue(caches, today) else ""
-        return PatientRow(
-            id=m["id"],
-            nhs_number=m["nhs_number"],
-            family_name=m["family_name"],
-            given_name=m["given_name"],
-            date_of_birth=m["date_of_birth"],
-            status=m["status"],
-            next_review_due=m["next_review_due"],
-            medicine=caches.current_medicine if clinical else None,
-            dose_mg=caches.current_dose_mg if clinical else None,
-            episode_start=m["episode_start"] if clinical else None,
-            last_review=m["last_strategic_review"] if clinical else None,
-            flags=flags,
-            sort_key=key,
-            keyworker=m["keyworker_name"] or "",
-        )
+            # the S flag's threshold read with the page, in one transaction
+            threshold = queries.barc10_threshold(session=session) if clinical else 6
+            flag_dates = None
+            if flagged:
+                year_ago, two_years_ago, six_months_ago = flag_limits(today)
+                flag_dates = queries.FlagDates(
+                    today, year_ago, two_years_ago, six_months_ago, threshold
+                )
+            criteria = queries.Criteria(
+                family_prefix=terms.family_prefix,
+                given_prefix=terms.given_prefix,
+                either_prefix=terms.either_prefix,
+                nhs_prefix=terms.nhs_prefix,
+                date_of_birth=terms.date_of_birth,
+                nhs_or_dob=terms.nhs_or_dob,
+                statuses=statuses,
+                keyworker_id=keyworker_id,
+                due_by=due_by,
+                flagged_on=flag_dates,
+                by_review=by_review,
+            )
+            found = queries.search(session=session, criteria=criteria, limit=limit + 1, after=after)
+        page = list_rows(found[:limit], today, clinical, threshold)
+        return PatientPage(tuple(page), text, more=len(found) > limit)
 
     def list_version(self) -> int:
         """A number that moves whenever anything was committed, by this console or another:
@@ -317,3 +293,52 @@ def to_record(row: Patient) -> PatientRecord:
         safe_storage_discussed=row.safe_storage_discussed,
         date_of_death=row.date_of_death,
     )
+
+
+def list_rows(
+    found: list[tuple[PageKey, sa.Row[tuple[object, ...]]]],
+    today: pendulum.Date,
+    clinical: bool,
+    threshold: int,
+) -> list[PatientRow]:
+    """The page's rows, each column read by its position (found once a page: a row's
+    names are rebuilt on every ask, and a page is built on every keystroke)."""
+    if not found:
+        return []
+    keys = found[0][1]._fields
+    caches_of = cache_rules.reader(keys)
+    at = {name: keys.index(name) for name in _LISTED}
+    i_id, i_nhs, i_family, i_given, i_born, i_status, i_due = (at[n] for n in _LISTED[:7])
+    i_start, i_last, i_keyworker = (
+        at["episode_start"],
+        at["last_strategic_review"],
+        at["keyworker_name"],
+    )
+    out = []
+    for key, r in found:
+        # the caches as they stand today: a dose change dated today or earlier is in force
+        caches = cache_rules.effective(caches_of(r), today)
+        if clinical:
+            flags = list_flags(caches, today, threshold)  # the alert letters, uncut
+        else:
+            # Reception sees "review due" only: no OST, no clinical flags (SPEC §1).
+            flags = "R" if review_overdue(caches, today) else ""
+        out.append(
+            PatientRow(
+                id=r[i_id],
+                nhs_number=r[i_nhs],
+                family_name=r[i_family],
+                given_name=r[i_given],
+                date_of_birth=r[i_born],
+                status=r[i_status],
+                next_review_due=r[i_due],
+                medicine=caches.current_medicine if clinical else None,
+                dose_mg=caches.current_dose_mg if clinical else None,
+                episode_start=r[i_start] if clinical else None,
+                last_review=r[i_last] if clinical else None,
+                flags=flags,
+                sort_key=key,
+                keyworker=r[i_keyworker] or "",
+            )
+        )
+    return out

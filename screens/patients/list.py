@@ -123,6 +123,9 @@ class PatientListScreen(ConsoleScreen[None]):
         yield ReadyFooter(compact=True)
 
     def on_mount(self) -> None:
+        # Watched, not told by Input.Changed: that message climbs the box's containers,
+        # a queue each, about 1 ms of a keystroke before the page is asked for.
+        self.watch(self.query_one(SearchBox), "value", self._search_changed, init=False)
         self._poll_timer = self.set_interval(POLL_SECONDS, self._poll)
         first = self.host.first_page()
         if first is None:
@@ -195,9 +198,8 @@ class PatientListScreen(ConsoleScreen[None]):
         self._load_counts()
         self._search(self.search_text, self.list_filter)
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._search(event.value, self.list_filter)
+    def _search_changed(self, value: str) -> None:
+        self._search(value, self.list_filter)
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:

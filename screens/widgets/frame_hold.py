@@ -27,8 +27,9 @@ class FrameHold:
     """At most one hold at a time; `release()` ends it early and says whether it did."""
 
     def __init__(self, seconds: float, repaint: Callable[[], object]) -> None:
-        """`repaint` refreshes what the holder shows: frames composed during a hold are not
-        written, so whatever ends the hold paints the holder's screen whole again."""
+        """`repaint` asks for the frame when the hold ends (the screen's update timer stops
+        while it holds): the holder's whole screen, or the holder's own lines where all
+        else that changed is still marked (the search box, `tests/ui/test_list_speed.py`)."""
         self.seconds = seconds
         self.repaint = repaint
         self._stack = ExitStack()

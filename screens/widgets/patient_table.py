@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rich.segment import Segment
-from rich.style import Style
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
@@ -184,6 +184,7 @@ class PatientTable(LineTable[PatientRow]):
         self.more = False
         self.empty_text = "Loading…"
         self._asked_after: PageKey | None = None
+        self._frame: tuple[int, tuple[Column, ...]] | None = None
 
     # -- data, from the screen ------------------------------------------------------
     def show_page(self, page: PatientPage, *, empty_text: str = "") -> None:
@@ -246,9 +247,21 @@ class PatientTable(LineTable[PatientRow]):
             self.post_message(self.Selected(self.rows[index]))
 
     # -- drawing --------------------------------------------------------------------
-    def render_line(self, y: int) -> Strip:
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the width and columns once a frame, not once a line
         width = self.scrollable_content_region.width
-        columns = layout(width, clinical=self.clinical)
+        self._frame = (width, layout(width, clinical=self.clinical))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
+    def render_line(self, y: int) -> Strip:
+        if self._frame is not None:
+            width, columns = self._frame
+        else:
+            width = self.scrollable_content_region.width
+            columns = layout(width, clinical=self.clinical)
         base = self._style()
         if y == 0:
             return self._header(columns, width)
@@ -276,15 +289,18 @@ class PatientTable(LineTable[PatientRow]):
     ) -> Strip:
         extra = ("patient-table--cursor",) if is_cursor else ()
         base = self._style(*extra)
-        segments = [Segment(MARKER if is_cursor else " ", base)]
+        segments: list[Segment] = []
+        plain = [MARKER if is_cursor else " "]  # text in the base style not yet a segment
         for column in columns:
-            style: Style = base
+            text = _fit(cell_text(row, column.key, self.today, column.width), column)
             if column.key == "next":
                 urgency = fmt.due_class(row.next_review_due, self.today)
                 if urgency in ("overdue", "soon"):
                     # The cursor's colours win; the urgency keeps its text style.
                     style = self._style(f"patient-table--{urgency}", *extra)
-            text = _fit(cell_text(row, column.key, self.today, column.width), column)
-            segments.append(Segment(text, style))
-            segments.append(Segment(" ", base))
+                    segments += [Segment("".join(plain), base), Segment(text, style)]
+                    plain = [" "]
+                    continue
+            plain += [text, " "]
+        segments.append(Segment("".join(plain), base))
         return Strip(segments).crop_extend(0, width, base)

@@ -4,6 +4,11 @@ Textual paints at most one frame per 1/60 s, and after an idle spell the frame t
 follows the first comes 17 to 33 ms later. Painted at once, the echo of a letter would
 push its page into that later frame; so the box holds the screen's painting until the
 screen calls `release()` with the page shown, or HOLD_SECONDS pass (docs/performance.md).
+
+The hold's end asks for the box's own line only: what else changed while it held (the
+rows, the status line, a resize's new layout) is still marked to be painted, so the
+frame carries the lines that changed, not the whole screen, 1 ms less a keystroke
+(hazard H124).
 """
 
 from __future__ import annotations
@@ -20,9 +25,8 @@ HOLD_SECONDS = 0.015
 class SearchBox(Input):
     def __init__(self, *, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id)
-        # The whole screen, from each widget's cached lines where nothing changed: the
-        # list's own update message may not have reached the screen yet.
-        self._hold = FrameHold(HOLD_SECONDS, lambda: self.is_attached and self.screen.refresh())
+        # Its own line: the rows asked for theirs first, so they reach the screen first.
+        self._hold = FrameHold(HOLD_SECONDS, lambda: self.is_attached and self.refresh())
 
     def _watch_value(self, value: str) -> None:
         # Input grows its virtual size with the text, and that reactive relayouts the whole

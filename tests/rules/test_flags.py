@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pendulum
 
 from console.rules.caches import RowCaches
@@ -107,3 +109,39 @@ def test_a_dose_change_dated_later_takes_effect_on_its_date() -> None:
     )
     assert list_flags(c, TODAY) == "S"  # 120 mg today, no ECG since January 2024
     assert list_flags(c, pendulum.date(2026, 11, 30)) == ""  # 90 mg from the 30th
+
+
+def test_a_result_row_reads_as_the_same_caches_in_any_column_order() -> None:
+    """The list reads each page's caches by position (issue 19): whatever the query's
+    column order, and with other columns between, the caches are the ones named."""
+    import random
+    from collections import namedtuple
+    from dataclasses import fields, replace
+
+    from console.rules.caches import ROW_FIELDS, RowCaches, from_row
+
+    chosen = RowCaches(
+        status="post_exit_checkups",
+        children_under_16=2,
+        next_review_due=dt.date(2027, 1, 2),
+        current_medicine="buprenorphine_sublingual",
+        current_dose_mg=12.5,
+        dose_change_on=dt.date(2026, 12, 9),
+        pending_medicine="methadone_oral",
+        missed_doses_in_row=3,
+        family_considered=True,
+        completion_days="x",
+    )
+    values = {f.name: getattr(chosen, f.name) for f in fields(RowCaches) if f.name != "extra"}
+    assert set(values) == set(ROW_FIELDS)
+    names = [*values, "id", "nhs_number", "keyworker_name"]
+    random.Random(7).shuffle(names)
+    Row = namedtuple("Row", names)  # a result row: `_fields`, read by position
+    row = Row(**values, id=1, nhs_number="9434765919", keyworker_name="")
+    read = from_row(row)
+    assert read == chosen and hash(read) == hash(chosen)
+    assert replace(read, status="deceased").status == "deceased"
+    assert {f.name: getattr(read, f.name) for f in fields(RowCaches)} == {
+        **values,
+        "extra": (),
+    }

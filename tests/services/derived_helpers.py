@@ -175,7 +175,7 @@ def everything_is_right(admin: Services, clin: Services, window: set[int]) -> No
     flagged = {r.id for r in every_row(clin, flagged=True)}
     assert flagged == {pid for pid, flags in listed.items() if flags}  # the SQL twin
     for pid in sorted(window)[:3]:  # the list says what the summary says
-        assert listed[pid] == letters(clin.summary.open(pid).alerts)
+        assert listed[pid] == letters(a.letter for a in clin.summary.open(pid).alerts)
 
 
 # -- `recovery-console check` through the command line ----------------------------------------

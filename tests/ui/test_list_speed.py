@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -110,3 +111,106 @@ def test_start_up_loads_the_list_screen_only() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
+
+
+class Terminal:
+    """What a terminal shows: every frame the console writes, applied as a terminal would
+    (the headless driver writes nothing), text only."""
+
+    def __init__(self, app: RecoveryConsole) -> None:
+        self.app = app
+        self.lines: list[list[str]] = []
+
+    def apply(self, update: object, lines: list[list[str]] | None = None) -> None:
+        from rich.segment import ControlType
+
+        if lines is None:
+            width, height = self.app.size
+            if len(self.lines) != height or len(self.lines[0]) != width:
+                self.lines = [[" "] * width for _ in range(height)]  # resized: blank
+            lines = self.lines
+        console = self.app.console
+        x = y = 0
+        for segment in update.__rich_console__(console, console.options):  # type: ignore[attr-defined]
+            if segment.control:
+                for code, *args in segment.control:
+                    if code == ControlType.CURSOR_MOVE_TO:
+                        x, y = args
+                continue
+            if segment.text == "\n":
+                continue
+            for ch in segment.text:
+                if 0 <= y < len(lines) and 0 <= x < len(lines[y]):
+                    lines[y][x] = ch
+                x += 1
+
+    def text(self) -> str:
+        return "\n".join("".join(line) for line in self.lines)
+
+    def expected(self) -> str:
+        """The screen as it stands, painted whole onto a blank terminal."""
+        lines = [[" "] * self.app.size.width for _ in range(self.app.size.height)]
+        self.apply(self.app.screen._compositor.render_full_update(), lines)
+        return "\n".join("".join(line) for line in lines)
+
+
+def _watch_terminal(monkeypatch: pytest.MonkeyPatch, app: RecoveryConsole) -> Terminal:
+    terminal = Terminal(app)
+    original = RecoveryConsole._display
+
+    def display(self: RecoveryConsole, screen: Screen[object], renderable: object) -> None:
+        original(self, screen, renderable)
+        if renderable is not None and not self._batch_count and screen is self.screen:
+            terminal.apply(renderable)
+
+    monkeypatch.setattr(RecoveryConsole, "_display", display)
+    return terminal
+
+
+async def test_the_terminal_shows_every_letter_and_its_page(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A held letter is painted as the lines that changed: the terminal, frame by frame,
+    always comes to show the screen as it stands (hazard H124)."""
+    monkeypatch.setattr(search_box, "HOLD_SECONDS", 5.0)
+    app = RecoveryConsole(populated)
+    terminal = _watch_terminal(monkeypatch, app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        for letter in "qua":
+            await pilot.press(letter)
+            await settle(pilot)
+            assert terminal.text() == terminal.expected()
+        assert "qua" in terminal.text()
+
+
+async def test_a_resize_while_a_letter_is_held_shows_the_whole_screen(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A taller terminal while a letter is held (the footer moves, its size does not):
+    once the page is in, the terminal shows the whole screen at its new size (H124)."""
+    monkeypatch.setattr(search_box, "HOLD_SECONDS", 5.0)
+    search = type(populated.patients).search
+    gate = threading.Event()
+
+    def gated(self, text: str, **kwargs):  # type: ignore[no-untyped-def]
+        if text:
+            gate.wait(10)
+        return search(self, text, **kwargs)
+
+    monkeypatch.setattr(type(populated.patients), "search", gated)
+    app = RecoveryConsole(populated)
+    terminal = _watch_terminal(monkeypatch, app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("q")  # held: its page waits at the gate
+        await pilot.resize_terminal(80, 30)  # taller: the footer moves, its size does not
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        assert terminal.text() == terminal.expected()
+        assert "Search" in terminal.text()
