@@ -125,3 +125,23 @@ def test_buprenorphine_expected_and_morphine_unexpected() -> None:
         "buprenorphine negative while prescribed"
     ]
     assert unexpected({"methadone": "not_tested"}, "methadone_oral") == []
+
+
+def test_the_facts_of_any_caches_are_every_field_of_the_facts() -> None:
+    """`facts` fills the frozen facts without their `__init__`: every field, no other."""
+    from dataclasses import fields
+
+    from console.rules.alerts import facts
+    from console.rules.caches import RowCaches
+
+    for caches in (
+        RowCaches(),
+        RowCaches(
+            status="deceased", sedatives="diazepam, ", last_unexpected_test=dt.date(2026, 1, 2)
+        ),
+        RowCaches(current_medicine="methadone_oral", barc10_previous=30, last_barc10_total=20),
+    ):
+        made = facts(caches, pendulum.date(2026, 12, 8), threshold=4)
+        assert set(vars(made)) == {f.name for f in fields(AlertFacts)}
+        assert made == AlertFacts(**vars(made))
+        assert replace(made, status="x").status == "x"
