@@ -98,7 +98,9 @@ class RecoveryConsole(App[None]):
         # The idle lock (screens/lock.py): the practice's minutes, read at each check.
         watch = idle or IdleWatch(personal_minutes=lock_minutes)
         self.idle_lock = IdleLock(self, watch, self._idle_minutes)
-        self.collector = IdleCollector(self, self.idle_lock.last_input, watch.now)
+        self.collector = IdleCollector(
+            self, self.idle_lock.last_input, watch.now, opening=self._screen_opening
+        )
         if self.console.color_system in FEW_COLOURS:
             # A 16-colour terminal gets its own ANSI palette rather than truecolour squeezed
             # into 16. (NO_COLOR needs nothing here: Textual filters colour out itself.)
@@ -202,6 +204,12 @@ class RecoveryConsole(App[None]):
 
     def on_unmount(self) -> None:
         self.collector.release()
+
+    def _screen_opening(self) -> bool:
+        if not self.screen_stack:
+            return False
+        opening = getattr(self.screen, "opening", None)
+        return bool(opening()) if callable(opening) else False
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         self.collector.screen_opening()  # no full collection while its widgets are built

@@ -43,6 +43,11 @@ class ConsoleScreen(Screen[ResultT]):
     # the directory): `escape` there goes home (SPEC §3).
     area_top = False
 
+    def opening(self) -> bool:
+        """True until the screen has painted what it opened for (the console's garbage
+        collection waits for it; screens/collector.py)."""
+        return False
+
     def holds_input(self) -> bool:
         """True while the screen holds typed work: going home stops here rather than
         throw it away (a form overrides this)."""

@@ -99,3 +99,36 @@ def test_release_gives_the_interpreter_back_its_collections() -> None:
     assert not gc.isenabled()
     collector.release()
     assert gc.isenabled()
+
+
+def test_a_screen_still_opening_is_painted_before_a_collection() -> None:
+    """Quiet, but the screen on top has not painted what it opened for (a slow first
+    review form): the collection waits for its frame, not the frame for the collection."""
+    clock, hold, timers = Clock(), Clock(), Timers()
+    opening = [True]
+    collector = IdleCollector(timers, lambda: 0.0, clock, hold, opening=lambda: opening[0])
+    collector.screen_closed()  # the summary's widgets, left behind
+    collector.screen_opening()  # the review form
+    clock.t += QUIET
+    hold.t += QUIET
+    timers.fire()
+    assert collector.collections == 0 and not gc.isenabled() and timers.due
+    step = timers.due[0][0]
+    assert step < QUIET  # looks again soon, not a reader's pause later
+    clock.t += step
+    hold.t += step
+    opening[0] = False  # its first frame is out
+    timers.fire()
+    assert collector.collections == 1 and gc.isenabled() and not timers.due
+
+
+def test_a_screen_that_never_finishes_opening_does_not_hold_the_interpreter_off() -> None:
+    clock, hold, timers = Clock(), Clock(), Timers()
+    collector = IdleCollector(timers, lambda: 0.0, clock, hold, opening=lambda: True)
+    collector.screen_opening()
+    while not gc.isenabled():
+        step = timers.due[0][0]
+        clock.t += step
+        hold.t += step
+        timers.fire()
+        assert hold.t - 100.0 <= HOLD_AT_MOST + QUIET

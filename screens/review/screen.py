@@ -118,6 +118,7 @@ class ReviewScreen(
         self._lock = threading.Lock()
         self._dirty = False
         self._loading = True
+        self._painted = False  # the loaded form's first frame is out
         self._confirm_finalise = False
         self._timer: object | None = None
         self._marks: dict[str, str] = {}
@@ -159,6 +160,13 @@ class ReviewScreen(
             await self._show_loaded(message.draft)
         finally:
             self._hold.release()
+            self.call_after_refresh(self._first_frame_out)
+
+    def _first_frame_out(self) -> None:
+        self._painted = True
+
+    def opening(self) -> bool:
+        return not self._painted
 
     def on_unmount(self) -> None:
         self._hold.release()  # closed while its form was held back: the console paints

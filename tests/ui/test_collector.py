@@ -47,3 +47,32 @@ async def test_a_closed_review_form_is_freed_once_staff_pause(
         assert app.collector.collections == 1
         assert form() is None
     assert not gc.isenabled()  # the test's own setting, given back when the console closed
+
+
+async def test_a_review_form_is_opening_until_its_loaded_frame_is_painted(
+    populated: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the collection waits for: the form says it is opening until the frame with
+    its loaded fields has been painted, then never again."""
+    from textual.screen import Screen
+
+    review_id = populated.summary.open(1).reviews[-1].id
+    app = RecoveryConsole(populated)
+    seen: list[tuple[bool, bool]] = []  # (fields loaded, opening) at every painted frame
+    original = Screen._compositor_refresh
+
+    def paint(screen: Screen[object]) -> None:
+        original(screen)
+        if isinstance(screen, ReviewScreen) and screen is app.screen:
+            seen.append((not screen._loading, screen.opening()))
+
+    monkeypatch.setattr(Screen, "_compositor_refresh", paint)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ReviewScreen(review_id=review_id, read_only=True))
+        await settle(pilot)
+        assert app._screen_opening() is False
+    loaded = [opening for was_loaded, opening in seen if was_loaded]
+    assert loaded and loaded[0] is True  # its own frame was being painted: still opening
+    assert loaded[-1] is False
+    assert all(opening for was_loaded, opening in seen if not was_loaded)
