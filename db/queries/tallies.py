@@ -14,7 +14,10 @@ from sqlalchemy.engine import Connection
 
 from console.rules.caches import ROW_FIELDS, Ep
 from console.rules.tallies import EVERYONE, FIRST, Key
-from db.models import IndicatorTally, IndicatorTallyFloor, Patient, table_of
+from db.models import Patient, table_of
+
+# the tally tables alone (no foreign keys): an import's one move loads no record tables
+from db.models.tally import IndicatorTally, IndicatorTallyFloor
 
 T, P, F = table_of(IndicatorTally), table_of(Patient), table_of(IndicatorTallyFloor)
 KEY = ("keyworker_id", "name", "lo", "hi")
