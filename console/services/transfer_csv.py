@@ -85,33 +85,38 @@ class CsvFile:
         """Run one read; a file that is not UTF-8 or not CSV is refused whole."""
         try:
             return step()
-        except UnicodeDecodeError as exc:
-            raise ImportRejected([RowError(1, "file", "not UTF-8 text")]) from exc
-        except csv.Error as exc:
-            reason = f"a value is longer than {csv.field_size_limit():,} characters"
-            if "field limit" not in str(exc):
-                reason = "not readable as CSV (check the quotes)"
-            raise ImportRejected([RowError(start, "row", reason)]) from exc
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise _refused(exc, start) from exc
 
     def rows(self) -> Iterator[tuple[int, Row]]:
         """(physical starting line, values by column) for every row; a blank line is none."""
         header, reader = self.header, self._reader
         width = len(header)
         start = reader.line_num + 1
-        while True:
-            cells = self._guard(lambda: next(reader, None), start)
-            if cells is None:
-                return
-            if cells and len(cells) == width:  # the usual row
-                yield start, dict(zip(header, cells, strict=True))
-            elif cells:
-                row: Row = {
-                    col: cells[i] if i < len(cells) else None for i, col in enumerate(header)
-                }
-                if len(cells) > width:
-                    row[None] = cells[width:]
-                yield start, row
-            start = reader.line_num + 1
+        try:  # around the whole loop, not each read: the reader is the import's inner loop
+            for cells in reader:
+                if len(cells) == width:  # the usual row
+                    yield start, dict(zip(header, cells, strict=True))
+                elif cells:
+                    row: Row = {
+                        col: cells[i] if i < len(cells) else None for i, col in enumerate(header)
+                    }
+                    if len(cells) > width:
+                        row[None] = cells[width:]
+                    yield start, row
+                start = reader.line_num + 1
+        except (UnicodeDecodeError, csv.Error) as exc:  # raised by the reader, never a yield
+            raise _refused(exc, start) from exc
+
+
+def _refused(exc: UnicodeDecodeError | csv.Error, start: int) -> ImportRejected:
+    """The whole file refused for what the reader raised at the row starting on `start`."""
+    if isinstance(exc, UnicodeDecodeError):
+        return ImportRejected([RowError(1, "file", "not UTF-8 text")])
+    reason = f"a value is longer than {csv.field_size_limit():,} characters"
+    if "field limit" not in str(exc):
+        reason = "not readable as CSV (check the quotes)"
+    return ImportRejected([RowError(start, "row", reason)])
 
 
 @contextmanager
@@ -140,14 +145,26 @@ def _cell_problem(column: str, value: str) -> str:
     return ""
 
 
-def _plainly_clean(values: dict[str, object], cells: list[str], joined: str) -> bool:
+def _joined(values: dict[str, object]) -> str:
+    """A row's text values joined (a short row's missing cells are None)."""
+    try:
+        return "".join(values.values())  # type: ignore[arg-type]  # the usual row: all text
+    except TypeError:
+        return "".join(v for v in values.values() if isinstance(v, str))
+
+
+def _plainly_clean(values: dict[str, object], joined: str) -> bool:
     """No cell has a problem (`_cell_problem`), found with one search of the whole row
-    (`cells`: its values with text; `joined`: them joined)."""
-    if not cells:
+    (`joined`: its text values joined)."""
+    if not joined:
         return True
     if validate.control_character(joined) is not None:
         return False
-    if max(map(len, cells)) > MAX_CELL:
+    # no cell is longer than the whole row: each cell is measured only when that is long
+    if (
+        len(joined) > MAX_CELL
+        and max(len(v) for v in values.values() if isinstance(v, str)) > MAX_CELL
+    ):
         return False
     for column in NAMES:
         v = values.get(column)
@@ -178,15 +195,13 @@ def clean_row(
         return {}, [RowError(number, "row", "more values than columns")]
     errors: list[RowError] = []
     values = cast(dict[str, object], dict(row))  # no None key: every key is a column
-    cells = [v for v in values.values() if isinstance(v, str) and v]
-    joined = "".join(cells)
+    joined = _joined(values)
     if "'" in joined:  # export's escape comes off before anything is checked
         for column, raw in values.items():
             if isinstance(raw, str) and raw[:1] == "'":
                 values[column] = unescape(raw)
-        cells = [v for v in values.values() if isinstance(v, str) and v]
-        joined = "".join(cells)
-    if not _plainly_clean(values, cells, joined):  # then find each bad cell
+        joined = _joined(values)
+    if not _plainly_clean(values, joined):  # then find each bad cell
         for column, value in values.items():
             problem = _cell_problem(column, value) if isinstance(value, str) and value else ""
             if problem:
