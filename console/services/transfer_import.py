@@ -14,6 +14,9 @@ here under the write lock; every row's caches are the one derivation's for a new
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
@@ -36,6 +39,22 @@ NO_ROWS = "no rows to import, only a header"
 RACED = "a patient in it was registered while it was being imported"
 
 
+@contextmanager
+def collections_held() -> Iterator[None]:
+    """The interpreter's cyclic collections held off while the rows are read and written,
+    then let run again as before. Each row makes a few dicts, tuples and strings that
+    reference counting frees as soon as the row is written (no cycles), yet they set off
+    hundreds of young collections and full ones that walk every object loaded at start-up
+    (about an eighth of a second for 50,000 rows); held, memory stays as flat as before."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class OnePass:
     """One import: `run` reads the file once and returns the new patients' ids."""
 
@@ -56,7 +75,7 @@ class OnePass:
         self.next_id = 0
 
     def run(self, path: Path) -> list[int]:
-        with bulk.page_cache(self.conn), reading(path) as file:
+        with bulk.page_cache(self.conn), collections_held(), reading(path) as file:
             self.errors = check_header(file.header)
             if self.errors:  # read on to the end all the same: a broken quote is named
                 for _ in file.rows():
