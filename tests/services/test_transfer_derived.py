@@ -4,6 +4,7 @@ indicator history included, and gives the pooled connection its own page cache b
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from console.clock import FixedClock
 from console.services import Services, transfer
 from console.services.health_dto import HealthInput
 from console.services.transfer import ImportRejected
+from db import bulk
 from tests.services.derived_helpers import staff
 from tests.services.test_transfer import HEADER, NUMBERS, rows, write
 
@@ -88,3 +90,27 @@ def test_the_pool_gets_its_page_cache_back_after_a_refused_import(
     assert cache_sizes["inserting"]  # the rows before the bad one went in, then back out
     assert cache_sizes["pooled"] and set(cache_sizes["pooled"]) == {default}
     assert services.patients.counts()[0] == 0
+
+
+def test_the_collector_runs_again_after_an_import_and_a_refused_one(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import holds the interpreter's cyclic collections off while it reads and
+    writes; they run again after it, whether it was committed or refused."""
+    held: list[bool] = []
+    insert = bulk.TableWriter.insert
+
+    def noting(self: bulk.TableWriter, rows: list[tuple[object, ...]], **kw: int) -> int:
+        if self.table.name == "patient":
+            held.append(not gc.isenabled())
+        return insert(self, rows, **kw)
+
+    monkeypatch.setattr(bulk.TableWriter, "insert", noting)
+    monkeypatch.setattr(transfer, "BATCH", 2)
+    assert gc.isenabled()
+    services.transfer.import_patients(write(tmp_path, [HEADER, *rows(NUMBERS[:3])]))
+    assert held == [True, True] and gc.isenabled()
+    lines = [HEADER, *rows(NUMBERS[3:5]), "9990000042,Last,Row,31/02/1980,,,,,,,,,"]
+    with pytest.raises(ImportRejected):
+        services.transfer.import_patients(write(tmp_path, lines))
+    assert held == [True, True, True] and gc.isenabled()
