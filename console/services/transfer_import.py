@@ -7,7 +7,8 @@ transaction is rolled back by the ImportRejected raised here; nothing written be
 ever committed. A row's NHS number is looked up in the database before its batch is
 written, so a number already registered is a bad row, not a failed INSERT.
 
-The rows go to the driver through `db.bulk` (no per-value processing), with ids assigned
+Checking (`checked`) reads only the file and asks the database nothing; `OnePass` looks
+each checked batch's numbers up and writes it. The rows go to the driver through `db.bulk` (no per-value processing), with ids assigned
 here under the write lock; every row's caches are the one derivation's for a new patient
 (`console.rules.caches.for_new_patient`), so `recovery-console check` agrees with them.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 
@@ -55,8 +57,64 @@ def collections_held() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass
+class Checked:
+    """One batch of the file as checked, before the database is asked anything: the values
+    of its rows in `names` order (none once any row of the file was bad), its NHS numbers
+    first seen in the file with their lines, and the problems its rows have."""
+
+    names: tuple[str, ...] = ()
+    rows: list[tuple[object, ...]] = field(default_factory=list)
+    numbers: list[tuple[str, int]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def checked(path: Path, today: pendulum.Date, batch: int = BATCH) -> Iterator[Checked]:
+    """The file read once and every row checked (`clean_row`), a batch per `batch` new
+    NHS numbers; a number twice in the file is a bad row. Reads only the file: the
+    look-ups and the writes are the caller's (`OnePass`). Raises ImportRejected for a file
+    refused whole (header, encoding, quoting, no rows)."""
+    with reading(path) as file:
+        errors = check_header(file.header)
+        if errors:  # read on to the end all the same: a broken quote is named
+            for _ in file.rows():
+                pass
+            raise ImportRejected(errors)
+        first_line: dict[str, int] = {}  # NHS number → the line it is first on
+        out = Checked()
+        values = None  # itemgetter of the clean values, in the order of the first row's
+        bad = False
+        count = 0
+        for number, row in file.rows():
+            count += 1
+            clean, problems = clean_row(number, row, today)
+            if problems:
+                out.errors += problems
+                bad = True
+            nhs = clean.get("nhs_number")
+            if isinstance(nhs, str):
+                if nhs in first_line:
+                    also = f"also on line {first_line[nhs]} of this file"
+                    out.errors.append(RowError(number, "nhs_number", also))
+                    bad = True
+                    continue
+                first_line[nhs] = number
+                out.numbers.append((nhs, number))
+            if not bad:  # once a row is bad nothing more is written, only checked
+                if values is None:
+                    out.names = tuple(clean)
+                    values = itemgetter(*out.names)
+                out.rows.append(values(clean))
+            if len(out.numbers) >= batch:
+                yield out
+                out = Checked(out.names)
+        if not count:
+            raise ImportRejected([RowError(1, "file", NO_ROWS)])
+        yield out
+
+
 class OnePass:
-    """One import: `run` reads the file once and returns the new patients' ids."""
+    """One import: `run` writes the checked rows and returns the new patients' ids."""
 
     def __init__(self, conn: sa.Connection, today: pendulum.Date, batch: int = BATCH) -> None:
         self.conn = conn
@@ -64,81 +122,45 @@ class OnePass:
         self.batch = batch
         self.table = table_of(Patient)
         self.errors: list[RowError] = []
-        self.first_line: dict[str, int] = {}  # NHS number → the line it is first on
-        self.numbers: list[str] = []  # first-seen numbers not yet looked up
-        self.pending: list[dict[str, object]] = []  # clean rows not yet written
         self.ids: list[int] = []
         self.writer: bulk.TableWriter | None = None
-        self.values = itemgetter("nhs_number")  # set with the writer: its column order
         status = str(Patient.model_fields["status"].default)
         self.fixed = {"is_demo": False, "status": status, **for_new_patient(status, today)}
         self.next_id = 0
 
     def run(self, path: Path) -> list[int]:
-        with bulk.page_cache(self.conn), collections_held(), reading(path) as file:
-            self.errors = check_header(file.header)
-            if self.errors:  # read on to the end all the same: a broken quote is named
-                for _ in file.rows():
-                    pass
-                raise ImportRejected(self.errors)
-            count = 0
-            for number, row in file.rows():
-                count += 1
-                self._row(number, row)
-                if len(self.numbers) >= self.batch:
-                    self._flush()
-            self._flush()
-        if not count:
-            raise ImportRejected([RowError(1, "file", NO_ROWS)])
+        with bulk.page_cache(self.conn), collections_held():
+            for batch in checked(path, self.today, self.batch):
+                self._batch(batch)
         if self.errors:
             raise ImportRejected(sorted(self.errors, key=lambda e: e.line))
         bulk.reset_sequences(self.conn, [self.table])
         return self.ids
 
-    def _row(self, number: int, row: dict[str | None, object]) -> None:
-        clean, problems = clean_row(number, row, self.today)
-        self.errors += problems
-        nhs = clean.get("nhs_number")
-        if isinstance(nhs, str):
-            if nhs in self.first_line:
-                also = f"also on line {self.first_line[nhs]} of this file"
-                self.errors.append(RowError(number, "nhs_number", also))
-                return
-            self.first_line[nhs] = number
-            self.numbers.append(nhs)
-        if not self.errors:  # once a row is bad nothing more is written, only checked
-            self.pending.append(clean)
-
-    def _flush(self) -> None:
+    def _batch(self, batch: Checked) -> None:
         """Look the batch's numbers up, then write its rows if every row so far is good."""
-        existing = bulk.present(self.conn, self.table, "nhs_number", self.numbers)
+        self.errors += batch.errors
+        lines = dict(batch.numbers)
+        existing = bulk.present(self.conn, self.table, "nhs_number", list(lines))
         self.errors += [
-            RowError(self.first_line[n], "nhs_number", "already registered in this database")
-            for n in sorted(existing, key=self.first_line.__getitem__)
+            RowError(lines[n], "nhs_number", "already registered in this database")
+            for n in sorted(existing, key=lines.__getitem__)
         ]
-        self.numbers = []
-        if self.errors:
-            self.pending = []
-            return
-        if self.pending:
-            self._write(self.pending)
-            self.pending = []
+        if not self.errors and batch.rows:
+            self._write(batch.names, batch.rows)
 
-    def _write(self, rows: list[dict[str, object]]) -> None:
+    def _write(self, names: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
         if self.writer is None:
-            names = list(rows[0])
-            self.values = itemgetter(*names)
             self.writer = bulk.TableWriter(
                 self.conn, self.table, ["id", *names], constants=self.fixed
             )
             self.next_id = bulk.next_id(self.conn, self.table)
-        values = self.values
         first = self.next_id
         ids = range(first, first + len(rows))
         # COPY on PostgreSQL raises the driver's own error, not SQLAlchemy's
         integrity = (sa.exc.IntegrityError, self.conn.dialect.loaded_dbapi.IntegrityError)
         try:
-            self.writer.insert([(i, *values(c)) for i, c in zip(ids, rows, strict=True)])
+            self.writer.insert([(i, *r) for i, r in zip(ids, rows, strict=True)])
         except integrity as exc:  # registered meanwhile; never the values
             raise ImportRejected([RowError(1, "file", RACED)]) from exc
         self.ids += ids
