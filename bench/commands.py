@@ -195,11 +195,12 @@ def measure_import(
     source = import_file(exported, work, rows, tmp / "import.csv")
     fresh = data.working_copy(cached, tmp, "import.db")
     data.add_cli_login(fresh)
+    data.written_back(fresh)
     ran = console(fresh, "import", "patients", str(source))
     imported = _count(r"Imported ([\d,]+) patients", ran.stdout)
     out = {"imported": imported, "import_s": ran.seconds, "import_rss": ran.rss_mb}
     fresh.unlink()
-    fresh = data.working_copy(cached, tmp, "raw-import.db")
+    fresh = data.written_back(data.working_copy(cached, tmp, "raw-import.db"))
     raw = python(RAW_IMPORT, str(fresh), str(source))
     out.update(import_raw_s=raw.seconds, import_raw_rss=raw.rss_mb)
     fresh.unlink()
