@@ -8,9 +8,10 @@ ever committed. A row's NHS number is looked up in the database before its batch
 written, so a number already registered is a bad row, not a failed INSERT.
 
 Checking (`checked`) reads only the file and asks the database nothing; `OnePass` looks
-each checked batch's numbers up and writes it. The rows go to the driver through `db.bulk` (no per-value processing), with ids assigned
-here under the write lock; every row's caches are the one derivation's for a new patient
-(`console.rules.caches.for_new_patient`), so `recovery-console check` agrees with them.
+each checked batch's numbers up and writes it. The rows go to the driver through `db.bulk`
+(no per-value processing), with ids assigned here under the write lock; every row's caches
+are the one derivation's for a new patient (`console.rules.caches.for_new_patient`), so
+`recovery-console check` agrees with them.
 """
 
 from __future__ import annotations
