@@ -124,7 +124,7 @@ class PatientListScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         # Watched, not told by Input.Changed: that message climbs the box's containers,
-        # a queue each, about 1 ms of a keystroke before the page is asked for.
+        # a queue each (key → the page asked for: 2.5 → 2.2 ms at 260,000 patients).
         self.watch(self.query_one(SearchBox), "value", self._search_changed, init=False)
         self._poll_timer = self.set_interval(POLL_SECONDS, self._poll)
         first = self.host.first_page()
