@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,20 @@ def _record_frames(monkeypatch: pytest.MonkeyPatch, app: RecoveryConsole) -> lis
     return frames
 
 
+def _before_each_page(
+    monkeypatch: pytest.MonkeyPatch, services: Services, wait: Callable[[], object]
+) -> None:
+    """`wait` runs before the page of any typed text is read (a slow or a held page)."""
+    search = type(services.patients).search
+
+    def waiting(self, text: str, **kwargs):  # type: ignore[no-untyped-def]
+        if text:
+            wait()
+        return search(self, text, **kwargs)
+
+    monkeypatch.setattr(type(services.patients), "search", waiting)
+
+
 async def test_first_frame_shows_patients(
     populated: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -78,14 +93,7 @@ async def test_letter_and_its_page_share_a_frame(
 async def test_a_slow_page_does_not_hold_the_letter(
     populated: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    search = type(populated.patients).search
-
-    def slow(self, text: str, **kwargs):  # type: ignore[no-untyped-def]
-        if text:
-            time.sleep(0.5)
-        return search(self, text, **kwargs)
-
-    monkeypatch.setattr(type(populated.patients), "search", slow)
+    _before_each_page(monkeypatch, populated, lambda: time.sleep(0.5))
     app = RecoveryConsole(populated)
     frames = _record_frames(monkeypatch, app)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -192,15 +200,8 @@ async def test_a_resize_while_a_letter_is_held_shows_the_whole_screen(
     """A taller terminal while a letter is held (the footer moves, its size does not):
     once the page is in, the terminal shows the whole screen at its new size (H124)."""
     monkeypatch.setattr(search_box, "HOLD_SECONDS", 5.0)
-    search = type(populated.patients).search
     gate = threading.Event()
-
-    def gated(self, text: str, **kwargs):  # type: ignore[no-untyped-def]
-        if text:
-            gate.wait(10)
-        return search(self, text, **kwargs)
-
-    monkeypatch.setattr(type(populated.patients), "search", gated)
+    _before_each_page(monkeypatch, populated, lambda: gate.wait(10))
     app = RecoveryConsole(populated)
     terminal = _watch_terminal(monkeypatch, app)
     async with app.run_test(size=(80, 24)) as pilot:
